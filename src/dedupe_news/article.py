@@ -1,0 +1,61 @@
+"""Articles: shared article segments -> page-level article clusters.
+
+Two pages are copies of one story (syndicated, edited, re-published with an update) when at
+least two of their story segments (title, lede, paragraphs) are in shared clusters and those
+make up at least `article_min_shared` of the smaller page's story segments. Copies are
+joined by union-find; each group is named by its smallest page id.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+from dedupe_news.cluster import components
+from dedupe_news.records import PageId, Role
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from dedupe_news.config import Config
+    from dedupe_news.records import ClusterId, Page, Segment
+
+STORY_ROLES = frozenset({Role.TITLE, Role.LEDE, Role.PARAGRAPH})
+"""Roles that carry a story; subheadings are too short to tell two stories apart."""
+
+_MIN_SHARED_SEGMENTS = 2
+# A cluster on more pages than this is template evidence, not copy evidence: pairing all of
+# its pages would cost a quadratic number of page pairs for nothing.
+_MAX_PAGES_PER_CLUSTER = 256
+
+
+def article_clusters(
+    pages: Sequence[Page],
+    segments: Sequence[Segment],
+    segment_clusters: Sequence[ClusterId | None],
+    config: Config,
+) -> tuple[PageId | None, ...]:
+    """Return, for each page, the id of its article cluster, or None when it has no copy."""
+    index = {page.id: i for i, page in enumerate(pages)}
+    story_count = [0] * len(pages)
+    pages_of: dict[ClusterId, set[int]] = {}
+    for segment, cluster in zip(segments, segment_clusters, strict=True):
+        if segment.role in STORY_ROLES:
+            page = index[segment.page_id]
+            story_count[page] += 1
+            if cluster is not None:
+                pages_of.setdefault(cluster, set()).add(page)
+    shared: Counter[tuple[int, int]] = Counter()
+    for members in pages_of.values():
+        if 1 < len(members) <= _MAX_PAGES_PER_CLUSTER:
+            shared.update(combinations(sorted(members), 2))
+    copies = [
+        (p, q)
+        for (p, q), count in sorted(shared.items())
+        if count >= _MIN_SHARED_SEGMENTS
+        and count >= config.article_min_shared * min(story_count[p], story_count[q])
+    ]
+    roots = components(len(pages), copies)
+    sizes = Counter(roots)
+    return tuple(PageId(pages[r].id) if sizes[r] > 1 else None for r in roots)

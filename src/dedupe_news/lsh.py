@@ -1,0 +1,137 @@
+"""Candidates: signature matrix and anchors -> candidate pairs, by LSH banding.
+
+The signature's first b * r columns are cut into b bands of r rows; two texts are a
+candidate when any band is equal in both. For texts of Jaccard similarity s, one band agrees
+with probability s**r, so
+
+    P(candidate) = 1 - (1 - s**r)**b
+
+an S-curve that rises steeply around s ~ (1/b)**(1/r). datasketch's optimizer picks (b, r)
+for the configured `threshold` by minimizing the area of false positives below it plus false
+negatives above it (docs/tuning.md plots the curve for the defaults).
+
+Banding alone misses the copies that matter most in news and have a low Jaccard: a teaser
+truncated to its first sentence, a paragraph with a sentence added. Anchors catch them: texts
+that open (head) or close (tail) with the same `anchor_words` words are candidates too.
+Verification decides; candidates only need recall.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+import xxhash
+from datasketch import MinHashLSH
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import NDArray
+
+    from dedupe_news.config import Config
+
+_POLY = np.uint64(0x9E3779B97F4A7C15)
+_SALT = np.uint64(0xD6E8FEB86659FD93)
+# In a bucket of more than this many distinct texts, each pairs only with its nearest
+# neighbours in a fixed order: the candidate count stays linear in the batch size.
+_MAX_NEIGHBOURS = 64
+
+
+@lru_cache(maxsize=32)
+def bands_rows(threshold: float, num_perm: int) -> tuple[int, int]:
+    """Return datasketch's optimal (bands, rows) for this threshold and signature width.
+
+    Examples:
+        >>> bands_rows(0.5, 128)
+        (14, 9)
+    """
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return int(lsh.b), int(lsh.r)
+
+
+def candidate_probability(similarity: float, bands: int, rows: int) -> float:
+    """Return the chance that texts of this Jaccard similarity become candidates.
+
+    Examples:
+        >>> round(candidate_probability(0.8, 14, 9), 4)
+        0.9112
+    """
+    return float(1.0 - (1.0 - similarity**rows) ** bands)
+
+
+def band_keys(matrix: NDArray[np.uint32], bands: int, rows: int) -> NDArray[np.uint64]:
+    """Hash each band of each signature row to one uint64: shape (n, bands)."""
+    cut = matrix[:, : bands * rows].reshape(len(matrix), bands, rows).astype(np.uint64)
+    keys = np.zeros((len(matrix), bands), dtype=np.uint64)
+    for column in range(rows):
+        keys = keys * _POLY + cut[:, :, column]
+    # Salt by band so equal values in different bands never meet in one bucket.
+    return keys + np.arange(bands, dtype=np.uint64) * _SALT
+
+
+def anchor_keys(norms: Sequence[str], anchor_words: int) -> NDArray[np.uint64]:
+    """Hash each text's first and last `anchor_words` words: shape (n, 2), 0 when too short."""
+    keys = np.zeros((len(norms), 2), dtype=np.uint64)
+    for i, norm in enumerate(norms):
+        words = norm.split(" ")
+        if len(words) > anchor_words:  # a text of exactly that length is a whole-text match
+            keys[i, 0] = xxhash.xxh3_64_intdigest(("h " + " ".join(words[:anchor_words])).encode())
+            keys[i, 1] = xxhash.xxh3_64_intdigest(("t " + " ".join(words[-anchor_words:])).encode())
+    return keys
+
+
+def pairs_sharing_key(keys: NDArray[np.uint64], owners: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Return the sorted, distinct pairs (i < j) of owners that share a key.
+
+    Examples:
+        >>> keys = np.array([7, 3, 7, 7, 3], dtype=np.uint64)
+        >>> pairs_sharing_key(keys, np.array([0, 1, 2, 3, 4])).tolist()
+        [[0, 2], [0, 3], [1, 4], [2, 3]]
+    """
+    order = np.lexsort((owners, keys))
+    sorted_keys, sorted_owners = keys[order], owners[order]
+    shared = np.zeros(len(order), dtype=bool)
+    shared[1:] |= sorted_keys[1:] == sorted_keys[:-1]
+    shared[:-1] |= sorted_keys[1:] == sorted_keys[:-1]
+    sorted_keys, sorted_owners = sorted_keys[shared], sorted_owners[shared]
+    found = [np.empty((0, 2), dtype=np.int64)]
+    for step in range(1, _MAX_NEIGHBOURS + 1):
+        # Keys are sorted: equal keys `step` apart lie in one bucket.
+        same = np.flatnonzero(sorted_keys[step:] == sorted_keys[:-step])
+        if same.size == 0:
+            break
+        first, second = sorted_owners[same], sorted_owners[same + step]
+        found.append(np.column_stack((np.minimum(first, second), np.maximum(first, second))))
+    pairs = np.concatenate(found)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    return np.unique(pairs, axis=0)
+
+
+def candidates(
+    matrix: NDArray[np.uint32], norms: Sequence[str], config: Config
+) -> NDArray[np.int64]:
+    """Return candidate pairs (i < j) of a batch of distinct texts, sorted.
+
+    Examples:
+        >>> from dedupe_news.config import DEFAULT
+        >>> from dedupe_news.signature import signatures
+        >>> norms = ["een twee drie vier vijf zes zeven acht negen tien elf", "een twee drie",
+        ...          "een twee drie vier vijf zes zeven acht negen"]
+        >>> candidates(signatures(norms, DEFAULT), norms, DEFAULT).tolist()
+        [[0, 2]]
+    """
+    bands, rows = bands_rows(config.threshold, config.num_perm)
+    n = len(matrix)
+    band = band_keys(matrix, bands, rows)
+    anchor = anchor_keys(norms, config.anchor_words)
+    has_anchor = anchor != 0
+    keys = np.concatenate((band.ravel(), anchor[has_anchor]))
+    owners = np.concatenate(
+        (
+            np.repeat(np.arange(n, dtype=np.int64), bands),
+            np.nonzero(has_anchor)[0].astype(np.int64),
+        )
+    )
+    return pairs_sharing_key(keys, owners)

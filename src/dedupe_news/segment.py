@@ -1,0 +1,216 @@
+"""Segment: cut a page into segments with roles, datelines and ages.
+
+A page dump (the seed layout) reads, line by line: the title; the lede, opening with a
+dateline `PLACE (AGENCY/AGENCY) - `; body paragraphs with short subheadings between them; a
+section heading such as `Meer uit Buitenland`; then the rail, one teaser per line, where each
+teaser's age (`4 uur geleden`) is glued to the start of the next line and the last line holds
+only the last age. A page that does not have this shape falls back to one `paragraph` per
+non-empty line. Every parser here is a linear scan: no input line can make it backtrack.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from dedupe_news.records import Page, PageId, Role, Segment
+
+# A subheading or section heading is a short line that does not end a sentence.
+_HEADING_MAX_WORDS = 6
+_HEADING_MAX_CHARS = 60
+_SENTENCE_END = (".", "!", "?", ":", ";", '"', "'", "”", "’", "…", ")")
+
+# The place of a dateline is at most this long ("CAPE CANAVERAL", "RIO DE JANEIRO").
+_PLACE_MAX_CHARS = 40
+_DATELINE_DASHES = (" - ", " – ", " — ")  # noqa: RUF001 - the en and em dashes are meant
+
+# `N <unit> geleden` or `gisteren` at the start of a line; digits are bounded, so the
+# match is linear and the number cannot be absurdly large.
+_AGE = re.compile(
+    r"(?:(?P<count>\d{1,6}) (?P<unit>minuut|minuten|uur|dag|dagen|week|weken) geleden"
+    r"|(?P<yesterday>gisteren))"
+)
+_UNIT_MINUTES = {
+    "minuut": 1,
+    "minuten": 1,
+    "uur": 60,
+    "dag": 1440,
+    "dagen": 1440,
+    "week": 10080,
+    "weken": 10080,
+}
+_YESTERDAY_MINUTES = 1440
+
+# Title, lede and section heading come first: a rail starts at the fourth line at the earliest.
+_FIRST_RAIL_INDEX = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """A parsed `PLACE (AGENCY/AGENCY) - ` opening."""
+
+    place: str
+    agencies: tuple[str, ...]
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class Age:
+    """A relative age as printed, and in minutes."""
+
+    text: str
+    minutes: int
+
+
+def parse_dateline(text: str) -> Dateline | None:
+    """Split a dateline off the start of a text, or return None when there is none.
+
+    Examples:
+        >>> parse_dateline("MOSKOU (ANP/RTR) - De trein is aangekomen.")
+        Dateline(place='MOSKOU', agencies=('ANP', 'RTR'), body='De trein is aangekomen.')
+        >>> parse_dateline("Geen dateline hier (ANP) - nee") is None
+        True
+    """
+    open_at = text.find(" (", 0, _PLACE_MAX_CHARS + 2)
+    close_at = text.find(")", open_at + 2, open_at + 80) if open_at > 0 else -1
+    if close_at < 0:
+        return None
+    place = text[:open_at]
+    agencies = tuple(text[open_at + 2 : close_at].split("/"))
+    rest = text[close_at + 1 :]
+    dash = next((d for d in _DATELINE_DASHES if rest.startswith(d)), None)
+    if dash is None or not _is_place(place) or not all(map(_is_agency, agencies)):
+        return None
+    return Dateline(place=place, agencies=agencies, body=rest[len(dash) :].strip())
+
+
+def _is_place(text: str) -> bool:
+    letters = text.replace(" ", "").replace("-", "").replace(".", "").replace("'", "")
+    return letters.isalpha() and letters.isupper()
+
+
+def _is_agency(text: str) -> bool:
+    return 0 < len(text) <= 20 and text.isalpha() and text.isupper()
+
+
+def parse_age(text: str) -> tuple[Age, str] | None:
+    """Split a relative age off the start of a line: (age, rest), or None.
+
+    Examples:
+        >>> parse_age("4 uur geledenGUAYAQUIL (ANP/AFP) - De politie...")
+        (Age(text='4 uur geleden', minutes=240), 'GUAYAQUIL (ANP/AFP) - De politie...')
+        >>> parse_age("gisteren")
+        (Age(text='gisteren', minutes=1440), '')
+    """
+    found = _AGE.match(text)
+    if found is None:
+        return None
+    if found["yesterday"]:
+        minutes = _YESTERDAY_MINUTES
+    else:
+        minutes = int(found["count"]) * _UNIT_MINUTES[found["unit"]]
+    return Age(text=found.group(), minutes=minutes), text[found.end() :].strip()
+
+
+def segment_page(page: Page) -> tuple[Segment, ...]:
+    """Cut one page into segments with roles, in line order.
+
+    Examples:
+        >>> page = Page(id=PageId("p"), text="Titel\\nPARIJS (ANP) - Het nieuws.\\nMeer uit X\\n"
+        ...     "BERN (ANP/AFP) - Een teaser.\\n3 uur geleden")
+        >>> [(s.line, s.role.value, s.age) for s in segment_page(page)]
+        [(1, 'title', None), (2, 'lede', None), (3, 'section_heading', None), (4, 'teaser', '3 uur geleden')]
+    """  # noqa: E501 - a doctest line cannot wrap
+    lines = [(n, line.strip()) for n, line in enumerate(page.text.split("\n"), start=1)]
+    lines = [(n, line) for n, line in lines if line]
+    rail_start = _rail_start(lines)
+    if len(lines) < 2 or (parse_dateline(lines[1][1]) is None and rail_start == len(lines)):
+        return tuple(Segment(page.id, n, Role.PARAGRAPH, line) for n, line in lines)
+    if rail_start == len(lines):
+        return tuple(_article(page, lines))
+    heading_line, heading = lines[rail_start - 1]
+    return (
+        *_article(page, lines[: rail_start - 1]),
+        Segment(page.id, heading_line, Role.SECTION_HEADING, heading),
+        *_rail(page, lines[rail_start:]),
+    )
+
+
+def _rail_start(lines: Sequence[tuple[int, str]]) -> int:
+    """Return the index where the rail begins (len(lines) when there is none).
+
+    The rail is the longest run of teaser lines (an optional glued age, then a dateline) or
+    bare ages at the end of the page, after the lede, right below a section heading.
+    """
+    start = len(lines)
+    while start > _FIRST_RAIL_INDEX and _is_rail_line(lines[start - 1][1]):
+        start -= 1
+    has_teaser = any(parse_dateline(_strip_age(line)) for _, line in lines[start:])
+    if start == len(lines) or not has_teaser or not _is_heading(lines[start - 1][1]):
+        return len(lines)
+    return start
+
+
+def _is_rail_line(line: str) -> bool:
+    rest = _strip_age(line)
+    return rest == "" or parse_dateline(rest) is not None
+
+
+def _strip_age(line: str) -> str:
+    parsed = parse_age(line)
+    return line if parsed is None else parsed[1]
+
+
+def _is_heading(line: str) -> bool:
+    return (
+        len(line) <= _HEADING_MAX_CHARS
+        and len(line.split()) <= _HEADING_MAX_WORDS
+        and not line.endswith(_SENTENCE_END)
+    )
+
+
+def _article(page: Page, lines: Sequence[tuple[int, str]]) -> Iterator[Segment]:
+    """Title, lede, body; the last line is the section heading when a rail follows."""
+    title_line, title = lines[0]
+    yield Segment(page.id, title_line, Role.TITLE, title)
+    lede_line, lede = lines[1]
+    dateline = parse_dateline(lede)
+    if dateline is None:
+        yield Segment(page.id, lede_line, Role.LEDE, lede)
+    else:
+        yield Segment(
+            page.id, lede_line, Role.LEDE, dateline.body, dateline.place, dateline.agencies
+        )
+    for line_no, line in lines[2:]:
+        role = Role.SUBHEADING if _is_heading(line) else Role.PARAGRAPH
+        yield Segment(page.id, line_no, role, line)
+
+
+def _rail(page: Page, lines: Sequence[tuple[int, str]]) -> Iterator[Segment]:
+    """Each teaser, with the age glued to the start of the line after it."""
+    pending: tuple[int, Dateline] | None = None
+    for line_no, line in lines:
+        parsed = parse_age(line)
+        age, rest = (None, line) if parsed is None else parsed
+        if pending is not None:
+            yield _teaser(page, *pending, age)
+            pending = None
+        dateline = parse_dateline(rest) if rest else None
+        if dateline is not None:
+            pending = (line_no, dateline)
+    if pending is not None:
+        yield _teaser(page, *pending, None)
+
+
+def _teaser(page: Page, line_no: int, dateline: Dateline, age: Age | None) -> Segment:
+    return Segment(
+        page.id,
+        line_no,
+        Role.TEASER,
+        dateline.body,
+        dateline.place,
+        dateline.agencies,
+        None if age is None else age.text,
+        None if age is None else age.minutes,
+    )
