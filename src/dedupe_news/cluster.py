@@ -57,7 +57,7 @@ def cluster_id(norm: str) -> ClusterId:
 
     Examples:
         >>> cluster_id("meer uit buitenland")
-        'c1f0e3c7bf2bb8a3f'
+        'c995f360b8687085b'
     """
     return ClusterId("c" + xxhash.xxh3_64_hexdigest(norm.encode()))
 

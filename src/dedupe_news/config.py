@@ -79,7 +79,7 @@ def _check_int(name: str, value: object, low: int, high: int) -> None:
 def _check_fraction(name: str, value: object, *, open_low: bool) -> None:
     ok = False
     if isinstance(value, int | float) and not isinstance(value, bool):
-        ok = (0.0 < value if open_low else 0.0 <= value) and value <= 1.0
+        ok = (value > 0.0 if open_low else value >= 0.0) and value <= 1.0
     if not ok:
         bounds = "(0, 1]" if open_low else "[0, 1]"
         msg = f"{name} must be a number in {bounds}, got {value!r}"

@@ -45,7 +45,7 @@ def bands_rows(threshold: float, num_perm: int) -> tuple[int, int]:
 
     Examples:
         >>> bands_rows(0.5, 128)
-        (14, 9)
+        (25, 5)
     """
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     return int(lsh.b), int(lsh.r)
@@ -55,8 +55,8 @@ def candidate_probability(similarity: float, bands: int, rows: int) -> float:
     """Return the chance that texts of this Jaccard similarity become candidates.
 
     Examples:
-        >>> round(candidate_probability(0.8, 14, 9), 4)
-        0.9112
+        >>> round(candidate_probability(0.5, 25, 5), 4), round(candidate_probability(0.8, 25, 5), 4)
+        (0.5478, 1.0)
     """
     return float(1.0 - (1.0 - similarity**rows) ** bands)
 

@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from dedupe_news.article import article_clusters
@@ -22,7 +23,7 @@ from dedupe_news.label import label_segments
 from dedupe_news.lsh import candidates
 from dedupe_news.normalize import normalize
 from dedupe_news.read import Corpus
-from dedupe_news.records import Page, Report, Segment
+from dedupe_news.records import Page, Report
 from dedupe_news.segment import segment_page
 from dedupe_news.signature import signatures
 from dedupe_news.verify import verify
@@ -83,7 +84,9 @@ def dedupe(
     with timer("label"):
         articles = article_clusters(batch, segments, clustering.segment_clusters, config)
         labels = label_segments(batch, articles, segments, clustering.segment_clusters, config)
-    logger.info("%d pages, %d segments, %d clusters", len(batch), len(segments), len(clustering.clusters))
+    logger.info(
+        "%d pages, %d segments, %d clusters", len(batch), len(segments), len(clustering.clusters)
+    )
     return Report(
         config=config,
         pages=batch,
@@ -114,7 +117,7 @@ def exact_groups(norms: Sequence[str]) -> dict[str, list[int]]:
 
 def _sorted_pages(pages: Iterable[Page]) -> tuple[Page, ...]:
     batch = tuple(sorted(pages, key=lambda page: page.id))
-    for previous, page in zip(batch, batch[1:], strict=False):
+    for previous, page in pairwise(batch):
         if previous.id == page.id:
             raise InputError(page.path or page.id, 0, f"duplicate page id {page.id!r}")
     return batch

@@ -1,6 +1,6 @@
-"""Read: page dumps, folders of them, and JSONL -> pages; bad input is skipped, by name.
+r"""Read: page dumps, folders of them, and JSONL -> pages; bad input is skipped, by name.
 
-- A page dump is a UTF-8 text file (`\\n` or `\\r\\n`, an optional BOM): its id is its path
+- A page dump is a UTF-8 text file (`\n` or `\r\n`, an optional BOM): its id is its path
   relative to the root it was found under, without the extension.
 - A folder is read recursively in sorted order; hidden files and folders are passed over
   and symbolic links to folders are not followed (no loops).
@@ -98,7 +98,7 @@ def _read_file(path: Path, root: Path, encoding: str) -> Iterator[Page | Skipped
 
 
 def decode(path: Path, encoding: str = "utf-8") -> str:
-    """Return a file's text with `\\n` line ends, or raise `InputError` saying why not."""
+    r"""Return a file's text with `\n` line ends, or raise `InputError` saying why not."""
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -144,6 +144,10 @@ def _jsonl_page(line: str, path: str, number: int) -> Page:
         metadata[key] = value
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Page(
-        PageId(page_id), text, f"{path}:{number}", metadata["url"], metadata["site"],
+        PageId(page_id),
+        text,
+        f"{path}:{number}",
+        metadata["url"],
+        metadata["site"],
         metadata["published"],
     )

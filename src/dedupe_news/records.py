@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import NewType
+from typing import TYPE_CHECKING, NewType
 
-from dedupe_news.config import Config
+if TYPE_CHECKING:
+    from dedupe_news.config import Config
 
 PageId = NewType("PageId", str)
 SegmentId = NewType("SegmentId", str)
@@ -45,11 +46,11 @@ class ClusterKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One input document: a scraped page file or one JSONL record.
+    r"""One input document: a scraped page file or one JSONL record.
 
     Attributes:
         id: Path relative to the given root without extension, or the JSONL `id`.
-        text: The page dump, lines separated by "\\n".
+        text: The page dump, lines separated by "\n".
         path: Where it was read from (with `:line` for JSONL), or None when built in code.
         url: Optional metadata from JSONL.
         site: Optional metadata from JSONL.

@@ -11,15 +11,18 @@ non-empty line. Every parser here is a linear scan: no input line can make it ba
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from dedupe_news.records import Page, PageId, Role, Segment
+from dedupe_news.records import Page, Role, Segment
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
 
 # A subheading or section heading is a short line that does not end a sentence.
 _HEADING_MAX_WORDS = 6
 _HEADING_MAX_CHARS = 60
-_SENTENCE_END = (".", "!", "?", ":", ";", '"', "'", "”", "’", "…", ")")
+_SENTENCE_END = (".", "!", "?", ":", ";", '"', "'", "\u201d", "\u2019", "\u2026", ")")
 
 # The place of a dateline is at most this long ("CAPE CANAVERAL", "RIO DE JANEIRO").
 _PLACE_MAX_CHARS = 40
@@ -114,11 +117,11 @@ def parse_age(text: str) -> tuple[Age, str] | None:
 
 
 def segment_page(page: Page) -> tuple[Segment, ...]:
-    """Cut one page into segments with roles, in line order.
+    r"""Cut one page into segments with roles, in line order.
 
     Examples:
-        >>> page = Page(id=PageId("p"), text="Titel\\nPARIJS (ANP) - Het nieuws.\\nMeer uit X\\n"
-        ...     "BERN (ANP/AFP) - Een teaser.\\n3 uur geleden")
+        >>> page = Page(id="p", text="Titel\nPARIJS (ANP) - Het nieuws.\nMeer uit X\n"
+        ...     "BERN (ANP/AFP) - Een teaser.\n3 uur geleden")
         >>> [(s.line, s.role.value, s.age) for s in segment_page(page)]
         [(1, 'title', None), (2, 'lede', None), (3, 'section_heading', None), (4, 'teaser', '3 uur geleden')]
     """  # noqa: E501 - a doctest line cannot wrap

@@ -16,7 +16,6 @@ shingles (tests/test_signature.py holds that).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING
@@ -26,6 +25,8 @@ import xxhash
 from datasketch import LeanMinHash, MinHash
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from numpy.typing import NDArray
 
     from dedupe_news.config import Config

@@ -1,0 +1,135 @@
+"""CLI: `python -m dedupe_news scan PATH...` and `python -m dedupe_news demo`.
+
+Exit codes (docs/cli.md): 0 done; 1 done, but some input was skipped; 2 usage or
+configuration error; 130 interrupted. Data goes to stdout or `--output`, messages to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from dataclasses import fields
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dedupe_news.config import DEFAULT, Config
+from dedupe_news.demo import seed_folder
+from dedupe_news.errors import DedupeNewsError
+from dedupe_news.pipeline import dedupe
+from dedupe_news.read import read_pages
+from dedupe_news.report import to_json, to_text
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+EXIT_OK = 0
+EXIT_SKIPPED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+# One flag per Config field, grouped by the stage that reads it.
+_STAGES: dict[str, tuple[str, ...]] = {
+    "fingerprint": ("shingle_size", "num_perm", "seed", "scheme", "fold_diacritics"),
+    "candidates": ("threshold", "anchor_words"),
+    "verification": ("min_score", "min_containment_words"),
+    "labels": ("boilerplate_min_pages", "article_min_shared"),
+}
+_HELP = {
+    "shingle_size": "words per shingle",
+    "num_perm": "MinHash permutations (signature width)",
+    "seed": "seed of the MinHash permutations",
+    "scheme": "MinHash permutation scheme",
+    "fold_diacritics": "fold diacritics in normalization (é -> e)",
+    "threshold": "LSH Jaccard threshold for candidates",
+    "anchor_words": "words in a head/tail anchor that makes a candidate",
+    "min_score": "verification score a candidate needs to match, in [0, 1]",
+    "min_containment_words": "words the shorter text needs for containment to count",
+    "boilerplate_min_pages": "stories a repeated article text must span to be template",
+    "article_min_shared": "fraction of shared story segments that makes two pages copies",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the CLI."""
+    parser = argparse.ArgumentParser(
+        prog="python -m dedupe_news",
+        description="Find repeated text in scraped news pages.",
+    )
+    parser.add_argument("--version", action="version", version=version("dedupe-news"))
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    scan = commands.add_parser("scan", help="scan page dumps, folders or JSONL files")
+    scan.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or .jsonl")
+    _add_run_options(scan, default_format="json")
+    demo = commands.add_parser("demo", help="scan the bundled seed pages")
+    _add_run_options(demo, default_format="text")
+    return parser
+
+
+def _add_run_options(parser: argparse.ArgumentParser, *, default_format: str) -> None:
+    io = parser.add_argument_group("input and output")
+    io.add_argument("--encoding", default="utf-8", help="text encoding of inputs (utf-8)")
+    io.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default=default_format,
+        help=f"report format ({default_format})",
+    )
+    io.add_argument("--output", type=Path, metavar="FILE", help="write the report here")
+    types = {f.name: f.type for f in fields(Config)}
+    for stage, names in _STAGES.items():
+        group = parser.add_argument_group(stage)
+        for name in names:
+            flag = "--" + name.replace("_", "-")
+            default = getattr(DEFAULT, name)
+            help_text = f"{_HELP[name]} ({default})"
+            if types[name] == "bool":
+                group.add_argument(flag, dest=name, action="store_true", help=help_text)
+            elif name == "scheme":
+                group.add_argument(flag, dest=name, choices=("affine32",), default=default)
+            else:
+                kind = int if isinstance(default, int) else float
+                group.add_argument(flag, dest=name, type=kind, default=default, help=help_text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        config = Config(**{f.name: getattr(args, f.name) for f in fields(Config)})
+        sources = [seed_folder()] if args.command == "demo" else args.paths
+        corpus = read_pages(*sources, encoding=args.encoding)
+        for skipped in corpus.skipped:
+            print(f"skipped: {skipped.path}: {skipped.reason}", file=sys.stderr)
+        report = dedupe(corpus, config)
+        text = to_json(report) if args.format == "json" else to_text(report)
+        if args.output is None:
+            sys.stdout.write(text)
+        else:
+            write_atomically(args.output, text)
+    except DedupeNewsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_SKIPPED if corpus.skipped else EXIT_OK
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write text to a temporary file beside `path`, then rename it over `path`.
+
+    A reader sees the old file or the complete new one, never a half-written one.
+    """
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
