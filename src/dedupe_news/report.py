@@ -6,6 +6,7 @@ import difflib
 import json
 from collections import Counter
 from importlib.metadata import version
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dedupe_news.normalize import normalize
@@ -167,3 +168,8 @@ def _diff(base: str, other: str) -> str:
 def _words(words: list[str]) -> str:
     shown = " ".join(words[:_DIFF_WORDS])
     return shown + (" …" if len(words) > _DIFF_WORDS else "")
+
+
+def schema_path() -> Path:
+    """Return the path of the JSON Schema of the report, shipped in the package."""
+    return Path(__file__).parent / "data" / "report.schema.json"
