@@ -121,8 +121,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def write_atomically(path: Path, text: str) -> None:
     """Write text to a temporary file beside `path`, then rename it over `path`.
 
-    A reader sees the old file or the complete new one, never a half-written one.
+    A reader sees the old file or the complete new one, never a half-written one. A path
+    that exists but is not a regular file (`/dev/stdout`, a pipe) is written in place: it
+    cannot be half-written and must never be replaced by a file.
     """
+    if path.exists() and not path.is_file():
+        with path.open("w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        return
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
