@@ -12,7 +12,7 @@ from importlib.metadata import version
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.errors import ConfigError, DedupeNewsError, InputError
 from dedupe_news.normalize import normalize
-from dedupe_news.pipeline import dedupe
+from dedupe_news.pipeline import dedupe, find_duplicates
 from dedupe_news.read import Corpus, read_pages
 from dedupe_news.records import (
     Cluster,
@@ -24,6 +24,7 @@ from dedupe_news.records import (
     Role,
     Segment,
     Skipped,
+    TextCluster,
 )
 from dedupe_news.segment import segment_page
 
@@ -45,8 +46,10 @@ __all__ = [
     "Role",
     "Segment",
     "Skipped",
+    "TextCluster",
     "__version__",
     "dedupe",
+    "find_duplicates",
     "normalize",
     "read_pages",
     "segment_page",

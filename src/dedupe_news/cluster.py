@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import xxhash
 
-from dedupe_news.records import Cluster, ClusterId, ClusterKind
+from dedupe_news.records import Cluster, ClusterId, ClusterKind, TextCluster
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -62,20 +62,21 @@ def cluster_id(norm: str) -> ClusterId:
     return ClusterId("c" + xxhash.xxh3_64_hexdigest(norm.encode()))
 
 
-def build_clusters(
-    groups: Sequence[Sequence[int]],
-    matches: Sequence[Match],
-    segments: Sequence[Segment],
-    norms: Sequence[str],
-) -> Clustering:
-    """Group segments into clusters.
+def cluster_texts(
+    groups: Sequence[Sequence[int]], matches: Sequence[Match], norms: Sequence[str]
+) -> tuple[TextCluster, ...]:
+    """Group items into clusters, sorted by their first member.
 
     Args:
-        groups: For each distinct normalized text, its segments (indices into `segments`,
-            which are sorted by page id and line).
+        groups: For each distinct normalized text, its items (indices, ascending).
         matches: Verified matches between distinct texts (indices into `groups`).
-        segments: All segments of the batch.
         norms: The normalized text of each distinct text (aligned with `groups`).
+
+    Examples:
+        >>> from dedupe_news.records import Match
+        >>> found = cluster_texts([[0, 3], [1], [2]], [Match(1, 2, 0.9, 0.7)], ["a", "bb", "b"])
+        >>> [(c.kind.value, c.members, c.representative, c.min_score) for c in found]
+        [('exact', (0, 3), 0, 1.0), ('near', (1, 2), 1, 0.9)]
     """
     roots = components(len(groups), [(m.a, m.b) for m in matches])
     texts_of: dict[int, list[int]] = {}
@@ -85,23 +86,40 @@ def build_clusters(
     for match in matches:
         root = roots[match.a]
         lowest[root] = min(lowest.get(root, 1.0), match.score)
-    found: list[tuple[list[int], Cluster]] = []
+    found = []
     for root, texts in texts_of.items():
-        members = sorted(s for text in texts for s in groups[text])
+        members = tuple(sorted(item for text in texts for item in groups[text]))
         if len(members) < 2:
             continue
-        best = min(texts, key=lambda t: (-len(norms[t]), min(groups[t])))
-        cluster = Cluster(
-            id=cluster_id(norms[best]),
-            kind=ClusterKind.EXACT if len(texts) == 1 else ClusterKind.NEAR,
-            members=tuple(segments[s].id for s in members),
-            representative=segments[min(groups[best])].id,
-            min_score=lowest.get(root, 1.0),
+        best = min(texts, key=lambda t: (-len(norms[t]), groups[t][0]))
+        kind = ClusterKind.EXACT if len(texts) == 1 else ClusterKind.NEAR
+        found.append(
+            TextCluster(
+                cluster_id(norms[best]), kind, members, groups[best][0], lowest.get(root, 1.0)
+            )
         )
-        found.append((members, cluster))
-    found.sort(key=lambda item: item[0][0])
+    return tuple(sorted(found, key=lambda cluster: cluster.members[0]))
+
+
+def build_clusters(
+    groups: Sequence[Sequence[int]],
+    matches: Sequence[Match],
+    segments: Sequence[Segment],
+    norms: Sequence[str],
+) -> Clustering:
+    """Group segments into clusters (`cluster_texts` over segments sorted by page and line)."""
+    clusters = []
     segment_clusters: list[ClusterId | None] = [None] * len(segments)
-    for members, cluster in found:
-        for s in members:
-            segment_clusters[s] = cluster.id
-    return Clustering(tuple(c for _, c in found), tuple(segment_clusters))
+    for found in cluster_texts(groups, matches, norms):
+        for member in found.members:
+            segment_clusters[member] = found.id
+        clusters.append(
+            Cluster(
+                id=found.id,
+                kind=found.kind,
+                members=tuple(segments[m].id for m in found.members),
+                representative=segments[found.representative].id,
+                min_score=found.min_score,
+            )
+        )
+    return Clustering(tuple(clusters), tuple(segment_clusters))

@@ -16,14 +16,14 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from dedupe_news.article import article_clusters
-from dedupe_news.cluster import build_clusters
+from dedupe_news.cluster import build_clusters, cluster_texts
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.errors import InputError
 from dedupe_news.label import label_segments
 from dedupe_news.lsh import candidates
 from dedupe_news.normalize import normalize
 from dedupe_news.read import Corpus
-from dedupe_news.records import Page, Report
+from dedupe_news.records import Match, Page, Report, TextCluster
 from dedupe_news.segment import segment_page
 from dedupe_news.signature import signatures
 from dedupe_news.verify import verify
@@ -68,19 +68,10 @@ def dedupe(
     batch = _sorted_pages(pages.pages if isinstance(pages, Corpus) else pages)
     with timer("segment"):
         segments = tuple(s for page in batch for s in segment_page(page))
-    with timer("normalize"):
-        norms = [normalize(s.text, fold_diacritics=config.fold_diacritics) for s in segments]
-        groups = exact_groups(norms)
-        distinct = list(groups)
-        texts = [segments[members[0]].text for members in groups.values()]
-    with timer("signatures"):
-        matrix = signatures(distinct, config)
-    with timer("candidates"):
-        pairs = candidates(matrix, distinct, config)
-    with timer("verify"):
-        matches = verify(pairs, distinct, texts, matrix, config)
+    groups, matches = _match([s.text for s in segments], config, timer)
     with timer("cluster"):
-        clustering = build_clusters(list(groups.values()), matches, segments, distinct)
+        norms = list(groups)
+        clustering = build_clusters(list(groups.values()), matches, segments, norms)
     with timer("label"):
         articles = article_clusters(batch, segments, clustering.segment_clusters, config)
         labels = label_segments(batch, articles, segments, clustering.segment_clusters, config)
@@ -97,6 +88,46 @@ def dedupe(
         article_clusters=articles,
         skipped=skipped,
     )
+
+
+def find_duplicates(
+    texts: Sequence[str], config: Config = DEFAULT, *, on_stage: StageTimer | None = None
+) -> tuple[TextCluster, ...]:
+    """Find exact and near-duplicate groups among plain texts (no page structure).
+
+    Args:
+        texts: The texts; a cluster's members are their indices.
+        config: The run's settings (the label settings are not used).
+        on_stage: Optional callback receiving each stage's name and wall time.
+
+    Examples:
+        >>> texts = ["De trein is in Moskou aangekomen, meldt RIA.", "Iets anders.",
+        ...          "de trein is in Moskou aangekomen - meldt RIA"]
+        >>> [(c.kind.value, c.members) for c in find_duplicates(texts)]
+        [('exact', (0, 2))]
+    """
+    timer = _Timer(on_stage)
+    groups, matches = _match(texts, config, timer)
+    with timer("cluster"):
+        return cluster_texts(list(groups.values()), matches, list(groups))
+
+
+def _match(
+    texts: Sequence[str], config: Config, timer: _Timer
+) -> tuple[dict[str, list[int]], tuple[Match, ...]]:
+    """Normalize, group exact copies, sign, band and verify: the shared core of both entries."""
+    with timer("normalize"):
+        norms = [normalize(text, fold_diacritics=config.fold_diacritics) for text in texts]
+        groups = exact_groups(norms)
+        distinct = list(groups)
+        originals = [texts[members[0]] for members in groups.values()]
+    with timer("signatures"):
+        matrix = signatures(distinct, config)
+    with timer("candidates"):
+        pairs = candidates(matrix, distinct, config)
+    with timer("verify"):
+        matches = verify(pairs, distinct, originals, matrix, config)
+    return groups, matches
 
 
 def exact_groups(norms: Sequence[str]) -> dict[str, list[int]]:

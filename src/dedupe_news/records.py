@@ -132,6 +132,25 @@ class Cluster:
 
 
 @dataclass(frozen=True, slots=True)
+class TextCluster:
+    """A cluster over a batch of plain texts: members are the texts' indices.
+
+    Attributes:
+        id: Stable id derived from the representative's normalized text.
+        kind: `exact` when all members are equal once normalized, else `near`.
+        members: Indices of the texts, ascending.
+        representative: The member with the longest normalized text (ties: smallest index).
+        min_score: The lowest verification score on the matches that joined the cluster.
+    """
+
+    id: ClusterId
+    kind: ClusterKind
+    members: tuple[int, ...]
+    representative: int
+    min_score: float
+
+
+@dataclass(frozen=True, slots=True)
 class Skipped:
     """An input that was not processed, and why."""
 
