@@ -44,9 +44,10 @@ _UNIT_MINUTES = {
     "weken": 10080,
 }
 _YESTERDAY_MINUTES = 1440
+# A "related news" rail shows recent items: an age beyond a year is a scraping artefact. It is
+# still split off and kept as printed, but gets no number of minutes.
+MAX_AGE_MINUTES = 366 * 1440
 
-# Title, lede and section heading come first: a rail starts at the fourth line at the earliest.
-_FIRST_RAIL_INDEX = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +61,10 @@ class Dateline:
 
 @dataclass(frozen=True, slots=True)
 class Age:
-    """A relative age as printed, and in minutes."""
+    """A relative age as printed, and in minutes (None beyond `MAX_AGE_MINUTES`)."""
 
     text: str
-    minutes: int
+    minutes: int | None
 
 
 def parse_dateline(text: str) -> Dateline | None:
@@ -105,6 +106,8 @@ def parse_age(text: str) -> tuple[Age, str] | None:
         (Age(text='4 uur geleden', minutes=240), 'GUAYAQUIL (ANP/AFP) - De politie...')
         >>> parse_age("gisteren")
         (Age(text='gisteren', minutes=1440), '')
+        >>> parse_age("999999 uur geleden")
+        (Age(text='999999 uur geleden', minutes=None), '')
     """
     found = _AGE.match(text)
     if found is None:
@@ -113,7 +116,8 @@ def parse_age(text: str) -> tuple[Age, str] | None:
         minutes = _YESTERDAY_MINUTES
     else:
         minutes = int(found["count"]) * _UNIT_MINUTES[found["unit"]]
-    return Age(text=found.group(), minutes=minutes), text[found.end() :].strip()
+    plausible = minutes if minutes <= MAX_AGE_MINUTES else None
+    return Age(text=found.group(), minutes=plausible), text[found.end() :].strip()
 
 
 def segment_page(page: Page) -> tuple[Segment, ...]:
@@ -127,27 +131,32 @@ def segment_page(page: Page) -> tuple[Segment, ...]:
     """  # noqa: E501 - a doctest line cannot wrap
     lines = [(n, line.strip()) for n, line in enumerate(page.text.split("\n"), start=1)]
     lines = [(n, line) for n, line in lines if line]
-    rail_start = _rail_start(lines)
-    if len(lines) < 2 or (parse_dateline(lines[1][1]) is None and rail_start == len(lines)):
+    # A page opens with its title, then the dateline lede; a scrape may have lost the title.
+    untitled = bool(lines) and parse_dateline(lines[0][1]) is not None
+    lede_at = 0 if untitled else 1
+    rail_start = _rail_start(lines, first=lede_at + 2)
+    has_lede = len(lines) > lede_at and parse_dateline(lines[lede_at][1]) is not None
+    if not has_lede and rail_start == len(lines):
         return tuple(Segment(page.id, n, Role.PARAGRAPH, line) for n, line in lines)
     if rail_start == len(lines):
-        return tuple(_article(page, lines))
+        return tuple(_article(page, lines, untitled=untitled))
     heading_line, heading = lines[rail_start - 1]
     return (
-        *_article(page, lines[: rail_start - 1]),
+        *_article(page, lines[: rail_start - 1], untitled=untitled),
         Segment(page.id, heading_line, Role.SECTION_HEADING, heading),
         *_rail(page, lines[rail_start:]),
     )
 
 
-def _rail_start(lines: Sequence[tuple[int, str]]) -> int:
+def _rail_start(lines: Sequence[tuple[int, str]], first: int) -> int:
     """Return the index where the rail begins (len(lines) when there is none).
 
     The rail is the longest run of teaser lines (an optional glued age, then a dateline) or
-    bare ages at the end of the page, after the lede, right below a section heading.
+    bare ages at the end of the page, at index `first` or later (after the lede and a
+    section heading), right below a section heading, holding at least one teaser.
     """
     start = len(lines)
-    while start > _FIRST_RAIL_INDEX and _is_rail_line(lines[start - 1][1]):
+    while start > first and _is_rail_line(lines[start - 1][1]):
         start -= 1
     has_teaser = any(parse_dateline(_strip_age(line)) for _, line in lines[start:])
     if start == len(lines) or not has_teaser or not _is_heading(lines[start - 1][1]):
@@ -173,19 +182,23 @@ def _is_heading(line: str) -> bool:
     )
 
 
-def _article(page: Page, lines: Sequence[tuple[int, str]]) -> Iterator[Segment]:
-    """Title, lede, body; the last line is the section heading when a rail follows."""
-    title_line, title = lines[0]
-    yield Segment(page.id, title_line, Role.TITLE, title)
-    lede_line, lede = lines[1]
-    dateline = parse_dateline(lede)
-    if dateline is None:
-        yield Segment(page.id, lede_line, Role.LEDE, lede)
-    else:
-        yield Segment(
-            page.id, lede_line, Role.LEDE, dateline.body, dateline.place, dateline.agencies
-        )
-    for line_no, line in lines[2:]:
+def _article(
+    page: Page, lines: Sequence[tuple[int, str]], *, untitled: bool
+) -> Iterator[Segment]:
+    """Title (unless the scrape lost it), lede, then paragraphs and subheadings."""
+    if not untitled:
+        title_line, title = lines[0]
+        yield Segment(page.id, title_line, Role.TITLE, title)
+    lede_at = 0 if untitled else 1
+    if len(lines) > lede_at:
+        lede_line, lede = lines[lede_at]
+        dateline = parse_dateline(lede)
+        if dateline is None:
+            yield Segment(page.id, lede_line, Role.LEDE, lede)
+        else:
+            place, agencies = dateline.place, dateline.agencies
+            yield Segment(page.id, lede_line, Role.LEDE, dateline.body, place, agencies)
+    for line_no, line in lines[lede_at + 1 :]:
         role = Role.SUBHEADING if _is_heading(line) else Role.PARAGRAPH
         yield Segment(page.id, line_no, role, line)
 
