@@ -19,7 +19,7 @@ from dedupe_news.config import DEFAULT, Config
 from dedupe_news.demo import seed_folder
 from dedupe_news.errors import DedupeNewsError
 from dedupe_news.pipeline import dedupe
-from dedupe_news.read import read_pages
+from dedupe_news.read import MAX_PAGE_BYTES, read_pages
 from dedupe_news.report import to_json, to_text
 
 if TYPE_CHECKING:
@@ -72,6 +72,18 @@ def _add_run_options(parser: argparse.ArgumentParser, *, default_format: str) ->
     io = parser.add_argument_group("input and output")
     io.add_argument("--encoding", default="utf-8", help="text encoding of inputs (utf-8)")
     io.add_argument(
+        "--max-page-bytes",
+        type=int,
+        default=MAX_PAGE_BYTES,
+        metavar="N",
+        help=f"skip a page file or JSONL line larger than this ({MAX_PAGE_BYTES})",
+    )
+    io.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (exit 1, no output) when any input is skipped",
+    )
+    io.add_argument(
         "--format",
         choices=("text", "json"),
         default=default_format,
@@ -100,9 +112,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = Config(**{f.name: getattr(args, f.name) for f in fields(Config)})
         sources = [seed_folder()] if args.command == "demo" else args.paths
-        corpus = read_pages(*sources, encoding=args.encoding)
+        corpus = read_pages(*sources, encoding=args.encoding, max_page_bytes=args.max_page_bytes)
         for skipped in corpus.skipped:
             print(f"skipped: {skipped.path}: {skipped.reason}", file=sys.stderr)
+        if args.strict and corpus.skipped:
+            count = len(corpus.skipped)
+            print(f"error: {count} input(s) skipped; --strict writes no output", file=sys.stderr)
+            return EXIT_SKIPPED
         report = dedupe(corpus, config)
         text = to_json(report) if args.format == "json" else to_text(report)
         if args.output is None:

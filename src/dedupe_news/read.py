@@ -7,28 +7,34 @@ r"""Read: page dumps, folders of them, and JSONL -> pages; bad input is skipped,
 - A `.jsonl` file holds one page per line: `{"id": str, "text": str}` plus optional `url`,
   `site` and `published` strings.
 
-A file that is missing, unreadable, binary or not valid UTF-8, a JSONL line that is not a
-page, and a page whose id was already read, become a `Skipped` entry naming the path (and
-line) and the reason; everything else is read.
+A file or folder that is missing or unreadable, a file that is binary (holds a NUL byte),
+not valid in the encoding, or larger than `max_page_bytes`, a JSONL line that is any of
+these or not a page, and a page whose id was already read, each become a `Skipped` entry
+naming the path (and line) and the reason; everything else is read. JSONL is streamed line
+by line.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dedupe_news.errors import InputError
+from dedupe_news.errors import ConfigError, InputError
 from dedupe_news.records import Page, PageId, Skipped
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-_BINARY_PROBE = 8192  # a NUL byte in the first bytes marks a binary file
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+"""Default largest page (a page dump file, or one JSONL line) that is read; larger is skipped."""
+
 _JSONL_SUFFIX = ".jsonl"
 _METADATA = ("url", "site", "published")
+_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +45,20 @@ class Corpus:
     skipped: tuple[Skipped, ...] = ()
 
 
-def read_pages(*sources: str | os.PathLike[str], encoding: str = "utf-8") -> Corpus:
+def read_pages(
+    *sources: str | os.PathLike[str],
+    encoding: str = "utf-8",
+    max_page_bytes: int = MAX_PAGE_BYTES,
+) -> Corpus:
     """Read pages from files, folders and JSONL files.
 
     Args:
         *sources: Paths of page dumps, `.jsonl` files, or folders of them.
         encoding: Text encoding of the inputs; "utf-8" also accepts a byte-order mark.
+        max_page_bytes: A page dump file or JSONL line larger than this is skipped.
+
+    Raises:
+        ConfigError: `encoding` is not a known codec, or `max_page_bytes` is not positive.
 
     Examples:
         >>> from dedupe_news.demo import seed_folder
@@ -52,10 +66,11 @@ def read_pages(*sources: str | os.PathLike[str], encoding: str = "utf-8") -> Cor
         >>> len(corpus.pages), corpus.pages[0].id, corpus.skipped
         (5, '000_06e2ff613e5638d5', ())
     """
+    reader = _Reader(_codec(encoding), encoding, _positive(max_page_bytes))
     pages: dict[PageId, Page] = {}
     skipped: list[Skipped] = []
     for source in sources:
-        for item in iter_source(Path(source), encoding=encoding):
+        for item in reader.source(Path(source)):
             if isinstance(item, Skipped):
                 skipped.append(item)
             elif item.id in pages:
@@ -67,60 +82,109 @@ def read_pages(*sources: str | os.PathLike[str], encoding: str = "utf-8") -> Cor
     return Corpus(tuple(pages.values()), tuple(skipped))
 
 
-def iter_source(source: Path, *, encoding: str = "utf-8") -> Iterator[Page | Skipped]:
-    """Yield the pages of one source, and a `Skipped` for each bad input, in sorted order."""
-    if source.is_dir():
-        for path in _walk(source):
-            yield from _read_file(path, source, encoding)
-    else:
-        yield from _read_file(source, source.parent, encoding)
+def _codec(encoding: str) -> str:
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError as error:
+        msg = f"encoding must be a known codec, got {encoding!r}"
+        raise ConfigError(msg) from error
+    return "utf-8-sig" if name == "utf-8" else name  # a BOM is not text
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    for folder, dirs, files in os.walk(root):  # does not follow links to folders
+def _positive(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        msg = f"max_page_bytes must be a positive integer, got {value!r}"
+        raise ConfigError(msg)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """Reads sources one file, and one JSONL line, at a time."""
+
+    codec: str
+    encoding: str
+    max_page_bytes: int
+
+    def source(self, source: Path) -> Iterator[Page | Skipped]:
+        """Yield the pages of one source and a `Skipped` per bad input, in sorted order."""
+        if not source.is_dir():
+            yield from self.file(source, source.parent)
+            return
+        for item in _walk(source):
+            if isinstance(item, Skipped):
+                yield item
+            else:
+                yield from self.file(item, source)
+
+    def file(self, path: Path, root: Path) -> Iterator[Page | Skipped]:
+        """Yield the page of a page dump, or each page of a JSONL file."""
+        try:
+            if path.suffix == _JSONL_SUFFIX:
+                yield from self.jsonl(path)
+                return
+            size = path.stat().st_size
+            if size > self.max_page_bytes:
+                yield Skipped(str(path), self._too_large(size))
+                return
+            text = self.decode(path.read_bytes(), str(path), 0)
+        except OSError as error:
+            yield Skipped(str(path), error.strerror or type(error).__name__)
+        except InputError as error:
+            yield Skipped(str(path), error.reason)
+        else:
+            page_id = PageId(path.relative_to(root).with_suffix("").as_posix())
+            yield Page(id=page_id, text=text, path=str(path))
+
+    def jsonl(self, path: Path) -> Iterator[Page | Skipped]:
+        """Yield each page of a JSONL file, streaming: one line in memory at a time."""
+        with path.open("rb") as lines:
+            for number, raw in enumerate(lines, start=1):
+                line = raw.removeprefix(_BOM) if number == 1 else raw
+                if not line.strip():
+                    continue
+                try:
+                    yield self.jsonl_page(line, str(path), number)
+                except InputError as error:
+                    yield Skipped(f"{error.path}:{error.line}", error.reason)
+
+    def jsonl_page(self, line: bytes, path: str, number: int) -> Page:
+        """Return the page on one JSONL line, or raise `InputError` naming the line."""
+        if len(line) > self.max_page_bytes:
+            raise InputError(path, number, self._too_large(len(line)))
+        return _jsonl_page(self.decode(line, path, number), path, number)
+
+    def decode(self, data: bytes, path: str, line: int) -> str:
+        r"""Return the text of some bytes with `\n` line ends, or raise `InputError`."""
+        nul = data.find(b"\0")
+        if nul >= 0:
+            raise InputError(path, line, f"binary data (NUL byte at byte offset {nul})")
+        try:
+            text = data.decode(self.codec)
+        except UnicodeDecodeError as error:
+            reason = f"not valid {self.encoding} at byte offset {error.start}"
+            raise InputError(path, line, reason) from error
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    def _too_large(self, size: int) -> str:
+        return f"{size} bytes, over the maximum page size of {self.max_page_bytes} bytes"
+
+
+def _walk(root: Path) -> Iterator[Path | Skipped]:
+    """Yield the files below a folder in sorted order, and a `Skipped` per unreadable folder."""
+    errors: list[OSError] = []
+    for folder, dirs, files in os.walk(
+        root, onerror=errors.append
+    ):  # links to folders: not followed
+        while errors:
+            error = errors.pop()
+            yield Skipped(str(error.filename), error.strerror or type(error).__name__)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if not name.startswith("."):
                 yield Path(folder, name)
-
-
-def _read_file(path: Path, root: Path, encoding: str) -> Iterator[Page | Skipped]:
-    try:
-        text = decode(path, encoding)
-    except InputError as error:
-        yield Skipped(str(path), error.reason)
-        return
-    if path.suffix == _JSONL_SUFFIX:
-        yield from _jsonl_pages(path, text)
-    else:
-        page_id = PageId(path.relative_to(root).with_suffix("").as_posix())
-        yield Page(id=page_id, text=text, path=str(path))
-
-
-def decode(path: Path, encoding: str = "utf-8") -> str:
-    r"""Return a file's text with `\n` line ends, or raise `InputError` saying why not."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(str(path), 0, error.strerror or type(error).__name__) from error
-    if b"\0" in data[:_BINARY_PROBE]:
-        raise InputError(str(path), 0, "binary file (NUL byte)")
-    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in {"utf-8", "utf8"} else encoding
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError as error:
-        reason = f"not valid {encoding} at byte offset {error.start}"
-        raise InputError(str(path), 0, reason) from error
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _jsonl_pages(path: Path, text: str) -> Iterator[Page | Skipped]:
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            try:
-                yield _jsonl_page(line, str(path), number)
-            except InputError as error:
-                yield Skipped(f"{error.path}:{error.line}", error.reason)
+    for error in errors:
+        yield Skipped(str(error.filename), error.strerror or type(error).__name__)
 
 
 def _jsonl_page(line: str, path: str, number: int) -> Page:
@@ -142,10 +206,9 @@ def _jsonl_page(line: str, path: str, number: int) -> Page:
         if value is not None and not isinstance(value, str):
             raise InputError(path, number, f"{key!r} must be a string, got {value!r}")
         metadata[key] = value
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Page(
         PageId(page_id),
-        text,
+        text.replace("\r\n", "\n").replace("\r", "\n"),
         f"{path}:{number}",
         metadata["url"],
         metadata["site"],

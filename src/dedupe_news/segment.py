@@ -49,7 +49,6 @@ _YESTERDAY_MINUTES = 1440
 MAX_AGE_MINUTES = 366 * 1440
 
 
-
 @dataclass(frozen=True, slots=True)
 class Dateline:
     """A parsed `PLACE (AGENCY/AGENCY) - ` opening."""
@@ -182,9 +181,7 @@ def _is_heading(line: str) -> bool:
     )
 
 
-def _article(
-    page: Page, lines: Sequence[tuple[int, str]], *, untitled: bool
-) -> Iterator[Segment]:
+def _article(page: Page, lines: Sequence[tuple[int, str]], *, untitled: bool) -> Iterator[Segment]:
     """Title (unless the scrape lost it), lede, then paragraphs and subheadings."""
     if not untitled:
         title_line, title = lines[0]

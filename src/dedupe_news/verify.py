@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 _WORD = re.compile(r"\S+")
 _SENTENCE_END = (".", "!", "?", ":", ";")
+# Edit-distance scores cost O(n * m / 64): texts are compared on at most this many leading
+# characters, so one 50 MB line cannot stall a run. A news paragraph is far shorter.
+MAX_VERIFY_CHARS = 20_000
 
 
 def facts(text: str) -> frozenset[str]:
@@ -77,8 +80,8 @@ def scores(pairs: NDArray[np.int64], norms: Sequence[str], config: Config) -> ND
     """Return the verification score in [0, 1] of each pair of normalized texts."""
     if len(pairs) == 0:
         return np.empty(0, dtype=np.float64)
-    first = [norms[i] for i in pairs[:, 0]]
-    second = [norms[j] for j in pairs[:, 1]]
+    first = [norms[i][:MAX_VERIFY_CHARS] for i in pairs[:, 0]]
+    second = [norms[j][:MAX_VERIFY_CHARS] for j in pairs[:, 1]]
     similarity = cpdist(first, second, scorer=fuzz.ratio, dtype=np.float64, workers=-1)
     words = np.fromiter((len(n.split(" ")) for n in norms), dtype=np.int64, count=len(norms))
     shorter = np.minimum(words[pairs[:, 0]], words[pairs[:, 1]])
