@@ -7,11 +7,11 @@ r"""Read: page dumps, folders of them, and JSONL -> pages; bad input is skipped,
 - A `.jsonl` file holds one page per line: `{"id": str, "text": str}` plus optional `url`,
   `site` and `published` strings.
 
-A file or folder that is missing or unreadable, a file that is binary (holds a NUL byte),
-not valid in the encoding, or larger than `max_page_bytes`, a JSONL line that is any of
-these or not a page, and a page whose id was already read, each become a `Skipped` entry
-naming the path (and line) and the reason; everything else is read. JSONL is streamed line
-by line.
+A file or folder that is missing or unreadable, a page with no text, a file that is binary
+(holds a NUL byte), not valid in the encoding, or larger than `max_page_bytes`, a JSONL line
+that is any of these or not a page, and a page whose id was already read, each become a
+`Skipped` entry naming the path (and line) and the reason; everything else is read. JSONL
+is streamed line by line.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ MAX_PAGE_BYTES = 16 * 1024 * 1024
 _JSONL_SUFFIX = ".jsonl"
 _METADATA = ("url", "site", "published")
 _BOM = b"\xef\xbb\xbf"
+_EMPTY = "empty page (no text)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +135,10 @@ class _Reader:
             yield Skipped(str(path), error.reason)
         else:
             page_id = PageId(path.relative_to(root).with_suffix("").as_posix())
-            yield Page(id=page_id, text=text, path=str(path))
+            if text.strip():
+                yield Page(id=page_id, text=text, path=str(path))
+            else:
+                yield Skipped(str(path), _EMPTY)
 
     def jsonl(self, path: Path) -> Iterator[Page | Skipped]:
         """Yield each page of a JSONL file, streaming: one line in memory at a time."""
@@ -200,6 +204,8 @@ def _jsonl_page(line: str, path: str, number: int) -> Page:
         raise InputError(path, number, f"'id' must be a non-empty string, got {page_id!r}")
     if not isinstance(text, str):
         raise InputError(path, number, f"'text' must be a string, got {text!r}")
+    if not text.strip():
+        raise InputError(path, number, _EMPTY)
     metadata: dict[str, str | None] = {}
     for key in _METADATA:
         value = record.get(key)
