@@ -64,7 +64,7 @@ def test_exactly_the_gold_duplicate_groups(report: dn.Report) -> None:
 
 
 def test_furniture_is_boilerplate_and_reporting_is_unique(report: dn.Report) -> None:
-    """Section headings and teasers are boilerplate; titles, ledes, paragraphs, subheadings unique."""
+    """Section headings and teasers are boilerplate; all article segments are unique."""
     furniture = {dn.Role.SECTION_HEADING, dn.Role.TEASER}
     for segment, label in zip(report.segments, report.labels, strict=True):
         expected = dn.Label.BOILERPLATE if segment.role in furniture else dn.Label.UNIQUE
