@@ -76,7 +76,7 @@ def test_fuzz_segmenter_covers_lines_in_order(text: str) -> None:
 
 @given(text=st.text(max_size=300), fold=st.booleans())
 def test_fuzz_normalize_is_total_and_idempotent(text: str, fold: bool) -> None:  # noqa: FBT001
-    """normalize never raises and a second pass changes nothing."""
+    """Normalizing never raises, and a second pass changes nothing."""
     once = dn.normalize(text, fold_diacritics=fold)
     assert dn.normalize(once, fold_diacritics=fold) == once
     assert once == once.strip()
