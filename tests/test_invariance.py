@@ -57,7 +57,9 @@ def test_repeating_a_page_makes_its_article_a_duplicate_and_nothing_else() -> No
 def test_syndicated_copies_are_duplicates_in_one_article_cluster() -> None:
     """An edited re-publication shares the original's article cluster and its text is duplicate."""
     report = dn.dedupe(ALL)
-    by_id = dict(zip((p.id for p in report.pages), report.article_clusters, strict=True))
+    by_id: dict[str, str | None] = dict(
+        zip((p.id for p in report.pages), report.article_clusters, strict=True)
+    )
     for page in SEEDS[:3]:
         assert by_id[f"copy-{page.id}"] == by_id[page.id] == page.id
         labels = {
