@@ -8,6 +8,7 @@ import unicodedata
 # One pass folds punctuation, symbols, underscores and every run of whitespace to one space.
 # The class is a plain character set with a single `+`: linear time on any input.
 _NON_WORD = re.compile(r"[\W_]+")
+_ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 
 
 def normalize(text: str, *, fold_diacritics: bool = False) -> str:
@@ -29,6 +30,9 @@ def normalize(text: str, *, fold_diacritics: bool = False) -> str:
         >>> normalize("Oekraïne", fold_diacritics=True)
         'oekraine'
     """
+    if text.isascii():
+        # The fast path, same result: NFKC leaves ASCII alone and casefold is lower.
+        return " ".join(text.lower().translate(_ASCII_NON_WORD).split())
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     if fold_diacritics:
         decomposed = unicodedata.normalize("NFKD", folded)

@@ -17,7 +17,7 @@ teaser truncated) is no conflict. rapidfuzz's 0-100 scale stays inside this modu
 
 from __future__ import annotations
 
-import re
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     from dedupe_news.config import Config
 
-_WORD = re.compile(r"\S+")
+_DIGITS = frozenset("0123456789")
 _SENTENCE_END = (".", "!", "?", ":", ";")
 # Edit-distance scores cost O(n * m / 64): texts are compared on at most this many leading
 # characters, so one 50 MB line cannot stall a run. A news paragraph is far shorter.
@@ -52,16 +52,16 @@ def facts(text: str) -> frozenset[str]:
         >>> sorted(facts("Minstens 45 doden in Medina. De politie meldt dat Ahmed vastzit"))
         ['45', 'ahmed', 'medina']
     """
-    words = _WORD.findall(text)
+    words = text.split()
     if words and not words[-1].endswith(_SENTENCE_END):
         words.pop()
-    found = set()
-    for index, word in enumerate(words):
-        starts_sentence = index == 0 or words[index - 1].endswith(_SENTENCE_END)
-        if any(c.isdigit() for c in word) or (word[:1].isupper() and not starts_sentence):
-            found.add(normalize(word))
-    found.discard("")
-    return frozenset(found)
+    numbers = [word for word in words if not _DIGITS.isdisjoint(word)]  # "45", "24-jarige"
+    names = [
+        word
+        for previous, word in pairwise(words)
+        if word[:1].isupper() and not previous.endswith(_SENTENCE_END)
+    ]
+    return frozenset(filter(None, (normalize(fact) for fact in (*numbers, *names))))
 
 
 def facts_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -85,7 +85,10 @@ def scores(pairs: NDArray[np.int64], norms: Sequence[str], config: Config) -> ND
     similarity = cpdist(first, second, scorer=fuzz.ratio, dtype=np.float64, workers=-1)
     words = np.fromiter((len(n.split(" ")) for n in norms), dtype=np.int64, count=len(norms))
     shorter = np.minimum(words[pairs[:, 0]], words[pairs[:, 1]])
-    eligible = np.flatnonzero(shorter >= config.min_containment_words)
+    # Containment only matters where similarity alone falls short of a match.
+    eligible = np.flatnonzero(
+        (shorter >= config.min_containment_words) & (similarity < 100.0 * config.min_score)
+    )
     containment = np.zeros(len(pairs), dtype=np.float64)
     containment[eligible] = cpdist(
         [first[k] for k in eligible],
