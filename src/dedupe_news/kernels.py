@@ -44,6 +44,15 @@ def fmix64(h: np.uint64) -> np.uint64:
     return h
 
 
+def fmix64_array(h: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """MurmurHash3's 64-bit finalizer over a numpy array (wrapping multiplication)."""
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xFF51AFD7ED558CCD)
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xC4CEB9FE1A85EC53)
+    return h ^ (h >> np.uint64(33))
+
+
 @_inline
 def fmix32(h: np.uint32) -> np.uint32:
     """MurmurHash3's 32-bit finalizer (datasketch's pre-mix)."""

@@ -22,15 +22,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
-import xxhash
 from datasketch import MinHashLSH
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from numpy.typing import NDArray
 
     from dedupe_news.config import Config
+    from dedupe_news.signature import Sketch
 
 _POLY = np.uint64(0x9E3779B97F4A7C15)
 _SALT = np.uint64(0xD6E8FEB86659FD93)
@@ -71,17 +69,6 @@ def band_keys(matrix: NDArray[np.uint32], bands: int, rows: int) -> NDArray[np.u
     return keys + np.arange(bands, dtype=np.uint64) * _SALT
 
 
-def anchor_keys(norms: Sequence[str], anchor_words: int) -> NDArray[np.uint64]:
-    """Hash each text's first and last `anchor_words` words: shape (n, 2), 0 when too short."""
-    keys = np.zeros((len(norms), 2), dtype=np.uint64)
-    for i, norm in enumerate(norms):
-        words = norm.split(" ")
-        if len(words) > anchor_words:  # a text of exactly that length is a whole-text match
-            keys[i, 0] = xxhash.xxh3_64_intdigest(("h " + " ".join(words[:anchor_words])).encode())
-            keys[i, 1] = xxhash.xxh3_64_intdigest(("t " + " ".join(words[-anchor_words:])).encode())
-    return keys
-
-
 def pairs_sharing_key(keys: NDArray[np.uint64], owners: NDArray[np.int64]) -> NDArray[np.int64]:
     """Return the sorted, distinct pairs (i < j) of owners that share a key.
 
@@ -90,7 +77,7 @@ def pairs_sharing_key(keys: NDArray[np.uint64], owners: NDArray[np.int64]) -> ND
         >>> pairs_sharing_key(keys, np.array([0, 1, 2, 3, 4])).tolist()
         [[0, 2], [0, 3], [1, 4], [2, 3]]
     """
-    order = np.lexsort((owners, keys))
+    order = np.argsort(keys, kind="stable")  # equal keys keep the owners' input order
     sorted_keys, sorted_owners = keys[order], owners[order]
     shared = np.zeros(len(order), dtype=bool)
     shared[1:] |= sorted_keys[1:] == sorted_keys[:-1]
@@ -109,25 +96,22 @@ def pairs_sharing_key(keys: NDArray[np.uint64], owners: NDArray[np.int64]) -> ND
     return np.unique(pairs, axis=0)
 
 
-def candidates(
-    matrix: NDArray[np.uint32], norms: Sequence[str], config: Config
-) -> NDArray[np.int64]:
+def candidates(found: Sketch, config: Config) -> NDArray[np.int64]:
     """Return candidate pairs (i < j) of a batch of distinct texts, sorted.
 
     Examples:
         >>> from dedupe_news.config import DEFAULT
-        >>> from dedupe_news.signature import signatures
+        >>> from dedupe_news.signature import sketch
         >>> norms = ["een twee drie vier vijf zes zeven acht negen tien elf", "een twee drie",
         ...          "een twee drie vier vijf zes zeven acht negen"]
-        >>> candidates(signatures(norms, DEFAULT), norms, DEFAULT).tolist()
+        >>> candidates(sketch(norms, DEFAULT), DEFAULT).tolist()
         [[0, 2]]
     """
     bands, rows = bands_rows(config.threshold, config.num_perm)
-    n = len(matrix)
-    band = band_keys(matrix, bands, rows)
-    anchor = anchor_keys(norms, config.anchor_words)
-    has_anchor = anchor != 0
-    keys = np.concatenate((band.ravel(), anchor[has_anchor]))
+    n = len(found.signatures)
+    band = band_keys(found.signatures, bands, rows)
+    has_anchor = found.anchors != 0
+    keys = np.concatenate((band.ravel(), found.anchors[has_anchor]))
     owners = np.concatenate(
         (
             np.repeat(np.arange(n, dtype=np.int64), bands),

@@ -25,7 +25,7 @@ from dedupe_news.normalize import normalize
 from dedupe_news.read import Corpus
 from dedupe_news.records import Match, Page, Report, TextCluster
 from dedupe_news.segment import segment_page
-from dedupe_news.signature import signatures
+from dedupe_news.signature import sketch
 from dedupe_news.verify import verify
 
 if TYPE_CHECKING:
@@ -122,11 +122,11 @@ def _match(
         distinct = list(groups)
         originals = [texts[members[0]] for members in groups.values()]
     with timer("signatures"):
-        matrix = signatures(distinct, config)
+        found = sketch(distinct, config)
     with timer("candidates"):
-        pairs = candidates(matrix, distinct, config)
+        pairs = candidates(found, config)
     with timer("verify"):
-        matches = verify(pairs, distinct, originals, matrix, config)
+        matches = verify(pairs, distinct, originals, found.signatures, config)
     return groups, matches
 
 

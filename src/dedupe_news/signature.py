@@ -16,6 +16,7 @@ shingles (tests/test_signature.py holds that).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING
@@ -102,18 +103,62 @@ def permutations(num_perm: int, seed: int) -> tuple[NDArray[np.uint32], NDArray[
     return a.astype(np.uint32), b.astype(np.uint32)
 
 
-def signatures(norms: Sequence[str], config: Config) -> NDArray[np.uint32]:
-    """Return the MinHash signature matrix of a batch: one uint32 row per text.
+@dataclass(frozen=True, slots=True)
+class Sketch:
+    """The fingerprints of a batch of texts.
+
+    Attributes:
+        signatures: MinHash signature matrix, one uint32 row per text.
+        anchors: Hash of each text's first and last `anchor_words` words, shape (n, 2);
+            0 for a text with no more words than that (it is matched whole instead).
+    """
+
+    signatures: NDArray[np.uint32]
+    anchors: NDArray[np.uint64]
+
+
+def sketch(norms: Sequence[str], config: Config) -> Sketch:
+    """Fingerprint a batch of normalized texts: signatures and anchors.
 
     Examples:
         >>> from dedupe_news.config import DEFAULT
-        >>> sig = signatures(["het zeldzame bezoek van poetin", "", "het zeldzame bezoek"], DEFAULT)
-        >>> sig.shape, bool((sig[1] == 0xFFFFFFFF).all())
+        >>> found = sketch(["het zeldzame bezoek van poetin", "", "het zeldzame bezoek"], DEFAULT)
+        >>> found.signatures.shape, bool((found.signatures[1] == 0xFFFFFFFF).all())
         ((3, 128), True)
     """
     hashes, offsets = token_hashes(norms)
     a, b = permutations(config.num_perm, config.seed)
-    return kernels.affine32(hashes, offsets, config.shingle_size, a, b)
+    matrix = kernels.affine32(hashes, offsets, config.shingle_size, a, b)
+    return Sketch(matrix, anchors(hashes, offsets, config.anchor_words))
+
+
+def signatures(norms: Sequence[str], config: Config) -> NDArray[np.uint32]:
+    """Return the MinHash signature matrix of a batch: one uint32 row per text."""
+    return sketch(norms, config).signatures
+
+
+def anchors(
+    hashes: NDArray[np.uint64], offsets: NDArray[np.int64], anchor_words: int
+) -> NDArray[np.uint64]:
+    """Hash each text's first and last `anchor_words` tokens: shape (n, 2), 0 when too short.
+
+    Examples:
+        >>> hashes, offsets = token_hashes(["a b c", "a b d", "a b"])
+        >>> keys = anchors(hashes, offsets, 2)
+        >>> bool(keys[0, 0] == keys[1, 0]), bool(keys[0, 1] == keys[1, 1]), keys[2].tolist()
+        (True, False, [0, 0])
+    """
+    keys = np.zeros((len(offsets) - 1, 2), dtype=np.uint64)
+    # A text of exactly `anchor_words` words is a whole-text match, found without anchors.
+    long_enough = np.flatnonzero(np.diff(offsets) > anchor_words)
+    starts = offsets[long_enough]
+    ends = offsets[long_enough + 1] - anchor_words
+    for column, first in enumerate((starts, ends)):
+        h = np.full(len(first), column + 1, dtype=np.uint64)  # salt: head 1, tail 2
+        for j in range(anchor_words):
+            h = h * kernels.POLY + hashes[first + j]
+        keys[long_enough, column] = kernels.fmix64_array(h) | np.uint64(1)  # never 0
+    return keys
 
 
 def lean_minhash(row: NDArray[np.uint32], config: Config) -> LeanMinHash:
