@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import xxhash
 from hypothesis import given
 from hypothesis import strategies as st
 
 import dedupe_news as dn
 from dedupe_news.records import PageId
 from dedupe_news.report import schema_path, to_json
+from dedupe_news.signature import tokenize
 
 _LINE_PIECES = st.sampled_from(
     [
@@ -92,3 +94,14 @@ def test_fuzz_pipeline_gives_a_valid_report(pages: list[str]) -> None:
     jsonschema.validate(data, _schema())
     clustered = [m for c in data["clusters"] for m in c["members"]]
     assert len(clustered) == len(set(clustered))
+
+
+@given(text=st.text(max_size=200) | PAGE_LIKE, fold=st.booleans())
+def test_fuzz_kernel_words_are_the_words_of_normalize(text: str, fold: bool) -> None:  # noqa: FBT001
+    """The compiled tokenizer hashes exactly the words of `normalize`, with XXH64."""
+    tokens = tokenize([text, "tussen", text], fold_diacritics=fold)
+    expected = [
+        xxhash.xxh64_intdigest(w.encode()) for w in dn.normalize(text, fold_diacritics=fold).split()
+    ]
+    assert tokens.hashes[tokens.offsets[0] : tokens.offsets[1]].tolist() == expected
+    assert tokens.hashes[tokens.offsets[2] : tokens.offsets[3]].tolist() == expected

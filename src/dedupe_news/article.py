@@ -56,6 +56,6 @@ def article_clusters(
         if count >= _MIN_SHARED_SEGMENTS
         and count >= config.article_min_shared * min(story_count[p], story_count[q])
     ]
-    roots = components(len(pages), copies)
+    roots = components(len(pages), copies).tolist()
     sizes = Counter(roots)
     return tuple(PageId(pages[r].id) if sizes[r] > 1 else None for r in roots)

@@ -12,12 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 import xxhash
 
 from dedupe_news.records import Cluster, ClusterId, ClusterKind, TextCluster
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from numpy.typing import NDArray
 
     from dedupe_news.records import Match, Segment
 
@@ -30,17 +33,19 @@ class Clustering:
     segment_clusters: tuple[ClusterId | None, ...]
 
 
-def components(size: int, edges: Sequence[tuple[int, int]]) -> list[int]:
+def components(size: int, edges: Sequence[tuple[int, int]]) -> NDArray[np.int64]:
     """Return each node's component root: the smallest node of its component.
 
+    Only nodes on an edge are visited, so the cost follows the edges, not `size`.
+
     Examples:
-        >>> components(5, [(3, 1), (4, 3)])
+        >>> components(5, [(3, 1), (4, 3)]).tolist()
         [0, 1, 2, 1, 1]
     """
-    parent = list(range(size))
+    parent: dict[int, int] = {}
 
     def find(node: int) -> int:
-        while parent[node] != node:
+        while parent.setdefault(node, node) != node:
             parent[node] = parent[parent[node]]  # path halving
             node = parent[node]
         return node
@@ -49,7 +54,10 @@ def components(size: int, edges: Sequence[tuple[int, int]]) -> list[int]:
         root_a, root_b = find(a), find(b)
         if root_a != root_b:
             parent[max(root_a, root_b)] = min(root_a, root_b)
-    return [find(node) for node in range(size)]
+    roots = np.arange(size, dtype=np.int64)
+    for node in sorted(parent):
+        roots[node] = find(node)
+    return roots
 
 
 def cluster_id(norm: str) -> ClusterId:
@@ -63,46 +71,55 @@ def cluster_id(norm: str) -> ClusterId:
 
 
 def cluster_texts(
-    groups: Sequence[Sequence[int]], matches: Sequence[Match], norms: Sequence[str]
+    group_of: NDArray[np.int64], matches: Sequence[Match], norms: Sequence[str]
 ) -> tuple[TextCluster, ...]:
     """Group items into clusters, sorted by their first member.
 
     Args:
-        groups: For each distinct normalized text, its items (indices, ascending).
-        matches: Verified matches between distinct texts (indices into `groups`).
-        norms: The normalized text of each distinct text (aligned with `groups`).
+        group_of: For each item, the index of its distinct normalized text (-1 when it has
+            no words: never clustered). Distinct texts are numbered by first appearance.
+        matches: Verified matches between distinct texts.
+        norms: The normalized text of each distinct text; read only for clustered ones.
 
     Examples:
         >>> from dedupe_news.records import Match
-        >>> found = cluster_texts([[0, 3], [1], [2]], [Match(1, 2, 0.9, 0.7)], ["a", "bb", "b"])
+        >>> group_of = np.array([0, 1, 2, 0, -1])
+        >>> found = cluster_texts(group_of, [Match(1, 2, 0.9, 0.7)], ["a", "bb", "b"])
         >>> [(c.kind.value, c.members, c.representative, c.min_score) for c in found]
         [('exact', (0, 3), 0, 1.0), ('near', (1, 2), 1, 0.9)]
     """
-    roots = components(len(groups), [(m.a, m.b) for m in matches])
+    roots = components(len(norms), [(m.a, m.b) for m in matches])
     texts_of: dict[int, list[int]] = {}
-    for text, root in enumerate(roots):
-        texts_of.setdefault(root, []).append(text)
+    for text in sorted({t for m in matches for t in (m.a, m.b)}):
+        texts_of.setdefault(int(roots[text]), []).append(text)
     lowest: dict[int, float] = {}
     for match in matches:
-        root = roots[match.a]
+        root = int(roots[match.a])
         lowest[root] = min(lowest.get(root, 1.0), match.score)
+    items = np.flatnonzero(group_of >= 0)
+    item_roots = roots[group_of[items]]
+    order = np.argsort(item_roots, kind="stable")  # items stay ascending within a root
+    items, item_roots = items[order], item_roots[order]
+    bounds = np.flatnonzero(np.diff(item_roots)) + 1
     found = []
-    for root, texts in texts_of.items():
-        members = tuple(sorted(item for text in texts for item in groups[text]))
-        if len(members) < 2:
+    for run in np.split(np.arange(len(items)), bounds):
+        if len(run) < 2:
             continue
-        best = min(texts, key=lambda t: (-len(norms[t]), groups[t][0]))
+        root = int(item_roots[run[0]])
+        members = tuple(int(i) for i in items[run])
+        texts = texts_of.get(root, [root])
+        best = min(texts, key=lambda t: (-len(norms[t]), t))  # texts number by first member
+        first_of_best = next(m for m in members if group_of[m] == best)
         kind = ClusterKind.EXACT if len(texts) == 1 else ClusterKind.NEAR
-        found.append(
-            TextCluster(
-                cluster_id(norms[best]), kind, members, groups[best][0], lowest.get(root, 1.0)
-            )
+        cluster = TextCluster(
+            cluster_id(norms[best]), kind, members, first_of_best, lowest.get(root, 1.0)
         )
+        found.append(cluster)
     return tuple(sorted(found, key=lambda cluster: cluster.members[0]))
 
 
 def build_clusters(
-    groups: Sequence[Sequence[int]],
+    group_of: NDArray[np.int64],
     matches: Sequence[Match],
     segments: Sequence[Segment],
     norms: Sequence[str],
@@ -110,7 +127,7 @@ def build_clusters(
     """Group segments into clusters (`cluster_texts` over segments sorted by page and line)."""
     clusters = []
     segment_clusters: list[ClusterId | None] = [None] * len(segments)
-    for found in cluster_texts(groups, matches, norms):
+    for found in cluster_texts(group_of, matches, norms):
         for member in found.members:
             segment_clusters[member] = found.id
         clusters.append(

@@ -75,21 +75,179 @@ def shingle_hash32(tokens: NDArray[np.uint64], start: int, width: int) -> np.uin
 @_compiled
 def affine32(
     tokens: NDArray[np.uint64],
-    offsets: NDArray[np.int64],
+    starts: NDArray[np.int64],
+    ends: NDArray[np.int64],
     shingle_size: int,
     a: NDArray[np.uint32],
     b: NDArray[np.uint32],
 ) -> NDArray[np.uint32]:
-    """Classic MinHash (datasketch's affine32): row i, column p = min of a_p * h + b_p."""
-    n, width = len(offsets) - 1, len(a)
+    """Classic MinHash (datasketch's affine32) of the texts tokens[starts[i]:ends[i]].
+
+    Row i, column p: the minimum over the text's shingles h of a_p * fmix32(h) + b_p.
+    """
+    n, width = len(starts), len(a)
     out = np.full((n, width), EMPTY, dtype=np.uint32)
     for i in numba.prange(n):
-        start, count = offsets[i], offsets[i + 1] - offsets[i]
+        count = ends[i] - starts[i]
         k = min(shingle_size, count)
         row = out[i]
         for s in range(count - k + 1 if count else 0):
-            h = fmix32(shingle_hash32(tokens, start + s, k))
+            h = fmix32(shingle_hash32(tokens, starts[i] + s, k))
             for p in range(width):
                 value = np.uint32(a[p] * h + b[p])
                 row[p] = min(row[p], value)
     return out
+
+
+_P1 = np.uint64(0x9E3779B185EBCA87)
+_P2 = np.uint64(0xC2B2AE3D27D4EB4F)
+_P3 = np.uint64(0x165667B19E3779F9)
+_P4 = np.uint64(0x85EBCA77C2B2AE63)
+_P5 = np.uint64(0x27D4EB2F165667C5)
+
+
+@_inline
+def _rotl(x: np.uint64, r: int) -> np.uint64:
+    return (x << np.uint64(r)) | (x >> np.uint64(64 - r))
+
+
+@_inline
+def _read64(data: NDArray[np.uint8], at: int) -> np.uint64:
+    value = np.uint64(0)
+    for i in range(8):
+        value |= np.uint64(data[at + i]) << np.uint64(8 * i)
+    return value
+
+
+@_inline
+def _round(acc: np.uint64, lane: np.uint64) -> np.uint64:
+    return _rotl(acc + lane * _P2, 31) * _P1
+
+
+@_inline
+def _merge(acc: np.uint64, lane: np.uint64) -> np.uint64:
+    return (acc ^ _round(np.uint64(0), lane)) * _P1 + _P4
+
+
+@_inline
+def xxh64(data: NDArray[np.uint8], start: int, end: int) -> np.uint64:
+    """XXH64 with seed 0 of data[start:end]: the algorithm of the xxhash library."""
+    at, size = start, end - start
+    if size >= 32:
+        v1, v2, v3, v4 = _P1 + _P2, _P2, np.uint64(0), np.uint64(0) - _P1
+        while at <= end - 32:
+            v1 = _round(v1, _read64(data, at))
+            v2 = _round(v2, _read64(data, at + 8))
+            v3 = _round(v3, _read64(data, at + 16))
+            v4 = _round(v4, _read64(data, at + 24))
+            at += 32
+        h = _rotl(v1, 1) + _rotl(v2, 7) + _rotl(v3, 12) + _rotl(v4, 18)
+        h = _merge(_merge(_merge(_merge(h, v1), v2), v3), v4)
+    else:
+        h = _P5
+    h += np.uint64(size)
+    while at + 8 <= end:
+        h = _rotl(h ^ _round(np.uint64(0), _read64(data, at)), 27) * _P1 + _P4
+        at += 8
+    if at + 4 <= end:
+        word = np.uint64(0)
+        for i in range(4):
+            word |= np.uint64(data[at + i]) << np.uint64(8 * i)
+        h = _rotl(h ^ (word * _P1), 23) * _P2 + _P3
+        at += 4
+    while at < end:
+        h = _rotl(h ^ (np.uint64(data[at]) * _P5), 11) * _P1
+        at += 1
+    h ^= h >> np.uint64(33)
+    h *= _P2
+    h ^= h >> np.uint64(29)
+    h *= _P3
+    h ^= h >> np.uint64(32)
+    return h
+
+
+@_inline
+def _code_point(data: NDArray[np.uint8], at: int) -> tuple[int, int]:
+    """Decode the UTF-8 character at `at`: (code point, its length in bytes)."""
+    lead = int(data[at])
+    if lead < 0x80:
+        return lead, 1
+    if lead < 0xE0:
+        return ((lead & 0x1F) << 6) | (int(data[at + 1]) & 0x3F), 2
+    if lead < 0xF0:
+        cp = ((lead & 0x0F) << 12) | ((int(data[at + 1]) & 0x3F) << 6)
+        return cp | (int(data[at + 2]) & 0x3F), 3
+    cp = ((lead & 0x07) << 18) | ((int(data[at + 1]) & 0x3F) << 12)
+    return cp | ((int(data[at + 2]) & 0x3F) << 6) | (int(data[at + 3]) & 0x3F), 4
+
+
+@_inline
+def _scan(
+    data: NDArray[np.uint8],
+    start: int,
+    end: int,
+    word: NDArray[np.bool_],
+    scratch: NDArray[np.uint8],
+    out: NDArray[np.uint64],
+) -> int:
+    """Hash the tokens of data[start:end] into `out` (when not empty); return their count.
+
+    A token is a maximal run of word characters (`str.isalnum`), ASCII letters lowered:
+    exactly the words of `normalize` for text that is already NFKC and case-folded.
+    """
+    count, length, at = 0, 0, start
+    while at <= end:
+        is_word = False
+        if at < end:
+            cp, size = _code_point(data, at)
+            is_word = word[cp]
+        if is_word:
+            for i in range(size):
+                byte = data[at + i]
+                scratch[length + i] = byte + 32 if 65 <= byte <= 90 else byte
+            length += size
+            at += size
+        else:
+            if length:
+                if len(out):
+                    out[count] = xxh64(scratch, 0, length)
+                count += 1
+                length = 0
+            at += size if at < end else 1
+    return count
+
+
+@_compiled
+def tokenize(
+    data: NDArray[np.uint8], bounds: NDArray[np.int64], word: NDArray[np.bool_]
+) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+    """Hash the words of every text, text i being data[bounds[i]:bounds[i + 1]].
+
+    Returns (word hashes, offsets): text i's words are hashes[offsets[i]:offsets[i + 1]].
+    """
+    n = len(bounds) - 1
+    counts = np.zeros(n + 1, dtype=np.int64)
+    none = np.empty(0, dtype=np.uint64)
+    for i in numba.prange(n):
+        scratch = np.empty(bounds[i + 1] - bounds[i], dtype=np.uint8)
+        counts[i + 1] = _scan(data, bounds[i], bounds[i + 1], word, scratch, none)
+    offsets = np.cumsum(counts)
+    hashes = np.empty(offsets[-1], dtype=np.uint64)
+    for i in numba.prange(n):
+        scratch = np.empty(bounds[i + 1] - bounds[i], dtype=np.uint8)
+        _scan(data, bounds[i], bounds[i + 1], word, scratch, hashes[offsets[i] : offsets[i + 1]])
+    return hashes, offsets
+
+
+@_compiled
+def text_keys(hashes: NDArray[np.uint64], offsets: NDArray[np.int64]) -> NDArray[np.uint64]:
+    """Two independent 64-bit keys of each text's token sequence: equal texts, equal keys."""
+    n = len(offsets) - 1
+    keys = np.zeros((n, 2), dtype=np.uint64)
+    for i in numba.prange(n):
+        first, second = np.uint64(offsets[i + 1] - offsets[i]), _P5
+        for j in range(offsets[i], offsets[i + 1]):
+            first = first * POLY + hashes[j]
+            second = _rotl(second ^ (hashes[j] * _P2), 31) * _P1
+        keys[i, 0], keys[i, 1] = fmix64(first), fmix64(second)
+    return keys

@@ -101,10 +101,11 @@ def candidates(found: Sketch, config: Config) -> NDArray[np.int64]:
 
     Examples:
         >>> from dedupe_news.config import DEFAULT
-        >>> from dedupe_news.signature import sketch
-        >>> norms = ["een twee drie vier vijf zes zeven acht negen tien elf", "een twee drie",
-        ...          "een twee drie vier vijf zes zeven acht negen"]
-        >>> candidates(sketch(norms, DEFAULT), DEFAULT).tolist()
+        >>> import numpy as np
+        >>> from dedupe_news.signature import sketch, tokenize
+        >>> tokens = tokenize(["een twee drie vier vijf zes zeven acht negen tien elf",
+        ...     "een twee drie", "een twee drie vier vijf zes zeven acht negen"])
+        >>> candidates(sketch(tokens, np.arange(3), DEFAULT), DEFAULT).tolist()
         [[0, 2]]
     """
     bands, rows = bands_rows(config.threshold, config.num_perm)

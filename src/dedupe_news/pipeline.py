@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from itertools import pairwise
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from dedupe_news.article import article_clusters
 from dedupe_news.cluster import build_clusters, cluster_texts
@@ -25,11 +27,13 @@ from dedupe_news.normalize import normalize
 from dedupe_news.read import Corpus
 from dedupe_news.records import Match, Page, Report, TextCluster
 from dedupe_news.segment import segment_page
-from dedupe_news.signature import sketch
+from dedupe_news.signature import sketch, text_keys, tokenize
 from dedupe_news.verify import verify
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator
+
+    from numpy.typing import NDArray
 
 logger = logging.getLogger(__name__)
 
@@ -68,10 +72,9 @@ def dedupe(
     batch = _sorted_pages(pages.pages if isinstance(pages, Corpus) else pages)
     with timer("segment"):
         segments = tuple(s for page in batch for s in segment_page(page))
-    groups, matches = _match([s.text for s in segments], config, timer)
+    group_of, norms, matches = _match([s.text for s in segments], config, timer)
     with timer("cluster"):
-        norms = list(groups)
-        clustering = build_clusters(list(groups.values()), matches, segments, norms)
+        clustering = build_clusters(group_of, matches, segments, norms)
     with timer("label"):
         articles = article_clusters(batch, segments, clustering.segment_clusters, config)
         labels = label_segments(batch, articles, segments, clustering.segment_clusters, config)
@@ -107,43 +110,91 @@ def find_duplicates(
         [('exact', (0, 2))]
     """
     timer = _Timer(on_stage)
-    groups, matches = _match(texts, config, timer)
+    group_of, norms, matches = _match(texts, config, timer)
     with timer("cluster"):
-        return cluster_texts(list(groups.values()), matches, list(groups))
+        return cluster_texts(group_of, matches, norms)
 
 
 def _match(
     texts: Sequence[str], config: Config, timer: _Timer
-) -> tuple[dict[str, list[int]], tuple[Match, ...]]:
-    """Normalize, group exact copies, sign, band and verify: the shared core of both entries."""
-    with timer("normalize"):
-        norms = [normalize(text, fold_diacritics=config.fold_diacritics) for text in texts]
-        groups = exact_groups(norms)
-        distinct = list(groups)
-        originals = [texts[members[0]] for members in groups.values()]
+) -> tuple[NDArray[np.int64], _Distinct, tuple[Match, ...]]:
+    """Tokenize, group exact copies, sign, band and verify: the core of both entries."""
+    with timer("tokenize"):
+        tokens = tokenize(texts, fold_diacritics=config.fold_diacritics)
+        group_of, firsts = exact_groups(text_keys(tokens), tokens.counts())
+        distinct = _Distinct(texts, firsts, fold=config.fold_diacritics)
     with timer("signatures"):
-        found = sketch(distinct, config)
+        found = sketch(tokens, firsts, config)
     with timer("candidates"):
         pairs = candidates(found, config)
     with timer("verify"):
-        matches = verify(pairs, distinct, originals, found.signatures, config)
-    return groups, matches
+        words = tokens.counts()[firsts]
+        originals = _Originals(texts, firsts)
+        matches = verify(
+            pairs,
+            norms=distinct,
+            texts=originals,
+            words=words,
+            matrix=found.signatures,
+            config=config,
+        )
+    return group_of, distinct, matches
 
 
-def exact_groups(norms: Sequence[str]) -> dict[str, list[int]]:
-    """Group indices by normalized text, in first-appearance order; empty texts stay out.
+def exact_groups(
+    keys: NDArray[np.uint64], counts: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Group texts by their word keys: the exact-duplicate fast path, never compared.
 
-    This is the exact-duplicate fast path: equal texts are one entry, never compared.
+    Returns (group_of, firsts): each text's group (-1 for a text without words) and each
+    group's first text; groups are numbered in order of first appearance.
 
     Examples:
-        >>> exact_groups(["a b", "", "c", "a b"])
-        {'a b': [0, 3], 'c': [2]}
+        >>> keys = np.array([[5, 5], [0, 0], [7, 1], [5, 5]], dtype=np.uint64)
+        >>> group_of, firsts = exact_groups(keys, np.array([2, 0, 1, 2]))
+        >>> group_of.tolist(), firsts.tolist()
+        ([0, -1, 1, 0], [0, 2])
     """
-    groups: dict[str, list[int]] = {}
-    for index, norm in enumerate(norms):
-        if norm:
-            groups.setdefault(norm, []).append(index)
-    return groups
+    group_of = np.full(len(keys), -1, dtype=np.int64)
+    texts = np.flatnonzero(counts > 0)
+    if len(texts) == 0:
+        return group_of, texts.astype(np.int64)
+    _, first, inverse = np.unique(keys[texts], axis=0, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    group_of[texts] = rank[inverse.ravel()]
+    return group_of, texts[np.sort(first)].astype(np.int64)
+
+
+class _Distinct(Sequence[str]):
+    """The normalized text of each distinct text, computed when first read, then kept."""
+
+    def __init__(self, texts: Sequence[str], firsts: NDArray[np.int64], *, fold: bool) -> None:
+        self._texts, self._firsts, self._fold = texts, firsts, fold
+        self._norms: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._firsts)
+
+    def __getitem__(self, index: int) -> str:  # type: ignore[override]
+        index = int(index)
+        if index not in self._norms:
+            text = self._texts[int(self._firsts[index])]
+            self._norms[index] = normalize(text, fold_diacritics=self._fold)
+        return self._norms[index]
+
+
+class _Originals(Sequence[str]):
+    """The original text of each distinct text."""
+
+    def __init__(self, texts: Sequence[str], firsts: NDArray[np.int64]) -> None:
+        self._texts, self._firsts = texts, firsts
+
+    def __len__(self) -> int:
+        return len(self._firsts)
+
+    def __getitem__(self, index: int) -> str:  # type: ignore[override]
+        return self._texts[int(self._firsts[int(index)])]
 
 
 def _sorted_pages(pages: Iterable[Page]) -> tuple[Page, ...]:

@@ -1,24 +1,25 @@
-"""Signature: shingles -> MinHash signature matrix, for a whole batch at once.
+"""Signature: texts -> words -> shingles -> MinHash signature matrix, for a whole batch at once.
 
-A segment's shingles are its word k-grams (the whole text when it has fewer than k words).
-Each token is hashed once with xxhash (XXH3-64); a shingle's hash is the polynomial
-`h = (...(t1 * M + t2) * M + ...) + tk mod 2**64`, mixed with the MurmurHash3 finalizer and
-cut to its top 32 bits. `shingle_hash` is the same function for one shingle, to hand to
-datasketch as `hashfunc`.
+Words are those of `normalize`: maximal runs of letters and digits of the NFKC, case-folded
+text. One compiled kernel (`kernels.tokenize`) walks the UTF-8 bytes of the whole batch and
+hashes every word with XXH64 (the xxhash algorithm, checked against the xxhash library), so
+no Python object is made per word. A segment's shingles are its word k-grams (the whole text
+when it has fewer than k words); a shingle's hash is the polynomial
+`h = (...(t1 * M + t2) * M + ...) + tk mod 2**64` of its word hashes, mixed with the
+MurmurHash3 finalizer and cut to its top 32 bits. `shingle_hash` is the same function for
+one shingle, to hand to datasketch as `hashfunc`.
 
 The signature of a segment is datasketch's "affine32" MinHash of its shingle hashes: each
 hash goes through datasketch's fmix32 pre-mix, then `a_i * h + b_i mod 2**32` for the
-permutation i, and row i keeps the minimum. The loop runs compiled (`kernels.affine32`) on
-one flat array of token hashes for the whole batch, on all cores. The matrix is bit-identical to
-`datasketch.MinHash(num_perm, seed, scheme="affine32", hashfunc=shingle_hash)` fed the same
-shingles (tests/test_signature.py holds that).
+permutation i, and row i keeps the minimum (`kernels.affine32`, threaded across texts). The
+matrix is bit-identical to `datasketch.MinHash(num_perm, seed, scheme="affine32",
+hashfunc=shingle_hash)` fed the same shingles (tests/test_signature.py holds that).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,6 +27,7 @@ import xxhash
 from datasketch import LeanMinHash, MinHash
 
 from dedupe_news import kernels
+from dedupe_news.normalize import fold
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 
 _MASK64 = (1 << 64) - 1
 _POLY = int(kernels.POLY)
+_UNICODE_SIZE = 0x110000
 
 
 def _fmix64(h: int) -> int:
@@ -48,19 +51,19 @@ def _fmix64(h: int) -> int:
 
 
 def shingle_hash(shingle: str | Sequence[str]) -> int:
-    """Return the 32-bit hash of one shingle (its tokens, or the tokens joined by spaces).
+    """Return the 32-bit hash of one shingle (its words, or the words joined by spaces).
 
-    The scalar reference of the batch kernel, written independently of it: hand it to
+    The scalar reference of the batch kernels, written independently of them: hand it to
     datasketch as `hashfunc` to get the same signatures from datasketch.
 
     Examples:
         >>> shingle_hash("de russische president") == shingle_hash(["de", "russische", "president"])
         True
     """
-    tokens = shingle.split() if isinstance(shingle, str) else shingle
+    words = shingle.split() if isinstance(shingle, str) else shingle
     h = 0
-    for token in tokens:
-        h = (h * _POLY + xxhash.xxh3_64_intdigest(token.encode())) & _MASK64
+    for word in words:
+        h = (h * _POLY + xxhash.xxh64_intdigest(word.encode())) & _MASK64
     return _fmix64(h) >> 32
 
 
@@ -73,27 +76,59 @@ def shingles(norm: str, shingle_size: int) -> list[tuple[str, ...]]:
         >>> shingles("a b", 3)
         [('a', 'b')]
     """
-    tokens = norm.split()
-    if len(tokens) < shingle_size:
-        return [tuple(tokens)] if tokens else []
-    return [tuple(tokens[i : i + shingle_size]) for i in range(len(tokens) - shingle_size + 1)]
+    words = norm.split()
+    if len(words) < shingle_size:
+        return [tuple(words)] if words else []
+    return [tuple(words[i : i + shingle_size]) for i in range(len(words) - shingle_size + 1)]
 
 
-def token_hashes(norms: Sequence[str]) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
-    """Hash every token of a batch: (hashes, offsets), text i's tokens at offsets[i:i+2].
+@lru_cache(maxsize=1)
+def word_characters() -> NDArray[np.bool_]:
+    """Return, for every code point, whether it is a word character (`str.isalnum`).
+
+    Computed by the running Python, so it agrees with `normalize` on every Unicode version.
+    """
+    flags = (chr(c).isalnum() for c in range(_UNICODE_SIZE))
+    return np.fromiter(flags, dtype=np.bool_, count=_UNICODE_SIZE)
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """The word hashes of a batch: text i's words are `hashes[offsets[i]:offsets[i + 1]]`."""
+
+    hashes: NDArray[np.uint64]
+    offsets: NDArray[np.int64]
+
+    def counts(self) -> NDArray[np.int64]:
+        """Return the number of words of each text."""
+        return np.diff(self.offsets)
+
+
+def tokenize(texts: Sequence[str], *, fold_diacritics: bool = False) -> Tokens:
+    """Hash the words of every text: the words of `normalize(text)`, in order.
 
     Examples:
-        >>> hashes, offsets = token_hashes(["a b", "", "c"])
-        >>> offsets.tolist(), int(hashes[2]) == xxhash.xxh3_64_intdigest(b"c")
-        ([0, 2, 2, 3], True)
+        >>> tokens = tokenize(["Hallo, wereld!", "", "Oekraïne"])
+        >>> tokens.counts().tolist(), int(tokens.hashes[0]) == xxhash.xxh64_intdigest(b"hallo")
+        ([2, 0, 1], True)
     """
-    # bytes.split is one C call per text; a norm holds single ASCII spaces only.
-    token_lists = [norm.encode().split() for norm in norms]
-    offsets = np.zeros(len(token_lists) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, token_lists), np.int64, len(token_lists)), out=offsets[1:])
-    flat = chain.from_iterable(token_lists)
-    hashes = np.fromiter(map(xxhash.xxh3_64_intdigest, flat), np.uint64, int(offsets[-1]))
-    return hashes, offsets
+    folded = [fold(text, fold_diacritics=fold_diacritics) for text in texts]
+    encoded = [text.encode() for text in folded]
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    bounds = np.zeros(len(encoded) + 1, dtype=np.int64)  # text i: data[bounds[i]:bounds[i + 1]]
+    np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=bounds[1:])
+    ascii_only = len(data) == 0 or int(data.max()) < 128
+    words = _ASCII_WORDS if ascii_only else word_characters()
+    hashes, offsets = kernels.tokenize(data, bounds, words)
+    return Tokens(hashes, offsets)
+
+
+_ASCII_WORDS = np.array([chr(c).isalnum() for c in range(128)], dtype=np.bool_)
+
+
+def text_keys(tokens: Tokens) -> NDArray[np.uint64]:
+    """Return two 64-bit keys per text: texts with the same words have the same keys."""
+    return kernels.text_keys(tokens.hashes, tokens.offsets)
 
 
 @lru_cache(maxsize=8)
@@ -117,43 +152,46 @@ class Sketch:
     anchors: NDArray[np.uint64]
 
 
-def sketch(norms: Sequence[str], config: Config) -> Sketch:
-    """Fingerprint a batch of normalized texts: signatures and anchors.
+def sketch(tokens: Tokens, rows: NDArray[np.int64], config: Config) -> Sketch:
+    """Fingerprint the texts `rows` of a tokenized batch: signatures and anchors.
 
     Examples:
         >>> from dedupe_news.config import DEFAULT
-        >>> found = sketch(["het zeldzame bezoek van poetin", "", "het zeldzame bezoek"], DEFAULT)
+        >>> tokens = tokenize(["Het zeldzame bezoek van Poetin", "", "het zeldzame bezoek"])
+        >>> found = sketch(tokens, np.arange(3), DEFAULT)
         >>> found.signatures.shape, bool((found.signatures[1] == 0xFFFFFFFF).all())
         ((3, 128), True)
     """
-    hashes, offsets = token_hashes(norms)
     a, b = permutations(config.num_perm, config.seed)
-    matrix = kernels.affine32(hashes, offsets, config.shingle_size, a, b)
-    return Sketch(matrix, anchors(hashes, offsets, config.anchor_words))
+    starts, ends = tokens.offsets[rows], tokens.offsets[rows + 1]
+    matrix = kernels.affine32(tokens.hashes, starts, ends, config.shingle_size, a, b)
+    return Sketch(matrix, anchors(tokens.hashes, starts, ends, config.anchor_words))
 
 
-def signatures(norms: Sequence[str], config: Config) -> NDArray[np.uint32]:
-    """Return the MinHash signature matrix of a batch: one uint32 row per text."""
-    return sketch(norms, config).signatures
+def signatures(texts: Sequence[str], config: Config) -> NDArray[np.uint32]:
+    """Return the MinHash signature matrix of some texts: one uint32 row per text."""
+    tokens = tokenize(texts, fold_diacritics=config.fold_diacritics)
+    return sketch(tokens, np.arange(len(texts), dtype=np.int64), config).signatures
 
 
 def anchors(
-    hashes: NDArray[np.uint64], offsets: NDArray[np.int64], anchor_words: int
+    hashes: NDArray[np.uint64],
+    starts: NDArray[np.int64],
+    ends: NDArray[np.int64],
+    anchor_words: int,
 ) -> NDArray[np.uint64]:
-    """Hash each text's first and last `anchor_words` tokens: shape (n, 2), 0 when too short.
+    """Hash each text's first and last `anchor_words` words: shape (n, 2), 0 when too short.
 
     Examples:
-        >>> hashes, offsets = token_hashes(["a b c", "a b d", "a b"])
-        >>> keys = anchors(hashes, offsets, 2)
+        >>> tokens = tokenize(["a b c", "a b d", "a b"])
+        >>> keys = anchors(tokens.hashes, tokens.offsets[:-1], tokens.offsets[1:], 2)
         >>> bool(keys[0, 0] == keys[1, 0]), bool(keys[0, 1] == keys[1, 1]), keys[2].tolist()
         (True, False, [0, 0])
     """
-    keys = np.zeros((len(offsets) - 1, 2), dtype=np.uint64)
+    keys = np.zeros((len(starts), 2), dtype=np.uint64)
     # A text of exactly `anchor_words` words is a whole-text match, found without anchors.
-    long_enough = np.flatnonzero(np.diff(offsets) > anchor_words)
-    starts = offsets[long_enough]
-    ends = offsets[long_enough + 1] - anchor_words
-    for column, first in enumerate((starts, ends)):
+    long_enough = np.flatnonzero(ends - starts > anchor_words)
+    for column, first in enumerate((starts[long_enough], ends[long_enough] - anchor_words)):
         h = np.full(len(first), column + 1, dtype=np.uint64)  # salt: head 1, tail 2
         for j in range(anchor_words):
             h = h * kernels.POLY + hashes[first + j]

@@ -76,14 +76,22 @@ def facts_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a - b) and bool(b - a)
 
 
-def scores(pairs: NDArray[np.int64], norms: Sequence[str], config: Config) -> NDArray[np.float64]:
-    """Return the verification score in [0, 1] of each pair of normalized texts."""
+def scores(
+    pairs: NDArray[np.int64], norms: Sequence[str], words: NDArray[np.int64], config: Config
+) -> NDArray[np.float64]:
+    """Return the verification score in [0, 1] of each pair of normalized texts.
+
+    Args:
+        pairs: Pairs (i, j) of text indices.
+        norms: Normalized text of each index (read only for the indices in `pairs`).
+        words: Number of words of each text.
+        config: Supplies `min_score` and `min_containment_words`.
+    """
     if len(pairs) == 0:
         return np.empty(0, dtype=np.float64)
     first = [norms[i][:MAX_VERIFY_CHARS] for i in pairs[:, 0]]
     second = [norms[j][:MAX_VERIFY_CHARS] for j in pairs[:, 1]]
     similarity = cpdist(first, second, scorer=fuzz.ratio, dtype=np.float64, workers=-1)
-    words = np.fromiter((len(n.split(" ")) for n in norms), dtype=np.int64, count=len(norms))
     shorter = np.minimum(words[pairs[:, 0]], words[pairs[:, 1]])
     # Containment only matters where similarity alone falls short of a match.
     eligible = np.flatnonzero(
@@ -100,10 +108,12 @@ def scores(pairs: NDArray[np.int64], norms: Sequence[str], config: Config) -> ND
     return np.asarray(np.maximum(similarity, containment) / 100.0, dtype=np.float64)
 
 
-def verify(
+def verify(  # noqa: PLR0913 - the batch's parallel arrays, each read once
     pairs: NDArray[np.int64],
+    *,
     norms: Sequence[str],
     texts: Sequence[str],
+    words: NDArray[np.int64],
     matrix: NDArray[np.uint32],
     config: Config,
 ) -> tuple[Match, ...]:
@@ -113,10 +123,11 @@ def verify(
         pairs: Candidate pairs (i < j), sorted.
         norms: Normalized text of each index.
         texts: Original text of each index (for its facts).
+        words: Number of words of each index.
         matrix: Signature matrix (for the Jaccard estimate reported with each match).
         config: The run's settings (`min_score`, `min_containment_words`).
     """
-    score = scores(pairs, norms, config)
+    score = scores(pairs, norms, words, config)
     keep = np.flatnonzero(score >= config.min_score)
     fact_cache: dict[int, frozenset[str]] = {}
     matches = []
