@@ -251,3 +251,20 @@ def text_keys(hashes: NDArray[np.uint64], offsets: NDArray[np.int64]) -> NDArray
             second = _rotl(second ^ (hashes[j] * _P2), 31) * _P1
         keys[i, 0], keys[i, 1] = fmix64(first), fmix64(second)
     return keys
+
+
+@_compiled
+def band_keys(signatures: NDArray[np.uint32], bands: int, rows: int) -> NDArray[np.uint64]:
+    """Hash band j (columns j*rows .. j*rows + rows - 1) of each row to one uint64 key.
+
+    Keys of different bands differ by a salt, so equal values in two bands never collide.
+    """
+    n = len(signatures)
+    keys = np.empty((n, bands), dtype=np.uint64)
+    for i in numba.prange(n):
+        for band in range(bands):
+            h = np.uint64(band + 1) * _P5
+            for column in range(band * rows, band * rows + rows):
+                h = h * POLY + np.uint64(signatures[i, column])
+            keys[i, band] = fmix64(h)
+    return keys

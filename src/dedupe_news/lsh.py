@@ -24,14 +24,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from datasketch import MinHashLSH
 
+from dedupe_news import kernels
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from dedupe_news.config import Config
     from dedupe_news.signature import Sketch
 
-_POLY = np.uint64(0x9E3779B97F4A7C15)
-_SALT = np.uint64(0xD6E8FEB86659FD93)
 # In a bucket of more than this many distinct texts, each pairs only with its nearest
 # neighbours in a fixed order: the candidate count stays linear in the batch size.
 _MAX_NEIGHBOURS = 64
@@ -59,16 +59,6 @@ def candidate_probability(similarity: float, bands: int, rows: int) -> float:
     return float(1.0 - (1.0 - similarity**rows) ** bands)
 
 
-def band_keys(matrix: NDArray[np.uint32], bands: int, rows: int) -> NDArray[np.uint64]:
-    """Hash each band of each signature row to one uint64: shape (n, bands)."""
-    cut = matrix[:, : bands * rows].reshape(len(matrix), bands, rows).astype(np.uint64)
-    keys = np.zeros((len(matrix), bands), dtype=np.uint64)
-    for column in range(rows):
-        keys = keys * _POLY + cut[:, :, column]
-    # Salt by band so equal values in different bands never meet in one bucket.
-    return keys + np.arange(bands, dtype=np.uint64) * _SALT
-
-
 def pairs_sharing_key(keys: NDArray[np.uint64], owners: NDArray[np.int64]) -> NDArray[np.int64]:
     """Return the sorted, distinct pairs (i < j) of owners that share a key.
 
@@ -77,12 +67,16 @@ def pairs_sharing_key(keys: NDArray[np.uint64], owners: NDArray[np.int64]) -> ND
         >>> pairs_sharing_key(keys, np.array([0, 1, 2, 3, 4])).tolist()
         [[0, 2], [0, 3], [1, 4], [2, 3]]
     """
-    order = np.argsort(keys, kind="stable")  # equal keys keep the owners' input order
-    sorted_keys, sorted_owners = keys[order], owners[order]
+    order = np.argsort(keys)
+    sorted_keys = keys[order]
     shared = np.zeros(len(order), dtype=bool)
     shared[1:] |= sorted_keys[1:] == sorted_keys[:-1]
     shared[:-1] |= sorted_keys[1:] == sorted_keys[:-1]
-    sorted_keys, sorted_owners = sorted_keys[shared], sorted_owners[shared]
+    # Only keys held more than once matter; ordering them by (key, owner) makes the
+    # neighbour windows of large buckets independent of the sort's tie order.
+    subset = order[shared]
+    subset = subset[np.lexsort((owners[subset], keys[subset]))]
+    sorted_keys, sorted_owners = keys[subset], owners[subset]
     found = [np.empty((0, 2), dtype=np.int64)]
     for step in range(1, _MAX_NEIGHBOURS + 1):
         # Keys are sorted: equal keys `step` apart lie in one bucket.
@@ -110,7 +104,7 @@ def candidates(found: Sketch, config: Config) -> NDArray[np.int64]:
     """
     bands, rows = bands_rows(config.threshold, config.num_perm)
     n = len(found.signatures)
-    band = band_keys(found.signatures, bands, rows)
+    band = kernels.band_keys(found.signatures, bands, rows)
     has_anchor = found.anchors != 0
     keys = np.concatenate((band.ravel(), found.anchors[has_anchor]))
     owners = np.concatenate(
