@@ -60,18 +60,19 @@ def candidate_probability(similarity: float, bands: int, rows: int) -> float:
 
 
 def pairs_sharing_key(keys: NDArray[np.uint64], owners: NDArray[np.int64]) -> NDArray[np.int64]:
-    """Return the sorted, distinct pairs (i < j) of owners that share a key.
+    """Return the pairs (i < j) of owners that share a key, unsorted, possibly repeated.
 
     Examples:
         >>> keys = np.array([7, 3, 7, 7, 3], dtype=np.uint64)
-        >>> pairs_sharing_key(keys, np.array([0, 1, 2, 3, 4])).tolist()
+        >>> np.unique(pairs_sharing_key(keys, np.array([0, 1, 2, 3, 4])), axis=0).tolist()
         [[0, 2], [0, 3], [1, 4], [2, 3]]
     """
     order = np.argsort(keys)
     sorted_keys = keys[order]
+    equal_next = sorted_keys[1:] == sorted_keys[:-1]
     shared = np.zeros(len(order), dtype=bool)
-    shared[1:] |= sorted_keys[1:] == sorted_keys[:-1]
-    shared[:-1] |= sorted_keys[1:] == sorted_keys[:-1]
+    shared[1:] |= equal_next
+    shared[:-1] |= equal_next
     # Only keys held more than once matter; ordering them by (key, owner) makes the
     # neighbour windows of large buckets independent of the sort's tie order.
     subset = order[shared]
@@ -85,9 +86,7 @@ def pairs_sharing_key(keys: NDArray[np.uint64], owners: NDArray[np.int64]) -> ND
             break
         first, second = sorted_owners[same], sorted_owners[same + step]
         found.append(np.column_stack((np.minimum(first, second), np.maximum(first, second))))
-    pairs = np.concatenate(found)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return np.unique(pairs, axis=0)
+    return np.concatenate(found)
 
 
 def candidates(found: Sketch, config: Config) -> NDArray[np.int64]:
@@ -95,7 +94,6 @@ def candidates(found: Sketch, config: Config) -> NDArray[np.int64]:
 
     Examples:
         >>> from dedupe_news.config import DEFAULT
-        >>> import numpy as np
         >>> from dedupe_news.signature import sketch, tokenize
         >>> tokens = tokenize(["een twee drie vier vijf zes zeven acht negen tien elf",
         ...     "een twee drie", "een twee drie vier vijf zes zeven acht negen"])
@@ -104,13 +102,15 @@ def candidates(found: Sketch, config: Config) -> NDArray[np.int64]:
     """
     bands, rows = bands_rows(config.threshold, config.num_perm)
     n = len(found.signatures)
-    band = kernels.band_keys(found.signatures, bands, rows)
-    has_anchor = found.anchors != 0
-    keys = np.concatenate((band.ravel(), found.anchors[has_anchor]))
-    owners = np.concatenate(
-        (
-            np.repeat(np.arange(n, dtype=np.int64), bands),
-            np.nonzero(has_anchor)[0].astype(np.int64),
-        )
+    columns = np.concatenate(
+        (kernels.band_keys(found.signatures, bands, rows), found.anchors), axis=1
     )
-    return pairs_sharing_key(keys, owners)
+    everyone = np.arange(n, dtype=np.int64)
+    found_pairs = [np.empty((0, 2), dtype=np.int64)]
+    # One band at a time: sorting n keys that fit in cache beats one sort of n * bands.
+    for column in columns.T:
+        owners = everyone[column != 0]  # an anchor of 0: the text has none
+        found_pairs.append(pairs_sharing_key(np.ascontiguousarray(column[owners]), owners))
+    pairs = np.concatenate(found_pairs)
+    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    return np.column_stack((codes // max(n, 1), codes % max(n, 1))).astype(np.int64)

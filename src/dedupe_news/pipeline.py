@@ -159,11 +159,14 @@ def exact_groups(
     texts = np.flatnonzero(counts > 0)
     if len(texts) == 0:
         return group_of, texts.astype(np.int64)
-    _, first, inverse = np.unique(keys[texts], axis=0, return_index=True, return_inverse=True)
-    rank = np.empty(len(first), dtype=np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-    group_of[texts] = rank[inverse.ravel()]
-    return group_of, texts[np.sort(first)].astype(np.int64)
+    order = texts[np.lexsort((keys[texts, 1], keys[texts, 0]))]  # stable: ascending in a group
+    ordered = keys[order]
+    starts = np.flatnonzero(np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)])
+    firsts = order[starts]  # each group's smallest index
+    rank = np.empty(len(starts), dtype=np.int64)
+    rank[np.argsort(firsts)] = np.arange(len(starts))  # number groups by first appearance
+    group_of[order] = np.repeat(rank, np.diff(np.r_[starts, len(order)]))
+    return group_of, np.sort(firsts).astype(np.int64)
 
 
 class _Distinct(Sequence[str]):

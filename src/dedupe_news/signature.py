@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 _MASK64 = (1 << 64) - 1
 _POLY = int(kernels.POLY)
 _UNICODE_SIZE = 0x110000
+_CHUNK_TEXTS = 65_536
 
 
 def _fmix64(h: int) -> int:
@@ -112,8 +113,24 @@ def tokenize(texts: Sequence[str], *, fold_diacritics: bool = False) -> Tokens:
         >>> tokens.counts().tolist(), int(tokens.hashes[0]) == xxhash.xxh64_intdigest(b"hallo")
         ([2, 0, 1], True)
     """
-    folded = [fold(text, fold_diacritics=fold_diacritics) for text in texts]
-    encoded = [text.encode() for text in folded]
+    # Chunks keep each joined buffer in cache-friendly sizes: joining 500k texts at once
+    # costs five times as much as joining them 64k at a time.
+    parts = [
+        _tokenize_chunk(texts[start : start + _CHUNK_TEXTS], fold_diacritics=fold_diacritics)
+        for start in range(0, len(texts), _CHUNK_TEXTS)
+    ]
+    if not parts:
+        return Tokens(np.empty(0, dtype=np.uint64), np.zeros(1, dtype=np.int64))
+    hashes = np.concatenate([p.hashes for p in parts])
+    shifts = np.cumsum([0] + [int(p.offsets[-1]) for p in parts[:-1]])
+    offsets = np.concatenate(
+        [[0]] + [p.offsets[1:] + shift for p, shift in zip(parts, shifts, strict=True)]
+    )
+    return Tokens(hashes, offsets.astype(np.int64))
+
+
+def _tokenize_chunk(texts: Sequence[str], *, fold_diacritics: bool) -> Tokens:
+    encoded = [fold(text, fold_diacritics=fold_diacritics).encode() for text in texts]
     data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
     bounds = np.zeros(len(encoded) + 1, dtype=np.int64)  # text i: data[bounds[i]:bounds[i + 1]]
     np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=bounds[1:])
