@@ -27,6 +27,7 @@ from dedupe_news.records import (
     TextCluster,
 )
 from dedupe_news.segment import segment_page
+from dedupe_news.signature import lean_minhash
 
 __version__ = version("dedupe-news")
 
@@ -50,6 +51,7 @@ __all__ = [
     "__version__",
     "dedupe",
     "find_duplicates",
+    "lean_minhash",
     "normalize",
     "read_pages",
     "segment_page",

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.demo import seed_folder
 from dedupe_news.errors import DedupeNewsError
-from dedupe_news.pipeline import dedupe
+from dedupe_news.pipeline import STAGES, dedupe
 from dedupe_news.read import MAX_PAGE_BYTES, read_pages
 from dedupe_news.report import to_json, to_text
 
@@ -90,6 +90,11 @@ def _add_run_options(parser: argparse.ArgumentParser, *, default_format: str) ->
         help=f"report format ({default_format})",
     )
     io.add_argument("--output", type=Path, metavar="FILE", help="write the report here")
+    io.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress on stderr (off anyway when not a terminal)",
+    )
     types = {f.name: f.type for f in fields(Config)}
     for stage, names in _STAGES.items():
         group = parser.add_argument_group(stage)
@@ -119,7 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             count = len(corpus.skipped)
             print(f"error: {count} input(s) skipped; --strict writes no output", file=sys.stderr)
             return EXIT_SKIPPED
-        report = dedupe(corpus, config)
+        show = not args.quiet and sys.stderr.isatty()
+        report = dedupe(corpus, config, on_stage=_Progress() if show else None)
         text = to_json(report) if args.format == "json" else to_text(report)
         if args.output is None:
             sys.stdout.write(text)
@@ -132,6 +138,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_SKIPPED if corpus.skipped else EXIT_OK
+
+
+class _Progress:
+    """A one-line progress bar on stderr: stages done of all stages, and the last one's time."""
+
+    def __init__(self) -> None:
+        self._done = 0
+
+    def __call__(self, stage: str, seconds: float) -> None:
+        self._done += 1
+        width = len(STAGES)
+        bar = "#" * self._done + "." * (width - self._done)
+        end = "\n" if self._done == width else ""
+        print(f"\r[{bar}] {stage} {seconds:.2f} s   ", end=end, file=sys.stderr, flush=True)
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -40,6 +40,9 @@ logger = logging.getLogger(__name__)
 StageTimer = Callable[[str, float], None]
 """Called with a stage name and its wall time in seconds, after each stage."""
 
+STAGES = ("segment", "tokenize", "signatures", "candidates", "verify", "cluster", "label")
+"""The stages of `dedupe`, in order (`find_duplicates` runs the middle five)."""
+
 
 def dedupe(
     pages: Corpus | Iterable[Page],

@@ -27,6 +27,7 @@ import xxhash
 from datasketch import LeanMinHash, MinHash
 
 from dedupe_news import kernels
+from dedupe_news.config import DEFAULT
 from dedupe_news.normalize import fold
 
 if TYPE_CHECKING:
@@ -216,8 +217,21 @@ def anchors(
     return keys
 
 
-def lean_minhash(row: NDArray[np.uint32], config: Config) -> LeanMinHash:
-    """Return one signature row as a datasketch `LeanMinHash`, for use with datasketch."""
+def lean_minhash(text: str, config: Config = DEFAULT) -> LeanMinHash:
+    """Return a text's signature as a datasketch `LeanMinHash`, to use with datasketch.
+
+    Examples:
+        >>> from dedupe_news.config import DEFAULT
+        >>> a = lean_minhash("Oekraïne koopt honderd Franse Rafale-gevechtsvliegtuigen", DEFAULT)
+        >>> b = lean_minhash("Oekraïne koopt honderd Franse Rafale-gevechtsvliegtuigen.", DEFAULT)
+        >>> a.jaccard(b), a.scheme
+        (1.0, 'affine32')
+    """
+    return row_minhash(signatures([text], config)[0], config)
+
+
+def row_minhash(row: NDArray[np.uint32], config: Config) -> LeanMinHash:
+    """Return one row of a signature matrix as a datasketch `LeanMinHash`."""
     return LeanMinHash(seed=config.seed, hashvalues=row, scheme="affine32")
 
 
