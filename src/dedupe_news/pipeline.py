@@ -1,6 +1,6 @@
 """Pipeline: the stages in order, and nothing else.
 
-pages -> segments -> norms -> exact groups -> signatures -> candidates -> matches ->
+pages -> segments -> word hashes -> exact groups -> signatures -> candidates -> matches ->
 clusters -> article clusters -> labels -> report. Every stage is a pure function of its
 batch and the config: no global state, so a batch can be a whole crawl, one partition of a
 distributed run, or a new crawl checked against an index.
