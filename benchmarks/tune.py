@@ -33,14 +33,18 @@ THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 MIN_SCORES = (0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 
 
-def _labels(group_of: NDArray[np.int64], matches: list[Match], norms: list[str]) -> NDArray[np.int64]:
+def _labels(
+    group_of: NDArray[np.int64], matches: list[Match], norms: list[str]
+) -> NDArray[np.int64]:
     labels = np.arange(len(group_of), dtype=np.int64)
     for cluster in cluster_texts(group_of, matches, norms):
         labels[list(cluster.members)] = cluster.members[0]
     return labels
 
 
-def sweep(texts: list[str], truth: NDArray[np.int64]) -> list[tuple[Config, float, float, float, NDArray[np.int64]]]:
+def sweep(
+    texts: list[str], truth: NDArray[np.int64]
+) -> list[tuple[Config, float, float, float, NDArray[np.int64]]]:
     """Return (config, precision, recall, F1, labels) for every setting of the grid."""
     tokens = tokenize(texts)
     group_of, firsts = exact_groups(text_keys(tokens), tokens.counts())
@@ -55,16 +59,22 @@ def sweep(texts: list[str], truth: NDArray[np.int64]) -> list[tuple[Config, floa
             pairs = candidates(sketch(tokens, firsts, config), config)
             score = scores(pairs, norms, words, config)  # min_score 1.0: containment everywhere
             conflict = np.array(
-                [facts_conflict(known[a], known[b]) for a, b in pairs], dtype=bool
+                [facts_conflict(known[a], norms[a], known[b], norms[b]) for a, b in pairs],
+                dtype=bool,
             ).reshape(-1)
             for min_score in MIN_SCORES:
                 keep = np.flatnonzero((score >= min_score) & ~conflict)
-                matches = [Match(int(pairs[i, 0]), int(pairs[i, 1]), float(score[i]), 0.0) for i in keep]
+                matches = [
+                    Match(int(pairs[i, 0]), int(pairs[i, 1]), float(score[i]), 0.0) for i in keep
+                ]
                 labels = _labels(group_of, matches, norms)
                 a = accuracy(labels, truth)
                 chosen = Config(shingle_size=k, threshold=threshold, min_score=min_score)
                 results.append((chosen, a.precision, a.recall, a.f1, labels))
-                print(f"  k={k} t={threshold} s={min_score}: P {a.precision:.4f} R {a.recall:.4f}", file=sys.stderr)
+                print(
+                    f"  k={k} t={threshold} s={min_score}: P {a.precision:.4f} R {a.recall:.4f}",
+                    file=sys.stderr,
+                )
     return results
 
 

@@ -9,10 +9,11 @@ Every candidate is scored on the normalized texts, so precision never depends on
 
 The score is the larger of the two, in [0, 1]; a pair is a match when the score reaches
 `min_score` and the facts agree. Facts are the numbers and the capitalized words inside a
-sentence (names, places) of the original text; two texts whose facts differ on both sides
-(45 dead vs 12 dead, Parijs vs Berlijn) are the same template with other facts: a different
-item, however similar the wording. A fact present on one side only (a sentence added, a
-teaser truncated) is no conflict. rapidfuzz's 0-100 scale stays inside this module.
+sentence (names, places) of the original text; when each text has a fact that is not among
+the other's words (45 dead vs 12 dead, Parijs vs Berlijn), they are the same template with
+other facts: a different item, however similar the wording. A fact missing on one side only
+(a sentence added, a teaser truncated) is no conflict. rapidfuzz's 0-100 scale stays inside
+this module.
 """
 
 from __future__ import annotations
@@ -61,19 +62,24 @@ def facts(text: str) -> frozenset[str]:
         for previous, word in pairwise(words)
         if word[:1].isupper() and not previous.endswith(_SENTENCE_END)
     ]
-    return frozenset(filter(None, (normalize(fact) for fact in (*numbers, *names))))
+    return frozenset(" ".join(normalize(fact) for fact in (*numbers, *names)).split())
 
 
-def facts_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Return True when each side has a fact the other lacks: another item, not a copy.
+def facts_conflict(
+    facts_a: frozenset[str], norm_a: str, facts_b: frozenset[str], norm_b: str
+) -> bool:
+    """Return True when each text has a fact missing from the other: another item, not a copy.
+
+    A fact is missing when it is not among the other text's words at all, so a name that is
+    a fact in one text and opens a sentence in the other is no conflict.
 
     Examples:
-        >>> facts_conflict(frozenset({"45", "medina"}), frozenset({"12", "medina"}))
+        >>> facts_conflict(frozenset({"45"}), "45 doden", frozenset({"12"}), "12 doden")
         True
-        >>> facts_conflict(frozenset({"45", "medina"}), frozenset({"45"}))
+        >>> facts_conflict(frozenset({"45", "medina"}), "45 doden in medina", frozenset(), "45")
         False
     """
-    return bool(a - b) and bool(b - a)
+    return not facts_a <= set(norm_b.split()) and not facts_b <= set(norm_a.split())
 
 
 def scores(
@@ -136,6 +142,6 @@ def verify(  # noqa: PLR0913 - the batch's parallel arrays, each read once
         a, b = int(pairs[k, 0]), int(pairs[k, 1])
         fa = fact_cache.setdefault(a, facts(texts[a]))
         fb = fact_cache.setdefault(b, facts(texts[b]))
-        if not facts_conflict(fa, fb):
+        if not facts_conflict(fa, norms[a], fb, norms[b]):
             matches.append(Match(a, b, round(float(score[k]), 6), round(float(estimate), 6)))
     return tuple(matches)
