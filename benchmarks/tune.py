@@ -113,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for config, precision, recall, f1, _ in results:
         print(
-            f"| {config.shingle_size} | {config.threshold} | {config.min_score} | {precision:.4f} | {recall:.4f} | {f1:.4f} |"
+            f"| {config.shingle_size} | {config.threshold} | {config.min_score} "
+            f"| {precision:.4f} | {recall:.4f} | {f1:.4f} |"
         )
     best = max(results, key=lambda r: (r[3], -r[0].shingle_size))
     print(f"\nbest F1: {best[0]}")
