@@ -2,7 +2,8 @@ r"""Read: page dumps, folders of them, and JSONL -> pages; bad input is skipped,
 
 - A page dump is a UTF-8 text file (`\n` or `\r\n`, an optional BOM): its id is its path
   relative to the root it was found under, without the extension.
-- A folder is read recursively in sorted order; hidden files and folders are passed over
+- A folder is read recursively: its files in sorted order, then its sub-folders in sorted
+  order; hidden files and folders are passed over
   and symbolic links to folders are not followed (no loops).
 - A `.jsonl` file holds one page per line: `{"id": str, "text": str}` plus optional `url`,
   `site` and `published` strings.

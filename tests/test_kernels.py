@@ -1,0 +1,59 @@
+"""Kernels: the compiled loops agree with their own Python source on small inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar, cast
+
+import numpy as np
+import xxhash
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dedupe_news import kernels
+from dedupe_news.signature import permutations, word_characters
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def _python(kernel: F) -> F:
+    """Return the Python source of a compiled kernel (numba keeps it as `py_func`)."""
+    return cast("F", kernel.py_func)  # type: ignore[attr-defined]
+
+
+@given(text=st.text(min_size=1, max_size=100))
+def test_xxh64_is_the_xxhash_library(text: str) -> None:
+    """The compiled XXH64 equals the xxhash library: one word spanning the whole input."""
+    data = np.frombuffer(text.encode(), dtype=np.uint8)
+    everything = np.ones(0x110000, dtype=np.bool_)
+    hashes, _ = kernels.tokenize(data, np.array([0, len(data)], dtype=np.int64), everything)
+    lowered = bytes(b + 32 if 65 <= b <= 90 else b for b in text.encode())  # ASCII A-Z folded
+    assert hashes.tolist() == [xxhash.xxh64_intdigest(lowered)]
+
+
+@given(texts=st.lists(st.text(max_size=30), max_size=5), shingle_size=st.integers(1, 4))
+def test_compiled_kernels_equal_their_python_source(texts: list[str], shingle_size: int) -> None:
+    """tokenize, text_keys, affine32 and band_keys give the same arrays compiled and not."""
+    with np.errstate(over="ignore"):  # the Python source wraps like the compiled code
+        _compare(texts, shingle_size)
+
+
+def _compare(texts: list[str], shingle_size: int) -> None:
+    encoded = [t.encode() for t in texts]
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    bounds = np.concatenate(([0], np.cumsum([len(e) for e in encoded]))).astype(np.int64)
+    words = word_characters()
+    hashes, offsets = kernels.tokenize(data, bounds, words)
+    py_hashes, py_offsets = _python(kernels.tokenize)(data, bounds, words)
+    np.testing.assert_array_equal(hashes, py_hashes)
+    np.testing.assert_array_equal(offsets, py_offsets)
+    np.testing.assert_array_equal(
+        kernels.text_keys(hashes, offsets), _python(kernels.text_keys)(hashes, offsets)
+    )
+    a, b = permutations(16, 1)
+    args = (hashes, offsets[:-1], offsets[1:], shingle_size, a, b)
+    matrix = kernels.affine32(*args)
+    np.testing.assert_array_equal(matrix, _python(kernels.affine32)(*args))
+    np.testing.assert_array_equal(
+        kernels.band_keys(matrix, 4, 4), _python(kernels.band_keys)(matrix, 4, 4)
+    )
