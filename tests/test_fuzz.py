@@ -105,3 +105,4 @@ def test_fuzz_kernel_words_are_the_words_of_normalize(text: str, fold: bool) -> 
     ]
     assert tokens.hashes[tokens.offsets[0] : tokens.offsets[1]].tolist() == expected
     assert tokens.hashes[tokens.offsets[2] : tokens.offsets[3]].tolist() == expected
+    assert tokens.norm(0) == tokens.norm(2) == dn.normalize(text, fold_diacritics=fold)

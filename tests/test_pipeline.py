@@ -16,6 +16,7 @@ from dedupe_news.demo import seed_folder
 from dedupe_news.pipeline import STAGES, _Distinct, _Originals, exact_groups
 from dedupe_news.records import PageId
 from dedupe_news.report import to_json
+from dedupe_news.signature import tokenize
 from tests.strategies import PARAGRAPHS, pages
 
 
@@ -76,7 +77,7 @@ def test_lazy_sequences_read_through_the_first_text_of_each_group() -> None:
     """The distinct-text views index groups, not texts, and normalize only on demand."""
     texts = ["Aa, bb!", "cc", "AA bb"]
     firsts = np.array([0, 1])
-    norms, originals = _Distinct(texts, firsts, fold=False), _Originals(texts, firsts)
+    norms, originals = _Distinct(tokenize(texts), firsts), _Originals(texts, firsts)
     assert (len(norms), len(originals)) == (2, 2)
     assert (norms[0], originals[1]) == ("aa bb", "cc")
 

@@ -100,16 +100,18 @@ def cluster_texts(
     item_roots = roots[group_of[items]]
     order = np.argsort(item_roots, kind="stable")  # items stay ascending within a root
     items, item_roots = items[order], item_roots[order]
-    bounds = np.flatnonzero(np.diff(item_roots)) + 1
+    starts = np.r_[0, np.flatnonzero(np.diff(item_roots)) + 1]
+    ends = np.r_[starts[1:], len(items)]
+    repeated = ends - starts >= 2  # a root with one item is no cluster
     found = []
-    for run in np.split(np.arange(len(items)), bounds):
-        if len(run) < 2:
-            continue
-        root = int(item_roots[run[0]])
-        members = tuple(int(i) for i in items[run])
+    for start, end in zip(starts[repeated].tolist(), ends[repeated].tolist(), strict=True):
+        root = int(item_roots[start])
+        members = tuple(items[start:end].tolist())
         texts = texts_of.get(root, [root])
         best = min(texts, key=lambda t: (-len(norms[t]), t))  # texts number by first member
-        first_of_best = next(m for m in members if group_of[m] == best)
+        first_of_best = (
+            members[0] if len(texts) == 1 else next(m for m in members if group_of[m] == best)
+        )
         kind = ClusterKind.EXACT if len(texts) == 1 else ClusterKind.NEAR
         cluster = TextCluster(
             cluster_id(norms[best]), kind, members, first_of_best, lowest.get(root, 1.0)

@@ -182,61 +182,62 @@ def _code_point(data: NDArray[np.uint8], at: int) -> tuple[int, int]:
 
 
 @_inline
-def _scan(
-    data: NDArray[np.uint8],
-    start: int,
-    end: int,
-    word: NDArray[np.bool_],
-    scratch: NDArray[np.uint8],
-    out: NDArray[np.uint64],
-) -> int:
-    """Hash the tokens of data[start:end] into `out` (when not empty); return their count.
+def _fold_words(
+    data: NDArray[np.uint8], start: int, end: int, word: NDArray[np.bool_], out: NDArray[np.uint8]
+) -> tuple[int, int]:
+    """Write the words of data[start:end], joined by single spaces, to out[start:].
 
-    A token is a maximal run of word characters (`str.isalnum`), ASCII letters lowered:
-    exactly the words of `normalize` for text that is already NFKC and case-folded.
+    A word is a maximal run of word characters (`str.isalnum`), ASCII letters lowered:
+    for text that is already NFKC and case-folded, this writes exactly `normalize(text)`,
+    never longer than the input. Returns (number of words, bytes written).
     """
-    count, length, at = 0, 0, start
-    while at <= end:
-        is_word = False
-        if at < end:
-            cp, size = _code_point(data, at)
-            is_word = word[cp]
-        if is_word:
+    count, written, at, inside = 0, 0, start, False
+    while at < end:
+        cp, size = _code_point(data, at)
+        if word[cp]:
+            if not inside:
+                if count:
+                    out[start + written] = 32
+                    written += 1
+                count += 1
+                inside = True
             for i in range(size):
                 byte = data[at + i]
-                scratch[length + i] = byte + 32 if 65 <= byte <= 90 else byte
-            length += size
-            at += size
+                out[start + written + i] = byte + 32 if 65 <= byte <= 90 else byte
+            written += size
         else:
-            if length:
-                if len(out):
-                    out[count] = xxh64(scratch, 0, length)
-                count += 1
-                length = 0
-            at += size if at < end else 1
-    return count
+            inside = False
+        at += size
+    return count, written
 
 
 @_compiled
 def tokenize(
     data: NDArray[np.uint8], bounds: NDArray[np.int64], word: NDArray[np.bool_]
-) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
-    """Hash the words of every text, text i being data[bounds[i]:bounds[i + 1]].
+) -> tuple[NDArray[np.uint64], NDArray[np.int64], NDArray[np.uint8], NDArray[np.int64]]:
+    """Normalize and hash the words of every text, text i being data[bounds[i]:bounds[i + 1]].
 
-    Returns (word hashes, offsets): text i's words are hashes[offsets[i]:offsets[i + 1]].
+    Returns (word hashes, offsets, norms, norm lengths): text i's words are
+    hashes[offsets[i]:offsets[i + 1]] and its normalized UTF-8 text is
+    norms[bounds[i]:bounds[i] + lengths[i]].
     """
     n = len(bounds) - 1
     counts = np.zeros(n + 1, dtype=np.int64)
-    none = np.empty(0, dtype=np.uint64)
+    lengths = np.zeros(n, dtype=np.int64)
+    norms = np.zeros(len(data), dtype=np.uint8)
     for i in numba.prange(n):
-        scratch = np.empty(bounds[i + 1] - bounds[i], dtype=np.uint8)
-        counts[i + 1] = _scan(data, bounds[i], bounds[i + 1], word, scratch, none)
+        counts[i + 1], lengths[i] = _fold_words(data, bounds[i], bounds[i + 1], word, norms)
     offsets = np.cumsum(counts)
     hashes = np.empty(offsets[-1], dtype=np.uint64)
     for i in numba.prange(n):
-        scratch = np.empty(bounds[i + 1] - bounds[i], dtype=np.uint8)
-        _scan(data, bounds[i], bounds[i + 1], word, scratch, hashes[offsets[i] : offsets[i + 1]])
-    return hashes, offsets
+        k, begin, stop = offsets[i], bounds[i], bounds[i] + lengths[i]
+        for at in range(begin, stop + 1):
+            if at == stop or norms[at] == 32:
+                if at > begin and k < offsets[i + 1]:  # a word table marking " " cannot overrun
+                    hashes[k] = xxh64(norms, begin, at)
+                    k += 1
+                begin = at + 1
+    return hashes, offsets, norms, lengths
 
 
 @_compiled

@@ -23,11 +23,10 @@ from dedupe_news.config import DEFAULT, Config
 from dedupe_news.errors import InputError
 from dedupe_news.label import label_segments
 from dedupe_news.lsh import candidates
-from dedupe_news.normalize import normalize
 from dedupe_news.read import Corpus
 from dedupe_news.records import Match, Page, Report, TextCluster
 from dedupe_news.segment import segment_page
-from dedupe_news.signature import sketch, text_keys, tokenize
+from dedupe_news.signature import Tokens, sketch, text_keys, tokenize
 from dedupe_news.verify import verify
 
 if TYPE_CHECKING:
@@ -125,7 +124,7 @@ def _match(
     with timer("tokenize"):
         tokens = tokenize(texts, fold_diacritics=config.fold_diacritics)
         group_of, firsts = exact_groups(text_keys(tokens), tokens.counts())
-        distinct = _Distinct(texts, firsts, fold=config.fold_diacritics)
+        distinct = _Distinct(tokens, firsts)
     with timer("signatures"):
         found = sketch(tokens, firsts, config)
     with timer("candidates"):
@@ -173,21 +172,16 @@ def exact_groups(
 
 
 class _Distinct(Sequence[str]):
-    """The normalized text of each distinct text, computed when first read, then kept."""
+    """The normalized text of each distinct text, decoded from the tokenizer's buffer on read."""
 
-    def __init__(self, texts: Sequence[str], firsts: NDArray[np.int64], *, fold: bool) -> None:
-        self._texts, self._firsts, self._fold = texts, firsts, fold
-        self._norms: dict[int, str] = {}
+    def __init__(self, tokens: Tokens, firsts: NDArray[np.int64]) -> None:
+        self._tokens, self._firsts = tokens, firsts
 
     def __len__(self) -> int:
         return len(self._firsts)
 
     def __getitem__(self, index: int) -> str:  # type: ignore[override]
-        index = int(index)
-        if index not in self._norms:
-            text = self._texts[int(self._firsts[index])]
-            self._norms[index] = normalize(text, fold_diacritics=self._fold)
-        return self._norms[index]
+        return self._tokens.norm(int(self._firsts[int(index)]))
 
 
 class _Originals(Sequence[str]):

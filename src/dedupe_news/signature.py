@@ -96,14 +96,26 @@ def word_characters() -> NDArray[np.bool_]:
 
 @dataclass(frozen=True, slots=True)
 class Tokens:
-    """The word hashes of a batch: text i's words are `hashes[offsets[i]:offsets[i + 1]]`."""
+    """The words of a batch, hashed, and its normalized texts.
+
+    Text i's word hashes are `hashes[offsets[i]:offsets[i + 1]]`; its `normalize`d text, as
+    UTF-8, is `norms[norm_starts[i]:norm_starts[i] + norm_lengths[i]]` (see `norm`).
+    """
 
     hashes: NDArray[np.uint64]
     offsets: NDArray[np.int64]
+    norms: NDArray[np.uint8]
+    norm_starts: NDArray[np.int64]
+    norm_lengths: NDArray[np.int64]
 
     def counts(self) -> NDArray[np.int64]:
         """Return the number of words of each text."""
         return np.diff(self.offsets)
+
+    def norm(self, index: int) -> str:
+        """Return the normalized text of text `index`: `normalize(text)`, without redoing it."""
+        start = int(self.norm_starts[index])
+        return self.norms[start : start + int(self.norm_lengths[index])].tobytes().decode()
 
 
 def tokenize(texts: Sequence[str], *, fold_diacritics: bool = False) -> Tokens:
@@ -121,13 +133,21 @@ def tokenize(texts: Sequence[str], *, fold_diacritics: bool = False) -> Tokens:
         for start in range(0, len(texts), _CHUNK_TEXTS)
     ]
     if not parts:
-        return Tokens(np.empty(0, dtype=np.uint64), np.zeros(1, dtype=np.int64))
-    hashes = np.concatenate([p.hashes for p in parts])
-    shifts = np.cumsum([0] + [int(p.offsets[-1]) for p in parts[:-1]])
-    offsets = np.concatenate(
-        [[0]] + [p.offsets[1:] + shift for p, shift in zip(parts, shifts, strict=True)]
+        empty = np.zeros(0, dtype=np.int64)
+        return Tokens(
+            np.empty(0, np.uint64), np.zeros(1, np.int64), np.empty(0, np.uint8), empty, empty
+        )
+    word_base = np.cumsum([0] + [int(p.offsets[-1]) for p in parts[:-1]])
+    byte_base = np.cumsum([0] + [len(p.norms) for p in parts[:-1]])
+    return Tokens(
+        np.concatenate([p.hashes for p in parts]),
+        np.concatenate(
+            [[0]] + [p.offsets[1:] + base for p, base in zip(parts, word_base, strict=True)]
+        ),
+        np.concatenate([p.norms for p in parts]),
+        np.concatenate([p.norm_starts + base for p, base in zip(parts, byte_base, strict=True)]),
+        np.concatenate([p.norm_lengths for p in parts]),
     )
-    return Tokens(hashes, offsets.astype(np.int64))
 
 
 def _tokenize_chunk(texts: Sequence[str], *, fold_diacritics: bool) -> Tokens:
@@ -137,8 +157,8 @@ def _tokenize_chunk(texts: Sequence[str], *, fold_diacritics: bool) -> Tokens:
     np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=bounds[1:])
     ascii_only = len(data) == 0 or int(data.max()) < 128
     words = _ASCII_WORDS if ascii_only else word_characters()
-    hashes, offsets = kernels.tokenize(data, bounds, words)
-    return Tokens(hashes, offsets)
+    hashes, offsets, norms, lengths = kernels.tokenize(data, bounds, words)
+    return Tokens(hashes, offsets.astype(np.int64), norms, bounds[:-1], lengths)
 
 
 _ASCII_WORDS = np.array([chr(c).isalnum() for c in range(128)], dtype=np.bool_)
