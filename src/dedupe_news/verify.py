@@ -59,7 +59,11 @@ def facts(text: str) -> frozenset[str]:
     words = text.split()
     if words and not words[-1].endswith(_SENTENCE_END):
         words.pop()
-    numbers = [word for word in words if _DIGIT.search(word)] if _DIGIT.search(text) else []
+    numbers = (
+        [word for word in words if not word.isalpha() and _DIGIT.search(word)]
+        if _DIGIT.search(text)
+        else []
+    )
     names = [
         word
         for previous, word in pairwise(words)
@@ -82,6 +86,8 @@ def facts_conflict(
         >>> facts_conflict(frozenset({"45", "medina"}), "45 doden in medina", frozenset(), "45")
         False
     """
+    if not facts_a or not facts_b:
+        return False
     return not facts_a <= set(norm_b.split()) and not facts_b <= set(norm_a.split())
 
 
@@ -138,13 +144,17 @@ def verify(  # noqa: PLR0913 - the batch's parallel arrays, each read once
     """
     score = scores(pairs, norms, words, config)
     keep = np.flatnonzero(score >= config.min_score)
-    fact_cache: dict[int, frozenset[str]] = {}
+    known: dict[int, tuple[frozenset[str], str]] = {}
+
+    def facts_of(index: int) -> tuple[frozenset[str], str]:
+        if index not in known:
+            known[index] = (facts(texts[index]), norms[index])
+        return known[index]
+
     matches = []
     estimates = jaccard(matrix[pairs[keep, 0]], matrix[pairs[keep, 1]])
-    for k, estimate in zip(keep, estimates, strict=True):
+    for k, estimate in zip(keep.tolist(), estimates.tolist(), strict=True):
         a, b = int(pairs[k, 0]), int(pairs[k, 1])
-        fa = fact_cache.setdefault(a, facts(texts[a]))
-        fb = fact_cache.setdefault(b, facts(texts[b]))
-        if not facts_conflict(fa, norms[a], fb, norms[b]):
-            matches.append(Match(a, b, round(float(score[k]), 6), round(float(estimate), 6)))
+        if not facts_conflict(*facts_of(a), *facts_of(b)):
+            matches.append(Match(a, b, round(float(score[k]), 6), round(estimate, 6)))
     return tuple(matches)
