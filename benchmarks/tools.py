@@ -24,7 +24,7 @@ import dedupe_news as dn
 from dedupe_news.cluster import components
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from numpy.typing import NDArray
 
@@ -34,13 +34,12 @@ THRESHOLD = 0.7
 RENSA_BANDS = 16  # 16 bands x 8 rows: the S-curve's midpoint (1/16)**(1/8) ~ 0.71
 
 
-def _shingles(texts: Sequence[str]) -> list[list[bytes]]:
-    out = []
+def _shingles(texts: Sequence[str]) -> Iterator[list[bytes]]:
+    """Yield each text's word 5-gram shingles, one text at a time (no batch-wide list)."""
     for text in texts:
         words = dn.normalize(text).encode().split()
         k = min(SHINGLE, len(words))
-        out.append([b" ".join(words[i : i + k]) for i in range(len(words) - k + 1)] if k else [])
-    return out
+        yield [b" ".join(words[i : i + k]) for i in range(len(words) - k + 1)] if k else []
 
 
 def _labels(n: int, pairs: list[tuple[int, int]]) -> NDArray[np.int64]:
