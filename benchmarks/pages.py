@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING
 
 from benchmarks.groups import Groups
 from benchmarks.rail import TeaserPool
-from benchmarks.records import PageItem, Role, TruthSegment
+from benchmarks.records import PageItem, TruthSegment
 from benchmarks.seeds import random_sources
 from benchmarks.story import SECTIONS, Story, StoryWriter
 from benchmarks.vocab import Kind, Vocabulary, build_vocabulary
+from dedupe_news.records import Role
 
 if TYPE_CHECKING:
     import random

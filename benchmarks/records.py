@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from json.encoder import encode_basestring
 
+from dedupe_news.records import Role  # the generator speaks the library's roles
+
 
 class Variant(StrEnum):
     """How a paragraph item was made from its original."""
@@ -26,17 +28,6 @@ class Variant(StrEnum):
     CUT_SHORT = "cut_short"
     SYNDICATED_EDIT = "syndicated_edit"
     TEMPLATE = "template"  # same structure, other facts: a hard negative, not a duplicate
-
-
-class Role(StrEnum):
-    """What a line of a page is (the same words as `dedupe_news.records.Role`)."""
-
-    TITLE = "title"
-    LEDE = "lede"
-    PARAGRAPH = "paragraph"
-    SUBHEADING = "subheading"
-    SECTION_HEADING = "section_heading"
-    TEASER = "teaser"
 
 
 @dataclass(frozen=True, slots=True)

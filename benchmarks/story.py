@@ -12,9 +12,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from benchmarks.prose import Draft, Line, decode, heading, lines, render, render_heading
-from benchmarks.records import Dateline, Role
+from benchmarks.records import Dateline
 from benchmarks.variants import credit, fact_swap, other_credit, swap, word_edits
 from benchmarks.vocab import Kind, Vocabulary
+from dedupe_news.records import Role
 
 if TYPE_CHECKING:
     import random
