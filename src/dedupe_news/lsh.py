@@ -102,9 +102,9 @@ def candidates(found: Sketch, config: Config) -> NDArray[np.int64]:
     """
     bands, rows = bands_rows(config.threshold, config.num_perm)
     n = len(found.signatures)
-    columns = np.concatenate(
-        (kernels.band_keys(found.signatures, bands, rows), found.anchors), axis=1
-    )
+    with kernels.threads_for(n * bands * rows):
+        keys = kernels.band_keys(found.signatures, bands, rows)
+    columns = np.concatenate((keys, found.anchors), axis=1)
     everyone = np.arange(n, dtype=np.int64)
     found_pairs = [np.empty((0, 2), dtype=np.int64)]
     # One band at a time: sorting n keys that fit in cache beats one sort of n * bands.

@@ -157,7 +157,8 @@ def _tokenize_chunk(texts: Sequence[str], *, fold_diacritics: bool) -> Tokens:
     np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=bounds[1:])
     ascii_only = len(data) == 0 or int(data.max()) < 128
     words = _ASCII_WORDS if ascii_only else word_characters()
-    hashes, offsets, norms, lengths = kernels.tokenize(data, bounds, words)
+    with kernels.threads_for(len(data)):
+        hashes, offsets, norms, lengths = kernels.tokenize(data, bounds, words)
     return Tokens(hashes, offsets.astype(np.int64), norms, bounds[:-1], lengths)
 
 
@@ -166,7 +167,8 @@ _ASCII_WORDS = np.array([chr(c).isalnum() for c in range(128)], dtype=np.bool_)
 
 def text_keys(tokens: Tokens) -> NDArray[np.uint64]:
     """Return two 64-bit keys per text: texts with the same words have the same keys."""
-    return kernels.text_keys(tokens.hashes, tokens.offsets)
+    with kernels.threads_for(len(tokens.hashes)):
+        return kernels.text_keys(tokens.hashes, tokens.offsets)
 
 
 @lru_cache(maxsize=8)
@@ -202,7 +204,8 @@ def sketch(tokens: Tokens, rows: NDArray[np.int64], config: Config) -> Sketch:
     """
     a, b = permutations(config.num_perm, config.seed)
     starts, ends = tokens.offsets[rows], tokens.offsets[rows + 1]
-    matrix = kernels.affine32(tokens.hashes, starts, ends, config.shingle_size, a, b)
+    with kernels.threads_for(int((ends - starts).sum()) * config.num_perm // 8):
+        matrix = kernels.affine32(tokens.hashes, starts, ends, config.shingle_size, a, b)
     return Sketch(matrix, anchors(tokens.hashes, starts, ends, config.anchor_words))
 
 
