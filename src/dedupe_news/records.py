@@ -183,10 +183,16 @@ class Report:
     article_clusters: tuple[PageId | None, ...]
     skipped: tuple[Skipped, ...] = ()
     _position: dict[SegmentId, int] = field(init=False, repr=False, compare=False)
+    _page_spans: dict[PageId, tuple[int, int]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        """Index segments by id for the lookups below."""
+        """Index segments by id, and each page's run of segments, for the lookups below."""
         object.__setattr__(self, "_position", {s.id: i for i, s in enumerate(self.segments)})
+        spans: dict[PageId, tuple[int, int]] = {}
+        for index, segment in enumerate(self.segments):
+            start, _ = spans.get(segment.page_id, (index, index))
+            spans[segment.page_id] = (start, index + 1)
+        object.__setattr__(self, "_page_spans", spans)
 
     def segment(self, segment_id: str) -> Segment:
         """Return the segment with this id; KeyError names an unknown id."""
@@ -201,8 +207,9 @@ class Report:
         return self.segment_clusters[self._position[SegmentId(segment_id)]]
 
     def segments_of(self, page_id: str) -> tuple[Segment, ...]:
-        """Return the page's segments in line order."""
-        return tuple(s for s in self.segments if s.page_id == page_id)
+        """Return the page's segments in line order (none for an unknown page)."""
+        start, end = self._page_spans.get(PageId(page_id), (0, 0))
+        return self.segments[start:end]
 
     def unique_segments(self, page_id: str) -> tuple[Segment, ...]:
         """Return the page's own reporting: its segments labelled unique."""
