@@ -1,10 +1,15 @@
-"""CLI: scan and demo, formats, exit codes, and docs/cli.md covering every flag."""
+"""CLI: scan and demo, formats, atomic output, exit codes, and docs/cli.md covering every flag."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import runpy
+import stat
+import sys
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -12,100 +17,250 @@ import pytest
 import dedupe_news as dn
 from dedupe_news import cli
 from dedupe_news.demo import seed_folder
+from dedupe_news.report import to_json
 
 DOCS = Path(__file__).parent.parent / "docs" / "cli.md"
+PAGE = "Titel\nPARIJS (ANP) - Het nieuws van vandaag.\n"
 
 
-def _flags(parser: argparse.ArgumentParser) -> set[str]:
-    found: set[str] = set()
-    for action in parser._actions:  # noqa: SLF001 - argparse has no public list of actions
-        found.update(o for o in action.option_strings if o.startswith("--"))
+def _actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    """Every action of a parser and of its sub-commands."""
+    found = list(parser._actions)  # noqa: SLF001 - argparse has no public list of actions
+    for action in parser._actions:  # noqa: SLF001
         if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
             for command in action.choices.values():
-                found |= _flags(command)
+                found.extend(_actions(command))
     return found
 
 
-def test_docs_cover_every_flag() -> None:
-    """Every long option of every command appears in docs/cli.md."""
-    documented = set(re.findall(r"--[a-z][a-z-]+", DOCS.read_text(encoding="utf-8")))
-    flags = _flags(cli.build_parser()) - {"--help"}
+def _flags() -> set[str]:
+    # --help is argparse's own, on every parser; it is not part of the documented interface.
+    return {o for a in _actions(cli.build_parser()) for o in a.option_strings} - {"-h", "--help"}
+
+
+def test_docs_mention_every_flag_and_command() -> None:
+    """Every option of every command, and every command, appears in docs/cli.md."""
+    docs = DOCS.read_text(encoding="utf-8")
+    documented = set(re.findall(r"(?<![\w-])--?[a-z][a-z0-9-]*", docs))
+    flags = _flags()
     assert flags <= documented, sorted(flags - documented)
-    assert len(flags) >= 15
+    assert len(flags) >= 18
+    for command in ("scan", "demo"):
+        assert f"python -m dedupe_news {command}" in docs
 
 
-def test_one_flag_per_config_field() -> None:
-    """Each Config field has a flag of the same name with the default from DEFAULT."""
+def test_one_flag_per_config_field_with_its_default() -> None:
+    """Each Config field has a flag of the same name whose default comes from DEFAULT."""
+    flags = _flags()
     args = cli.build_parser().parse_args(["scan", "x"])
-    for name, value in dn.DEFAULT.as_dict().items():
-        assert getattr(args, name) == value
+    for field in fields(dn.Config):
+        assert "--" + field.name.replace("_", "-") in flags
+        assert getattr(args, field.name) == getattr(dn.DEFAULT, field.name)
+
+
+def test_flags_reach_the_config(capsys: pytest.CaptureFixture[str]) -> None:
+    """Options set on the command line are the run's Config, as printed in the report."""
+    argv = ["demo", "--format", "json", "--fold-diacritics", "--shingle-size", "4"]
+    assert cli.main([*argv, "--min-score", "0.9", "--threshold", "0.6", "--seed", "3"]) == 0
+    config = json.loads(capsys.readouterr().out)["config"]
+    assert (config["fold_diacritics"], config["shingle_size"]) == (True, 4)
+    assert (config["min_score"], config["threshold"], config["seed"]) == (0.9, 0.6, 3)
 
 
 def test_demo_prints_the_text_summary(capsys: pytest.CaptureFixture[str]) -> None:
-    """`demo` scans the bundled pages and prints both clusters."""
+    """`demo` scans the bundled pages and prints the summary with both clusters."""
     assert cli.main(["demo"]) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert out.startswith(
         "5 pages, 78 segments: unique 38, duplicate 0, boilerplate 40\n2 clusters"
     )
     assert "001_102a09e7432f2aef:12  teaser  boilerplate  PARIJS (ANP/AFP), 7 uur geleden" in out
+    assert err == ""
 
 
 def test_scan_writes_json_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
-    """`scan` writes the JSON report by default."""
+    """`scan` writes the JSON report by default, and the text summary when asked."""
     assert cli.main(["scan", str(seed_folder())]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["summary"]["clusters"] == {"exact": 2, "near": 0}
+    assert data == json.loads(to_json(dn.dedupe(dn.read_pages(seed_folder()))))
+    assert cli.main(["scan", str(seed_folder()), "--format", "text"]) == 0
+    assert capsys.readouterr().out.startswith("5 pages, 78 segments")
 
 
-def test_scan_with_a_skipped_input_exits_1_and_names_it(
+def test_scan_reads_jsonl_and_encodings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A JSONL file and a Latin-1 file with --encoding are read like page dumps."""
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "j", "text": PAGE}), encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes("Oekraïne\n".encode("latin-1"))
+    assert cli.main(["scan", str(tmp_path), "--encoding", "latin-1"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [p["id"] for p in data["pages"]] == ["b", "j"]
+    assert data["pages"][0]["segments"][0]["text"] == "Oekraïne"
+
+
+def test_output_is_replaced_whole_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """--output replaces the file with the complete report, with a plain file's mode."""
+    out = tmp_path / "r.txt"
+    out.write_text("old", encoding="utf-8")
+    umask = os.umask(0o022)
+    try:
+        assert cli.main(["demo", "--output", str(out), "--format", "text"]) == 0
+    finally:
+        os.umask(umask)
+    assert out.read_text(encoding="utf-8").startswith("5 pages")
+    assert [p.name for p in tmp_path.iterdir()] == ["r.txt"]
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+def test_failed_write_keeps_the_old_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When writing fails, the old file stays and the temporary file is removed."""
+    out = tmp_path / "r.json"
+    out.write_text("old", encoding="utf-8")
+
+    def broken(_: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken)
+    with pytest.raises(OSError, match="No space left"):
+        cli.write_atomically(out, "new")
+    assert out.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+def test_output_to_a_device_is_written_in_place() -> None:
+    """A path that is not a regular file (/dev/null) is written to, never replaced."""
+    cli.write_atomically(Path("/dev/null"), "report")
+    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
+
+
+def test_skipped_input_exits_1_and_names_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A missing path is named on stderr and in the report; the rest is processed."""
     missing = tmp_path / "missing.txt"
     out = tmp_path / "report.json"
     assert cli.main(["scan", str(seed_folder()), str(missing), "--output", str(out)]) == 1
-    assert f"skipped: {missing}: No such file or directory" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"skipped: {missing}: No such file or directory\n"
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["skipped"] == [{"path": str(missing), "reason": "No such file or directory"}]
     assert len(data["pages"]) == 5
 
 
-def test_bad_config_value_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    """An out-of-range option exits 2 with `error: ` and the rule."""
-    assert cli.main(["demo", "--min-score", "1.5"]) == 2
-    assert capsys.readouterr().err == "error: min_score must be a number in [0, 1], got 1.5\n"
+def test_strict_refuses_any_skip_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --strict a skipped input fails the run before anything is written."""
+    (tmp_path / "empty.txt").write_bytes(b"")
+    out = tmp_path / "report.json"
+    assert cli.main(["scan", str(tmp_path), "--strict", "--output", str(out)]) == 1
+    assert capsys.readouterr().err == (
+        f"skipped: {tmp_path / 'empty.txt'}: empty page (no text)\n"
+        "error: 1 input(s) skipped; --strict writes no output\n"
+    )
+    assert not out.exists()
 
 
-def test_unknown_option_exits_2() -> None:
-    """Usage errors found by argparse exit 2."""
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--min-score", "1.5"], "min_score must be a number in [0, 1], got 1.5"),
+        (["--num-perm", "1"], "num_perm must be an integer in [2, 4096], got 1"),
+        (["--encoding", "klingon"], "encoding must be a known codec, got 'klingon'"),
+        (["--max-page-bytes", "0"], "max_page_bytes must be a positive integer, got 0"),
+    ],
+)
+def test_bad_configuration_exits_2_with_error(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An out-of-range option exits 2 with `error: ` and the rule, and writes nothing."""
+    assert cli.main(["demo", *argv]) == 2
+    assert capsys.readouterr() == ("", f"error: {message}\n")
+
+
+def test_threshold_without_a_banding_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """A threshold no banding can serve is a configuration error, not a traceback."""
+    assert cli.main(["demo", "--threshold", "1.0"]) == 2
+    assert capsys.readouterr().err.startswith("error: threshold and num_perm must allow")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["scan"], "the following arguments are required: PATH"),
+        ([], "the following arguments are required: COMMAND"),
+        (["demo", "--bogus"], "unrecognized arguments: --bogus"),
+        (["demo", "--threshold", "half"], "invalid float value: 'half'"),
+        (["demo", "--format", "html"], "invalid choice: 'html'"),
+        (["tidy"], "invalid choice: 'tidy'"),
+    ],
+)
+def test_usage_errors_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Errors argparse finds exit 2 with its usage message on stderr."""
     with pytest.raises(SystemExit) as stop:
-        cli.main(["scan"])
+        cli.main(argv)
     assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: python -m dedupe_news")
+    assert message in err
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
-    """--version prints the package version."""
-    with pytest.raises(SystemExit):
+    """--version prints the package version and exits 0."""
+    with pytest.raises(SystemExit) as stop:
         cli.main(["--version"])
-    assert capsys.readouterr().out.strip() == dn.__version__
+    assert stop.value.code == 0
+    assert capsys.readouterr().out == f"{dn.__version__}\n"
 
 
-def test_output_is_written_whole_and_leaves_no_temporary_file(tmp_path: Path) -> None:
-    """--output replaces the file with the complete report and cleans up."""
-    out = tmp_path / "r.txt"
-    out.write_text("old", encoding="utf-8")
-    assert cli.main(["demo", "--output", str(out), "--format", "text"]) == 0
-    assert out.read_text(encoding="utf-8").startswith("5 pages")
-    assert [p.name for p in tmp_path.iterdir()] == ["r.txt"]
+def test_interrupt_exits_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C during a run exits 130 with `interrupted`, and writes no output."""
+
+    def interrupted(*_: object, **__: object) -> dn.Report:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "dedupe", interrupted)
+    out = tmp_path / "r.json"
+    assert cli.main(["demo", "--output", str(out)]) == 130
+    assert capsys.readouterr().err == "interrupted\n"
+    assert not out.exists()
+
+
+def test_real_bugs_keep_their_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An error that is not a DedupeNewsError is not turned into an exit code."""
+
+    def broken(*_: object, **__: object) -> dn.Report:
+        msg = "a bug"
+        raise RuntimeError(msg)
+
+    monkeypatch.setattr(cli, "dedupe", broken)
+    with pytest.raises(RuntimeError, match="a bug"):
+        cli.main(["demo"])
 
 
 def test_progress_bar_only_on_a_terminal(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """With a terminal on stderr the stages are shown; --quiet turns them off."""
-    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    """With a terminal on stderr each stage is shown; --quiet turns it off."""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     assert cli.main(["demo", "--output", "/dev/null"]) == 0
-    assert "[#######] label" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "\r[#......] segment " in err
+    assert err.endswith(" s   \n")
+    assert "[#######] label" in err
     assert cli.main(["demo", "--output", "/dev/null", "--quiet"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_module_entry_point(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python -m dedupe_news` runs main with sys.argv and exits with its code."""
+    monkeypatch.setattr(sys, "argv", ["dedupe_news", "demo", "--format", "json"])
+    with pytest.raises(SystemExit) as stop:
+        runpy.run_module("dedupe_news", run_name="__main__")
+    assert stop.value.code == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["pages"] == 5

@@ -1,18 +1,22 @@
-"""Cluster: union-find against brute-force connectivity; representatives; stable ids."""
+"""Cluster: union-find against brute force; partitions, representatives and stable ids."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedupe_news.cluster import cluster_id, cluster_texts, components
-from dedupe_news.records import ClusterKind, Match
+import dedupe_news as dn
+from dedupe_news.cluster import build_clusters, cluster_id, cluster_texts, components
+from dedupe_news.records import ClusterKind, Match, PageId, Role, Segment, TextCluster
 
 EDGES = st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=20)
 
 
 def _brute_force_roots(size: int, edges: list[tuple[int, int]]) -> list[int]:
+    """Grow every node's reachable set until nothing changes; the root is its minimum."""
     reach = [{node} for node in range(size)]
     changed = True
     while changed:
@@ -26,34 +30,144 @@ def _brute_force_roots(size: int, edges: list[tuple[int, int]]) -> list[int]:
 
 
 @given(edges=EDGES)
-def test_components_match_brute_force_connectivity(edges: list[tuple[int, int]]) -> None:
+def test_components_equal_brute_force_connectivity(edges: list[tuple[int, int]]) -> None:
     """Every node's root is the smallest node it is connected to."""
     assert components(12, edges).tolist() == _brute_force_roots(12, edges)
 
 
 @given(edges=EDGES, data=st.data())
-def test_clusters_do_not_depend_on_match_order(
+def test_components_do_not_depend_on_edge_order(
     edges: list[tuple[int, int]], data: st.DataObject
 ) -> None:
-    """Shuffled matches give the same clusters, members sorted, partitioning the matched."""
-    matches = [Match(min(a, b), max(a, b), 0.9, 0.5) for a, b in edges if a != b]
-    norms = [f"text {i} " + "x" * (i % 3) for i in range(12)]
-    group_of = np.arange(12, dtype=np.int64)
-    found = cluster_texts(group_of, matches, norms)
-    again = cluster_texts(group_of, data.draw(st.permutations(matches)), norms)
-    assert found == again
+    """Edges in another order, or reversed, give the same roots."""
+    shuffled = [(b, a) for a, b in data.draw(st.permutations(edges))]
+    assert components(12, shuffled).tolist() == components(12, edges).tolist()
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Inputs of cluster_texts: each item's distinct text, matches between texts, their norms."""
+
+    group_of: list[int]
+    matches: list[Match]
+    norms: list[str]
+
+
+@st.composite
+def batches(draw: st.DrawFn) -> Batch:
+    """Items with distinct texts numbered by first appearance, some without words (-1)."""
+    raw = draw(st.lists(st.integers(-1, 7), min_size=1, max_size=16))
+    numbering: dict[int, int] = {}
+    group_of = [-1 if g < 0 else numbering.setdefault(g, len(numbering)) for g in raw]
+    count = len(numbering)
+    norms = draw(
+        st.lists(st.sampled_from(["a", "bb", "cc", "ddd"]), min_size=count, max_size=count)
+    )
+    pairs = draw(
+        st.lists(
+            st.tuples(st.integers(0, max(count - 1, 0)), st.integers(0, max(count - 1, 0))),
+            max_size=8,
+        )
+    )
+    unique = sorted({(min(a, b), max(a, b)) for a, b in pairs if a != b})
+    scores = draw(st.lists(st.floats(0.8, 1.0), min_size=len(unique), max_size=len(unique)))
+    matches = [Match(a, b, s, 0.5) for (a, b), s in zip(unique, scores, strict=True)]
+    return Batch(group_of, matches, [f"{n} {i}" for i, n in enumerate(norms)])
+
+
+def _reference(batch: Batch) -> list[TextCluster]:
+    """Cluster the slow way: connect texts by matches, group items, apply the documented rules."""
+    roots = _brute_force_roots(len(batch.norms), [(m.a, m.b) for m in batch.matches])
+    found = []
+    for root in sorted(set(roots)):
+        members = tuple(i for i, g in enumerate(batch.group_of) if g >= 0 and roots[g] == root)
+        if len(members) < 2:
+            continue
+        joined = [m for m in batch.matches if roots[m.a] == root]
+        texts = sorted({t for m in joined for t in (m.a, m.b)}) or [root]
+        best = min(texts, key=lambda t: (-len(batch.norms[t]), t))
+        representative = next(i for i in members if batch.group_of[i] == best)
+        kind = ClusterKind.NEAR if len(texts) > 1 else ClusterKind.EXACT
+        lowest = min((m.score for m in joined), default=1.0)
+        found.append(
+            TextCluster(cluster_id(batch.norms[best]), kind, members, representative, lowest)
+        )
+    return sorted(found, key=lambda c: c.members[0])
+
+
+@given(batch=batches())
+def test_cluster_texts_equals_the_brute_force_reference(batch: Batch) -> None:
+    """Members, kind, representative, lowest score and id all follow the documented rules."""
+    found = cluster_texts(np.array(batch.group_of, dtype=np.int64), batch.matches, batch.norms)
+    assert list(found) == _reference(batch)
+
+
+@given(batch=batches(), data=st.data())
+def test_clusters_partition_the_clustered_items(batch: Batch, data: st.DataObject) -> None:
+    """No item is in two clusters, members are sorted, and match order changes nothing."""
+    group_of = np.array(batch.group_of, dtype=np.int64)
+    found = cluster_texts(group_of, batch.matches, batch.norms)
     members = [m for c in found for m in c.members]
     assert len(members) == len(set(members))
-    assert all(list(c.members) == sorted(c.members) for c in found)
-    assert set(members) == {n for m in matches for n in (m.a, m.b)}
+    assert all(list(c.members) == sorted(c.members) and len(c.members) >= 2 for c in found)
+    assert all(c.representative in c.members for c in found)
+    assert all(batch.group_of[m] >= 0 for m in members)
+    shuffled = data.draw(st.permutations(batch.matches))
+    assert cluster_texts(group_of, shuffled, batch.norms) == found
 
 
-def test_representative_is_the_longest_then_the_first() -> None:
-    """The fullest text represents a near cluster; the id follows from its text."""
+def test_representative_is_the_longest_text_then_the_first() -> None:
+    """The fullest text represents a near cluster, its first copy the member; the id follows."""
     matches = [Match(0, 1, 0.85, 0.6), Match(1, 2, 0.95, 0.7)]
-    (cluster,) = cluster_texts(np.array([0, 1, 2, 1]), matches, ["kort", "veel langer", "lang"])
+    group_of = np.array([0, 1, 2, 1, -1, 0])
+    (cluster,) = cluster_texts(group_of, matches, ["kort", "veel langer", "lang"])
     assert cluster.kind is ClusterKind.NEAR
-    assert cluster.members == (0, 1, 2, 3)
+    assert cluster.members == (0, 1, 2, 3, 5)
     assert cluster.representative == 1
     assert cluster.min_score == 0.85
     assert cluster.id == cluster_id("veel langer")
+
+
+def test_equally_long_texts_are_represented_by_the_first() -> None:
+    """Ties in length go to the text that appears first."""
+    (cluster,) = cluster_texts(np.array([0, 1]), [Match(0, 1, 0.9, 0.8)], ["abc", "abd"])
+    assert (cluster.representative, cluster.id) == (0, cluster_id("abc"))
+
+
+def test_exact_copies_need_no_match() -> None:
+    """Items sharing a distinct text form an exact cluster with score 1; single items none."""
+    found = cluster_texts(np.array([0, 1, 0, 2, -1, -1]), [], ["aa", "bb", "cc"])
+    assert [(c.kind, c.members, c.representative, c.min_score) for c in found] == [
+        (ClusterKind.EXACT, (0, 2), 0, 1.0)
+    ]
+
+
+def test_cluster_id_depends_only_on_the_text() -> None:
+    """The id is a fixed hash of the representative's normalized text."""
+    assert cluster_id("meer uit buitenland") == "c995f360b8687085b"
+    assert cluster_id("meer uit binnenland") != cluster_id("meer uit buitenland")
+
+
+def test_build_clusters_names_segments_and_aligns_ids() -> None:
+    """Segment clusters carry segment ids, and each segment knows its cluster or None."""
+    segments = [
+        Segment(PageId("a"), 1, Role.TITLE, "Een"),
+        Segment(PageId("a"), 2, Role.SECTION_HEADING, "Meer uit X"),
+        Segment(PageId("b"), 4, Role.SECTION_HEADING, "Meer uit X"),
+        Segment(PageId("b"), 5, Role.PARAGRAPH, "Uniek."),
+    ]
+    clustering = build_clusters(
+        np.array([0, 1, 1, 2]), [], segments, ["een", "meer uit x", "uniek"]
+    )
+    (cluster,) = clustering.clusters
+    assert (cluster.members, cluster.representative) == (("a:2", "b:4"), "a:2")
+    assert clustering.segment_clusters == (None, cluster.id, cluster.id, None)
+
+
+def test_cluster_ids_do_not_depend_on_other_texts_in_the_batch() -> None:
+    """A cluster keeps its id when unrelated texts are added or the batch is reordered."""
+    copy = "Het zeldzame bezoek van Poetin aan Noord-Korea werd vorige week gemeld."
+    alone = dn.find_duplicates([copy, copy.upper()])
+    crowded = dn.find_duplicates(["iets heel anders", copy.upper(), "nog iets", copy])
+    assert [c.id for c in alone] == [c.id for c in crowded]
+    assert crowded[0].members == (1, 3)

@@ -1,10 +1,11 @@
-"""Candidates: datasketch's (b, r), the S-curve, and an oracle against brute-force Jaccard."""
+"""Candidates: datasketch's (b, r), the S-curve, bucket pairing, and an exact-Jaccard oracle."""
 
 from __future__ import annotations
 
 from itertools import combinations, pairwise
 
 import numpy as np
+import pytest
 from datasketch import MinHashLSH
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,77 +14,178 @@ import dedupe_news as dn
 from dedupe_news.lsh import bands_rows, candidate_probability, candidates, pairs_sharing_key
 from dedupe_news.signature import shingles, sketch, tokenize
 
-MISS_RATE = 1e-6  # the oracle requires every pair whose candidate chance is above 1 - this
+MISS_RATE = 1e-6
+"""The oracle requires every pair whose candidate chance is at least 1 - MISS_RATE."""
 
 
-def test_bands_rows_are_datasketchs_optimum() -> None:
-    """(b, r) for each threshold is what datasketch's MinHashLSH would use."""
-    for threshold in (0.3, 0.5, 0.7, 0.9):
-        lsh = MinHashLSH(threshold=threshold, num_perm=128)
-        assert bands_rows(threshold, 128) == (lsh.b, lsh.r)
+@pytest.mark.parametrize("num_perm", [32, 64, 128, 256])
+@pytest.mark.parametrize("threshold", [0.1, 0.3, 0.5, 0.7, 0.9])
+def test_bands_rows_are_datasketchs(threshold: float, num_perm: int) -> None:
+    """(b, r) for a threshold and width is what datasketch's MinHashLSH picks."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    bands, rows = bands_rows(threshold, num_perm)
+    assert (bands, rows) == (lsh.b, lsh.r)
+    assert bands * rows <= num_perm
 
 
-def test_candidate_probability_is_the_s_curve() -> None:
-    """P = 1 - (1 - s^r)^b: 0 at s=0, 1 at s=1, increasing in between."""
+@given(
+    similarity=st.floats(0, 1),
+    bands=st.integers(1, 64),
+    rows=st.integers(1, 16),
+)
+def test_candidate_probability_is_the_s_curve(similarity: float, bands: int, rows: int) -> None:
+    """P = 1 - (1 - s^r)^b, a probability."""
+    p = candidate_probability(similarity, bands, rows)
+    assert 0.0 <= p <= 1.0
+    assert p == pytest.approx(1 - (1 - similarity**rows) ** bands, abs=1e-12)
+
+
+def test_candidate_probability_rises_from_0_to_1() -> None:
+    """The curve is 0 at s = 0, 1 at s = 1, increasing in between, steep at the threshold."""
     b, r = bands_rows(0.5, 128)
     curve = [candidate_probability(s / 20, b, r) for s in range(21)]
     assert curve[0] == 0.0
     assert curve[-1] == 1.0
     assert all(x < y for x, y in pairwise(curve))
+    assert candidate_probability(0.3, b, r) < 0.1
+    assert candidate_probability(0.7, b, r) > 0.9
 
 
-@given(keys=st.lists(st.integers(1, 6), max_size=40))
-def test_pairs_sharing_key_matches_brute_force(keys: list[int]) -> None:
-    """Owners sharing a key are paired, exactly, in buckets smaller than the window."""
-    owners = np.arange(len(keys), dtype=np.int64)
-    found = pairs_sharing_key(np.asarray(keys, dtype=np.uint64), owners)
-    expected = {(i, j) for i, j in combinations(range(len(keys)), 2) if keys[i] == keys[j]}
-    assert {(int(i), int(j)) for i, j in found} == expected
+@given(keys=st.lists(st.integers(0, 6), max_size=60), data=st.data())
+def test_pairs_sharing_key_equal_brute_force(keys: list[int], data: st.DataObject) -> None:
+    """Owners sharing a key are paired, each pair once per key, as i < j; nothing else."""
+    owners = data.draw(st.permutations(range(len(keys))))
+    found = pairs_sharing_key(np.asarray(keys, dtype=np.uint64), np.asarray(owners, dtype=np.int64))
+    assert (found[:, 0] < found[:, 1]).all()
+    expected = sorted(
+        (min(owners[i], owners[j]), max(owners[i], owners[j]))
+        for i, j in combinations(range(len(keys)), 2)
+        if keys[i] == keys[j]
+    )
+    assert sorted(map(tuple, found.tolist())) == expected
 
 
-def _recall_margin(b: int, r: int) -> float:
-    """The smallest Jaccard whose candidate chance is at least 1 - MISS_RATE."""
-    low, high = 0.0, 1.0
-    for _ in range(60):
-        middle = (low + high) / 2
-        low, high = (
-            (low, middle)
-            if candidate_probability(middle, b, r) >= 1 - MISS_RATE
-            else (middle, high)
-        )
-    return high
-
-
-@given(seed=st.integers(0, 10_000), edits=st.lists(st.integers(0, 12), min_size=2, max_size=12))
-def test_oracle_every_pair_above_the_recall_margin_is_a_candidate(
-    seed: int, edits: list[int]
+@given(size=st.integers(66, 150), data=st.data())
+def test_large_bucket_pairs_each_owner_with_its_64_neighbours(
+    size: int, data: st.DataObject
 ) -> None:
-    """Brute-force exact Jaccard: every pair above the margin from (b, r) is a candidate."""
-    rng = np.random.default_rng(seed)
-    base = [f"w{i}" for i in rng.integers(0, 300, 40)]
-    texts = []
-    for count in edits:
-        words = list(base)
-        for position in rng.choice(len(words), count, replace=False):
-            words[position] = f"x{rng.integers(10**6)}"
-        texts.append(" ".join(words))
-    texts = list(dict.fromkeys(texts))  # candidates are between distinct texts
-    config = dn.DEFAULT
-    margin = _recall_margin(*bands_rows(config.threshold, config.num_perm))
+    """In a bucket over 65 owners each pairs with the 64 nearest in owner order, in any order."""
+    owners = np.asarray(data.draw(st.permutations(range(size))), dtype=np.int64)
+    found = pairs_sharing_key(np.full(size, 9, dtype=np.uint64), owners)
+    expected = {(i, j) for i, j in combinations(range(size), 2) if j - i <= 64}
+    assert {(int(i), int(j)) for i, j in found} == expected
+    assert len(found) == len(expected)
+
+
+def test_no_keys_no_pairs() -> None:
+    """Empty input gives an empty (0, 2) array."""
+    found = pairs_sharing_key(np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64))
+    assert found.shape == (0, 2)
+
+
+def _candidates(texts: list[str], config: dn.Config) -> set[tuple[int, int]]:
+    tokens = tokenize(texts, fold_diacritics=config.fold_diacritics)
+    found = candidates(sketch(tokens, np.arange(len(texts), dtype=np.int64), config), config)
+    return {(int(i), int(j)) for i, j in found}
+
+
+def test_candidates_are_sorted_unique_pairs_i_below_j() -> None:
+    """Pairs found by several bands and anchors come once, sorted, with i < j."""
+    words = " ".join(f"w{i}" for i in range(40))
+    texts = [words, "iets anders geheel", words + " extra", words.replace("w20", "x")]
     tokens = tokenize(texts)
-    found = {
-        (int(i), int(j))
-        for i, j in candidates(sketch(tokens, np.arange(len(texts)), config), config)
-    }
-    sets = [set(shingles(t, config.shingle_size)) for t in texts]
-    for i, j in combinations(range(len(texts)), 2):
-        if len(sets[i] & sets[j]) / len(sets[i] | sets[j]) >= margin:
-            assert (i, j) in found
+    found = candidates(sketch(tokens, np.arange(4), dn.DEFAULT), dn.DEFAULT)
+    assert found.dtype == np.int64
+    assert found.tolist() == sorted(map(list, {tuple(p) for p in found.tolist()}))
+    assert found.tolist() == [[0, 2], [0, 3], [2, 3]]
+
+
+def test_empty_batch_has_no_candidates() -> None:
+    """No texts, no pairs."""
+    assert _candidates([], dn.DEFAULT) == set()
 
 
 def test_anchors_make_a_truncated_copy_a_candidate() -> None:
     """A copy cut to its first 12 words shares the head anchor: a candidate at any Jaccard."""
     long = " ".join(f"w{i}" for i in range(80))
-    short = " ".join(f"w{i}" for i in range(12))
-    tokens = tokenize([long, short])
-    assert candidates(sketch(tokens, np.arange(2), dn.DEFAULT), dn.DEFAULT).tolist() == [[0, 1]]
+    assert _candidates([long, " ".join(f"w{i}" for i in range(12))], dn.DEFAULT) == {(0, 1)}
+    assert _candidates([long, " ".join(f"w{i}" for i in range(68, 80))], dn.DEFAULT) == {(0, 1)}
+
+
+def test_texts_without_anchors_pair_only_through_bands() -> None:
+    """Short texts have no anchor (0), which never pairs them with each other."""
+    assert _candidates(["een twee", "drie vier", "vijf zes"], dn.DEFAULT) == set()
+
+
+def recall_margin(bands: int, rows: int) -> float:
+    """Return s*: the smallest Jaccard whose candidate chance is at least 1 - MISS_RATE.
+
+    The S-curve is increasing in s, so bisection finds it.
+    """
+    low, high = 0.0, 1.0
+    for _ in range(60):
+        middle = (low + high) / 2
+        if candidate_probability(middle, bands, rows) >= 1 - MISS_RATE:
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def test_recall_margin_sits_above_the_threshold() -> None:
+    """For the defaults s* lies between the threshold and 1, where the curve is flat."""
+    margin = recall_margin(*bands_rows(0.5, 128))
+    assert 0.5 < margin < 1.0
+    assert candidate_probability(margin, 25, 5) >= 1 - MISS_RATE
+    assert candidate_probability(margin - 0.01, 25, 5) < 1 - MISS_RATE
+
+
+def _edit(words: list[str], rng: np.random.Generator, edits: int) -> list[str]:
+    """Apply random substitutions, insertions, deletions and swaps."""
+    words = list(words)
+    for _ in range(edits):
+        kind, at = rng.integers(4), int(rng.integers(len(words)))
+        if kind == 0:
+            words[at] = f"x{rng.integers(10**6)}"
+        elif kind == 1:
+            words.insert(at, f"y{rng.integers(10**6)}")
+        elif kind == 2 and len(words) > 2:
+            del words[at]
+        else:
+            other = int(rng.integers(len(words)))
+            words[at], words[other] = words[other], words[at]
+    return words
+
+
+CONFIGS = st.builds(
+    dn.Config,
+    threshold=st.sampled_from([0.3, 0.5, 0.7, 0.9]),
+    num_perm=st.sampled_from([64, 128, 256]),
+    shingle_size=st.integers(1, 5),
+)
+
+
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    bases=st.integers(1, 3),
+    edits=st.lists(st.integers(0, 10), min_size=2, max_size=12),
+    config=CONFIGS,
+)
+def test_oracle_every_pair_above_the_recall_margin_is_a_candidate(
+    seed: int, bases: int, edits: list[int], config: dn.Config
+) -> None:
+    """Brute-force exact Jaccard over all pairs: every pair at or above s* from (b, r) is found."""
+    rng = np.random.default_rng(seed)
+    originals = [[f"w{i}" for i in rng.integers(0, 400, 40)] for _ in range(bases)]
+    texts = list(
+        dict.fromkeys(
+            " ".join(_edit(originals[k % bases], rng, count)) for k, count in enumerate(edits)
+        )
+    )
+    margin = recall_margin(*bands_rows(config.threshold, config.num_perm))
+    found = _candidates(texts, config)
+    sets = [set(shingles(t, config.shingle_size)) for t in texts]
+    for i, j in combinations(range(len(texts)), 2):
+        exact = len(sets[i] & sets[j]) / len(sets[i] | sets[j])
+        if exact >= margin:
+            assert (i, j) in found, (exact, margin)

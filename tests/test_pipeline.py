@@ -1,10 +1,6 @@
-"""Pipeline: dedupe and find_duplicates end to end, stage timings, exact copies, page order."""
+"""Pipeline: dedupe and find_duplicates end to end: copies, templates, order, stages."""
 
 from __future__ import annotations
-
-import json
-import runpy
-import sys
 
 import numpy as np
 import pytest
@@ -12,31 +8,155 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dedupe_news as dn
-from dedupe_news.demo import seed_folder
 from dedupe_news.pipeline import STAGES, _Distinct, _Originals, exact_groups
 from dedupe_news.records import PageId
 from dedupe_news.report import to_json
 from dedupe_news.signature import tokenize
-from tests.strategies import PARAGRAPHS, pages
+from tests.strategies import PARAGRAPHS, SENTENCES, pages
+
+LEDE = (
+    "PARIJS (ANP/AFP) - Oekraïne gaat de komende jaren tot een honderdtal moderne Franse "
+    "gevechtsvliegtuigen aanschaffen, hebben Zelensky en Macron afgesproken."
+)
+BODY = [
+    (
+        "Naast de Rafale-toestellen koopt het land ook geavanceerde luchtverdedigingssystemen. "
+        "De eerste toestellen worden binnen drie jaar geleverd."
+    ),
+    (
+        "Zelensky sprak van een historische overeenkomst. Volgens Macron is de deal een signaal "
+        "aan Moskou dat Europa Oekraïne blijft steunen."
+    ),
+    (
+        "De financiering is nog niet rond. Een deel van het geld moet komen uit bevroren "
+        "Russische tegoeden, een ander deel uit Europese fondsen."
+    ),
+]
+RAIL = "Meer uit Buitenland\nBERN (ANP) - Zwitserland stemt over een nieuwe wet.\n2 uur geleden"
+
+STORIES = [
+    (
+        "Bus met pelgrims verongelukt",
+        (
+            "MEDINA (ANP/AFP) - Bij de Saudische stad Medina is een bus met Indiase pelgrims "
+            "verongelukt. Minstens 45 inzittenden kwamen om het leven."
+        ),
+        "De bus botste op een tankwagen en vloog in brand, meldt de politie.",
+    ),
+    (
+        "Hacker moet miljoenen terugbetalen",
+        (
+            "LONDEN (ANP/RTR) - Een Britse man die is veroordeeld voor een Twitter-hack moet meer "
+            "dan vier miljoen euro aan bitcoin terugbetalen."
+        ),
+        "Bij de hack werden accounts van bekende personen overgenomen, zeggen aanklagers.",
+    ),
+    (
+        "Duitsland hervat wapenexport",
+        (
+            "BERLIJN (ANP/RTR/DPA) - Duitsland heft een gedeeltelijke stop op wapenexporten naar "
+            "Israël op, maakt de regering bekend."
+        ),
+        "Vanaf eind november mogen weer wapens voor gebruik in Gaza worden uitgevoerd.",
+    ),
+    (
+        "Overleg over de grens",
+        (
+            "SEOUL (ANP/BLOOMBERG) - Zuid-Korea stelt militair overleg met Noord-Korea voor over "
+            "de grens tussen beide landen."
+        ),
+        "Het doel is botsingen langs de grens te voorkomen, aldus een topfunctionaris.",
+    ),
+]
+TEMPLATE = "Volg al het laatste nieuws over deze en andere zaken in onze liveblog op de site."
+
+
+def _page(page_id: str, *lines: str) -> dn.Page:
+    return dn.Page(PageId(page_id), "\n".join(lines))
+
+
+def test_syndicated_copy_is_duplicate_in_one_article_cluster() -> None:
+    """A story republished under another title: its lede and paragraphs are duplicates."""
+    original = _page("nos/1", "Oekraïne koopt Rafales", LEDE, *BODY, RAIL)
+    copy = _page("ad/7", "Kyiv bestelt honderd Franse straaljagers", LEDE, *BODY)
+    other = _page("zz/3", *STORIES[0])
+    report = dn.dedupe([original, copy, other])
+    assert report.article_clusters == ("ad/7", "ad/7", None)
+    for page_id in ("nos/1", "ad/7"):
+        labels = {s.role: report.label_of(s.id) for s in report.segments_of(page_id)}
+        assert labels[dn.Role.TITLE] is dn.Label.UNIQUE
+        assert labels[dn.Role.LEDE] is labels[dn.Role.PARAGRAPH] is dn.Label.DUPLICATE
+    assert {report.label_of(s.id) for s in report.segments_of("zz/3")} == {dn.Label.UNIQUE}
+    assert report.unique_segments("ad/7")[0].text.startswith("Kyiv")
+
+
+def test_line_on_three_unrelated_pages_is_boilerplate() -> None:
+    """A line repeated on 3+ different stories is template text; on 2 it is a duplicate."""
+    batch = [
+        _page(f"p{i}", title, lede, TEMPLATE, body) for i, (title, lede, body) in enumerate(STORIES)
+    ]
+    report = dn.dedupe(batch)
+    assert report.article_clusters == (None,) * 4
+    template = [s for s in report.segments if s.text == TEMPLATE]
+    assert len(template) == 4
+    assert {report.label_of(s.id) for s in template} == {dn.Label.BOILERPLATE}
+    assert len({report.cluster_of(s.id) for s in template}) == 1
+    pair = dn.dedupe(batch[:2])
+    assert {pair.label_of(s.id) for s in pair.segments if s.text == TEMPLATE} == {
+        dn.Label.DUPLICATE
+    }
 
 
 def test_duplicate_page_ids_are_an_input_error() -> None:
-    """Two pages with one id cannot be told apart in the report: refused, by id."""
+    """Two pages with one id cannot be told apart in the report: refused, by path or id."""
     page = dn.Page(PageId("x"), "Titel\nPARIJS (ANP) - Tekst.", path="a/x.txt")
-    with pytest.raises(dn.InputError, match=r"a/x.txt:0: duplicate page id 'x'"):
+    with pytest.raises(dn.InputError, match=r"^a/x\.txt:0: duplicate page id 'x'$"):
         dn.dedupe([page, page])
+    bare = dn.Page(PageId("y"), "Tekst")
+    with pytest.raises(dn.InputError, match=r"^y:0: duplicate page id 'y'$"):
+        dn.dedupe([bare, _page("a", "b"), bare])
 
 
-def test_every_stage_is_timed_in_order() -> None:
-    """on_stage hears every stage of dedupe once, in order."""
-    heard: list[str] = []
-    dn.dedupe(dn.read_pages(seed_folder()), on_stage=lambda stage, _: heard.append(stage))
-    assert tuple(heard) == STAGES
+def test_on_stage_hears_every_stage_in_order() -> None:
+    """A run reports all its stages once, in order, with a time; find_duplicates the middle."""
+    heard: list[tuple[str, float]] = []
+    dn.dedupe([_page("a", *STORIES[0])], on_stage=lambda stage, s: heard.append((stage, s)))
+    assert tuple(stage for stage, _ in heard) == STAGES
+    assert all(seconds >= 0.0 for _, seconds in heard)
+    names: list[str] = []
+    dn.find_duplicates(["een twee"], on_stage=lambda stage, _: names.append(stage))
+    assert tuple(names) == STAGES[1:-1]
 
 
-@given(texts=st.lists(pages(), min_size=1, max_size=5), data=st.data())
+def test_corpus_skips_reach_the_report(seed_corpus: dn.Corpus) -> None:
+    """A Corpus's skipped inputs are carried into the report; plain iterables have none."""
+    skipped = (dn.Skipped("x.txt", "empty page (no text)"),)
+    corpus = dn.Corpus(seed_corpus.pages, skipped)
+    assert dn.dedupe(corpus).skipped == skipped
+    assert dn.dedupe(iter(seed_corpus.pages)).skipped == ()
+
+
+def test_empty_input_gives_an_empty_report() -> None:
+    """No pages: no segments, clusters or labels, and no error."""
+    report = dn.dedupe([])
+    assert (report.pages, report.segments, report.clusters, report.labels) == ((), (), (), ())
+    assert dn.find_duplicates([]) == ()
+    assert dn.find_duplicates(["", "—", "!"]) == ()
+
+
+def test_report_pages_are_sorted_and_segments_follow_them() -> None:
+    """Pages come sorted by id, segments page by page in line order, labels aligned."""
+    report = dn.dedupe([_page("b", *STORIES[1]), _page("a", *STORIES[0])])
+    assert [p.id for p in report.pages] == ["a", "b"]
+    assert [(s.page_id, s.line) for s in report.segments] == [
+        ("a", 1), ("a", 2), ("a", 3), ("b", 1), ("b", 2), ("b", 3)
+    ]  # fmt: skip
+    assert len(report.labels) == len(report.segment_clusters) == len(report.segments)
+
+
+@given(texts=st.lists(pages(), min_size=1, max_size=6), data=st.data())
 def test_page_order_changes_nothing(texts: list[str], data: st.DataObject) -> None:
-    """The same pages in another order give the same report bytes."""
+    """The same pages in any order give the same JSON report, byte for byte."""
     batch = [dn.Page(PageId(f"p{i}"), t) for i, t in enumerate(texts)]
     shuffled = data.draw(st.permutations(batch))
     assert to_json(dn.dedupe(batch)) == to_json(dn.dedupe(shuffled))
@@ -45,23 +165,51 @@ def test_page_order_changes_nothing(texts: list[str], data: st.DataObject) -> No
 @given(
     texts=st.lists(PARAGRAPHS, min_size=1, max_size=8),
     copies=st.lists(st.integers(0, 7), max_size=5),
+    noise=st.sampled_from(["{}", "{} !", "  {}  ", "« {} »", "{}..."]),
+    upper=st.booleans(),
 )
-def test_exact_copies_always_cluster(texts: list[str], copies: list[int]) -> None:
-    """A text repeated (with other case and punctuation) is always in its original's cluster."""
-    batch = [*texts, *(texts[index % len(texts)].upper() + " !" for index in copies)]
-    labels = {m: c.id for c in dn.find_duplicates(batch) for m in c.members}
+def test_exact_copies_always_cluster(
+    texts: list[str],
+    copies: list[int],
+    noise: str,
+    upper: bool,  # noqa: FBT001
+) -> None:
+    """A text repeated with other case, spacing or punctuation is in its original's cluster."""
+    batch = [*texts]
+    for index in copies:
+        text = texts[index % len(texts)]
+        batch.append(noise.format(text.upper() if upper else text))
+    cluster_of = {m: c for c in dn.find_duplicates(batch) for m in c.members}
     for offset, index in enumerate(copies):
         copy, original = len(texts) + offset, index % len(texts)
-        assert labels[copy] == labels[original]
+        assert cluster_of[copy] is cluster_of[original]
+        if len({dn.normalize(batch[m]) for m in cluster_of[copy].members}) == 1:
+            assert cluster_of[copy].kind is dn.ClusterKind.EXACT
 
 
-def test_clusters_partition_the_matched_texts() -> None:
-    """No text is in two clusters and every cluster has at least two members."""
-    texts = [f"{w} " * 12 for w in ("een", "twee", "een", "drie", "twee", "een")]
-    found = dn.find_duplicates(texts)
-    members = [m for c in found for m in c.members]
-    assert sorted(members) == [0, 1, 2, 4, 5]
-    assert all(len(c.members) >= 2 for c in found)
+@given(
+    stories=st.lists(st.tuples(SENTENCES, PARAGRAPHS), min_size=2, max_size=4, unique=True),
+    copied=st.data(),
+)
+def test_copied_paragraph_always_clusters_across_pages(
+    stories: list[tuple[str, str]], copied: st.DataObject
+) -> None:
+    """A paragraph copied onto another page lands in one cluster with its original."""
+    source = copied.draw(st.integers(0, len(stories) - 1))
+    target = copied.draw(st.integers(0, len(stories) - 1).filter(lambda t: t != source))
+    paragraph = stories[source][1]
+    batch = []
+    for i, (title, body) in enumerate(stories):
+        lines = [title, f"PARIJS (ANP) - {body}"]
+        if i == target:
+            lines.append(paragraph.upper())
+        batch.append(_page(f"p{i}", *lines))
+    report = dn.dedupe(batch)
+    original = report.segment(f"p{source}:2")
+    copy = report.segment(f"p{target}:3")
+    assert report.cluster_of(original.id) is not None
+    assert report.cluster_of(copy.id) == report.cluster_of(original.id)
+    assert report.label_of(copy.id) is not dn.Label.UNIQUE
 
 
 def test_exact_groups_number_groups_by_first_appearance() -> None:
@@ -70,24 +218,22 @@ def test_exact_groups_number_groups_by_first_appearance() -> None:
     group_of, firsts = exact_groups(keys, np.array([3, 2, 3, 0, 2]))
     assert group_of.tolist() == [0, 1, 0, -1, 1]
     assert firsts.tolist() == [0, 1]
-    assert exact_groups(keys[:0], np.array([], dtype=np.int64))[1].tolist() == []
+    none, no_firsts = exact_groups(keys[:2], np.array([0, 0]))
+    assert (none.tolist(), no_firsts.tolist()) == ([-1, -1], [])
 
 
-def test_lazy_sequences_read_through_the_first_text_of_each_group() -> None:
+def test_distinct_views_read_through_the_first_text_of_each_group() -> None:
     """The distinct-text views index groups, not texts, and normalize only on demand."""
     texts = ["Aa, bb!", "cc", "AA bb"]
     firsts = np.array([0, 1])
     norms, originals = _Distinct(tokenize(texts), firsts), _Originals(texts, firsts)
     assert (len(norms), len(originals)) == (2, 2)
-    assert (norms[0], originals[1]) == ("aa bb", "cc")
+    assert (norms[0], norms[1], originals[0], originals[1]) == ("aa bb", "cc", "Aa, bb!", "cc")
 
 
-def test_module_entry_point(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_the_library_never_prints(
+    seed_corpus: dn.Corpus, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`python -m dedupe_news demo --format json` runs main and exits with its code."""
-    monkeypatch.setattr(sys, "argv", ["dedupe_news", "demo", "--format", "json"])
-    with pytest.raises(SystemExit) as stop:
-        runpy.run_module("dedupe_news", run_name="__main__")
-    assert stop.value.code == 0
-    assert json.loads(capsys.readouterr().out)["summary"]["pages"] == 5
+    """A run writes nothing to stdout or stderr: the CLI alone prints."""
+    dn.dedupe(seed_corpus)
+    assert capsys.readouterr() == ("", "")

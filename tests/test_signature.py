@@ -2,97 +2,254 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import xxhash
-from datasketch import MinHash
+from datasketch import LeanMinHash, MinHash
 from hypothesis import given
 from hypothesis import strategies as st
+from numpy.typing import NDArray
 
 import dedupe_news as dn
 from dedupe_news.signature import (
+    anchors,
+    jaccard,
+    permutations,
     row_minhash,
     shingle_hash,
     shingles,
     signatures,
+    text_keys,
     tokenize,
 )
-from tests.strategies import PARAGRAPHS
+from tests.strategies import PARAGRAPHS, SENTENCES, TEXTS, WORDS
+
+SEEDS = st.integers(0, 2**32 - 1)
 
 
-def _datasketch(norm: str, config: dn.Config) -> np.ndarray:
+def _datasketch(norm: str, config: dn.Config) -> MinHash:
+    """The reference: datasketch's affine32 MinHash fed the shingles one by one."""
     reference = MinHash(
         num_perm=config.num_perm, seed=config.seed, scheme="affine32", hashfunc=shingle_hash
     )
     for shingle in shingles(norm, config.shingle_size):
         reference.update(shingle)
-    return np.asarray(reference.hashvalues)
+    return reference
+
+
+def _datasketch_row(norm: str, config: dn.Config) -> NDArray[np.uint64]:
+    return np.asarray(_datasketch(norm, config).hashvalues, dtype=np.uint64)
 
 
 @given(
-    texts=st.lists(PARAGRAPHS | st.text(max_size=40), min_size=1, max_size=6),
+    texts=st.lists(PARAGRAPHS | TEXTS, min_size=1, max_size=6),
     shingle_size=st.integers(1, 5),
-    seed=st.integers(0, 2**32 - 1),
+    seed=SEEDS,
 )
-def test_rows_equal_datasketch_for_the_same_shingles(
+def test_rows_are_bit_identical_to_datasketch(
     texts: list[str], shingle_size: int, seed: int
 ) -> None:
-    """Every row equals datasketch's affine32 MinHash fed the same shingles and hashfunc."""
-    config = dn.Config(shingle_size=shingle_size, seed=seed, num_perm=64)
+    """Every row equals datasketch.MinHash(128, seed, affine32, shingle_hash) fed the shingles."""
+    config = dn.Config(shingle_size=shingle_size, seed=seed)
     matrix = signatures(texts, config)
+    assert matrix.shape == (len(texts), 128)
+    assert matrix.dtype == np.uint32
     for text, row in zip(texts, matrix, strict=True):
-        np.testing.assert_array_equal(row, _datasketch(dn.normalize(text), config))
+        np.testing.assert_array_equal(row, _datasketch_row(dn.normalize(text), config))
 
 
-def test_empty_text_has_datasketch_empty_signature() -> None:
-    """A text with no words keeps datasketch's initial all-max values."""
-    row = signatures(["", "—"], dn.DEFAULT)
+@pytest.mark.parametrize("shingle_size", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize(
+    "text", ["Kim", "Kim en", "Kim en Poetin", "Kim en Poetin in Vladivostok", "één, twee"]
+)
+def test_short_texts_are_one_shingle_like_datasketch(text: str, shingle_size: int) -> None:
+    """A text with fewer words than k is one shingle of all its words, as in the reference."""
+    config = dn.Config(shingle_size=shingle_size)
+    expected = _datasketch_row(dn.normalize(text), config)
+    np.testing.assert_array_equal(signatures([text], config)[0], expected)
+    assert len(shingles(dn.normalize(text), shingle_size)) == max(
+        1, len(text.split()) - shingle_size + 1
+    )
+
+
+@pytest.mark.parametrize("text", ["", "   ", "— !? …", "\n\t"])
+def test_text_without_words_keeps_datasketchs_empty_signature(text: str) -> None:
+    """No words, no shingles: every column keeps datasketch's initial maximum."""
+    row = signatures([text], dn.DEFAULT)[0]
+    np.testing.assert_array_equal(row, _datasketch_row(dn.normalize(text), dn.DEFAULT))
     assert (row == 0xFFFFFFFF).all()
+    assert _datasketch(dn.normalize(text), dn.DEFAULT).is_empty()
 
 
-def test_lean_minhash_works_with_datasketch() -> None:
-    """lean_minhash gives a datasketch LeanMinHash equal to one built from our row."""
-    text = "Oekraïne gaat de komende jaren honderd Franse gevechtsvliegtuigen kopen."
-    lean = dn.lean_minhash(text)
-    again = row_minhash(signatures([text], dn.DEFAULT)[0], dn.DEFAULT)
-    assert lean == again
-    assert lean.jaccard(dn.lean_minhash(text.upper())) == 1.0
+def test_empty_batch_gives_an_empty_matrix() -> None:
+    """No texts, no rows, still the configured width."""
+    assert signatures([], dn.DEFAULT).shape == (0, 128)
 
 
-@given(text=PARAGRAPHS, before=st.lists(PARAGRAPHS, max_size=3))
-def test_same_text_same_row_whatever_the_batch(text: str, before: list[str]) -> None:
-    """A text's signature does not depend on the other texts of its batch."""
+@given(text=PARAGRAPHS | TEXTS, other=PARAGRAPHS, seed=SEEDS)
+def test_lean_minhash_round_trips_through_datasketch(text: str, other: str, seed: int) -> None:
+    """lean_minhash equals datasketch's own LeanMinHash, and its jaccard is our estimate."""
+    config = dn.Config(seed=seed)
+    lean = dn.lean_minhash(text, config)
+    assert isinstance(lean, LeanMinHash)
+    assert lean == LeanMinHash(_datasketch(dn.normalize(text), config))
+    buffer = bytearray(lean.bytesize())
+    lean.serialize(buffer)
+    assert LeanMinHash.deserialize(buffer) == lean
+    rows = signatures([text, other], config)
+    estimate = jaccard(rows[0], rows[1])
+    assert lean.jaccard(dn.lean_minhash(other, config)) == pytest.approx(float(estimate))
+    assert row_minhash(rows[1], config) == dn.lean_minhash(other, config)
+
+
+@given(
+    text=PARAGRAPHS | TEXTS,
+    before=st.lists(PARAGRAPHS | TEXTS, max_size=4),
+    after=st.lists(PARAGRAPHS | TEXTS, max_size=4),
+)
+def test_same_text_same_row_whatever_the_batch(
+    text: str, before: list[str], after: list[str]
+) -> None:
+    """A text's row does not depend on the texts before or after it in its batch."""
     alone = signatures([text], dn.DEFAULT)[0]
-    within = signatures([*before, text], dn.DEFAULT)[-1]
+    within = signatures([*before, text, *after], dn.DEFAULT)[len(before)]
     np.testing.assert_array_equal(alone, within)
 
 
+def test_batches_larger_than_one_chunk_are_joined_correctly() -> None:
+    """Over 65,536 texts the chunks are stitched: words, norms and rows equal single calls."""
+    texts = [f"tekst nummer {i} van Poetin" if i % 7 else "" for i in range(65_540)]
+    tokens = tokenize(texts)
+    assert tokens.counts().tolist() == [5 if i % 7 else 0 for i in range(len(texts))]
+    for index in (0, 1, 65_535, 65_536, 65_537, 65_539):
+        single = tokenize([texts[index]])
+        assert tokens.norm(index) == dn.normalize(texts[index])
+        start, end = tokens.offsets[index], tokens.offsets[index + 1]
+        np.testing.assert_array_equal(tokens.hashes[start:end], single.hashes)
+    matrix = signatures(texts[65_530:], dn.DEFAULT)
+    np.testing.assert_array_equal(matrix[-1], signatures([texts[-1]], dn.DEFAULT)[0])
+
+
+@given(words=st.lists(WORDS, min_size=1, max_size=8))
+def test_shingle_hash_of_a_string_is_that_of_its_words(words: list[str]) -> None:
+    """shingle_hash takes a shingle as words or as the words joined by spaces."""
+    assert shingle_hash(" ".join(words)) == shingle_hash(words)
+    assert 0 <= shingle_hash(words) < 2**32
+
+
 def test_words_are_hashed_with_xxh64() -> None:
-    """Word hashes are the xxhash library's XXH64 of the normalized words."""
-    tokens = tokenize(["Het Kremlin, in Moskou."])
-    expected = [xxhash.xxh64_intdigest(w) for w in (b"het", b"kremlin", b"in", b"moskou")]
-    assert tokens.hashes.tolist() == expected
+    """Word hashes are the xxhash library's XXH64 of the normalized words, UTF-8 encoded."""
+    tokens = tokenize(["Het Kremlin, in Moskou.", "", "Oekraïne"])
+    expected = [xxhash.xxh64_intdigest(w.encode()) for w in ("het", "kremlin", "in", "moskou")]
+    assert tokens.hashes.tolist() == [*expected, xxhash.xxh64_intdigest("oekraïne".encode())]
+    assert tokens.counts().tolist() == [4, 0, 1]
+    assert [tokens.norm(i) for i in range(3)] == ["het kremlin in moskou", "", "oekraïne"]
+
+
+def test_empty_batch_has_no_tokens() -> None:
+    """Tokenizing nothing gives empty arrays and one offset."""
+    tokens = tokenize([])
+    assert (tokens.hashes.size, tokens.offsets.tolist(), tokens.counts().tolist()) == (0, [0], [])
+
+
+def test_fold_diacritics_makes_accented_and_plain_text_alike() -> None:
+    """With fold_diacritics the accented and plain spellings have one signature; without, not."""
+    texts = [
+        "Oekraïne koopt Franse gevechtsvliegtuigen",
+        "Oekraine koopt Franse gevechtsvliegtuigen",
+    ]
+    kept = signatures(texts, dn.DEFAULT)
+    folded = signatures(texts, dn.Config(fold_diacritics=True))
+    assert not np.array_equal(kept[0], kept[1])
+    np.testing.assert_array_equal(folded[0], folded[1])
+
+
+@given(texts=st.lists(SENTENCES, min_size=2, max_size=2))
+def test_text_keys_are_equal_exactly_when_the_words_are(texts: list[str]) -> None:
+    """Texts with the same normalized words share both keys; others share neither."""
+    variant = texts[0].upper().replace(" ", " , ")
+    keys = text_keys(tokenize([texts[0], variant, texts[1]]))
+    np.testing.assert_array_equal(keys[0], keys[1])
+    if dn.normalize(texts[0]) != dn.normalize(texts[1]):
+        assert (keys[0] != keys[2]).all()
+
+
+def test_anchors_hash_the_head_and_tail_words() -> None:
+    """Texts opening alike share the head anchor, closing alike the tail; short texts have none."""
+    head = " ".join(f"w{i}" for i in range(10))
+    texts = [f"{head} x y", f"{head} p q", f"a b {head}", "w0 w1 w2"]
+    tokens = tokenize(texts)
+    keys = anchors(tokens.hashes, tokens.offsets[:-1], tokens.offsets[1:], 8)
+    assert keys[0, 0] == keys[1, 0]
+    assert keys[0, 1] != keys[1, 1]
+    assert keys[2, 1] != keys[0, 1]
+    assert keys[3].tolist() == [0, 0]
+    assert (keys[:3] % 2 == 1).all()  # never 0, which means "no anchor"
+
+
+def test_permutations_are_datasketchs() -> None:
+    """The (a, b) parameters are datasketch's affine32 permutations for the seed."""
+    a, b = permutations(64, 7)
+    reference = MinHash(num_perm=64, seed=7, scheme="affine32").permutations
+    np.testing.assert_array_equal(a, reference[0])
+    np.testing.assert_array_equal(b, reference[1])
 
 
 def _exact_jaccard(a: str, b: str, k: int) -> float:
-    sa, sb = set(shingles(a, k)), set(shingles(b, k))
+    sa, sb = set(shingles(dn.normalize(a), k)), set(shingles(dn.normalize(b), k))
     return len(sa & sb) / len(sa | sb)
 
 
-@pytest.mark.parametrize("edits", [0, 2, 5, 10, 20])
-def test_estimate_is_within_five_standard_errors_of_exact_jaccard(edits: int) -> None:
-    """With 256 permutations the estimate is within 5 * sqrt(J(1-J)/256) + 0.01 of exact."""
-    rng = np.random.default_rng(edits)
+def _edited_pairs(seed: int, count: int) -> list[tuple[str, str]]:
+    """Pairs of 60-word texts, the second with 0 to 40 words replaced: Jaccard 0 to 1."""
+    rng = np.random.default_rng(seed)
     vocabulary = [f"w{i}" for i in range(5000)]
-    config = dn.Config(num_perm=256)
-    for _ in range(20):
+    pairs = []
+    for edits in np.linspace(0, 40, count).astype(int):
         words = list(rng.choice(vocabulary, 60))
         edited = list(words)
-        for position in rng.choice(60, edits, replace=False):
+        for position in rng.choice(60, int(edits), replace=False):
             edited[position] = f"x{rng.integers(10**9)}"
-        a, b = " ".join(words), " ".join(edited)
+        pairs.append((" ".join(words), " ".join(edited)))
+    return pairs
+
+
+NUM_PERM = 256
+SIGMAS = 5
+
+
+def _epsilon(exact: float) -> float:
+    """The allowed error: 5 binomial standard deviations, sqrt(J(1-J)/num_perm).
+
+    The estimate is the fraction of num_perm columns that agree, each with probability J,
+    so it is Binomial(num_perm, J) / num_perm. At J = 0 or 1 the deviation is 0 and the
+    estimate must be exact.
+    """
+    return SIGMAS * math.sqrt(exact * (1 - exact) / NUM_PERM)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_estimate_is_within_epsilon_of_exact_jaccard(seed: int) -> None:
+    """Each pair's estimate lies within 5 standard deviations of its exact shingle Jaccard."""
+    config = dn.Config(num_perm=NUM_PERM)
+    pairs = _edited_pairs(seed, 50)
+    rows = signatures([t for pair in pairs for t in pair], config)
+    estimates = jaccard(rows[0::2], rows[1::2])
+    for (a, b), estimate in zip(pairs, estimates.tolist(), strict=True):
         exact = _exact_jaccard(a, b, config.shingle_size)
-        rows = signatures([a, b], config)
-        estimate = float((rows[0] == rows[1]).mean())
-        epsilon = 5 * np.sqrt(exact * (1 - exact) / config.num_perm) + 0.01
-        assert abs(estimate - exact) <= epsilon, (exact, estimate)
+        assert abs(estimate - exact) <= _epsilon(exact), (exact, estimate)
+
+
+def test_estimate_is_unbiased_over_many_pairs() -> None:
+    """The mean error over 200 pairs is within 5 standard errors of zero: no systematic bias."""
+    config = dn.Config(num_perm=NUM_PERM)
+    pairs = _edited_pairs(99, 200)
+    rows = signatures([t for pair in pairs for t in pair], config)
+    estimates = jaccard(rows[0::2], rows[1::2])
+    exact = np.array([_exact_jaccard(a, b, config.shingle_size) for a, b in pairs])
+    variance = float((exact * (1 - exact) / NUM_PERM).sum()) / len(pairs) ** 2
+    assert abs(float((estimates - exact).mean())) <= SIGMAS * math.sqrt(variance)
+    assert exact.min() < 0.2
+    assert exact.max() == 1.0

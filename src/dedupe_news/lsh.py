@@ -25,6 +25,7 @@ import numpy as np
 from datasketch import MinHashLSH
 
 from dedupe_news import kernels
+from dedupe_news.errors import ConfigError
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -41,11 +42,22 @@ _MAX_NEIGHBOURS = 64
 def bands_rows(threshold: float, num_perm: int) -> tuple[int, int]:
     """Return datasketch's optimal (bands, rows) for this threshold and signature width.
 
+    Raises:
+        ConfigError: The optimum has fewer than two bands (a threshold near 1, or a small
+            `num_perm`): banding cannot work there.
+
     Examples:
         >>> bands_rows(0.5, 128)
         (25, 5)
     """
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    try:
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    except ValueError as error:  # datasketch refuses an optimum of fewer than 2 bands
+        msg = (
+            f"threshold and num_perm must allow at least 2 LSH bands, got threshold="
+            f"{threshold!r} with num_perm={num_perm!r}: lower threshold or raise num_perm"
+        )
+        raise ConfigError(msg) from error
     return int(lsh.b), int(lsh.r)
 
 

@@ -1,0 +1,96 @@
+"""Articles: pages that share enough story segments are one article, named by the smallest id."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pytest
+
+import dedupe_news as dn
+from dedupe_news.article import STORY_ROLES, article_clusters
+from dedupe_news.records import ClusterId, PageId, Role, Segment
+
+STORY = (Role.TITLE, Role.LEDE, Role.PARAGRAPH, Role.PARAGRAPH)
+
+
+def _run(
+    layout: Mapping[str, Sequence[tuple[Role, str | None]]], config: dn.Config = dn.DEFAULT
+) -> tuple[str | None, ...]:
+    """Article clusters of pages given as (role, cluster id or None) per segment.
+
+    The pages go in sorted by id, as `dedupe` hands them to the stage.
+    """
+    layout = dict(sorted(layout.items()))
+    pages = [dn.Page(PageId(page_id), "") for page_id in layout]
+    segments, clusters = [], []
+    for page_id, rows in layout.items():
+        for line, (role, cluster) in enumerate(rows, start=1):
+            segments.append(Segment(PageId(page_id), line, role, ""))
+            clusters.append(None if cluster is None else ClusterId(cluster))
+    return article_clusters(pages, segments, clusters, config)
+
+
+def _page(*clusters: str | None) -> list[tuple[Role, str | None]]:
+    """A page of four story segments (title, lede, two paragraphs), the first in these clusters."""
+    padded = [*clusters, *[None] * (len(STORY) - len(clusters))]
+    return list(zip(STORY, padded, strict=True))
+
+
+def test_story_roles_are_title_lede_and_paragraph() -> None:
+    """Subheadings and furniture never count as story."""
+    assert frozenset({Role.TITLE, Role.LEDE, Role.PARAGRAPH}) == STORY_ROLES
+
+
+def test_pages_sharing_most_of_their_story_are_one_article() -> None:
+    """Two pages sharing 3 of 4 story segments are copies, named by the smaller id."""
+    found = _run({"a": _page(None, "l", "p", "t"), "b": _page("t", "l", "p", None), "c": _page()})
+    assert found == ("a", "a", None)
+
+
+def test_one_shared_segment_is_not_an_article_copy() -> None:
+    """A single shared segment (a quote, a template line) never makes two pages copies."""
+    assert _run({"a": _page("q", None, None, None), "b": _page("q")}) == (None, None)
+    assert _run({"a": [(Role.LEDE, "q")], "b": [(Role.LEDE, "q")]}) == (None, None)
+
+
+def test_shared_fraction_is_measured_on_the_smaller_page() -> None:
+    """2 shared of the smaller page's 4 is 0.5: a copy at 0.5, not at 0.6."""
+    layout = {"a": _page("x", "y", None, None), "b": [*_page("x", "y", None, None), *_page()]}
+    assert _run(layout) == ("a", "a")
+    assert _run(layout, dn.Config(article_min_shared=0.6)) == (None, None)
+
+
+def test_subheadings_and_furniture_do_not_count() -> None:
+    """Shared subheadings, section headings and teasers are not story evidence."""
+    shared = [
+        (Role.SUBHEADING, "s"),
+        (Role.SECTION_HEADING, "h"),
+        (Role.TEASER, "t1"),
+        (Role.TEASER, "t2"),
+    ]
+    assert _run({"a": [*_page(), *shared], "b": [*_page(), *shared]}) == (None, None)
+
+
+def test_copies_are_joined_transitively() -> None:
+    """Page a copies b and b copies c: all three are one article, named a."""
+    layout = {
+        "a": _page("k", "l", None, None),
+        "b": _page("k", "l", "m", "n"),
+        "c": _page("m", "n", None, None),
+        "d": _page("z"),
+    }
+    assert _run(layout) == ("a", "a", "a", None)
+
+
+def test_a_cluster_on_very_many_pages_is_no_copy_evidence() -> None:
+    """Clusters spanning more than 256 pages are template text, never pairing pages."""
+    many = {f"p{i:03}": _page("x", "y", None, None) for i in range(257)}
+    assert set(_run(many)) == {None}
+    some = {f"p{i:03}": _page("x", "y", None, None) for i in range(256)}
+    assert set(_run(some)) == {"p000"}
+
+
+@pytest.mark.parametrize("pages", [0, 1])
+def test_few_pages_have_no_articles(pages: int) -> None:
+    """No page or one page has nothing to copy."""
+    assert _run({f"p{i}": _page("x", "y", "z", "w") for i in range(pages)}) == (None,) * pages

@@ -1,0 +1,89 @@
+"""Label: every branch of the rule, and stories counted once per article cluster."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import dedupe_news as dn
+from dedupe_news.label import FURNITURE_ROLES, label, label_segments
+from dedupe_news.records import ClusterId, Label, PageId, Role, Segment
+
+
+@pytest.mark.parametrize("role", sorted(FURNITURE_ROLES))
+@pytest.mark.parametrize("stories", [0, 1, 2, 3, 50])
+def test_furniture_is_boilerplate_whatever_its_clusters(role: Role, stories: int) -> None:
+    """Rule 1: a section heading or a teaser is boilerplate, repeated or not."""
+    assert label(role, stories, dn.DEFAULT) is Label.BOILERPLATE
+
+
+ARTICLE = sorted(set(Role) - FURNITURE_ROLES)
+
+
+@pytest.mark.parametrize("role", ARTICLE)
+def test_article_text_in_no_cluster_is_unique(role: Role) -> None:
+    """Rule 2: article text found nowhere else is the page's own reporting."""
+    assert label(role, 0, dn.DEFAULT) is Label.UNIQUE
+
+
+@pytest.mark.parametrize("role", ARTICLE)
+@pytest.mark.parametrize(
+    ("stories", "expected"),
+    [(1, "duplicate"), (2, "duplicate"), (3, "boilerplate"), (9, "boilerplate")],
+)
+def test_repeated_article_text_is_duplicate_below_the_page_count(
+    role: Role, stories: int, expected: str
+) -> None:
+    """Rules 3 and 4: on 3+ stories it is template text, on fewer a copy."""
+    assert label(role, stories, dn.DEFAULT) is Label(expected)
+
+
+@given(minimum=st.integers(2, 20), stories=st.integers(1, 40))
+def test_boilerplate_min_pages_is_the_boundary(minimum: int, stories: int) -> None:
+    """Repeated article text is boilerplate exactly when it spans at least the minimum."""
+    config = dn.Config(boilerplate_min_pages=minimum)
+    expected = Label.BOILERPLATE if stories >= minimum else Label.DUPLICATE
+    assert label(Role.PARAGRAPH, stories, config) is expected
+
+
+def test_furniture_roles_are_section_headings_and_teasers() -> None:
+    """Only the rail and its heading are furniture."""
+    assert frozenset({Role.SECTION_HEADING, Role.TEASER}) == FURNITURE_ROLES
+
+
+def _labels(
+    articles: dict[str, str | None], shared_on: list[str], config: dn.Config = dn.DEFAULT
+) -> tuple[Label, ...]:
+    """Labels of one paragraph per page, the pages in `shared_on` sharing one cluster."""
+    pages = [dn.Page(PageId(p), "") for p in sorted(articles)]
+    segments = [Segment(page.id, 1, Role.PARAGRAPH, "") for page in pages]
+    clusters = [ClusterId("c1") if page.id in shared_on else None for page in pages]
+    article_of = [None if articles[p.id] is None else PageId(str(articles[p.id])) for p in pages]
+    return label_segments(pages, article_of, segments, clusters, config)
+
+
+def test_text_on_three_unrelated_stories_is_boilerplate() -> None:
+    """A paragraph on three pages that are three stories is template."""
+    found = _labels({"a": None, "b": None, "c": None, "d": None}, ["a", "b", "c"])
+    assert found == (Label.BOILERPLATE,) * 3 + (Label.UNIQUE,)
+
+
+def test_copies_of_one_article_count_as_one_story() -> None:
+    """Three pages of which two are one article: two stories, so a duplicate."""
+    found = _labels({"a": "a", "b": "a", "c": None}, ["a", "b", "c"])
+    assert found == (Label.DUPLICATE,) * 3
+
+
+def test_text_on_two_stories_is_duplicate() -> None:
+    """A syndicated paragraph on two pages is a duplicate on both."""
+    assert _labels({"a": None, "b": None, "c": None}, ["a", "c"]) == (
+        Label.DUPLICATE,
+        Label.UNIQUE,
+        Label.DUPLICATE,
+    )
+
+
+def test_label_segments_of_nothing_is_nothing() -> None:
+    """No segments, no labels."""
+    assert label_segments([], [], [], [], dn.DEFAULT) == ()

@@ -1,0 +1,77 @@
+"""Records: frozen values, segment ids, and the Report's lookups."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+import dedupe_news as dn
+from dedupe_news.records import ARTICLE_ROLES, ClusterId, PageId, Role
+
+RAIL = "Meer uit X\nBERN (ANP) - Een teaser.\n1 uur geleden"
+
+
+@pytest.fixture(scope="module")
+def report() -> dn.Report:
+    """Two pages sharing one section heading."""
+    return dn.dedupe(
+        [
+            dn.Page(PageId("b"), f"Titel B\nOSLO (ANP) - Nieuws uit Oslo.\n{RAIL}"),
+            dn.Page(PageId("a"), f"Titel A\nPARIJS (ANP) - Nieuws uit Parijs.\n{RAIL}"),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        dn.Page(PageId("p"), "t"),
+        dn.Segment(PageId("p"), 1, Role.TITLE, "t"),
+        dn.Match(0, 1, 0.9, 0.5),
+        dn.Cluster(ClusterId("c"), dn.ClusterKind.EXACT, (), "p:1", 1.0),  # type: ignore[arg-type]
+        dn.Skipped("x", "y"),
+    ],
+)
+def test_records_are_frozen(record: object) -> None:
+    """No record can be changed after it is made."""
+    name = dataclasses.fields(record)[0].name  # type: ignore[arg-type]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(record, name, "changed")
+
+
+def test_enums_are_their_output_strings() -> None:
+    """Roles, labels and kinds compare equal to the strings the report prints."""
+    assert [r.value for r in Role] == [
+        "title", "lede", "paragraph", "subheading", "section_heading", "teaser"
+    ]  # fmt: skip
+    assert [label.value for label in dn.Label] == ["unique", "duplicate", "boilerplate"]
+    assert dn.ClusterKind("near") is dn.ClusterKind.NEAR
+    assert json.dumps([dn.Label.UNIQUE, Role.TEASER]) == '["unique", "teaser"]'
+    assert frozenset({Role.TITLE, Role.LEDE, Role.PARAGRAPH, Role.SUBHEADING}) == ARTICLE_ROLES
+
+
+def test_report_lookups(report: dn.Report) -> None:
+    """segment, label_of, cluster_of, segments_of and unique_segments find by id."""
+    heading = report.segment("a:3")
+    assert (heading.role, heading.text) == (Role.SECTION_HEADING, "Meer uit X")
+    assert report.label_of("a:3") is dn.Label.BOILERPLATE
+    assert report.cluster_of("a:3") == report.cluster_of("b:3") is not None
+    assert report.cluster_of("a:1") is None
+    assert [s.line for s in report.segments_of("b")] == [1, 2, 3, 4]
+    assert report.label_of("b:4") is dn.Label.BOILERPLATE
+    assert [s.text for s in report.unique_segments("a")] == ["Titel A", "Nieuws uit Parijs."]
+    assert report.segments_of("nobody") == ()
+
+
+def test_unknown_segment_id_is_a_key_error(report: dn.Report) -> None:
+    """Looking up an id no segment has raises KeyError naming it."""
+    with pytest.raises(KeyError, match="a:9"):
+        report.segment("a:9")
+
+
+def test_reports_compare_by_content(report: dn.Report) -> None:
+    """Two runs on the same pages give equal reports (the lookup index is not compared)."""
+    again = dn.dedupe(list(report.pages))
+    assert again == report
