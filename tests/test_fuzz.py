@@ -17,30 +17,7 @@ import dedupe_news as dn
 from dedupe_news.records import PageId
 from dedupe_news.report import schema_path, to_json
 from dedupe_news.signature import tokenize
-
-_LINE_PIECES = st.sampled_from(
-    [
-        "PARIJS (ANP) - ",
-        "CAPE CANAVERAL (ANP/AFP/DPA) - ",
-        "4 uur geleden",
-        "1 dag geleden",
-        "gisteren",
-        "999999 minuten geleden",
-        "Meer uit Buitenland",
-        "Oekraïne gaat de komende jaren tot een honderdtal Franse gevechtsvliegtuigen kopen.",
-        "Minstens 45 inzittenden kwamen om.",
-        "Afstand",
-        "(",
-        ") - ",
-        " ",
-        "\r",
-        "\t",
-        "\u2028",
-    ]
-)
-PAGE_LIKE = st.lists(
-    st.lists(_LINE_PIECES | st.text(max_size=20), max_size=4).map("".join), max_size=14
-).map("\n".join)
+from tests.strategies import PAGE_LIKE
 
 
 @cache
