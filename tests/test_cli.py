@@ -112,27 +112,6 @@ def test_output_is_replaced_whole_and_leaves_no_temporary_file(tmp_path: Path) -
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
 
 
-def test_failed_write_keeps_the_old_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """When writing fails, the old file stays and the temporary file is removed."""
-    out = tmp_path / "r.json"
-    out.write_text("old", encoding="utf-8")
-
-    def broken(_: int) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "fsync", broken)
-    with pytest.raises(OSError, match="No space left"):
-        cli.write_atomically(out, "new")
-    assert out.read_text(encoding="utf-8") == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
-
-
-def test_output_to_a_device_is_written_in_place() -> None:
-    """A path that is not a regular file (/dev/null) is written to, never replaced."""
-    cli.write_atomically(Path("/dev/null"), "report")
-    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
-
-
 def test_skipped_input_exits_1_and_names_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
