@@ -14,13 +14,17 @@ STORY = (Role.TITLE, Role.LEDE, Role.PARAGRAPH, Role.PARAGRAPH)
 
 
 def _run(
-    layout: Mapping[str, Sequence[tuple[Role, str | None]]], config: dn.Config = dn.DEFAULT
+    layout: Mapping[str, Sequence[tuple[Role, str | None]]],
+    config: dn.Config = dn.DEFAULT,
+    *,
+    ordered: bool = True,
 ) -> tuple[str | None, ...]:
     """Article clusters of pages given as (role, cluster id or None) per segment.
 
-    The pages go in sorted by id, as `dedupe` hands them to the stage.
+    The pages go in sorted by id, as `dedupe` hands them to the stage, unless `ordered` is off.
     """
-    layout = dict(sorted(layout.items()))
+    if ordered:
+        layout = dict(sorted(layout.items()))
     pages = [dn.Page(PageId(page_id), "") for page_id in layout]
     segments, clusters = [], []
     for page_id, rows in layout.items():
@@ -80,6 +84,12 @@ def test_copies_are_joined_transitively() -> None:
         "d": _page("z"),
     }
     assert _run(layout) == ("a", "a", "a", None)
+
+
+def test_a_group_is_named_by_its_smallest_page_id_in_any_order() -> None:
+    """Pages given in reverse order still name their article by the smallest id."""
+    layout = {"c": _page("k", "l"), "b": _page("z"), "a": _page("k", "l")}
+    assert _run(layout, ordered=False) == ("a", None, "a")
 
 
 def test_a_cluster_on_very_many_pages_is_no_copy_evidence() -> None:

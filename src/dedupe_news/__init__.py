@@ -6,8 +6,8 @@ nearly with verified scores, and every segment is labelled unique, duplicate or 
 
 from __future__ import annotations
 
-import logging
-from importlib.metadata import version
+import logging as _logging
+from importlib import metadata as _metadata
 
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.errors import ConfigError, DedupeNewsError, InputError
@@ -29,7 +29,7 @@ from dedupe_news.records import (
 from dedupe_news.segment import segment_page
 from dedupe_news.signature import lean_minhash
 
-__version__ = version("dedupe-news")
+__version__ = _metadata.version("dedupe-news")
 
 __all__ = [
     "DEFAULT",
@@ -57,4 +57,4 @@ __all__ = [
     "segment_page",
 ]
 
-logging.getLogger(__name__).addHandler(logging.NullHandler())
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())

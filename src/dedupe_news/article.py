@@ -57,5 +57,8 @@ def article_clusters(
         and count >= config.article_min_shared * min(story_count[p], story_count[q])
     ]
     roots = components(len(pages), copies).tolist()
+    name: dict[int, PageId] = {}  # each group is named by its smallest page id, in any order
+    for member, root in zip(pages, roots, strict=True):
+        name[root] = min(name.get(root, member.id), member.id)
     sizes = Counter(roots)
-    return tuple(PageId(pages[r].id) if sizes[r] > 1 else None for r in roots)
+    return tuple(name[r] if sizes[r] > 1 else None for r in roots)

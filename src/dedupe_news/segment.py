@@ -186,15 +186,14 @@ def _article(page: Page, lines: Sequence[tuple[int, str]], *, untitled: bool) ->
     if not untitled:
         title_line, title = lines[0]
         yield Segment(page.id, title_line, Role.TITLE, title)
-    lede_at = 0 if untitled else 1
-    if len(lines) > lede_at:
-        lede_line, lede = lines[lede_at]
-        dateline = parse_dateline(lede)
-        if dateline is None:
-            yield Segment(page.id, lede_line, Role.LEDE, lede)
-        else:
-            place, agencies = dateline.place, dateline.agencies
-            yield Segment(page.id, lede_line, Role.LEDE, dateline.body, place, agencies)
+    lede_at = 0 if untitled else 1  # segment_page only calls this with the lede present
+    lede_line, lede = lines[lede_at]
+    dateline = parse_dateline(lede)
+    if dateline is None:
+        yield Segment(page.id, lede_line, Role.LEDE, lede)
+    else:
+        place, agencies = dateline.place, dateline.agencies
+        yield Segment(page.id, lede_line, Role.LEDE, dateline.body, place, agencies)
     for line_no, line in lines[lede_at + 1 :]:
         role = Role.SUBHEADING if _is_heading(line) else Role.PARAGRAPH
         yield Segment(page.id, line_no, role, line)
