@@ -243,3 +243,13 @@ def test_module_entry_point(
         runpy.run_module("dedupe_news", run_name="__main__")
     assert stop.value.code == 0
     assert json.loads(capsys.readouterr().out)["summary"]["pages"] == 5
+
+
+def test_unwritable_output_is_an_error_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An --output in a missing folder exits 2 and names the path."""
+    target = tmp_path / "missing" / "report.json"
+    assert cli.main(["demo", "--output", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: cannot write the report to {str(target)!r}: No such file or directory\n"

@@ -105,7 +105,9 @@ def _add_run_options(parser: argparse.ArgumentParser, *, default_format: str) ->
             if types[name] == "bool":
                 group.add_argument(flag, dest=name, action="store_true", help=help_text)
             elif name == "scheme":
-                group.add_argument(flag, dest=name, choices=("affine32",), default=default)
+                group.add_argument(
+                    flag, dest=name, choices=("affine32",), default=default, help=help_text
+                )
             else:
                 kind = int if isinstance(default, int) else float
                 group.add_argument(flag, dest=name, type=kind, default=default, help=help_text)
@@ -130,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.output is None:
             sys.stdout.write(text)
         else:
-            write_atomically(args.output, text)
+            _write_output(args.output, text)
     except DedupeNewsError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -138,6 +140,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_SKIPPED if corpus.skipped else EXIT_OK
+
+
+def _write_output(path: Path, text: str) -> None:
+    """Write the report, turning an unwritable path into a usage error that names it."""
+    try:
+        write_atomically(path, text)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        msg = f"cannot write the report to {str(path)!r}: {reason}"
+        raise DedupeNewsError(msg) from error
 
 
 class _Progress:
