@@ -328,3 +328,12 @@ def test_scan_with_bad_files_reports_good_pages_unchanged(
     assert len(dirty_report["skipped"]) == expected_skips == 22
     assert all(entry["reason"] for entry in dirty_report["skipped"])
     assert capsys.readouterr().err.count("skipped: ") == expected_skips
+
+
+def test_device_or_pipe_is_skipped_not_read(tmp_path: Path) -> None:
+    """/dev/zero given as a page is skipped at once instead of read forever."""
+    corpus = dn.read_pages("/dev/zero")
+    assert corpus.skipped == (dn.Skipped("/dev/zero", "not a regular file"),)
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    assert dn.read_pages(tmp_path).skipped == (dn.Skipped(str(fifo), "not a regular file"),)

@@ -8,11 +8,11 @@ r"""Read: page dumps, folders of them, and JSONL -> pages; bad input is skipped,
 - A `.jsonl` file holds one page per line: `{"id": str, "text": str}` plus optional `url`,
   `site` and `published` strings.
 
-A file or folder that is missing or unreadable, a page with no text, a file that is binary
-(holds a NUL byte), not valid in the encoding, or larger than `max_page_bytes`, a JSONL line
-that is any of these or not a page, and a page whose id was already read, each become a
-`Skipped` entry naming the path (and line) and the reason; everything else is read. JSONL
-is streamed line by line.
+A file or folder that is missing or unreadable, a device or pipe, a page with no text, a
+file that is binary (holds a NUL byte), not valid in the encoding, or larger than
+`max_page_bytes`, a JSONL line that is any of these or not a page, and a page whose id was
+already read, each become a `Skipped` entry naming the path (and line) and the reason;
+everything else is read. JSONL is streamed line by line.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -122,12 +123,15 @@ class _Reader:
     def file(self, path: Path, root: Path) -> Iterator[Page | Skipped]:
         """Yield the page of a page dump, or each page of a JSONL file."""
         try:
+            status = path.stat()
+            if not stat.S_ISREG(status.st_mode):  # a device or pipe could be endless
+                yield Skipped(str(path), "not a regular file")
+                return
             if path.suffix == _JSONL_SUFFIX:
                 yield from self.jsonl(path)
                 return
-            size = path.stat().st_size
-            if size > self.max_page_bytes:
-                yield Skipped(str(path), self._too_large(size))
+            if status.st_size > self.max_page_bytes:
+                yield Skipped(str(path), self._too_large(status.st_size))
                 return
             text = self.decode(path.read_bytes(), str(path), 0)
         except OSError as error:
