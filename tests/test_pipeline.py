@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dedupe_news as dn
-from dedupe_news.pipeline import STAGES, _Distinct, _Originals, exact_groups
+from dedupe_news.pipeline import STAGES, _PerGroup, exact_groups
 from dedupe_news.records import PageId
 from dedupe_news.report import to_json
 from dedupe_news.signature import tokenize
@@ -226,7 +226,7 @@ def test_distinct_views_read_through_the_first_text_of_each_group() -> None:
     """The distinct-text views index groups, not texts, and normalize only on demand."""
     texts = ["Aa, bb!", "cc", "AA bb"]
     firsts = np.array([0, 1])
-    norms, originals = _Distinct(tokenize(texts), firsts), _Originals(texts, firsts)
+    norms, originals = _PerGroup(tokenize(texts).norm, firsts), _PerGroup(texts.__getitem__, firsts)
     assert (len(norms), len(originals)) == (2, 2)
     assert (norms[0], norms[1], originals[0], originals[1]) == ("aa bb", "cc", "Aa, bb!", "cc")
 

@@ -26,7 +26,7 @@ from dedupe_news.lsh import candidates
 from dedupe_news.read import Corpus
 from dedupe_news.records import Match, Page, Report, TextCluster
 from dedupe_news.segment import segment_page
-from dedupe_news.signature import Tokens, sketch, text_keys, tokenize
+from dedupe_news.signature import sketch, text_keys, tokenize
 from dedupe_news.verify import verify
 
 if TYPE_CHECKING:
@@ -119,19 +119,19 @@ def find_duplicates(
 
 def _match(
     texts: Sequence[str], config: Config, timer: _Timer
-) -> tuple[NDArray[np.int64], _Distinct, tuple[Match, ...]]:
+) -> tuple[NDArray[np.int64], _PerGroup, tuple[Match, ...]]:
     """Tokenize, group exact copies, sign, band and verify: the core of both entries."""
     with timer("tokenize"):
         tokens = tokenize(texts, fold_diacritics=config.fold_diacritics)
         group_of, firsts = exact_groups(text_keys(tokens), tokens.counts())
-        distinct = _Distinct(tokens, firsts)
+        distinct = _PerGroup(tokens.norm, firsts)
     with timer("signatures"):
         found = sketch(tokens, firsts, config)
     with timer("candidates"):
         pairs = candidates(found, config)
     with timer("verify"):
         words = tokens.counts()[firsts]
-        originals = _Originals(texts, firsts)
+        originals = _PerGroup(texts.__getitem__, firsts)
         matches = verify(
             pairs,
             norms=distinct,
@@ -171,30 +171,21 @@ def exact_groups(
     return group_of, np.sort(firsts).astype(np.int64)
 
 
-class _Distinct(Sequence[str]):
-    """The normalized text of each distinct text, decoded from the tokenizer's buffer on read."""
+class _PerGroup(Sequence[str]):
+    """A string per distinct text, read through its group's first text only when asked.
 
-    def __init__(self, tokens: Tokens, firsts: NDArray[np.int64]) -> None:
-        self._tokens, self._firsts = tokens, firsts
+    `_PerGroup(tokens.norm, firsts)` gives normalized texts (decoded from the tokenizer's
+    buffer), `_PerGroup(texts.__getitem__, firsts)` the original ones.
+    """
 
-    def __len__(self) -> int:
-        return len(self._firsts)
-
-    def __getitem__(self, index: int) -> str:  # type: ignore[override]
-        return self._tokens.norm(int(self._firsts[int(index)]))
-
-
-class _Originals(Sequence[str]):
-    """The original text of each distinct text."""
-
-    def __init__(self, texts: Sequence[str], firsts: NDArray[np.int64]) -> None:
-        self._texts, self._firsts = texts, firsts
+    def __init__(self, read: Callable[[int], str], firsts: NDArray[np.int64]) -> None:
+        self._read, self._firsts = read, firsts
 
     def __len__(self) -> int:
         return len(self._firsts)
 
     def __getitem__(self, index: int) -> str:  # type: ignore[override]
-        return self._texts[int(self._firsts[int(index)])]
+        return self._read(int(self._firsts[int(index)]))
 
 
 def _sorted_pages(pages: Iterable[Page]) -> tuple[Page, ...]:

@@ -96,10 +96,10 @@ def _summary(report: Report) -> dict[str, object]:
 
 def to_text(report: Report) -> str:
     """Return a human summary: counts, then each cluster with its members and their diffs."""
-    summary = _summary(report)
-    labels = ", ".join(f"{k} {v}" for k, v in summary["labels"].items())  # type: ignore[attr-defined]
+    counts = Counter(report.labels)
+    labels = ", ".join(f"{label.value} {counts[label]}" for label in Label)
     lines = [
-        f"{summary['pages']} pages, {summary['segments']} segments: {labels}",
+        f"{len(report.pages)} pages, {len(report.segments)} segments: {labels}",
         f"{len(report.clusters)} clusters",
     ]
     for cluster in report.clusters:

@@ -157,7 +157,8 @@ def _rail_start(lines: Sequence[tuple[int, str]], first: int) -> int:
     start = len(lines)
     while start > first and _is_rail_line(lines[start - 1][1]):
         start -= 1
-    has_teaser = any(parse_dateline(_strip_age(line)) for _, line in lines[start:])
+    # Rail lines are bare ages or teasers: a teaser is one with something left after its age.
+    has_teaser = any(_strip_age(line) for _, line in lines[start:])
     if start == len(lines) or not has_teaser or not _is_heading(lines[start - 1][1]):
         return len(lines)
     return start
