@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,3 +43,20 @@ def gold() -> dict[str, Any]:
     path = Path(dn.__file__).parent / "data" / "gold.json"
     loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return loaded
+
+
+@pytest.fixture
+def deny_listing(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
+    """Make one folder unlistable (PermissionError from os.scandir), as for another user's."""
+
+    def deny(folder: Path) -> None:
+        real_scandir = os.scandir
+
+        def scandir(path: str) -> object:
+            if Path(path) == folder:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_scandir(path)
+
+        monkeypatch.setattr(os, "scandir", scandir)
+
+    return deny

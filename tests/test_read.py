@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -204,35 +204,23 @@ def test_file_over_the_size_limit_is_skipped_and_at_the_limit_read(tmp_path: Pat
     assert _skipped(corpus) == [(str(over), "51 bytes, over the maximum page size of 50 bytes")]
 
 
-def test_unlistable_root_folder_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unlistable_root_folder_is_skipped(
+    tmp_path: Path, deny_listing: Callable[[Path], None]
+) -> None:
     """A folder that cannot be listed at all is skipped by name."""
     _write(tmp_path, "root/a.txt", PAGE)
-    real_scandir = os.scandir
-
-    def scandir(path: str) -> object:
-        if Path(path) == tmp_path / "root":
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    deny_listing(tmp_path / "root")
     corpus = dn.read_pages(tmp_path / "root")
     assert corpus == dn.Corpus((), (dn.Skipped(str(tmp_path / "root"), "Permission denied"),))
 
 
 def test_unlistable_sub_folder_is_skipped_between_its_siblings(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, deny_listing: Callable[[Path], None]
 ) -> None:
     """A sub-folder that cannot be listed is named; the folders before and after it are read."""
     for name in ("a/1.txt", "b/2.txt", "c/3.txt"):
         _write(tmp_path, name, PAGE)
-    real_scandir = os.scandir
-
-    def scandir(path: str) -> object:
-        if Path(path) == tmp_path / "b":
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    deny_listing(tmp_path / "b")
     corpus = dn.read_pages(tmp_path)
     assert [p.id for p in corpus.pages] == ["a/1", "c/3"]
     assert _skipped(corpus) == [(str(tmp_path / "b"), "Permission denied")]

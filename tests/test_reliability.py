@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -136,18 +137,11 @@ def test_unreadable_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert _skip_reason(path) == "Permission denied"
 
 
-def test_unreadable_folder_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreadable_folder_is_skipped(tmp_path: Path, deny_listing: Callable[[Path], None]) -> None:
     """A sub-folder the walk cannot list is named as skipped; its siblings are read."""
     (tmp_path / "ok.txt").write_text(GOOD, encoding="utf-8")
     (tmp_path / "locked").mkdir()
-    real_scandir = os.scandir
-
-    def scandir(path: str) -> object:
-        if str(path).endswith("locked"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    deny_listing(tmp_path / "locked")
     corpus = dn.read_pages(tmp_path)
     assert [p.id for p in corpus.pages] == ["ok"]
     assert corpus.skipped == (dn.Skipped(str(tmp_path / "locked"), "Permission denied"),)
