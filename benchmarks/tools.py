@@ -8,7 +8,7 @@
 - rensa: the same shingles, `RMinHash.from_token_sets` (one Rust call for the batch),
   `RMinHashLSH.insert_many` and `query_all`, the same Jaccard filter, union-find.
 
-The peers get the texts normalized by `dedupe_news.normalize` (their time includes it), so
+The peers get the texts normalized by `dedupe_news.stages.normalize` (their time includes it), so
 all three see the same tokens.
 """
 
@@ -21,7 +21,7 @@ import numpy as np
 import xxhash
 
 import dedupe_news as dn
-from dedupe_news.cluster import components
+from dedupe_news.stages.cluster import components
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence

@@ -21,12 +21,12 @@ from numpy.typing import NDArray
 from benchmarks.compare import dataset
 from benchmarks.metrics import accuracy
 from dedupe_news import Config, normalize
-from dedupe_news.cluster import cluster_texts
-from dedupe_news.lsh import candidates
+from dedupe_news.stages.cluster import cluster_texts
+from dedupe_news.stages.lsh import candidates
 from dedupe_news.pipeline import exact_groups
 from dedupe_news.records import Match
-from dedupe_news.signature import sketch, text_keys, tokenize
-from dedupe_news.verify import facts, facts_conflict, scores
+from dedupe_news.stages.signature import sketch, text_keys, tokenize
+from dedupe_news.stages.verify import facts, facts_conflict, scores
 
 SHINGLE_SIZES = (2, 3, 4, 5)
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dedupe_news as dn
-from dedupe_news.cluster import build_clusters, cluster_id, cluster_texts, components
+from dedupe_news.stages.cluster import build_clusters, cluster_id, cluster_texts, components
 from dedupe_news.records import ClusterKind, Match, PageId, Role, Segment, TextCluster
 
 EDGES = st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=20)

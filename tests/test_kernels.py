@@ -10,8 +10,8 @@ import xxhash
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedupe_news import kernels
-from dedupe_news.signature import permutations, word_characters
+from dedupe_news.stages import _kernels as kernels
+from dedupe_news.stages.signature import permutations, word_characters
 
 F = TypeVar("F", bound=Callable[..., object])
 

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dedupe_news as dn
-from dedupe_news.lsh import bands_rows, candidate_probability, candidates, pairs_sharing_key
-from dedupe_news.signature import shingles, sketch, tokenize
+from dedupe_news.stages.lsh import bands_rows, candidate_probability, candidates, pairs_sharing_key
+from dedupe_news.stages.signature import shingles, sketch, tokenize
 
 MISS_RATE = 1e-6
 """The oracle requires every pair whose candidate chance is at least 1 - MISS_RATE."""

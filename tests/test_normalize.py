@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dedupe_news as dn
-from dedupe_news.normalize import fold
+from dedupe_news.stages.normalize import fold
 from tests.strategies import PARAGRAPHS, TEXTS
 
 FOLDS = st.booleans()

@@ -11,7 +11,7 @@ import dedupe_news as dn
 from dedupe_news.pipeline import STAGES, _PerGroup, exact_groups
 from dedupe_news.records import PageId
 from dedupe_news.report import to_json
-from dedupe_news.signature import tokenize
+from dedupe_news.stages.signature import tokenize
 from tests.strategies import PARAGRAPHS, SENTENCES, pages
 
 LEDE = (

@@ -9,7 +9,7 @@ from hypothesis import given
 
 import dedupe_news as dn
 from dedupe_news.records import PageId, Role
-from dedupe_news.segment import (
+from dedupe_news.stages.segment import (
     MAX_AGE_MINUTES,
     Age,
     Dateline,

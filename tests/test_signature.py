@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from numpy.typing import NDArray
 
 import dedupe_news as dn
-from dedupe_news.signature import (
+from dedupe_news.stages.signature import (
     anchors,
     jaccard,
     permutations,

@@ -10,8 +10,8 @@ from numpy.typing import NDArray
 
 import dedupe_news as dn
 from dedupe_news.records import Match
-from dedupe_news.signature import signatures, tokenize
-from dedupe_news.verify import MAX_VERIFY_CHARS, facts, facts_conflict, scores, verify
+from dedupe_news.stages.signature import signatures, tokenize
+from dedupe_news.stages.verify import MAX_VERIFY_CHARS, facts, facts_conflict, scores, verify
 from tests.strategies import PARAGRAPHS, SENTENCES, TEXTS
 
 RAFALE = (

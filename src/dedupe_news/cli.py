@@ -7,9 +7,7 @@ configuration error; 130 interrupted. Data goes to stdout or `--output`, message
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from dataclasses import fields
 from importlib.metadata import version
 from pathlib import Path
@@ -18,9 +16,8 @@ from typing import TYPE_CHECKING
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.demo import seed_folder
 from dedupe_news.errors import DedupeNewsError
-from dedupe_news.pipeline import STAGES, dedupe
-from dedupe_news.read import MAX_PAGE_BYTES, read_pages
-from dedupe_news.report import to_json, to_text
+from dedupe_news.report import to_json, to_text, write_atomically
+from dedupe_news.sources import MAX_PAGE_BYTES, read_pages
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -126,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             count = len(corpus.skipped)
             print(f"error: {count} input(s) skipped; --strict writes no output", file=sys.stderr)
             return EXIT_SKIPPED
+        from dedupe_news.pipeline import dedupe  # noqa: PLC0415 - loads numba: not for --help
+
         show = not args.quiet and sys.stderr.isatty()
         report = dedupe(corpus, config, on_stage=_Progress() if show else None)
         text = to_json(report) if args.format == "json" else to_text(report)
@@ -160,34 +159,9 @@ class _Progress:
 
     def __call__(self, stage: str, seconds: float) -> None:
         self._done += 1
+        from dedupe_news.pipeline import STAGES  # noqa: PLC0415 - loaded by then
+
         width = len(STAGES)
         bar = "#" * self._done + "." * (width - self._done)
         end = "\n" if self._done == width else ""
         print(f"\r[{bar}] {stage} {seconds:.2f} s   ", end=end, file=sys.stderr, flush=True)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write text to a temporary file beside `path`, then rename it over `path`.
-
-    A reader sees the old file or the complete new one, never a half-written one. A path
-    that exists but is not a regular file (`/dev/stdout`, a pipe) is written in place: it
-    cannot be half-written and must never be replaced by a file.
-    """
-    if path.exists() and not path.is_file():
-        with path.open("w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        return
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        # mkstemp creates the file 0600; give the report the mode a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(handle, 0o666 & ~umask)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -10,29 +10,26 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from dedupe_news.article import article_clusters
-from dedupe_news.cluster import build_clusters, cluster_texts
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.errors import InputError
-from dedupe_news.label import label_segments
-from dedupe_news.lsh import candidates
-from dedupe_news.read import Corpus
-from dedupe_news.records import Match, Page, Report, TextCluster
-from dedupe_news.segment import segment_page
-from dedupe_news.signature import sketch, text_keys, tokenize
-from dedupe_news.verify import verify
+from dedupe_news.records import Cluster, Corpus, Match, Page, Report
+from dedupe_news.stages.article import article_clusters
+from dedupe_news.stages.cluster import build_clusters, cluster_texts
+from dedupe_news.stages.exact import Distinct, exact_groups
+from dedupe_news.stages.label import label_segments
+from dedupe_news.stages.lsh import bucket_keys, pairs_within
+from dedupe_news.stages.segment import segment_page
+from dedupe_news.stages.signature import sketch
+from dedupe_news.stages.tokenize import tokenize
+from dedupe_news.stages.verify import verify
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from numpy.typing import NDArray
+    from collections.abc import Iterator, Sequence
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +56,7 @@ def dedupe(
 
     Raises:
         InputError: Two pages have the same id.
+        TypeError: `pages` holds something that is not a `Page`.
 
     Examples:
         >>> from dedupe_news import read_pages
@@ -74,9 +72,9 @@ def dedupe(
     batch = _sorted_pages(pages.pages if isinstance(pages, Corpus) else pages)
     with timer("segment"):
         segments = tuple(s for page in batch for s in segment_page(page))
-    group_of, norms, matches = _match([s.text for s in segments], config, timer)
+    distinct, matches = _match([s.text for s in segments], config, timer)
     with timer("cluster"):
-        clustering = build_clusters(group_of, matches, segments, norms)
+        clustering = build_clusters(distinct, matches, segments)
     with timer("label"):
         articles = article_clusters(batch, segments, clustering.segment_clusters, config)
         labels = label_segments(batch, articles, segments, clustering.segment_clusters, config)
@@ -96,14 +94,18 @@ def dedupe(
 
 
 def find_duplicates(
-    texts: Sequence[str], config: Config = DEFAULT, *, on_stage: StageTimer | None = None
-) -> tuple[TextCluster, ...]:
+    texts: Iterable[str], config: Config = DEFAULT, *, on_stage: StageTimer | None = None
+) -> tuple[Cluster[int], ...]:
     """Find exact and near-duplicate groups among plain texts (no page structure).
 
     Args:
-        texts: The texts; a cluster's members are their indices.
+        texts: The texts, any iterable of strings (a list, a generator, a pandas Series);
+            a cluster's members are their positions in iteration order, from 0.
         config: The run's settings (the label settings are not used).
         on_stage: Optional callback receiving each stage's name and wall time.
+
+    Raises:
+        TypeError: `texts` is a single string, or holds something that is not a string.
 
     Examples:
         >>> texts = ["De trein is in Moskou aangekomen, meldt RIA.", "Iets anders.",
@@ -111,85 +113,53 @@ def find_duplicates(
         >>> [(c.kind.value, c.members) for c in find_duplicates(texts)]
         [('exact', (0, 2))]
     """
+    batch = _strings(texts)
     timer = _Timer(on_stage)
-    group_of, norms, matches = _match(texts, config, timer)
+    distinct, matches = _match(batch, config, timer)
     with timer("cluster"):
-        return cluster_texts(group_of, matches, norms)
+        return cluster_texts(distinct, matches)
 
 
 def _match(
     texts: Sequence[str], config: Config, timer: _Timer
-) -> tuple[NDArray[np.int64], _PerGroup, tuple[Match, ...]]:
+) -> tuple[Distinct, tuple[Match[int], ...]]:
     """Tokenize, group exact copies, sign, band and verify: the core of both entries."""
     with timer("tokenize"):
-        tokens = tokenize(texts, fold_diacritics=config.fold_diacritics)
-        group_of, firsts = exact_groups(text_keys(tokens), tokens.counts())
-        distinct = _PerGroup(tokens.norm, firsts)
+        distinct = exact_groups(texts, tokenize(texts, fold_diacritics=config.fold_diacritics))
     with timer("signatures"):
-        found = sketch(tokens, firsts, config)
+        found = sketch(distinct.tokens, distinct.firsts, config)
     with timer("candidates"):
-        pairs = candidates(found, config)
+        pairs = pairs_within(bucket_keys(found, config))
     with timer("verify"):
-        words = tokens.counts()[firsts]
-        originals = _PerGroup(texts.__getitem__, firsts)
-        matches = verify(
-            pairs,
-            norms=distinct,
-            texts=originals,
-            words=words,
-            matrix=found.signatures,
-            config=config,
-        )
-    return group_of, distinct, matches
+        matches = verify(pairs, distinct, found.signatures, config)
+    return distinct, matches
 
 
-def exact_groups(
-    keys: NDArray[np.uint64], counts: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Group texts by their word keys: the exact-duplicate fast path, never compared.
-
-    Returns (group_of, firsts): each text's group (-1 for a text without words) and each
-    group's first text; groups are numbered in order of first appearance.
-
-    Examples:
-        >>> keys = np.array([[5, 5], [0, 0], [7, 1], [5, 5]], dtype=np.uint64)
-        >>> group_of, firsts = exact_groups(keys, np.array([2, 0, 1, 2]))
-        >>> group_of.tolist(), firsts.tolist()
-        ([0, -1, 1, 0], [0, 2])
-    """
-    group_of = np.full(len(keys), -1, dtype=np.int64)
-    texts = np.flatnonzero(counts > 0)
-    if len(texts) == 0:
-        return group_of, texts.astype(np.int64)
-    order = texts[np.lexsort((keys[texts, 1], keys[texts, 0]))]  # stable: ascending in a group
-    ordered = keys[order]
-    starts = np.flatnonzero(np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)])
-    firsts = order[starts]  # each group's smallest index
-    rank = np.empty(len(starts), dtype=np.int64)
-    rank[np.argsort(firsts)] = np.arange(len(starts))  # number groups by first appearance
-    group_of[order] = np.repeat(rank, np.diff(np.r_[starts, len(order)]))
-    return group_of, np.sort(firsts).astype(np.int64)
-
-
-class _PerGroup(Sequence[str]):
-    """A string per distinct text, read through its group's first text only when asked.
-
-    `_PerGroup(tokens.norm, firsts)` gives normalized texts (decoded from the tokenizer's
-    buffer), `_PerGroup(texts.__getitem__, firsts)` the original ones.
-    """
-
-    def __init__(self, read: Callable[[int], str], firsts: NDArray[np.int64]) -> None:
-        self._read, self._firsts = read, firsts
-
-    def __len__(self) -> int:
-        return len(self._firsts)
-
-    def __getitem__(self, index: int) -> str:  # type: ignore[override]
-        return self._read(int(self._firsts[int(index)]))
+def _strings(texts: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(texts, str | bytes):
+        msg = f"texts must be an iterable of str, got a single {type(texts).__name__}"
+        raise TypeError(msg)
+    batch = tuple(texts)
+    for position, text in enumerate(batch):
+        if not isinstance(text, str):
+            msg = f"texts must hold only str, got {type(text).__name__} at position {position}"
+            raise TypeError(msg)
+    return batch
 
 
 def _sorted_pages(pages: Iterable[Page]) -> tuple[Page, ...]:
-    batch = tuple(sorted(pages, key=lambda page: page.id))
+    if isinstance(pages, str | bytes):
+        msg = "pages must be an iterable of Page or a Corpus, got a single str"
+        raise TypeError(msg)
+    given = tuple(pages)
+    for position, page in enumerate(given):
+        if not isinstance(page, Page):
+            msg = (
+                f"pages must hold only Page, got {type(page).__name__} at position {position}"
+                " (for plain texts, use find_duplicates)"
+            )
+            raise TypeError(msg)
+    batch = tuple(sorted(given, key=lambda page: page.id))
     for previous, page in pairwise(batch):
         if previous.id == page.id:
             raise InputError(page.path or page.id, 0, f"duplicate page id {page.id!r}")

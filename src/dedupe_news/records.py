@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, NewType
+from typing import TYPE_CHECKING, Generic, NewType, TypeAlias, TypeVar
 
 if TYPE_CHECKING:
     from dedupe_news.config import Config
 
-PageId = NewType("PageId", str)
+PageId: TypeAlias = str
+"""A page's id: any non-empty string (a plain alias, so `Page("a", text)` type-checks)."""
 SegmentId = NewType("SegmentId", str)
 ClusterId = NewType("ClusterId", str)
 
@@ -23,10 +24,6 @@ class Role(StrEnum):
     SUBHEADING = "subheading"
     SECTION_HEADING = "section_heading"
     TEASER = "teaser"
-
-
-ARTICLE_ROLES = frozenset({Role.TITLE, Role.LEDE, Role.PARAGRAPH, Role.SUBHEADING})
-"""Roles that make up the page's article, as opposed to its furniture."""
 
 
 class Label(StrEnum):
@@ -95,59 +92,55 @@ class Segment:
         return SegmentId(f"{self.page_id}:{self.line}")
 
 
+MemberT = TypeVar("MemberT")
+"""What a match joins: distinct-text indices inside the stages, segment ids in a `Report`,
+text indices from `find_duplicates`."""
+
+
 @dataclass(frozen=True, slots=True)
-class Match:
-    """A verified candidate pair of distinct texts.
+class Match(Generic[MemberT]):
+    """A candidate pair that verification accepted: why two items are in one cluster.
 
     Attributes:
-        a: Index of the first text in the batch (a < b).
-        b: Index of the second text.
-        score: Verification score in [0, 1] (at least `min_score`).
+        a: The first item (a < b).
+        b: The second item.
+        score: Verification score in [0, 1] (at least the run's `Config.min_score`).
         jaccard: MinHash estimate of the shingle Jaccard similarity.
     """
 
-    a: int
-    b: int
+    a: MemberT
+    b: MemberT
     score: float
     jaccard: float
 
 
 @dataclass(frozen=True, slots=True)
-class Cluster:
+class Cluster(Generic[MemberT]):
     """A connected component of matches: one repeated item.
 
+    Members equal once normalized are joined without a comparison; `matches` are the verified
+    matches that join their distinct texts, each named by the first member holding the text.
+
     Attributes:
-        id: Stable id derived from the representative's normalized text.
+        id: The cluster's name in this report. In a batch run it is `"c" + key`, so it depends
+            on the representative's normalized text only: the same in any input order or
+            partitioning, but a run that also holds a longer copy (a new representative)
+            names the cluster differently. An index assigns ids that persist instead.
+        key: Content key: the xxh3-64 hex digest of the representative's normalized text.
         kind: `exact` when all members are equal once normalized, else `near`.
-        members: Segment ids, sorted by (page id, line).
-        representative: The member whose text stands for the cluster (see `cluster.py`).
-        min_score: The lowest verification score on the matches that joined the cluster.
+        members: Sorted: segment ids by (page id, line), or text indices ascending.
+        representative: The member whose text stands for the cluster (`stages/cluster.py`).
+        matches: The verified matches between its distinct texts, sorted (none when exact).
+        lowest_score: The lowest score among `matches` (1.0 for an exact cluster).
     """
 
     id: ClusterId
+    key: str
     kind: ClusterKind
-    members: tuple[SegmentId, ...]
-    representative: SegmentId
-    min_score: float
-
-
-@dataclass(frozen=True, slots=True)
-class TextCluster:
-    """A cluster over a batch of plain texts: members are the texts' indices.
-
-    Attributes:
-        id: Stable id derived from the representative's normalized text.
-        kind: `exact` when all members are equal once normalized, else `near`.
-        members: Indices of the texts, ascending.
-        representative: The member with the longest normalized text (ties: smallest index).
-        min_score: The lowest verification score on the matches that joined the cluster.
-    """
-
-    id: ClusterId
-    kind: ClusterKind
-    members: tuple[int, ...]
-    representative: int
-    min_score: float
+    members: tuple[MemberT, ...]
+    representative: MemberT
+    matches: tuple[Match[MemberT], ...] = ()
+    lowest_score: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +149,14 @@ class Skipped:
 
     path: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """Pages read from some sources, and the inputs that were skipped."""
+
+    pages: tuple[Page, ...]
+    skipped: tuple[Skipped, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +180,7 @@ class Report:
     segments: tuple[Segment, ...]
     labels: tuple[Label, ...]
     segment_clusters: tuple[ClusterId | None, ...]
-    clusters: tuple[Cluster, ...]
+    clusters: tuple[Cluster[SegmentId], ...]
     article_clusters: tuple[PageId | None, ...]
     skipped: tuple[Skipped, ...] = ()
     _position: dict[SegmentId, int] = field(init=False, repr=False, compare=False)

@@ -6,9 +6,9 @@ with probability s**r, so
 
     P(candidate) = 1 - (1 - s**r)**b
 
-an S-curve that rises steeply around s ~ (1/b)**(1/r). datasketch's optimizer picks (b, r)
-for the configured `threshold` by minimizing the area of false positives below it plus false
-negatives above it (docs/tuning.md plots the curve for the defaults).
+an S-curve that rises steeply around s ~ (1/b)**(1/r). `Config.bands_rows` picks (b, r) for
+the configured `threshold` as datasketch's optimizer does, by minimizing the area of false
+positives below it plus false negatives above it (docs/tuning.md plots the curve).
 
 Banding alone misses the copies that matter most in news and have a low Jaccard: a teaser
 truncated to its first sentence, a paragraph with a sentence added. Anchors catch them: texts
@@ -18,47 +18,21 @@ Verification decides; candidates only need recall.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHashLSH
 
-from dedupe_news import kernels
-from dedupe_news.errors import ConfigError
+from dedupe_news.stages import _kernels as kernels
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from dedupe_news.config import Config
-    from dedupe_news.signature import Sketch
+    from dedupe_news.stages.signature import Sketch
 
 # In a bucket of more than this many distinct texts, each pairs only with its nearest
 # neighbours in a fixed order: the candidate count stays linear in the batch size.
 _MAX_NEIGHBOURS = 64
-
-
-@lru_cache(maxsize=32)
-def bands_rows(threshold: float, num_perm: int) -> tuple[int, int]:
-    """Return datasketch's optimal (bands, rows) for this threshold and signature width.
-
-    Raises:
-        ConfigError: The optimum has fewer than two bands (a threshold near 1, or a small
-            `num_perm`): banding cannot work there.
-
-    Examples:
-        >>> bands_rows(0.5, 128)
-        (25, 5)
-    """
-    try:
-        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    except ValueError as error:  # datasketch refuses an optimum of fewer than 2 bands
-        msg = (
-            f"threshold and num_perm must allow at least 2 LSH bands, got threshold="
-            f"{threshold!r} with num_perm={num_perm!r}: lower threshold or raise num_perm"
-        )
-        raise ConfigError(msg) from error
-    return int(lsh.b), int(lsh.r)
 
 
 def candidate_probability(similarity: float, bands: int, rows: int) -> float:
@@ -101,28 +75,49 @@ def pairs_sharing_key(keys: NDArray[np.uint64], owners: NDArray[np.int64]) -> ND
     return np.concatenate(found)
 
 
+def bucket_keys(found: Sketch, config: Config) -> NDArray[np.uint64]:
+    """Return each text's bucket keys: one column per band, then its head and tail anchors.
+
+    A key of 0 means none (a text too short for anchors). Texts sharing a key in a column
+    are candidates; this is the half of LSH a second driver reuses to pair a new batch
+    against keys stored earlier.
+    """
+    bands, rows = config.bands_rows()
+    with kernels.threads_for(len(found.signatures) * bands * rows):
+        keys = kernels.band_keys(found.signatures, bands, rows)
+    return np.concatenate((keys, found.anchors), axis=1)
+
+
+def pairs_within(keys: NDArray[np.uint64]) -> NDArray[np.int64]:
+    """Return the pairs (i < j) of rows that share a nonzero key in some column, sorted.
+
+    Examples:
+        >>> keys = np.array([[1, 0], [2, 9], [1, 9], [3, 0]], dtype=np.uint64)
+        >>> pairs_within(keys).tolist()
+        [[0, 2], [1, 2]]
+    """
+    n = len(keys)
+    everyone = np.arange(n, dtype=np.int64)
+    found_pairs = [np.empty((0, 2), dtype=np.int64)]
+    # One column at a time: sorting n keys that fit in cache beats one sort of n * bands.
+    for column in keys.T:
+        owners = everyone[column != 0]
+        found_pairs.append(pairs_sharing_key(np.ascontiguousarray(column[owners]), owners))
+    pairs = np.concatenate(found_pairs)
+    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    return np.column_stack((codes // max(n, 1), codes % max(n, 1))).astype(np.int64)
+
+
 def candidates(found: Sketch, config: Config) -> NDArray[np.int64]:
     """Return candidate pairs (i < j) of a batch of distinct texts, sorted.
 
     Examples:
         >>> from dedupe_news.config import DEFAULT
-        >>> from dedupe_news.signature import sketch, tokenize
+        >>> from dedupe_news.stages.signature import sketch
+        >>> from dedupe_news.stages.tokenize import tokenize
         >>> tokens = tokenize(["een twee drie vier vijf zes zeven acht negen tien elf",
         ...     "een twee drie", "een twee drie vier vijf zes zeven acht negen"])
         >>> candidates(sketch(tokens, np.arange(3), DEFAULT), DEFAULT).tolist()
         [[0, 2]]
     """
-    bands, rows = bands_rows(config.threshold, config.num_perm)
-    n = len(found.signatures)
-    with kernels.threads_for(n * bands * rows):
-        keys = kernels.band_keys(found.signatures, bands, rows)
-    columns = np.concatenate((keys, found.anchors), axis=1)
-    everyone = np.arange(n, dtype=np.int64)
-    found_pairs = [np.empty((0, 2), dtype=np.int64)]
-    # One band at a time: sorting n keys that fit in cache beats one sort of n * bands.
-    for column in columns.T:
-        owners = everyone[column != 0]  # an anchor of 0: the text has none
-        found_pairs.append(pairs_sharing_key(np.ascontiguousarray(column[owners]), owners))
-    pairs = np.concatenate(found_pairs)
-    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
-    return np.column_stack((codes // max(n, 1), codes % max(n, 1))).astype(np.int64)
+    return pairs_within(bucket_keys(found, config))

@@ -12,8 +12,8 @@ from collections import Counter
 from itertools import combinations
 from typing import TYPE_CHECKING
 
-from dedupe_news.cluster import components
 from dedupe_news.records import PageId, Role
+from dedupe_news.stages.cluster import components
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

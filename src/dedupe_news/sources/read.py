@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dedupe_news.errors import ConfigError, InputError
-from dedupe_news.records import Page, PageId, Skipped
+from dedupe_news.records import Corpus, Page, PageId, Skipped
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -38,14 +38,6 @@ _JSONL_SUFFIX = ".jsonl"
 _METADATA = ("url", "site", "published")
 _BOM = b"\xef\xbb\xbf"
 _EMPTY = "empty page (no text)"
-
-
-@dataclass(frozen=True, slots=True)
-class Corpus:
-    """Pages read from some sources, and the inputs that were skipped."""
-
-    pages: tuple[Page, ...]
-    skipped: tuple[Skipped, ...] = ()
 
 
 def read_pages(

@@ -20,22 +20,34 @@ from __future__ import annotations
 
 import re
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
-from dedupe_news.normalize import normalize
 from dedupe_news.records import Match
-from dedupe_news.signature import jaccard
+from dedupe_news.stages.normalize import normalize
+from dedupe_news.stages.signature import jaccard
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from numpy.typing import NDArray
 
     from dedupe_news.config import Config
+
+
+class Texts(Protocol):
+    """Where verification reads the texts it compares (`stages.exact.Distinct` is one)."""
+
+    def norm(self, index: int) -> str:
+        """Return the normalized text of an index."""
+
+    def original(self, index: int) -> str:
+        """Return the original text of an index (for its facts)."""
+
+    def words(self) -> NDArray[np.int64]:
+        """Return the number of words of every index."""
+
 
 _DIGIT = re.compile(r"\d")  # a word holding one is a number: "45", "24-jarige"
 _SENTENCE_END = (".", "!", "?", ":", ";")
@@ -91,22 +103,20 @@ def facts_conflict(
     return not facts_a <= set(norm_b.split()) and not facts_b <= set(norm_a.split())
 
 
-def scores(
-    pairs: NDArray[np.int64], norms: Sequence[str], words: NDArray[np.int64], config: Config
-) -> NDArray[np.float64]:
-    """Return the verification score in [0, 1] of each pair of normalized texts.
+def scores(pairs: NDArray[np.int64], texts: Texts, config: Config) -> NDArray[np.float64]:
+    """Return the verification score in [0, 1] of each pair of texts.
 
     Args:
         pairs: Pairs (i, j) of text indices.
-        norms: Normalized text of each index (read only for the indices in `pairs`).
-        words: Number of words of each text.
+        texts: The texts (read only for the indices in `pairs`).
         config: Supplies `min_score` and `min_containment_words`.
     """
     if len(pairs) == 0:
         return np.empty(0, dtype=np.float64)
-    first = [norms[i][:MAX_VERIFY_CHARS] for i in pairs[:, 0]]
-    second = [norms[j][:MAX_VERIFY_CHARS] for j in pairs[:, 1]]
+    first = [texts.norm(i)[:MAX_VERIFY_CHARS] for i in pairs[:, 0].tolist()]
+    second = [texts.norm(j)[:MAX_VERIFY_CHARS] for j in pairs[:, 1].tolist()]
     similarity = cpdist(first, second, scorer=fuzz.ratio, dtype=np.float64, workers=-1)
+    words = texts.words()
     shorter = np.minimum(words[pairs[:, 0]], words[pairs[:, 1]])
     # Containment only matters where similarity alone falls short of a match.
     eligible = np.flatnonzero(
@@ -123,32 +133,24 @@ def scores(
     return np.asarray(np.maximum(similarity, containment) / 100.0, dtype=np.float64)
 
 
-def verify(  # noqa: PLR0913 - the batch's parallel arrays, each read once
-    pairs: NDArray[np.int64],
-    *,
-    norms: Sequence[str],
-    texts: Sequence[str],
-    words: NDArray[np.int64],
-    matrix: NDArray[np.uint32],
-    config: Config,
-) -> tuple[Match, ...]:
+def verify(
+    pairs: NDArray[np.int64], texts: Texts, matrix: NDArray[np.uint32], config: Config
+) -> tuple[Match[int], ...]:
     """Score candidate pairs of distinct texts and keep the matches, in pair order.
 
     Args:
         pairs: Candidate pairs (i < j), sorted.
-        norms: Normalized text of each index.
-        texts: Original text of each index (for its facts).
-        words: Number of words of each index.
+        texts: The distinct texts the pairs index.
         matrix: Signature matrix (for the Jaccard estimate reported with each match).
         config: The run's settings (`min_score`, `min_containment_words`).
     """
-    score = scores(pairs, norms, words, config)
+    score = scores(pairs, texts, config)
     keep = np.flatnonzero(score >= config.min_score)
     known: dict[int, tuple[frozenset[str], str]] = {}
 
     def facts_of(index: int) -> tuple[frozenset[str], str]:
         if index not in known:
-            known[index] = (facts(texts[index]), norms[index])
+            known[index] = (facts(texts.original(index)), texts.norm(index))
         return known[index]
 
     matches = []

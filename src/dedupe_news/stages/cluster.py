@@ -1,10 +1,12 @@
-"""Cluster: matches -> clusters of segments, by union-find.
+"""Cluster: matches -> clusters, by union-find.
 
 Texts equal once normalized form an exact group without any comparison; matches join groups
 into near-duplicate clusters. The representative of a cluster is the member with the longest
 normalized text (the fullest copy: truncations are contained in it), ties broken by the
-smallest (page id, line). A cluster's id is derived from its representative's normalized
-text, so it does not depend on input order or on which other pages a run saw.
+first member. A cluster's key is the xxh3-64 digest of its representative's normalized text,
+and in a batch run its id is `"c" + key`: it depends on that text only, not on input order,
+partitioning or the other pages of the run, unless the run holds a longer copy, which
+becomes the representative. An index gives clusters ids that persist instead.
 """
 
 from __future__ import annotations
@@ -15,21 +17,22 @@ from typing import TYPE_CHECKING
 import numpy as np
 import xxhash
 
-from dedupe_news.records import Cluster, ClusterId, ClusterKind, TextCluster
+from dedupe_news.records import Cluster, ClusterId, ClusterKind, Match
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from numpy.typing import NDArray
 
-    from dedupe_news.records import Match, Segment
+    from dedupe_news.records import Segment, SegmentId
+    from dedupe_news.stages.exact import Distinct
 
 
 @dataclass(frozen=True, slots=True)
 class Clustering:
     """Clusters of a batch and, for each segment, its cluster id or None."""
 
-    clusters: tuple[Cluster, ...]
+    clusters: tuple[Cluster[SegmentId], ...]
     segment_clusters: tuple[ClusterId | None, ...]
 
 
@@ -60,42 +63,42 @@ def components(size: int, edges: Sequence[tuple[int, int]]) -> NDArray[np.int64]
     return roots
 
 
-def cluster_id(norm: str) -> ClusterId:
-    """Return the stable id of a cluster whose representative has this normalized text.
+def content_key(norm: str) -> str:
+    """Return the content key of a representative's normalized text.
 
     Examples:
-        >>> cluster_id("meer uit buitenland")
-        'c995f360b8687085b'
+        >>> content_key("meer uit buitenland")
+        '995f360b8687085b'
     """
-    return ClusterId("c" + xxhash.xxh3_64_hexdigest(norm.encode()))
+    return xxhash.xxh3_64_hexdigest(norm.encode())
 
 
-def cluster_texts(
-    group_of: NDArray[np.int64], matches: Sequence[Match], norms: Sequence[str]
-) -> tuple[TextCluster, ...]:
-    """Group items into clusters, sorted by their first member.
+def cluster_texts(distinct: Distinct, matches: Sequence[Match[int]]) -> tuple[Cluster[int], ...]:
+    """Group a batch's texts into clusters, sorted by their first member.
 
     Args:
-        group_of: For each item, the index of its distinct normalized text (-1 when it has
-            no words: never clustered). Distinct texts are numbered by first appearance.
+        distinct: The batch's distinct texts (texts without words are never clustered).
         matches: Verified matches between distinct texts.
-        norms: The normalized text of each distinct text; read only for clustered ones.
 
     Examples:
-        >>> from dedupe_news.records import Match
-        >>> group_of = np.array([0, 1, 2, 0, -1])
-        >>> found = cluster_texts(group_of, [Match(1, 2, 0.9, 0.7)], ["a", "bb", "b"])
-        >>> [(c.kind.value, c.members, c.representative, c.min_score) for c in found]
+        >>> from dedupe_news.stages.exact import exact_groups
+        >>> from dedupe_news.stages.tokenize import tokenize
+        >>> texts = ["a", "b b", "b", "A", ""]
+        >>> found = cluster_texts(exact_groups(texts, tokenize(texts)), [Match(1, 2, 0.9, 0.7)])
+        >>> [(c.kind.value, c.members, c.representative, c.lowest_score) for c in found]
         [('exact', (0, 3), 0, 1.0), ('near', (1, 2), 1, 0.9)]
+        >>> found[1].matches
+        (Match(a=1, b=2, score=0.9, jaccard=0.7),)
     """
-    roots = components(len(norms), [(m.a, m.b) for m in matches])
+    group_of, firsts = distinct.group_of, distinct.firsts
+    roots = components(len(firsts), [(m.a, m.b) for m in matches])
     texts_of: dict[int, list[int]] = {}
     for text in sorted({t for m in matches for t in (m.a, m.b)}):
         texts_of.setdefault(int(roots[text]), []).append(text)
-    lowest: dict[int, float] = {}
-    for match in matches:
-        root = int(roots[match.a])
-        lowest[root] = min(lowest.get(root, 1.0), match.score)
+    matches_of: dict[int, list[Match[int]]] = {}
+    for match in matches:  # in pair order: firsts ascend, so member order is kept
+        member_match = Match(int(firsts[match.a]), int(firsts[match.b]), match.score, match.jaccard)
+        matches_of.setdefault(int(roots[match.a]), []).append(member_match)
     items = np.flatnonzero(group_of >= 0)
     item_roots = roots[group_of[items]]
     order = np.argsort(item_roots, kind="stable")  # items stay ascending within a root
@@ -106,39 +109,45 @@ def cluster_texts(
     found = []
     for start, end in zip(starts[repeated].tolist(), ends[repeated].tolist(), strict=True):
         root = int(item_roots[start])
-        members = tuple(items[start:end].tolist())
         texts = texts_of.get(root, [root])
-        best = min(texts, key=lambda t: (-len(norms[t]), t))  # texts number by first member
-        first_of_best = (
-            members[0] if len(texts) == 1 else next(m for m in members if group_of[m] == best)
+        best = min(texts, key=lambda t: (-len(distinct.norm(t)), t))  # t ascends with members
+        key = content_key(distinct.norm(best))
+        joined = tuple(matches_of.get(root, ()))
+        found.append(
+            Cluster(
+                id=ClusterId("c" + key),
+                key=key,
+                kind=ClusterKind.EXACT if len(texts) == 1 else ClusterKind.NEAR,
+                members=tuple(items[start:end].tolist()),
+                representative=int(firsts[best]),
+                matches=joined,
+                lowest_score=min((m.score for m in joined), default=1.0),
+            )
         )
-        kind = ClusterKind.EXACT if len(texts) == 1 else ClusterKind.NEAR
-        cluster = TextCluster(
-            cluster_id(norms[best]), kind, members, first_of_best, lowest.get(root, 1.0)
-        )
-        found.append(cluster)
     return tuple(sorted(found, key=lambda cluster: cluster.members[0]))
 
 
 def build_clusters(
-    group_of: NDArray[np.int64],
-    matches: Sequence[Match],
-    segments: Sequence[Segment],
-    norms: Sequence[str],
+    distinct: Distinct, matches: Sequence[Match[int]], segments: Sequence[Segment]
 ) -> Clustering:
     """Group segments into clusters (`cluster_texts` over segments sorted by page and line)."""
     clusters = []
     segment_clusters: list[ClusterId | None] = [None] * len(segments)
-    for found in cluster_texts(group_of, matches, norms):
+    for found in cluster_texts(distinct, matches):
         for member in found.members:
             segment_clusters[member] = found.id
         clusters.append(
             Cluster(
                 id=found.id,
+                key=found.key,
                 kind=found.kind,
                 members=tuple(segments[m].id for m in found.members),
                 representative=segments[found.representative].id,
-                min_score=found.min_score,
+                matches=tuple(
+                    Match(segments[m.a].id, segments[m.b].id, m.score, m.jaccard)
+                    for m in found.matches
+                ),
+                lowest_score=found.lowest_score,
             )
         )
     return Clustering(tuple(clusters), tuple(segment_clusters))

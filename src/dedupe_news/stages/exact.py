@@ -1,0 +1,93 @@
+"""Exact: tokens -> groups of texts equal once normalized, the fast path that needs no comparison.
+
+Each group of equal texts is handled once from here on: signed, banded, verified and clustered
+through its first text. `Distinct` is that view of the batch, the hand-off to the later stages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from dedupe_news.stages.tokenize import Tokens, text_keys
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import NDArray
+
+
+@dataclass(frozen=True, slots=True)
+class Distinct:
+    """The distinct texts of a batch: distinct text g is the batch's text `firsts[g]`.
+
+    Attributes:
+        texts: The batch's original texts.
+        tokens: The batch's tokens.
+        group_of: Each text's distinct text, -1 for a text without words (never clustered).
+        firsts: Each distinct text's first text in the batch, ascending.
+    """
+
+    texts: Sequence[str]
+    tokens: Tokens
+    group_of: NDArray[np.int64]
+    firsts: NDArray[np.int64]
+
+    def __len__(self) -> int:
+        """Return the number of distinct texts."""
+        return len(self.firsts)
+
+    def norm(self, group: int) -> str:
+        """Return the normalized text of a distinct text."""
+        return self.tokens.norm(int(self.firsts[group]))
+
+    def original(self, group: int) -> str:
+        """Return the original text of a distinct text (its first occurrence)."""
+        return self.texts[int(self.firsts[group])]
+
+    def words(self) -> NDArray[np.int64]:
+        """Return the number of words of each distinct text."""
+        return self.tokens.counts()[self.firsts]
+
+
+def exact_groups(texts: Sequence[str], tokens: Tokens) -> Distinct:
+    """Group a tokenized batch's texts by their words: equal words, one distinct text.
+
+    Distinct texts are numbered in order of first appearance.
+
+    Examples:
+        >>> from dedupe_news.stages.tokenize import tokenize
+        >>> texts = ["Kim in Rusland.", "", "Poetin", "kim in Rusland"]
+        >>> found = exact_groups(texts, tokenize(texts))
+        >>> found.group_of.tolist(), found.firsts.tolist(), found.norm(0)
+        ([0, -1, 1, 0], [0, 2], 'kim in rusland')
+    """
+    group_of, firsts = group_keys(text_keys(tokens), tokens.counts())
+    return Distinct(texts, tokens, group_of, firsts)
+
+
+def group_keys(
+    keys: NDArray[np.uint64], counts: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Group rows by their keys: (group_of, firsts), -1 for a row with no words.
+
+    Examples:
+        >>> keys = np.array([[5, 5], [0, 0], [7, 1], [5, 5]], dtype=np.uint64)
+        >>> group_of, firsts = group_keys(keys, np.array([2, 0, 1, 2]))
+        >>> group_of.tolist(), firsts.tolist()
+        ([0, -1, 1, 0], [0, 2])
+    """
+    group_of = np.full(len(keys), -1, dtype=np.int64)
+    rows = np.flatnonzero(counts > 0)
+    if len(rows) == 0:
+        return group_of, rows.astype(np.int64)
+    order = rows[np.lexsort((keys[rows, 1], keys[rows, 0]))]  # stable: ascending in a group
+    ordered = keys[order]
+    starts = np.flatnonzero(np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)])
+    firsts = order[starts]  # each group's smallest index
+    rank = np.empty(len(starts), dtype=np.int64)
+    rank[np.argsort(firsts)] = np.arange(len(starts))  # number groups by first appearance
+    group_of[order] = np.repeat(rank, np.diff(np.r_[starts, len(order)]))
+    return group_of, np.sort(firsts).astype(np.int64)

@@ -1,0 +1,119 @@
+"""Signature: tokens -> MinHash signature matrix and head/tail anchors, for a whole batch.
+
+A segment's shingles are its word k-grams (the whole text when it has fewer than k words); a
+shingle's hash is the polynomial `h = (...(t1 * M + t2) * M + ...) + tk mod 2**64` of its word
+hashes, mixed with the MurmurHash3 finalizer and cut to its top 32 bits
+(`dedupe_news.interop.shingle_hash` is the same function for one shingle).
+
+The signature of a segment is datasketch's "affine32" MinHash of its shingle hashes: each
+hash goes through datasketch's fmix32 pre-mix, then `a_i * h + b_i mod 2**32` for the
+permutation i, and row i keeps the minimum (`_kernels.affine32`, threaded across texts). The
+matrix is bit-identical to `datasketch.MinHash(num_perm, seed, scheme="affine32",
+hashfunc=shingle_hash)` fed the same shingles (tests/test_signature.py holds that).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from dedupe_news.stages import _kernels as kernels
+from dedupe_news.stages.tokenize import tokenize
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import NDArray
+
+    from dedupe_news.config import Config
+    from dedupe_news.stages.tokenize import Tokens
+
+
+@lru_cache(maxsize=8)
+def permutations(num_perm: int, seed: int) -> tuple[NDArray[np.uint32], NDArray[np.uint32]]:
+    """Return datasketch's affine32 permutation parameters (a, b) for this seed.
+
+    The same draws as `datasketch.MinHash(num_perm, seed, scheme="affine32")` makes: an odd
+    `a` (a bijection mod 2**32) and any `b`, from numpy's legacy `RandomState(seed)`, whose
+    stream numpy keeps stable. Drawn here so the hot path never imports datasketch (and scipy
+    with it); tests/test_signature.py holds them equal to datasketch's.
+
+    Examples:
+        >>> a, b = permutations(4, 1)
+        >>> bool((a % 2 == 1).all()), a.dtype.name, len(b)
+        (True, 'uint32', 4)
+    """
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+@dataclass(frozen=True, slots=True)
+class Sketch:
+    """The fingerprints of a batch of texts.
+
+    Attributes:
+        signatures: MinHash signature matrix, one uint32 row per text.
+        anchors: Hash of each text's first and last `anchor_words` words, shape (n, 2);
+            0 for a text with no more words than that (it is matched whole instead).
+    """
+
+    signatures: NDArray[np.uint32]
+    anchors: NDArray[np.uint64]
+
+
+def sketch(tokens: Tokens, rows: NDArray[np.int64], config: Config) -> Sketch:
+    """Fingerprint the texts `rows` of a tokenized batch: signatures and anchors.
+
+    Examples:
+        >>> from dedupe_news.config import DEFAULT
+        >>> tokens = tokenize(["Het zeldzame bezoek van Poetin", "", "het zeldzame bezoek"])
+        >>> found = sketch(tokens, np.arange(3), DEFAULT)
+        >>> found.signatures.shape, bool((found.signatures[1] == 0xFFFFFFFF).all())
+        ((3, 128), True)
+    """
+    a, b = permutations(config.num_perm, config.seed)
+    starts, ends = tokens.offsets[rows], tokens.offsets[rows + 1]
+    with kernels.threads_for(int((ends - starts).sum()) * config.num_perm // 8):
+        matrix = kernels.affine32(tokens.hashes, starts, ends, config.shingle_size, a, b)
+    return Sketch(matrix, anchors(tokens.hashes, starts, ends, config.anchor_words))
+
+
+def signatures(texts: Sequence[str], config: Config) -> NDArray[np.uint32]:
+    """Return the MinHash signature matrix of some texts: one uint32 row per text."""
+    tokens = tokenize(texts, fold_diacritics=config.fold_diacritics)
+    return sketch(tokens, np.arange(len(texts), dtype=np.int64), config).signatures
+
+
+def anchors(
+    hashes: NDArray[np.uint64],
+    starts: NDArray[np.int64],
+    ends: NDArray[np.int64],
+    anchor_words: int,
+) -> NDArray[np.uint64]:
+    """Hash each text's first and last `anchor_words` words: shape (n, 2), 0 when too short.
+
+    Examples:
+        >>> tokens = tokenize(["a b c", "a b d", "a b"])
+        >>> keys = anchors(tokens.hashes, tokens.offsets[:-1], tokens.offsets[1:], 2)
+        >>> bool(keys[0, 0] == keys[1, 0]), bool(keys[0, 1] == keys[1, 1]), keys[2].tolist()
+        (True, False, [0, 0])
+    """
+    keys = np.zeros((len(starts), 2), dtype=np.uint64)
+    # A text of exactly `anchor_words` words is a whole-text match, found without anchors.
+    long_enough = np.flatnonzero(ends - starts > anchor_words)
+    for column, first in enumerate((starts[long_enough], ends[long_enough] - anchor_words)):
+        h = np.full(len(first), column + 1, dtype=np.uint64)  # salt: head 1, tail 2
+        for j in range(anchor_words):
+            h = h * kernels.POLY + hashes[first + j]
+        keys[long_enough, column] = kernels.fmix64_array(h) | np.uint64(1)  # never 0
+    return keys
+
+
+def jaccard(sig_a: NDArray[np.uint32], sig_b: NDArray[np.uint32]) -> NDArray[np.float64]:
+    """Estimate the Jaccard similarity of row pairs: the fraction of equal columns."""
+    return np.asarray((sig_a == sig_b).mean(axis=-1), dtype=np.float64)
