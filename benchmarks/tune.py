@@ -20,12 +20,13 @@ from numpy.typing import NDArray
 
 from benchmarks.compare import dataset
 from benchmarks.metrics import accuracy
-from dedupe_news import Config, normalize
-from dedupe_news.stages.cluster import cluster_texts
-from dedupe_news.stages.lsh import candidates
-from dedupe_news.pipeline import exact_groups
+from dedupe_news import Config
 from dedupe_news.records import Match
-from dedupe_news.stages.signature import sketch, text_keys, tokenize
+from dedupe_news.stages.cluster import cluster_texts
+from dedupe_news.stages.exact import Distinct, exact_groups
+from dedupe_news.stages.lsh import candidates
+from dedupe_news.stages.signature import sketch
+from dedupe_news.stages.tokenize import tokenize
 from dedupe_news.stages.verify import facts, facts_conflict, scores
 
 SHINGLE_SIZES = (2, 3, 4, 5)
@@ -33,11 +34,9 @@ THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 MIN_SCORES = (0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 
 
-def _labels(
-    group_of: NDArray[np.int64], matches: list[Match], norms: list[str]
-) -> NDArray[np.int64]:
-    labels = np.arange(len(group_of), dtype=np.int64)
-    for cluster in cluster_texts(group_of, matches, norms):
+def _labels(distinct: Distinct, matches: list[Match[int]]) -> NDArray[np.int64]:
+    labels = np.arange(len(distinct.group_of), dtype=np.int64)
+    for cluster in cluster_texts(distinct, matches):
         labels[list(cluster.members)] = cluster.members[0]
     return labels
 
@@ -47,17 +46,15 @@ def sweep(
 ) -> list[tuple[Config, float, float, float, NDArray[np.int64]]]:
     """Return (config, precision, recall, F1, labels) for every setting of the grid."""
     tokens = tokenize(texts)
-    group_of, firsts = exact_groups(text_keys(tokens), tokens.counts())
-    norms = [normalize(texts[f]) for f in firsts]
-    originals = [texts[f] for f in firsts]
-    words = tokens.counts()[firsts]
-    known = [facts(text) for text in originals]
+    distinct = exact_groups(texts, tokens)
+    norms = [distinct.norm(g) for g in range(len(distinct))]
+    known = [facts(distinct.original(g)) for g in range(len(distinct))]
     results = []
     for k in SHINGLE_SIZES:
         for threshold in THRESHOLDS:
             config = Config(shingle_size=k, threshold=threshold, min_score=1.0)
-            pairs = candidates(sketch(tokens, firsts, config), config)
-            score = scores(pairs, norms, words, config)  # min_score 1.0: containment everywhere
+            pairs = candidates(sketch(tokens, distinct.firsts, config), config)
+            score = scores(pairs, distinct, config)  # min_score 1.0: containment everywhere
             conflict = np.array(
                 [facts_conflict(known[a], norms[a], known[b], norms[b]) for a, b in pairs],
                 dtype=bool,
@@ -67,7 +64,7 @@ def sweep(
                 matches = [
                     Match(int(pairs[i, 0]), int(pairs[i, 1]), float(score[i]), 0.0) for i in keep
                 ]
-                labels = _labels(group_of, matches, norms)
+                labels = _labels(distinct, matches)
                 a = accuracy(labels, truth)
                 chosen = Config(shingle_size=k, threshold=threshold, min_score=min_score)
                 results.append((chosen, a.precision, a.recall, a.f1, labels))

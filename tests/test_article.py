@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 import pytest
 
 import dedupe_news as dn
-from dedupe_news.stages.article import STORY_ROLES, article_clusters
 from dedupe_news.records import ClusterId, PageId, Role, Segment
+from dedupe_news.stages.article import STORY_ROLES, article_clusters
 
 STORY = (Role.TITLE, Role.LEDE, Role.PARAGRAPH, Role.PARAGRAPH)
 

@@ -201,7 +201,7 @@ def test_interrupt_exits_130(
     def interrupted(*_: object, **__: object) -> dn.Report:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "dedupe", interrupted)
+    monkeypatch.setattr("dedupe_news.pipeline.dedupe", interrupted)
     out = tmp_path / "r.json"
     assert cli.main(["demo", "--output", str(out)]) == 130
     assert capsys.readouterr().err == "interrupted\n"
@@ -215,7 +215,7 @@ def test_real_bugs_keep_their_traceback(monkeypatch: pytest.MonkeyPatch) -> None
         msg = "a bug"
         raise RuntimeError(msg)
 
-    monkeypatch.setattr(cli, "dedupe", broken)
+    monkeypatch.setattr("dedupe_news.pipeline.dedupe", broken)
     with pytest.raises(RuntimeError, match="a bug"):
         cli.main(["demo"])
 

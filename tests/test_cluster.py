@@ -7,10 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
+from numpy.typing import NDArray
 
 import dedupe_news as dn
-from dedupe_news.stages.cluster import build_clusters, cluster_id, cluster_texts, components
-from dedupe_news.records import ClusterKind, Match, PageId, Role, Segment, TextCluster
+from dedupe_news.records import Cluster, ClusterId, ClusterKind, Match, PageId, Role, Segment
+from dedupe_news.stages.cluster import build_clusters, cluster_texts, components, content_key
 
 EDGES = st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=20)
 
@@ -45,12 +46,49 @@ def test_components_do_not_depend_on_edge_order(
 
 
 @dataclass(frozen=True, slots=True)
+class Groups:
+    """Distinct texts given by hand: each item's distinct text and each text's norm."""
+
+    items: list[int]
+    norms: list[str]
+
+    @property
+    def group_of(self) -> NDArray[np.int64]:
+        """Each item's distinct text, -1 for none."""
+        return np.array(self.items, dtype=np.int64)
+
+    @property
+    def firsts(self) -> NDArray[np.int64]:
+        """Each distinct text's first item (texts are numbered by first appearance)."""
+        return np.array([self.items.index(g) for g in range(len(self.norms))], dtype=np.int64)
+
+    def norm(self, group: int) -> str:
+        """Return a distinct text's norm."""
+        return self.norms[group]
+
+
+@dataclass(frozen=True, slots=True)
 class Batch:
     """Inputs of cluster_texts: each item's distinct text, matches between texts, their norms."""
 
     group_of: list[int]
-    matches: list[Match]
+    matches: list[Match[int]]
     norms: list[str]
+
+    def groups(self) -> Groups:
+        """Return the batch as cluster_texts reads it."""
+        return Groups(self.group_of, self.norms)
+
+
+def _cluster(
+    key: str,
+    kind: ClusterKind,
+    members: tuple[int, ...],
+    representative: int,
+    matches: tuple[Match[int], ...],
+) -> Cluster[int]:
+    lowest = min((m.score for m in matches), default=1.0)
+    return Cluster(ClusterId("c" + key), key, kind, members, representative, matches, lowest)
 
 
 @st.composite
@@ -75,7 +113,7 @@ def batches(draw: st.DrawFn) -> Batch:
     return Batch(group_of, matches, [f"{n} {i}" for i, n in enumerate(norms)])
 
 
-def _reference(batch: Batch) -> list[TextCluster]:
+def _reference(batch: Batch) -> list[Cluster[int]]:
     """Cluster the slow way: connect texts by matches, group items, apply the documented rules."""
     roots = _brute_force_roots(len(batch.norms), [(m.a, m.b) for m in batch.matches])
     found = []
@@ -86,66 +124,80 @@ def _reference(batch: Batch) -> list[TextCluster]:
         joined = [m for m in batch.matches if roots[m.a] == root]
         texts = sorted({t for m in joined for t in (m.a, m.b)}) or [root]
         best = min(texts, key=lambda t: (-len(batch.norms[t]), t))
-        representative = next(i for i in members if batch.group_of[i] == best)
+        first = {g: batch.group_of.index(g) for g in texts}
+        representative = first[best]
         kind = ClusterKind.NEAR if len(texts) > 1 else ClusterKind.EXACT
-        lowest = min((m.score for m in joined), default=1.0)
-        found.append(
-            TextCluster(cluster_id(batch.norms[best]), kind, members, representative, lowest)
-        )
+        named = tuple(Match(first[m.a], first[m.b], m.score, m.jaccard) for m in joined)
+        key = content_key(batch.norms[best])
+        found.append(_cluster(key, kind, members, representative, named))
     return sorted(found, key=lambda c: c.members[0])
 
 
 @given(batch=batches())
 def test_cluster_texts_equals_the_brute_force_reference(batch: Batch) -> None:
-    """Members, kind, representative, lowest score and id all follow the documented rules."""
-    found = cluster_texts(np.array(batch.group_of, dtype=np.int64), batch.matches, batch.norms)
+    """Members, kind, representative, matches, lowest score and id follow the documented rules."""
+    found = cluster_texts(batch.groups(), batch.matches)
     assert list(found) == _reference(batch)
 
 
 @given(batch=batches(), data=st.data())
 def test_clusters_partition_the_clustered_items(batch: Batch, data: st.DataObject) -> None:
     """No item is in two clusters, members are sorted, and match order changes nothing."""
-    group_of = np.array(batch.group_of, dtype=np.int64)
-    found = cluster_texts(group_of, batch.matches, batch.norms)
+    found = cluster_texts(batch.groups(), batch.matches)
     members = [m for c in found for m in c.members]
     assert len(members) == len(set(members))
     assert all(list(c.members) == sorted(c.members) and len(c.members) >= 2 for c in found)
     assert all(c.representative in c.members for c in found)
     assert all(batch.group_of[m] >= 0 for m in members)
     shuffled = data.draw(st.permutations(batch.matches))
-    assert cluster_texts(group_of, shuffled, batch.norms) == found
+    assert cluster_texts(batch.groups(), shuffled) == found
 
 
 def test_representative_is_the_longest_text_then_the_first() -> None:
     """The fullest text represents a near cluster, its first copy the member; the id follows."""
     matches = [Match(0, 1, 0.85, 0.6), Match(1, 2, 0.95, 0.7)]
-    group_of = np.array([0, 1, 2, 1, -1, 0])
-    (cluster,) = cluster_texts(group_of, matches, ["kort", "veel langer", "lang"])
+    groups = Groups([0, 1, 2, 1, -1, 0], ["kort", "veel langer", "lang"])
+    (cluster,) = cluster_texts(groups, matches)
     assert cluster.kind is ClusterKind.NEAR
     assert cluster.members == (0, 1, 2, 3, 5)
     assert cluster.representative == 1
-    assert cluster.min_score == 0.85
-    assert cluster.id == cluster_id("veel langer")
+    assert cluster.lowest_score == 0.85
+    assert cluster.matches == (Match(0, 1, 0.85, 0.6), Match(1, 2, 0.95, 0.7))
+    assert (cluster.key, cluster.id) == (
+        content_key("veel langer"),
+        "c" + content_key("veel langer"),
+    )
 
 
 def test_equally_long_texts_are_represented_by_the_first() -> None:
     """Ties in length go to the text that appears first."""
-    (cluster,) = cluster_texts(np.array([0, 1]), [Match(0, 1, 0.9, 0.8)], ["abc", "abd"])
-    assert (cluster.representative, cluster.id) == (0, cluster_id("abc"))
+    (cluster,) = cluster_texts(Groups([0, 1], ["abc", "abd"]), [Match(0, 1, 0.9, 0.8)])
+    assert (cluster.representative, cluster.key) == (0, content_key("abc"))
 
 
 def test_exact_copies_need_no_match() -> None:
     """Items sharing a distinct text form an exact cluster with score 1; single items none."""
-    found = cluster_texts(np.array([0, 1, 0, 2, -1, -1]), [], ["aa", "bb", "cc"])
-    assert [(c.kind, c.members, c.representative, c.min_score) for c in found] == [
-        (ClusterKind.EXACT, (0, 2), 0, 1.0)
+    found = cluster_texts(Groups([0, 1, 0, 2, -1, -1], ["aa", "bb", "cc"]), [])
+    assert [(c.kind, c.members, c.representative, c.lowest_score, c.matches) for c in found] == [
+        (ClusterKind.EXACT, (0, 2), 0, 1.0, ())
     ]
 
 
-def test_cluster_id_depends_only_on_the_text() -> None:
-    """The id is a fixed hash of the representative's normalized text."""
-    assert cluster_id("meer uit buitenland") == "c995f360b8687085b"
-    assert cluster_id("meer uit binnenland") != cluster_id("meer uit buitenland")
+def test_content_key_depends_only_on_the_text() -> None:
+    """The key is a fixed hash of the representative's normalized text."""
+    assert content_key("meer uit buitenland") == "995f360b8687085b"
+    assert content_key("meer uit binnenland") != content_key("meer uit buitenland")
+
+
+def test_a_longer_copy_renames_a_batch_cluster() -> None:
+    """As documented: a batch id follows the representative, so a longer copy changes it."""
+    short = "Oekraïne koopt honderd Franse gevechtsvliegtuigen van het type Rafale, meldt Parijs."
+    longer = short.removesuffix(".") + " vandaag na een top."
+    (alone,) = dn.find_duplicates([short, short])
+    (joined,) = dn.find_duplicates([short, short, longer])
+    assert joined.members == (0, 1, 2)
+    assert alone.id != joined.id
+    assert joined.key == content_key(dn.normalize(longer))
 
 
 def test_build_clusters_names_segments_and_aligns_ids() -> None:
@@ -156,9 +208,7 @@ def test_build_clusters_names_segments_and_aligns_ids() -> None:
         Segment(PageId("b"), 4, Role.SECTION_HEADING, "Meer uit X"),
         Segment(PageId("b"), 5, Role.PARAGRAPH, "Uniek."),
     ]
-    clustering = build_clusters(
-        np.array([0, 1, 1, 2]), [], segments, ["een", "meer uit x", "uniek"]
-    )
+    clustering = build_clusters(Groups([0, 1, 1, 2], ["een", "meer uit x", "uniek"]), [], segments)
     (cluster,) = clustering.clusters
     assert (cluster.members, cluster.representative) == (("a:2", "b:4"), "a:2")
     assert clustering.segment_clusters == (None, cluster.id, cluster.id, None)

@@ -64,11 +64,10 @@ def test_bad_values_raise_config_error(field: str, value: object, message: str) 
     [
         ("shingle_size", 1),
         ("shingle_size", 16),
-        ("num_perm", 2),
         ("num_perm", 4096),
         ("seed", 0),
         ("seed", 2**32 - 1),
-        ("threshold", 1),
+        ("threshold", 0.95),
         ("threshold", 1e-9),
         ("min_score", 0),
         ("min_score", 1.0),

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import dedupe_news as dn
 from dedupe_news.records import PageId
 from dedupe_news.report import schema_path, to_json
-from dedupe_news.stages.signature import tokenize
+from dedupe_news.stages.tokenize import tokenize
 from tests.strategies import PAGE_LIKE
 
 

@@ -70,4 +70,4 @@ def test_syndicated_copies_are_duplicates_in_one_article_cluster() -> None:
         assert labels == {dn.Label.DUPLICATE}
     edited = [c for c in report.clusters if c.kind is dn.ClusterKind.NEAR]
     assert len(edited) == 3
-    assert all(0.9 <= c.min_score < 1.0 for c in edited)
+    assert all(0.9 <= c.lowest_score < 1.0 for c in edited)

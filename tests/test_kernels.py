@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedupe_news.stages import _kernels as kernels
-from dedupe_news.stages.signature import permutations, word_characters
+from dedupe_news.stages.signature import permutations
+from dedupe_news.stages.tokenize import word_characters
 
 F = TypeVar("F", bound=Callable[..., object])
 

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dedupe_news as dn
-from dedupe_news.stages.label import FURNITURE_ROLES, label, label_segments
 from dedupe_news.records import ClusterId, Label, PageId, Role, Segment
+from dedupe_news.stages.label import FURNITURE_ROLES, label, label_segments
 
 
 @pytest.mark.parametrize("role", sorted(FURNITURE_ROLES))

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import dedupe_news as dn
-from dedupe_news.pipeline import STAGES, _PerGroup, exact_groups
+from dedupe_news.pipeline import STAGES
 from dedupe_news.records import PageId
 from dedupe_news.report import to_json
-from dedupe_news.stages.signature import tokenize
 from tests.strategies import PARAGRAPHS, SENTENCES, pages
 
 LEDE = (
@@ -210,25 +208,6 @@ def test_copied_paragraph_always_clusters_across_pages(
     assert report.cluster_of(original.id) is not None
     assert report.cluster_of(copy.id) == report.cluster_of(original.id)
     assert report.label_of(copy.id) is not dn.Label.UNIQUE
-
-
-def test_exact_groups_number_groups_by_first_appearance() -> None:
-    """Groups are numbered in order of their first text; texts without words stay out."""
-    keys = np.array([[9, 9], [1, 1], [9, 9], [0, 0], [1, 1]], dtype=np.uint64)
-    group_of, firsts = exact_groups(keys, np.array([3, 2, 3, 0, 2]))
-    assert group_of.tolist() == [0, 1, 0, -1, 1]
-    assert firsts.tolist() == [0, 1]
-    none, no_firsts = exact_groups(keys[:2], np.array([0, 0]))
-    assert (none.tolist(), no_firsts.tolist()) == ([-1, -1], [])
-
-
-def test_distinct_views_read_through_the_first_text_of_each_group() -> None:
-    """The distinct-text views index groups, not texts, and normalize only on demand."""
-    texts = ["Aa, bb!", "cc", "AA bb"]
-    firsts = np.array([0, 1])
-    norms, originals = _PerGroup(tokenize(texts).norm, firsts), _PerGroup(texts.__getitem__, firsts)
-    assert (len(norms), len(originals)) == (2, 2)
-    assert (norms[0], norms[1], originals[0], originals[1]) == ("aa bb", "cc", "Aa, bb!", "cc")
 
 
 def test_the_library_never_prints(

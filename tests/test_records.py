@@ -8,7 +8,7 @@ import json
 import pytest
 
 import dedupe_news as dn
-from dedupe_news.records import ARTICLE_ROLES, ClusterId, PageId, Role
+from dedupe_news.records import ClusterId, PageId, Role
 
 RAIL = "Meer uit X\nBERN (ANP) - Een teaser.\n1 uur geleden"
 
@@ -49,7 +49,6 @@ def test_enums_are_their_output_strings() -> None:
     assert [label.value for label in dn.Label] == ["unique", "duplicate", "boilerplate"]
     assert dn.ClusterKind("near") is dn.ClusterKind.NEAR
     assert json.dumps([dn.Label.UNIQUE, Role.TEASER]) == '["unique", "teaser"]'
-    assert frozenset({Role.TITLE, Role.LEDE, Role.PARAGRAPH, Role.SUBHEADING}) == ARTICLE_ROLES
 
 
 def test_report_lookups(report: dn.Report) -> None:

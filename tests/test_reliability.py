@@ -13,6 +13,7 @@ import pytest
 import dedupe_news as dn
 from dedupe_news import cli
 from dedupe_news.demo import seed_folder
+from dedupe_news.report import write_atomically
 
 GOOD = "Titel van de pagina\nPARIJS (ANP/AFP) - Het eerste nieuws van vandaag.\n"
 
@@ -235,7 +236,7 @@ def test_keyboard_interrupt_exits_130_and_keeps_old_output(
     def interrupted(*_args: object, **_kwargs: object) -> dn.Report:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "dedupe", interrupted)
+    monkeypatch.setattr("dedupe_news.pipeline.dedupe", interrupted)
     assert cli.main(["demo", "--output", str(out)]) == 130
     assert out.read_text(encoding="utf-8") == "previous\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
@@ -252,7 +253,7 @@ def test_failed_write_keeps_old_output(tmp_path: Path, monkeypatch: pytest.Monke
 
     monkeypatch.setattr(os, "fsync", failing_fsync)
     with pytest.raises(OSError, match="No space left"):
-        cli.write_atomically(out, "new report\n")
+        write_atomically(out, "new report\n")
     assert out.read_text(encoding="utf-8") == "previous\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
 

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 import dedupe_news as dn
 from dedupe_news.records import PageId
-from dedupe_news.report import FORMAT_VERSION, _diff, schema_path, to_dict, to_json, to_text
+from dedupe_news.report import FORMAT_VERSION, schema_path, to_dict, to_json, to_text
+from dedupe_news.report.summary import _diff
 from tests.strategies import pages
 
 BASE = (
@@ -83,11 +84,11 @@ def test_segments_point_at_their_clusters(seed_report: dn.Report) -> None:
 @pytest.mark.parametrize(
     ("path", "value"),
     [
-        (("version",), "2"),
+        (("version",), "1"),
         (("pages", 0, "segments", 0, "label"), "weird"),
         (("pages", 0, "segments", 0, "role"), "footer"),
         (("clusters", 0, "kind"), "fuzzy"),
-        (("clusters", 0, "min_score"), 1.5),
+        (("clusters", 0, "lowest_score"), 1.5),
         (("summary", "pages"), -1),
         (("config", "threshold"), 0),
     ],
@@ -128,7 +129,7 @@ def test_json_is_utf8_indented_and_ends_in_a_newline(seed_report: dn.Report) -> 
     assert "Oekraïne" in text
     assert "\\u00ef" not in text
     assert text.endswith("}\n")
-    assert text.startswith('{\n  "version": "1",')
+    assert text.startswith('{\n  "version": "2",')
 
 
 def test_page_without_title_has_a_null_title() -> None:
@@ -144,7 +145,9 @@ def test_text_summary_lists_counts_and_every_cluster(seed_report: dn.Report) -> 
         "5 pages, 78 segments: unique 38, duplicate 0, boilerplate 40\n2 clusters\n"
     )
     for cluster in seed_report.clusters:
-        assert f"\n{cluster.id}  exact  {len(cluster.members)} members  min score 1.000\n" in text
+        assert (
+            f"\n{cluster.id}  exact  {len(cluster.members)} members  lowest score 1.000\n" in text
+        )
         for member in cluster.members:
             assert f"  {member}  " in text
     assert "  001_102a09e7432f2aef:12  teaser  boilerplate  PARIJS (ANP/AFP), 7 uur geleden" in text
@@ -159,7 +162,7 @@ def test_text_summary_shows_skips_and_near_duplicate_diffs() -> None:
         (dn.Skipped("bad.txt", "binary data (NUL byte at byte offset 3)"),),
     )
     text = to_text(dn.dedupe(corpus))
-    assert "near  2 members  min score 0.9" in text
+    assert "near  2 members  lowest score 0.9" in text
     assert "  b:2  lede  duplicate  PARIJS (ANP)  - [moderne] + [nieuwe] - [ook]" in text
     preview = BASE.removeprefix("PARIJS (ANP) - ")[:69] + "…"  # 70 characters in all
     assert f"\n  {preview!r}\n" in text

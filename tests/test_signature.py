@@ -13,17 +13,9 @@ from hypothesis import strategies as st
 from numpy.typing import NDArray
 
 import dedupe_news as dn
-from dedupe_news.stages.signature import (
-    anchors,
-    jaccard,
-    permutations,
-    row_minhash,
-    shingle_hash,
-    shingles,
-    signatures,
-    text_keys,
-    tokenize,
-)
+from dedupe_news.interop import row_minhash, shingle_hash, shingles
+from dedupe_news.stages.signature import anchors, jaccard, permutations, signatures
+from dedupe_news.stages.tokenize import text_keys, tokenize
 from tests.strategies import PARAGRAPHS, SENTENCES, TEXTS, WORDS
 
 SEEDS = st.integers(0, 2**32 - 1)

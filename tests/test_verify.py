@@ -10,7 +10,8 @@ from numpy.typing import NDArray
 
 import dedupe_news as dn
 from dedupe_news.records import Match
-from dedupe_news.stages.signature import signatures, tokenize
+from dedupe_news.stages.signature import signatures
+from dedupe_news.stages.tokenize import tokenize
 from dedupe_news.stages.verify import MAX_VERIFY_CHARS, facts, facts_conflict, scores, verify
 from tests.strategies import PARAGRAPHS, SENTENCES, TEXTS
 
@@ -34,27 +35,37 @@ LUXOR = (
 )
 
 
+class Plain:
+    """Texts as verification reads them, computed the slow, obvious way."""
+
+    def __init__(self, texts: list[str]) -> None:
+        """Keep the texts."""
+        self.texts = texts
+
+    def norm(self, index: int) -> str:
+        """Return normalize(text)."""
+        return dn.normalize(self.texts[index])
+
+    def original(self, index: int) -> str:
+        """Return the text."""
+        return self.texts[index]
+
+    def words(self) -> NDArray[np.int64]:
+        """Return the tokenizer's word counts."""
+        return tokenize(self.texts).counts()
+
+
 def _score(a: str, b: str, config: dn.Config = dn.DEFAULT) -> float:
     """Score one pair of texts the way the pipeline does: on normalized text and word counts."""
-    tokens = tokenize([a, b])
-    norms = [dn.normalize(a), dn.normalize(b)]
-    return float(scores(np.array([[0, 1]]), norms, tokens.counts(), config)[0])
+    return float(scores(np.array([[0, 1]]), Plain([a, b]), config)[0])
 
 
-def _verify(texts: list[str], config: dn.Config = dn.DEFAULT) -> tuple[Match, ...]:
+def _verify(texts: list[str], config: dn.Config = dn.DEFAULT) -> tuple[Match[int], ...]:
     """Verify every pair of a small batch."""
-    tokens = tokenize(texts)
     pairs = np.array(
         [(i, j) for i in range(len(texts)) for j in range(i + 1, len(texts))], dtype=np.int64
     ).reshape(-1, 2)
-    return verify(
-        pairs,
-        norms=[dn.normalize(t) for t in texts],
-        texts=texts,
-        words=tokens.counts(),
-        matrix=signatures(texts, config),
-        config=config,
-    )
+    return verify(pairs, Plain(texts), signatures(texts, config), config)
 
 
 def _pairs(count: int) -> NDArray[np.int64]:
@@ -71,21 +82,19 @@ def test_scores_are_symmetric_and_in_the_unit_interval(
 ) -> None:
     """score(a, b) == score(b, a), always in [0, 1], and 1 for a text with itself."""
     config = dn.Config(min_containment_words=min_containment_words, min_score=min_score)
-    norms = [dn.normalize(t) for t in texts]
-    words = tokenize(texts).counts()
     pairs = _pairs(len(texts))
-    forward = scores(pairs, norms, words, config)
-    backward = scores(pairs[:, ::-1].copy(), norms, words, config)
+    forward = scores(pairs, Plain(texts), config)
+    backward = scores(pairs[:, ::-1].copy(), Plain(texts), config)
     np.testing.assert_array_equal(forward, backward)
     assert ((forward >= 0.0) & (forward <= 1.0)).all()
     for k, (i, j) in enumerate(pairs.tolist()):
-        if i == j and norms[i]:
+        if i == j and dn.normalize(texts[i]):
             assert forward[k] == 1.0
 
 
 def test_no_pairs_no_scores_no_matches() -> None:
     """An empty candidate list gives an empty score array and no match."""
-    assert scores(np.empty((0, 2), dtype=np.int64), [], np.empty(0, np.int64), dn.DEFAULT).size == 0
+    assert scores(np.empty((0, 2), dtype=np.int64), Plain([]), dn.DEFAULT).size == 0
     assert _verify(["een twee drie"]) == ()
 
 

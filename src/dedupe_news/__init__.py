@@ -75,7 +75,6 @@ __all__ = [
 ]
 
 
-
 def __getattr__(name: str) -> object:
     """Load a name that needs the compiled kernels on first use (PEP 562)."""
     if name not in _LAZY:

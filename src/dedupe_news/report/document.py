@@ -95,4 +95,4 @@ def _summary(report: Report) -> dict[str, object]:
 
 def schema_path() -> Path:
     """Return the path of the JSON Schema of the report, shipped in the package."""
-    return Path(__file__).parent / "data" / "report.schema.json"
+    return Path(__file__).parent.parent / "data" / "report.schema.json"

@@ -12,7 +12,7 @@ becomes the representative. An index gives clusters ids that persist instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import xxhash
@@ -25,7 +25,21 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from dedupe_news.records import Segment, SegmentId
-    from dedupe_news.stages.exact import Distinct
+
+
+class Groups(Protocol):
+    """The distinct texts of a batch, as clustering reads them (`stages.exact.Distinct`)."""
+
+    @property
+    def group_of(self) -> NDArray[np.int64]:
+        """Each item's distinct text, -1 for an item without words."""
+
+    @property
+    def firsts(self) -> NDArray[np.int64]:
+        """Each distinct text's first item, ascending."""
+
+    def norm(self, group: int) -> str:
+        """Return the normalized text of a distinct text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +87,7 @@ def content_key(norm: str) -> str:
     return xxhash.xxh3_64_hexdigest(norm.encode())
 
 
-def cluster_texts(distinct: Distinct, matches: Sequence[Match[int]]) -> tuple[Cluster[int], ...]:
+def cluster_texts(distinct: Groups, matches: Sequence[Match[int]]) -> tuple[Cluster[int], ...]:
     """Group a batch's texts into clusters, sorted by their first member.
 
     Args:
@@ -96,7 +110,7 @@ def cluster_texts(distinct: Distinct, matches: Sequence[Match[int]]) -> tuple[Cl
     for text in sorted({t for m in matches for t in (m.a, m.b)}):
         texts_of.setdefault(int(roots[text]), []).append(text)
     matches_of: dict[int, list[Match[int]]] = {}
-    for match in matches:  # in pair order: firsts ascend, so member order is kept
+    for match in matches:  # firsts ascend with groups, so a < b stays true for members
         member_match = Match(int(firsts[match.a]), int(firsts[match.b]), match.score, match.jaccard)
         matches_of.setdefault(int(roots[match.a]), []).append(member_match)
     items = np.flatnonzero(group_of >= 0)
@@ -112,7 +126,7 @@ def cluster_texts(distinct: Distinct, matches: Sequence[Match[int]]) -> tuple[Cl
         texts = texts_of.get(root, [root])
         best = min(texts, key=lambda t: (-len(distinct.norm(t)), t))  # t ascends with members
         key = content_key(distinct.norm(best))
-        joined = tuple(matches_of.get(root, ()))
+        joined = tuple(sorted(matches_of.get(root, ()), key=lambda m: (m.a, m.b)))
         found.append(
             Cluster(
                 id=ClusterId("c" + key),
@@ -128,7 +142,7 @@ def cluster_texts(distinct: Distinct, matches: Sequence[Match[int]]) -> tuple[Cl
 
 
 def build_clusters(
-    distinct: Distinct, matches: Sequence[Match[int]], segments: Sequence[Segment]
+    distinct: Groups, matches: Sequence[Match[int]], segments: Sequence[Segment]
 ) -> Clustering:
     """Group segments into clusters (`cluster_texts` over segments sorted by page and line)."""
     clusters = []
