@@ -115,3 +115,9 @@ def test_every_config_that_validates_can_run(threshold: float, num_perm: int) ->
     except dn.ConfigError:
         return
     assert found
+
+
+def test_settings_that_cannot_band_are_refused_at_construction() -> None:
+    """threshold=0.99 with num_perm=8 leaves fewer than 2 LSH bands: refused before any run."""
+    with pytest.raises(dn.ConfigError, match=r"at least 2 LSH bands, got threshold=0\.99"):
+        dn.Config(threshold=0.99, num_perm=8)

@@ -32,13 +32,6 @@ def test_input_error_names_path_line_and_reason() -> None:
     )
 
 
-def test_input_error_is_raised_and_caught_as_the_base() -> None:
-    """Raising an InputError can be handled by `except DedupeNewsError`."""
-    error = dn.InputError("x.txt", 0, "empty page (no text)")
-    with pytest.raises(dn.DedupeNewsError, match=r"^x\.txt:0: empty page \(no text\)$"):
-        raise error
-
-
 def test_docstring_draws_every_error_class() -> None:
     """The tree in errors.py's docstring names each exception class the module defines."""
     classes = [

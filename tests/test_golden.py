@@ -9,7 +9,9 @@ import pytest
 
 import dedupe_news as dn
 from dedupe_news.demo import seed_folder
+from dedupe_news.report import to_json
 
+GOLDEN_REPORT = Path(__file__).parent / "data" / "golden" / "seeds.report.json"
 GOLD = json.loads((Path(dn.__file__).parent / "data" / "gold.json").read_text(encoding="utf-8"))
 
 
@@ -82,3 +84,14 @@ def test_unique_segments_are_the_article(report: dn.Report) -> None:
     unique = report.unique_segments(page)
     assert [s.line for s in unique] == list(range(2, 13))  # line 1 is empty
     assert unique[0].text == "Kim en Poetin tekenen 'alomvattend' samenwerkingsverband"
+
+
+def test_seed_report_equals_the_golden_json(report: dn.Report, update_golden: bool) -> None:  # noqa: FBT001 - a fixture
+    """The seeds' whole JSON report is pinned byte for byte (`--update-golden` rewrites it)."""
+    # The two things that differ by machine and release, not by behaviour: where the seeds
+    # are installed, and the version in `generator`.
+    got = to_json(report).replace(str(seed_folder()), "SEEDS").replace(dn.__version__, "VERSION")
+    if update_golden:
+        GOLDEN_REPORT.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN_REPORT.write_text(got, encoding="utf-8")
+    assert got == GOLDEN_REPORT.read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -216,3 +217,51 @@ def test_the_library_never_prints(
     """A run writes nothing to stdout or stderr: the CLI alone prints."""
     dn.dedupe(seed_corpus)
     assert capsys.readouterr() == ("", "")
+
+
+def test_find_duplicates_takes_a_series_with_any_index() -> None:
+    """Members are positions in iteration order, whatever a pandas Series' index says."""
+    texts = [
+        "Kim reist per trein naar Rusland.",
+        "Iets anders.",
+        "kim reist per trein naar rusland",
+    ]
+    expected = [(0, 2)]
+    reversed_index = pd.Series(texts, index=[10, 5, 0])
+    string_index = pd.Series(texts, index=["x", "y", "z"])
+    for series in (reversed_index, string_index):
+        assert [c.members for c in dn.find_duplicates(series)] == expected
+    assert [c.members for c in dn.find_duplicates(t for t in texts)] == expected
+
+
+@pytest.mark.parametrize(
+    ("texts", "message"),
+    [
+        ("one string", "texts must be an iterable of str, got a single str"),
+        ([b"bytes"], "texts must hold only str, got bytes at position 0"),
+        (["ok", None], "texts must hold only str, got NoneType at position 1"),
+    ],
+)
+def test_find_duplicates_refuses_what_is_not_text(texts: object, message: str) -> None:
+    """A string, or an item that is not a string, is a TypeError naming what is expected."""
+    with pytest.raises(TypeError, match=message):
+        dn.find_duplicates(texts)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("pages", "message"),
+    [
+        (["text"], "pages must hold only Page, got str at position 0 .*find_duplicates"),
+        ("text", "pages must be an iterable of Page or a Corpus, got a single str"),
+    ],
+)
+def test_dedupe_refuses_what_is_not_a_page(pages: object, message: str) -> None:
+    """dedupe() of plain strings is a TypeError that points to find_duplicates."""
+    with pytest.raises(TypeError, match=message):
+        dn.dedupe(pages)  # type: ignore[arg-type]
+
+
+def test_pages_are_built_from_plain_strings() -> None:
+    """`Page("a", text)` type-checks and runs: ids are plain strings (mypy checks this file)."""
+    report = dn.dedupe([dn.Page("a", "Titel\nTekst."), dn.Page("b", "Titel\nTekst.")])
+    assert [c.members for c in report.clusters] == [("a:1", "b:1"), ("a:2", "b:2")]

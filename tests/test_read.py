@@ -166,6 +166,7 @@ def test_bom_and_line_ends_are_normalized(tmp_path: Path) -> None:
         ("Titel\nOekraïne\n".encode("latin-1"), "not valid utf-8 at byte offset 11"),
         (b"\xff", "not valid utf-8 at byte offset 0"),
         ("é".encode() + "é".encode("latin-1"), "not valid utf-8 at byte offset 2"),
+        (b"Titel\n" * 2000 + b"\x00", "binary data (NUL byte at byte offset 12000)"),
     ],
 )
 def test_bad_file_is_skipped_with_its_reason(tmp_path: Path, data: bytes, reason: str) -> None:
