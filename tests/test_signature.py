@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pytest
-import xxhash
 from datasketch import LeanMinHash, MinHash
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,8 +14,8 @@ from numpy.typing import NDArray
 import dedupe_news as dn
 from dedupe_news.interop import row_minhash, shingle_hash, shingles
 from dedupe_news.stages.signature import anchors, jaccard, permutations, signatures
-from dedupe_news.stages.tokenize import text_keys, tokenize
-from tests.strategies import PARAGRAPHS, SENTENCES, TEXTS, WORDS
+from dedupe_news.stages.tokenize import tokenize
+from tests.strategies import PARAGRAPHS, TEXTS
 
 SEEDS = st.integers(0, 2**32 - 1)
 
@@ -110,42 +109,6 @@ def test_same_text_same_row_whatever_the_batch(
     np.testing.assert_array_equal(alone, within)
 
 
-def test_batches_larger_than_one_chunk_are_joined_correctly() -> None:
-    """Over 65,536 texts the chunks are stitched: words, norms and rows equal single calls."""
-    texts = [f"tekst nummer {i} van Poetin" if i % 7 else "" for i in range(65_540)]
-    tokens = tokenize(texts)
-    assert tokens.counts().tolist() == [5 if i % 7 else 0 for i in range(len(texts))]
-    for index in (0, 1, 65_535, 65_536, 65_537, 65_539):
-        single = tokenize([texts[index]])
-        assert tokens.norm(index) == dn.normalize(texts[index])
-        start, end = tokens.offsets[index], tokens.offsets[index + 1]
-        np.testing.assert_array_equal(tokens.hashes[start:end], single.hashes)
-    matrix = signatures(texts[65_530:], dn.DEFAULT)
-    np.testing.assert_array_equal(matrix[-1], signatures([texts[-1]], dn.DEFAULT)[0])
-
-
-@given(words=st.lists(WORDS, min_size=1, max_size=8))
-def test_shingle_hash_of_a_string_is_that_of_its_words(words: list[str]) -> None:
-    """shingle_hash takes a shingle as words or as the words joined by spaces."""
-    assert shingle_hash(" ".join(words)) == shingle_hash(words)
-    assert 0 <= shingle_hash(words) < 2**32
-
-
-def test_words_are_hashed_with_xxh64() -> None:
-    """Word hashes are the xxhash library's XXH64 of the normalized words, UTF-8 encoded."""
-    tokens = tokenize(["Het Kremlin, in Moskou.", "", "Oekraïne"])
-    expected = [xxhash.xxh64_intdigest(w.encode()) for w in ("het", "kremlin", "in", "moskou")]
-    assert tokens.hashes.tolist() == [*expected, xxhash.xxh64_intdigest("oekraïne".encode())]
-    assert tokens.counts().tolist() == [4, 0, 1]
-    assert [tokens.norm(i) for i in range(3)] == ["het kremlin in moskou", "", "oekraïne"]
-
-
-def test_empty_batch_has_no_tokens() -> None:
-    """Tokenizing nothing gives empty arrays and one offset."""
-    tokens = tokenize([])
-    assert (tokens.hashes.size, tokens.offsets.tolist(), tokens.counts().tolist()) == (0, [0], [])
-
-
 def test_fold_diacritics_makes_accented_and_plain_text_alike() -> None:
     """With fold_diacritics the accented and plain spellings have one signature; without, not."""
     texts = [
@@ -156,16 +119,6 @@ def test_fold_diacritics_makes_accented_and_plain_text_alike() -> None:
     folded = signatures(texts, dn.Config(fold_diacritics=True))
     assert not np.array_equal(kept[0], kept[1])
     np.testing.assert_array_equal(folded[0], folded[1])
-
-
-@given(texts=st.lists(SENTENCES, min_size=2, max_size=2))
-def test_text_keys_are_equal_exactly_when_the_words_are(texts: list[str]) -> None:
-    """Texts with the same normalized words share both keys; others share neither."""
-    variant = texts[0].upper().replace(" ", " , ")
-    keys = text_keys(tokenize([texts[0], variant, texts[1]]))
-    np.testing.assert_array_equal(keys[0], keys[1])
-    if dn.normalize(texts[0]) != dn.normalize(texts[1]):
-        assert (keys[0] != keys[2]).all()
 
 
 def test_anchors_hash_the_head_and_tail_words() -> None:
