@@ -77,10 +77,10 @@ def test_unreadable_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     path = tmp_path / "locked.txt"
     path.write_text(GOOD, encoding="utf-8")
 
-    def denied(self: Path) -> bytes:
+    def denied(self: Path, *_: object) -> bytes:
         raise PermissionError(13, "Permission denied", str(self))
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(Path, "open", denied)
     assert _skip_reason(path) == "Permission denied"
 
 
@@ -115,7 +115,7 @@ def test_jsonl_broken_line_and_missing_id_are_skipped_by_line(tmp_path: Path) ->
     lines = [
         json.dumps({"id": "a", "text": GOOD}),
         '{"id": "b", "text": ',
-        json.dumps({"text": GOOD}),
+        json.dumps({"id": True, "text": GOOD}),
         json.dumps(["not", "an", "object"]),
         json.dumps({"id": "c", "text": GOOD, "url": 7}),
         json.dumps({"id": "d", "text": "  "}),
@@ -126,7 +126,7 @@ def test_jsonl_broken_line_and_missing_id_are_skipped_by_line(tmp_path: Path) ->
     assert [p.id for p in corpus.pages] == ["a", "e"]
     assert [(s.path, s.reason) for s in corpus.skipped] == [
         (f"{path}:2", "not JSON: Expecting value"),
-        (f"{path}:3", "'id' must be a non-empty string, got None"),
+        (f"{path}:3", "'id' must be a non-empty string or an integer, got True"),
         (f"{path}:4", "a page must be a JSON object, got list"),
         (f"{path}:5", "'url' must be a string, got 7"),
         (f"{path}:6", "empty page (no text)"),
@@ -237,7 +237,7 @@ def _bad_files(folder: Path) -> int:
         (folder / f"mixed{n}.txt").write_bytes(b"ok\n" + "é".encode("latin-1"))
         (folder / f"huge{n}.txt").write_bytes(b"x " * 600_000)
     for n in range(3):
-        (folder / f"broken{n}.jsonl").write_text('{"id": \n{"text": "no id"}\n', encoding="utf-8")
+        (folder / f"broken{n}.jsonl").write_text('{"id": \n{"id": [1], "text": "no id"}\n', encoding="utf-8")
     (folder / "loop").symlink_to(folder, target_is_directory=True)
     return 3 * 4 + 2 * 2 + 3 * 2
 
