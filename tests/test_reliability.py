@@ -213,12 +213,12 @@ def test_output_to_a_device_is_written_in_place() -> None:
 def test_strict_refuses_any_skip_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """With --strict one bad file fails the run (exit 1) and no report is written."""
+    """With --strict one bad file fails the run (exit 3) and no report is written."""
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "good.txt").write_text(GOOD, encoding="utf-8")
     (tmp_path / "in" / "bad.txt").write_bytes(b"\xff\xfe")
     out = tmp_path / "report.json"
-    assert cli.main(["scan", str(tmp_path / "in"), "--strict", "--output", str(out)]) == 1
+    assert cli.main(["scan", str(tmp_path / "in"), "--strict", "--output", str(out)]) == 3
     assert not out.exists()
     err = capsys.readouterr().err
     assert f"skipped: {tmp_path / 'in' / 'bad.txt'}: not valid utf-8 at byte offset 0" in err
@@ -261,14 +261,15 @@ def test_scan_with_bad_files_reports_good_pages_unchanged(
         reports[name] = (code, json.loads(Path("out.json").read_text(encoding="utf-8")))
         Path("out.json").unlink()
     (clean_code, clean_report), (dirty_code, dirty_report) = reports["clean"], reports["dirty"]
-    assert (clean_code, dirty_code) == (0, 1)
+    assert (clean_code, dirty_code) == (0, 3)
     assert dirty_report["pages"] == clean_report["pages"]
     assert dirty_report["clusters"] == clean_report["clusters"]
     assert len(dirty_report["pages"]) == 100
     assert clean_report["skipped"] == []
     assert len(dirty_report["skipped"]) == expected_skips == 22
     assert all(entry["reason"] for entry in dirty_report["skipped"])
-    assert capsys.readouterr().err.count("skipped: ") == expected_skips
+    errors = [entry for entry in dirty_report["skipped"] if entry["kind"] == "error"]
+    assert capsys.readouterr().err.count("skipped: ") == len(errors) == expected_skips - 3
 
 
 def test_device_or_pipe_is_skipped_not_read(tmp_path: Path) -> None:
