@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import os
 import re
 import runpy
+import shutil
 import stat
 import sys
 from dataclasses import fields

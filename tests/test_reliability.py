@@ -237,7 +237,9 @@ def _bad_files(folder: Path) -> int:
         (folder / f"mixed{n}.txt").write_bytes(b"ok\n" + "é".encode("latin-1"))
         (folder / f"huge{n}.txt").write_bytes(b"x " * 600_000)
     for n in range(3):
-        (folder / f"broken{n}.jsonl").write_text('{"id": \n{"id": [1], "text": "no id"}\n', encoding="utf-8")
+        (folder / f"broken{n}.jsonl").write_text(
+            '{"id": \n{"id": [1], "text": "no id"}\n', encoding="utf-8"
+        )
     (folder / "loop").symlink_to(folder, target_is_directory=True)
     return 3 * 4 + 2 * 2 + 3 * 2
 

@@ -63,7 +63,7 @@ class Decoder:
             raise ConfigError(msg) from error
         try:  # bytes-to-bytes codecs (base64, hex, rot13) and "undefined" refuse one of these
             probe = _ASCII_PROBE.encode(name)
-            b"\n".decode(name)
+            probe.decode(name)
         except (LookupError, UnicodeError) as error:
             msg = f"encoding must be a text encoding, got {encoding!r}"
             raise ConfigError(msg) from error
