@@ -7,6 +7,7 @@ import json
 import os
 import re
 import runpy
+import shutil
 import stat
 import sys
 from dataclasses import fields
@@ -112,31 +113,52 @@ def test_output_is_replaced_whole_and_leaves_no_temporary_file(tmp_path: Path) -
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
 
 
-def test_skipped_input_exits_1_and_names_it(
+def test_skipped_input_exits_3_and_names_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A missing path is named on stderr and in the report; the rest is processed."""
+    """A missing path is named on stderr and in the report; the rest is processed; exit 3."""
     missing = tmp_path / "missing.txt"
     out = tmp_path / "report.json"
-    assert cli.main(["scan", str(seed_folder()), str(missing), "--output", str(out)]) == 1
+    assert cli.main(["scan", str(seed_folder()), str(missing), "--output", str(out)]) == 3
     assert capsys.readouterr().err == f"skipped: {missing}: No such file or directory\n"
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["skipped"] == [{"path": str(missing), "reason": "No such file or directory"}]
+    reason = "No such file or directory"
+    assert data["skipped"] == [{"path": str(missing), "reason": reason, "kind": "error"}]
     assert len(data["pages"]) == 5
 
 
 def test_strict_refuses_any_skip_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """With --strict a skipped input fails the run before anything is written."""
-    (tmp_path / "empty.txt").write_bytes(b"")
+    """With --strict an input skipped as an error fails the run (3) before anything is written."""
+    (tmp_path / "bad.txt").write_bytes(b"\xff")
     out = tmp_path / "report.json"
-    assert cli.main(["scan", str(tmp_path), "--strict", "--output", str(out)]) == 1
+    assert cli.main(["scan", str(tmp_path), "--strict", "--output", str(out)]) == 3
     assert capsys.readouterr().err == (
-        f"skipped: {tmp_path / 'empty.txt'}: empty page (no text)\n"
+        f"skipped: {tmp_path / 'bad.txt'}: not valid utf-8 at byte offset 0\n"
         "error: 1 input(s) skipped; --strict writes no output\n"
     )
     assert not out.exists()
+
+
+def test_empty_pages_and_files_that_are_not_pages_exit_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Empty pages and non-page files are listed in the report, counted on stderr, exit 0."""
+    shutil.copytree(seed_folder(), tmp_path / "in")
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    for name in ("README.md", "gold.json", "a.py", "b.html", "c.csv", "d.png"):
+        (tmp_path / "in" / name).write_text("x", encoding="utf-8")
+    out = tmp_path / "report.json"
+    assert cli.main(["scan", str(tmp_path / "in"), "--strict", "--output", str(out)]) == 0
+    assert capsys.readouterr().err == (
+        "not pages: 6 files (README.md, a.py, b.html, c.csv, d.png, ...)\n"
+    )
+    data = json.loads(out.read_text(encoding="utf-8"))
+    kinds = [(Path(s["path"]).name, s["kind"]) for s in data["skipped"]]
+    assert kinds[:2] == [("README.md", "not_page"), ("a.py", "not_page")]
+    assert ("empty.txt", "empty") in kinds
+    assert len(data["pages"]) == 5
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import tempfile
 from collections.abc import Callable
@@ -37,9 +38,10 @@ def test_folder_is_read_recursively_in_sorted_order_with_relative_ids(tmp_path: 
     for name in ("b.txt", "a/c.txt", "a/b.md", "a/z/y.txt", "0.txt", "B/x.txt"):
         _write(tmp_path, name, PAGE)
     corpus = dn.read_pages(tmp_path)
-    assert [p.id for p in corpus.pages] == ["0", "b", "B/x", "a/b", "a/c", "a/z/y"]
+    assert [p.id for p in corpus.pages] == ["0", "b", "B/x", "a/c", "a/z/y"]
     assert corpus.pages[1].path == str(tmp_path / "b.txt")
-    assert corpus.skipped == ()
+    not_page = dn.Skipped(str(tmp_path / "a/b.md"), "not a page: a .md file", dn.SkipKind.NOT_PAGE)
+    assert corpus.skipped == (not_page,)
 
 
 def test_hidden_files_and_folders_are_passed_over(tmp_path: Path) -> None:
@@ -65,8 +67,8 @@ def test_sources_are_read_in_the_order_given(tmp_path: Path) -> None:
 
 def test_duplicate_page_ids_keep_the_first(tmp_path: Path) -> None:
     """A later page with an id already read is skipped, naming where the first came from."""
-    first = _write(tmp_path, "root/x.md", PAGE)
-    later = _write(tmp_path, "root/x.txt", PAGE)
+    first = _write(tmp_path, "root/x.txt", PAGE)
+    later = _write(tmp_path, "root/x.txt.gz", gzip.compress(PAGE.encode()))
     jsonl = _write(tmp_path, "p.jsonl", json.dumps({"id": "x", "text": PAGE}) + "\n")
     corpus = dn.read_pages(tmp_path / "root", jsonl)
     assert [p.path for p in corpus.pages] == [str(first)]
@@ -97,9 +99,9 @@ def test_jsonl_pages_keep_metadata_and_their_line(tmp_path: Path) -> None:
         ('["id", "text"]', "a page must be a JSON object, got list"),
         ('"tekst"', "a page must be a JSON object, got str"),
         ("null", "a page must be a JSON object, got NoneType"),
-        ('{"text": "x"}', "'id' must be a non-empty string, got None"),
-        ('{"id": "", "text": "x"}', "'id' must be a non-empty string, got ''"),
-        ('{"id": 7, "text": "x"}', "'id' must be a non-empty string, got 7"),
+        ('{"id": "", "text": "x"}', "'id' must be a non-empty string or an integer, got ''"),
+        ('{"id": true, "text": "x"}', "'id' must be a non-empty string or an integer, got True"),
+        ('{"id": 1.5, "text": "x"}', "'id' must be a non-empty string or an integer, got 1.5"),
         ('{"id": "a"}', "'text' must be a string, got None"),
         ('{"id": "a", "text": ["x"]}', "'text' must be a string, got ['x']"),
         ('{"id": "a", "text": " \\n\\t "}', "empty page (no text)"),

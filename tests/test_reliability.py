@@ -77,10 +77,10 @@ def test_unreadable_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     path = tmp_path / "locked.txt"
     path.write_text(GOOD, encoding="utf-8")
 
-    def denied(self: Path) -> bytes:
+    def denied(self: Path, *_: object) -> bytes:
         raise PermissionError(13, "Permission denied", str(self))
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(Path, "open", denied)
     assert _skip_reason(path) == "Permission denied"
 
 
@@ -115,7 +115,7 @@ def test_jsonl_broken_line_and_missing_id_are_skipped_by_line(tmp_path: Path) ->
     lines = [
         json.dumps({"id": "a", "text": GOOD}),
         '{"id": "b", "text": ',
-        json.dumps({"text": GOOD}),
+        json.dumps({"id": True, "text": GOOD}),
         json.dumps(["not", "an", "object"]),
         json.dumps({"id": "c", "text": GOOD, "url": 7}),
         json.dumps({"id": "d", "text": "  "}),
@@ -126,7 +126,7 @@ def test_jsonl_broken_line_and_missing_id_are_skipped_by_line(tmp_path: Path) ->
     assert [p.id for p in corpus.pages] == ["a", "e"]
     assert [(s.path, s.reason) for s in corpus.skipped] == [
         (f"{path}:2", "not JSON: Expecting value"),
-        (f"{path}:3", "'id' must be a non-empty string, got None"),
+        (f"{path}:3", "'id' must be a non-empty string or an integer, got True"),
         (f"{path}:4", "a page must be a JSON object, got list"),
         (f"{path}:5", "'url' must be a string, got 7"),
         (f"{path}:6", "empty page (no text)"),
@@ -213,12 +213,12 @@ def test_output_to_a_device_is_written_in_place() -> None:
 def test_strict_refuses_any_skip_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """With --strict one bad file fails the run (exit 1) and no report is written."""
+    """With --strict one bad file fails the run (exit 3) and no report is written."""
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "good.txt").write_text(GOOD, encoding="utf-8")
     (tmp_path / "in" / "bad.txt").write_bytes(b"\xff\xfe")
     out = tmp_path / "report.json"
-    assert cli.main(["scan", str(tmp_path / "in"), "--strict", "--output", str(out)]) == 1
+    assert cli.main(["scan", str(tmp_path / "in"), "--strict", "--output", str(out)]) == 3
     assert not out.exists()
     err = capsys.readouterr().err
     assert f"skipped: {tmp_path / 'in' / 'bad.txt'}: not valid utf-8 at byte offset 0" in err
@@ -237,7 +237,9 @@ def _bad_files(folder: Path) -> int:
         (folder / f"mixed{n}.txt").write_bytes(b"ok\n" + "é".encode("latin-1"))
         (folder / f"huge{n}.txt").write_bytes(b"x " * 600_000)
     for n in range(3):
-        (folder / f"broken{n}.jsonl").write_text('{"id": \n{"text": "no id"}\n', encoding="utf-8")
+        (folder / f"broken{n}.jsonl").write_text(
+            '{"id": \n{"id": [1], "text": "no id"}\n', encoding="utf-8"
+        )
     (folder / "loop").symlink_to(folder, target_is_directory=True)
     return 3 * 4 + 2 * 2 + 3 * 2
 
@@ -261,14 +263,15 @@ def test_scan_with_bad_files_reports_good_pages_unchanged(
         reports[name] = (code, json.loads(Path("out.json").read_text(encoding="utf-8")))
         Path("out.json").unlink()
     (clean_code, clean_report), (dirty_code, dirty_report) = reports["clean"], reports["dirty"]
-    assert (clean_code, dirty_code) == (0, 1)
+    assert (clean_code, dirty_code) == (0, 3)
     assert dirty_report["pages"] == clean_report["pages"]
     assert dirty_report["clusters"] == clean_report["clusters"]
     assert len(dirty_report["pages"]) == 100
     assert clean_report["skipped"] == []
     assert len(dirty_report["skipped"]) == expected_skips == 22
     assert all(entry["reason"] for entry in dirty_report["skipped"])
-    assert capsys.readouterr().err.count("skipped: ") == expected_skips
+    errors = [entry for entry in dirty_report["skipped"] if entry["kind"] == "error"]
+    assert capsys.readouterr().err.count("skipped: ") == len(errors) == expected_skips - 3
 
 
 def test_device_or_pipe_is_skipped_not_read(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from dedupe_news.records import (
     Role,
     Segment,
     SegmentId,
+    SkipKind,
     Skipped,
 )
 from dedupe_news.sources import read_pages
@@ -64,6 +65,7 @@ __all__ = [
     "Role",
     "Segment",
     "SegmentId",
+    "SkipKind",
     "Skipped",
     "__version__",
     "dedupe",

@@ -1,7 +1,9 @@
 """CLI: `python -m dedupe_news scan PATH...` and `python -m dedupe_news demo`.
 
-Exit codes (docs/cli.md): 0 done; 1 done, but some input was skipped; 2 usage or
-configuration error; 130 interrupted. Data goes to stdout or `--output`, messages to stderr.
+Exit codes (docs/cli.md): 0 done (empty pages and files that are not pages included); 3 done,
+but some input was skipped as an error (with `--strict`: nothing written); 2 usage or
+configuration error; 1 an unexpected crash (Python's own); 130 interrupted. Data goes to
+stdout or `--output`, messages to stderr.
 """
 
 from __future__ import annotations
@@ -16,16 +18,20 @@ from typing import TYPE_CHECKING
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.demo import seed_folder
 from dedupe_news.errors import DedupeNewsError
+from dedupe_news.records import SkipKind
 from dedupe_news.report import to_json, to_text, write_atomically
 from dedupe_news.sources import MAX_PAGE_BYTES, read_pages
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from dedupe_news.records import Skipped
+
 EXIT_OK = 0
-EXIT_SKIPPED = 1
+EXIT_SKIPPED = 3
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+_NOT_PAGES_SHOWN = 5
 
 # One flag per Config field, grouped by the stage that reads it.
 _STAGES: dict[str, tuple[str, ...]] = {
@@ -58,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=version("dedupe-news"))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     scan = commands.add_parser("scan", help="scan page dumps, folders or JSONL files")
-    scan.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or .jsonl")
+    scan.add_argument(
+        "paths", nargs="+", metavar="PATH", help="file, folder, .jsonl, or - for stdin"
+    )
     _add_run_options(scan, default_format="json")
     demo = commands.add_parser("demo", help="scan the bundled seed pages")
     _add_run_options(demo, default_format="text")
@@ -78,8 +86,9 @@ def _add_run_options(parser: argparse.ArgumentParser, *, default_format: str) ->
     io.add_argument(
         "--strict",
         action="store_true",
-        help="fail (exit 1, no output) when any input is skipped",
+        help="fail (exit 3, no output) when any input is skipped as an error",
     )
+    _add_input_options(io)
     io.add_argument(
         "--format",
         choices=("text", "json"),
@@ -110,18 +119,44 @@ def _add_run_options(parser: argparse.ArgumentParser, *, default_format: str) ->
                 group.add_argument(flag, dest=name, type=kind, default=default, help=help_text)
 
 
+def _add_input_options(io: argparse._ArgumentGroup) -> None:
+    """Add the discovery and JSONL field options (docs/input.md)."""
+    for flag, what in (("include", "read as pages too"), ("exclude", "not read")):
+        io.add_argument(
+            f"--{flag}",
+            action="append",
+            default=[],
+            metavar="GLOB",
+            help=f"files in folders matching GLOB are {what} (repeatable)",
+        )
+    for name in ("id", "text", "title"):
+        io.add_argument(
+            f"--{name}-field",
+            default=name,
+            metavar="NAME",
+            help=f"JSONL field holding a page's {name} ({name})",
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code."""
     args = build_parser().parse_args(argv)
     try:
         config = Config(**{f.name: getattr(args, f.name) for f in fields(Config)})
         sources = [seed_folder()] if args.command == "demo" else args.paths
-        corpus = read_pages(*sources, encoding=args.encoding, max_page_bytes=args.max_page_bytes)
-        for skipped in corpus.skipped:
-            print(f"skipped: {skipped.path}: {skipped.reason}", file=sys.stderr)
-        if args.strict and corpus.skipped:
-            count = len(corpus.skipped)
-            print(f"error: {count} input(s) skipped; --strict writes no output", file=sys.stderr)
+        corpus = read_pages(
+            *sources,
+            encoding=args.encoding,
+            max_page_bytes=args.max_page_bytes,
+            include=args.include,
+            exclude=args.exclude,
+            id_field=args.id_field,
+            text_field=args.text_field,
+            title_field=args.title_field,
+        )
+        errors = _print_skipped(corpus.skipped)
+        if args.strict and errors:
+            print(f"error: {errors} input(s) skipped; --strict writes no output", file=sys.stderr)
             return EXIT_SKIPPED
         from dedupe_news.pipeline import dedupe  # noqa: PLC0415 - loads numba: not for --help
 
@@ -138,7 +173,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    return EXIT_SKIPPED if corpus.skipped else EXIT_OK
+    return EXIT_SKIPPED if errors else EXIT_OK
+
+
+def _print_skipped(skipped: Sequence[Skipped]) -> int:
+    """Print each input skipped as an error and a count of files that are not pages.
+
+    Return how many inputs were skipped as errors.
+    """
+    errors = [s for s in skipped if s.kind is SkipKind.ERROR]
+    for item in errors:
+        print(f"skipped: {item.path}: {item.reason}", file=sys.stderr)
+    names = [Path(s.path).name for s in skipped if s.kind is SkipKind.NOT_PAGE]
+    if names:
+        shown = ", ".join(names[:_NOT_PAGES_SHOWN]) + (
+            ", ..." if len(names) > _NOT_PAGES_SHOWN else ""
+        )
+        print(f"not pages: {len(names)} files ({shown})", file=sys.stderr)
+    return len(errors)
 
 
 def _write_output(path: Path, text: str) -> None:

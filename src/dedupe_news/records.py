@@ -143,12 +143,28 @@ class Cluster(Generic[MemberT]):
     lowest_score: float = 1.0
 
 
+class SkipKind(StrEnum):
+    """Why an input was skipped: bad input, a page with no text, or a file that is no page."""
+
+    ERROR = "error"
+    EMPTY = "empty"
+    NOT_PAGE = "not_page"
+
+
 @dataclass(frozen=True, slots=True)
 class Skipped:
-    """An input that was not processed, and why."""
+    """An input that was not processed, and why.
+
+    Attributes:
+        path: Where it was found (with `:line` for JSONL), control characters escaped.
+        reason: Why it was not read.
+        kind: `error` (bad input), `empty` (a page with no text) or `not_page` (a file whose
+            name or content says it is not a page in a known format).
+    """
 
     path: str
     reason: str
+    kind: SkipKind = SkipKind.ERROR
 
 
 @dataclass(frozen=True, slots=True)

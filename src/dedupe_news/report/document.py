@@ -43,7 +43,9 @@ def to_dict(report: Report) -> dict[str, object]:
             for page, article in zip(report.pages, report.article_clusters, strict=True)
         ],
         "clusters": [_cluster_dict(cluster) for cluster in report.clusters],
-        "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
+        "skipped": [
+            {"path": s.path, "reason": s.reason, "kind": s.kind.value} for s in report.skipped
+        ],
     }
 
 

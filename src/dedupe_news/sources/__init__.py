@@ -1,7 +1,8 @@
-"""Sources: inputs -> pages. Folders, page dumps and JSONL files, read with bad input skipped."""
+"""Sources: inputs -> pages. Folders, page dumps, JSONL and stdin, read with bad input skipped."""
 
 from __future__ import annotations
 
-from dedupe_news.sources.read import MAX_PAGE_BYTES, read_pages
+from dedupe_news.sources.discover import shown_path
+from dedupe_news.sources.read import MAX_PAGE_BYTES, STDIN, read_pages
 
-__all__ = ["MAX_PAGE_BYTES", "read_pages"]
+__all__ = ["MAX_PAGE_BYTES", "STDIN", "read_pages", "shown_path"]

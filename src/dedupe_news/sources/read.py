@@ -1,59 +1,82 @@
-r"""Read: page dumps, folders of them, and JSONL -> pages; bad input is skipped, by name.
+r"""Read: files, folders, JSONL and standard input -> pages; bad input is skipped, by name.
 
-- A page dump is a UTF-8 text file (`\n` or `\r\n`, an optional BOM): its id is its path
-  relative to the root it was found under, without the extension.
-- A folder is read recursively: its files in sorted order, then its sub-folders in sorted
-  order; hidden files and folders are passed over
-  and symbolic links to folders are not followed (no loops).
-- A `.jsonl` file holds one page per line: `{"id": str, "text": str}` plus optional `url`,
-  `site` and `published` strings.
+- A folder is searched for pages by file name (`sources/discover.py`): page dumps `.txt`,
+  JSONL `.jsonl`/`.ndjson`, each also `.gz`/`.bz2`/`.xz`; every other file is listed as
+  `not_page`. A file given by path is read whatever its name: as JSONL when its first
+  non-blank byte is `{`, else as a page dump.
+- A page dump's id is its path relative to the folder it was found under (the file name for
+  a file given by path), without its suffixes.
+- A JSONL file holds one page per line (`sources/jsonl.py`), streamed in bounded chunks.
+- `-` is standard input: JSONL, or one page dump (id `stdin`) when it does not open with `{`.
 
-A file or folder that is missing or unreadable, a device or pipe, a page with no text, a
-file that is binary (holds a NUL byte), not valid in the encoding, or larger than
-`max_page_bytes`, a JSONL line that is any of these or not a page, and a page whose id was
-already read, each become a `Skipped` entry naming the path (and line) and the reason;
-everything else is read. JSONL is streamed line by line.
+A file or folder that is missing or unreadable, a device or pipe, a file that is binary, not
+valid in the encoding, corrupt when compressed, or larger than `max_page_bytes`, a JSONL line
+that is any of these or not a page, a link out of the folders given, and a page whose id was
+already read each become a `Skipped` entry (`error`) naming the path (and line) and the reason;
+a page with no text is skipped as `empty`; everything else is read. docs/input.md has the rules.
 """
 
 from __future__ import annotations
 
-import codecs
-import json
-import os
 import stat
+import sys
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dedupe_news.errors import ConfigError, InputError
-from dedupe_news.records import Corpus, Page, PageId, Skipped
+from dedupe_news.records import Corpus, Page, PageId, SkipKind, Skipped
+from dedupe_news.sources.discover import Found, classify, shown_path, walk
+from dedupe_news.sources.dump import (
+    DECOMPRESSION_ERRORS,
+    EMPTY,
+    Decoder,
+    head,
+    is_jsonl,
+    looks_like,
+    open_bytes,
+)
+from dedupe_news.sources.jsonl import Fields, JsonlSource, pages
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    import os
+    from collections.abc import Iterable, Iterator
+    from typing import IO
 
 MAX_PAGE_BYTES = 16 * 1024 * 1024
 """Default largest page (a page dump file, or one JSONL line) that is read; larger is skipped."""
+STDIN = "-"
+"""The source that names standard input."""
+_STDIN_PATH = "<stdin>"
+_STDIN_ID = "stdin"
 
-_JSONL_SUFFIX = ".jsonl"
-_METADATA = ("url", "site", "published")
-_BOM = b"\xef\xbb\xbf"
-_EMPTY = "empty page (no text)"
 
-
-def read_pages(
+def read_pages(  # noqa: PLR0913 - the documented keyword options of reading, one per concept
     *sources: str | os.PathLike[str],
     encoding: str = "utf-8",
     max_page_bytes: int = MAX_PAGE_BYTES,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    id_field: str = "id",
+    text_field: str = "text",
+    title_field: str = "title",
 ) -> Corpus:
-    """Read pages from files, folders and JSONL files.
+    """Read pages from files, folders, JSONL files and standard input (`"-"`).
 
     Args:
-        *sources: Paths of page dumps, `.jsonl` files, or folders of them.
+        *sources: Paths of page dumps, JSONL files, folders of them, or "-" for stdin.
         encoding: Text encoding of the inputs; "utf-8" also accepts a byte-order mark.
-        max_page_bytes: A page dump file or JSONL line larger than this is skipped.
+        max_page_bytes: A page dump or JSONL line larger than this is skipped, unread.
+        include: Globs of file names in folders read as pages too (`"*.json"`).
+        exclude: Globs of file names in folders not read (`"archive/*"`).
+        id_field: The JSONL field holding a page's id.
+        text_field: The JSONL field holding a page's text.
+        title_field: The JSONL field holding a page's title (optional in each record).
 
     Raises:
-        ConfigError: `encoding` is not a known codec, or `max_page_bytes` is not positive.
+        ConfigError: `encoding` is not a text encoding, `max_page_bytes` is not positive, or
+            a glob or field name is not a non-empty string.
 
     Examples:
         >>> from dedupe_news.demo import seed_folder
@@ -61,29 +84,28 @@ def read_pages(
         >>> len(corpus.pages), corpus.pages[0].id, corpus.skipped
         (5, '000_06e2ff613e5638d5', ())
     """
-    reader = _Reader(_codec(encoding), encoding, _positive(max_page_bytes))
-    pages: dict[PageId, Page] = {}
+    roots = tuple(Path(s).resolve() for s in sources if s != STDIN and Path(s).is_dir())
+    reader = _Reader(
+        Decoder.of(encoding),
+        _positive(max_page_bytes),
+        Fields(id_field, text_field, title_field),
+        _globs("include", include),
+        _globs("exclude", exclude),
+        roots,
+    )
+    found: dict[PageId, Page] = {}
     skipped: list[Skipped] = []
     for source in sources:
-        for item in reader.source(Path(source)):
+        for item in reader.source(source):
             if isinstance(item, Skipped):
                 skipped.append(item)
-            elif item.id in pages:
-                first = pages[item.id].path
+            elif item.id in found:
+                first = found[item.id].path
                 reason = f"duplicate page id {item.id!r}, first read from {first}"
                 skipped.append(Skipped(str(item.path), reason))
             else:
-                pages[item.id] = item
-    return Corpus(tuple(pages.values()), tuple(skipped))
-
-
-def _codec(encoding: str) -> str:
-    try:
-        name = codecs.lookup(encoding).name
-    except LookupError as error:
-        msg = f"encoding must be a known codec, got {encoding!r}"
-        raise ConfigError(msg) from error
-    return "utf-8-sig" if name == "utf-8" else name  # a BOM is not text
+                found[item.id] = item
+    return Corpus(tuple(found.values()), tuple(skipped))
 
 
 def _positive(value: int) -> int:
@@ -93,127 +115,125 @@ def _positive(value: int) -> int:
     return value
 
 
+def _globs(what: str, globs: Iterable[str]) -> tuple[str, ...]:
+    patterns = (globs,) if isinstance(globs, str) else tuple(globs)
+    for pattern in patterns:
+        if not isinstance(pattern, str) or not pattern:
+            msg = f"{what} globs must be non-empty strings, got {pattern!r}"
+            raise ConfigError(msg)
+    return patterns
+
+
 @dataclass(frozen=True, slots=True)
 class _Reader:
     """Reads sources one file, and one JSONL line, at a time."""
 
-    codec: str
-    encoding: str
+    decoder: Decoder
     max_page_bytes: int
+    fields: Fields
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    roots: tuple[Path, ...]
 
-    def source(self, source: Path) -> Iterator[Page | Skipped]:
-        """Yield the pages of one source and a `Skipped` per bad input, in sorted order."""
-        if not source.is_dir():
-            yield from self.file(source, source.parent)
+    def source(self, source: str | os.PathLike[str]) -> Iterator[Page | Skipped]:
+        """Yield the pages of one source and a `Skipped` per input not read, in sorted order."""
+        if source == STDIN:
+            yield from self.stdin(sys.stdin.buffer)
             return
-        for item in _walk(source):
+        path = Path(source)
+        if not path.is_dir():  # a file given by path is read whatever its name
+            found = classify(path, path.name, ("*",), ())
+            yield from self.file(found) if isinstance(found, Found) else (found,)
+            return
+        for item in walk(path, self.roots):
             if isinstance(item, Skipped):
                 yield item
-            else:
-                yield from self.file(item, source)
+                continue
+            found = classify(item[0], item[1], self.include, self.exclude)
+            yield from self.file(found) if isinstance(found, Found) else (found,)
 
-    def file(self, path: Path, root: Path) -> Iterator[Page | Skipped]:
+    def file(self, found: Found) -> Iterator[Page | Skipped]:
         """Yield the page of a page dump, or each page of a JSONL file."""
+        shown = shown_path(found.path)
         try:
-            status = path.stat()
-            if not stat.S_ISREG(status.st_mode):  # a device or pipe could be endless
-                yield Skipped(str(path), "not a regular file")
+            if not stat.S_ISREG(found.path.stat().st_mode):  # a device or pipe could be endless
+                yield Skipped(shown, "not a regular file")
                 return
-            if path.suffix == _JSONL_SUFFIX:
-                yield from self.jsonl(path)
+            stored, start = head(found.path, found.compression)
+            looks = looks_like(stored, start, found.compression)
+            if looks is not None:
+                yield Skipped(shown, *looks)
                 return
-            if status.st_size > self.max_page_bytes:
-                yield Skipped(str(path), self._too_large(status.st_size))
+            if found.format == "jsonl" or (found.format == "sniff" and is_jsonl(start)):
+                source = JsonlSource(shown, found.page_id)
+                with open_bytes(found.path, found.compression) as stream:
+                    yield from pages(stream, source, self.fields, self.decoder, self.max_page_bytes)
                 return
-            text = self.decode(path.read_bytes(), str(path), 0)
-        except OSError as error:
-            yield Skipped(str(path), error.strerror or type(error).__name__)
+            yield self.dump(found, shown)
+        except DECOMPRESSION_ERRORS as error:  # OSError included: a gzip error is one
+            strerror = getattr(error, "strerror", None)
+            yield Skipped(shown, strerror or f"not valid {found.compression} data: {error}")
+
+    def dump(self, found: Found, shown: str) -> Page | Skipped:
+        """Return the page of one page dump, or why it is skipped."""
+        if not found.compression:
+            size = found.path.stat().st_size
+            if size > self.max_page_bytes:
+                return Skipped(shown, self._too_large(f"{size} bytes"))
+        with open_bytes(found.path, found.compression) as stream:
+            data = stream.read(self.max_page_bytes + 1)
+        if len(data) > self.max_page_bytes:
+            return Skipped(shown, self._too_large("decompressed"))
+        return self.page(data, PageId(found.page_id), shown)
+
+    def page(self, data: bytes, page_id: PageId, shown: str) -> Page | Skipped:
+        """Return the page of a dump's bytes, or why it is skipped."""
+        try:
+            text = self.decoder.decode(data, shown, 0)
         except InputError as error:
-            yield Skipped(str(path), error.reason)
+            return Skipped(shown, error.reason)
+        if not text.strip():
+            return Skipped(shown, EMPTY, SkipKind.EMPTY)
+        return Page(id=page_id, text=text, path=shown)
+
+    def stdin(self, stream: IO[bytes]) -> Iterator[Page | Skipped]:
+        """Yield the pages on standard input: JSONL, or one page dump."""
+        pending: deque[bytes] = deque()
+        line = stream.readline(self.max_page_bytes + 1)
+        while line and not line.strip():  # blank lines: kept, so JSONL line numbers hold
+            pending.append(line)
+            line = stream.readline(self.max_page_bytes + 1)
+        pending.append(line)
+        prefixed = _Prefixed(pending, stream)
+        if is_jsonl(line):
+            source = JsonlSource(_STDIN_PATH, _STDIN_ID)
+            yield from pages(prefixed, source, self.fields, self.decoder, self.max_page_bytes)
+            return
+        data = prefixed.read(self.max_page_bytes + 1)
+        if len(data) > self.max_page_bytes:
+            yield Skipped(_STDIN_PATH, self._too_large("standard input"))
         else:
-            page_id = PageId(path.relative_to(root).with_suffix("").as_posix())
-            if text.strip():
-                yield Page(id=page_id, text=text, path=str(path))
-            else:
-                yield Skipped(str(path), _EMPTY)
+            yield self.page(data, PageId(_STDIN_ID), _STDIN_PATH)
 
-    def jsonl(self, path: Path) -> Iterator[Page | Skipped]:
-        """Yield each page of a JSONL file, streaming: one line in memory at a time."""
-        with path.open("rb") as lines:
-            for number, raw in enumerate(lines, start=1):
-                line = raw.removeprefix(_BOM) if number == 1 else raw
-                if not line.strip():
-                    continue
-                try:
-                    yield self.jsonl_page(line, str(path), number)
-                except InputError as error:
-                    yield Skipped(f"{error.path}:{error.line}", error.reason)
-
-    def jsonl_page(self, line: bytes, path: str, number: int) -> Page:
-        """Return the page on one JSONL line, or raise `InputError` naming the line."""
-        if len(line) > self.max_page_bytes:
-            raise InputError(path, number, self._too_large(len(line)))
-        return _jsonl_page(self.decode(line, path, number), path, number)
-
-    def decode(self, data: bytes, path: str, line: int) -> str:
-        r"""Return the text of some bytes with `\n` line ends, or raise `InputError`."""
-        nul = data.find(b"\0")
-        if nul >= 0:
-            raise InputError(path, line, f"binary data (NUL byte at byte offset {nul})")
-        try:
-            text = data.decode(self.codec)
-        except UnicodeDecodeError as error:
-            reason = f"not valid {self.encoding} at byte offset {error.start}"
-            raise InputError(path, line, reason) from error
-        return text.replace("\r\n", "\n").replace("\r", "\n")
-
-    def _too_large(self, size: int) -> str:
-        return f"{size} bytes, over the maximum page size of {self.max_page_bytes} bytes"
+    def _too_large(self, size: str) -> str:
+        return f"{size}, over the maximum page size of {self.max_page_bytes} bytes"
 
 
-def _walk(root: Path) -> Iterator[Path | Skipped]:
-    """Yield the files below a folder in sorted order, and a `Skipped` per unreadable folder."""
-    errors: list[OSError] = []
-    for folder, dirs, files in os.walk(
-        root, onerror=errors.append
-    ):  # links to folders: not followed
-        while errors:
-            error = errors.pop()
-            yield Skipped(str(error.filename), error.strerror or type(error).__name__)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield Path(folder, name)
-    for error in errors:
-        yield Skipped(str(error.filename), error.strerror or type(error).__name__)
+class _Prefixed:
+    """A byte stream with some lines already read put back in front of it."""
 
+    def __init__(self, pending: deque[bytes], stream: IO[bytes]) -> None:
+        """Read `pending` first, then `stream`."""
+        self._pending = pending
+        self._stream = stream
 
-def _jsonl_page(line: str, path: str, number: int) -> Page:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise InputError(path, number, f"not JSON: {error.msg}") from error
-    if not isinstance(record, dict):
-        kind = type(record).__name__
-        raise InputError(path, number, f"a page must be a JSON object, got {kind}")
-    page_id, text = record.get("id"), record.get("text")
-    if not isinstance(page_id, str) or not page_id:
-        raise InputError(path, number, f"'id' must be a non-empty string, got {page_id!r}")
-    if not isinstance(text, str):
-        raise InputError(path, number, f"'text' must be a string, got {text!r}")
-    if not text.strip():
-        raise InputError(path, number, _EMPTY)
-    metadata: dict[str, str | None] = {}
-    for key in _METADATA:
-        value = record.get(key)
-        if value is not None and not isinstance(value, str):
-            raise InputError(path, number, f"{key!r} must be a string, got {value!r}")
-        metadata[key] = value
-    return Page(
-        PageId(page_id),
-        text.replace("\r\n", "\n").replace("\r", "\n"),
-        f"{path}:{number}",
-        metadata["url"],
-        metadata["site"],
-        metadata["published"],
-    )
+    def readline(self, size: int = -1, /) -> bytes:
+        """Return the next pending line, or the stream's next line."""
+        return self._pending.popleft() if self._pending else self._stream.readline(size)
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Return at most `size` bytes: the pending lines, then the stream's."""
+        data = b"".join(self._pending)
+        self._pending.clear()
+        more = self._stream.read(size - len(data)) if size >= 0 else self._stream.read()
+        return data + more

@@ -1,0 +1,188 @@
+"""JSONL: one page per line -> pages, streamed in bounded chunks; a bad line is skipped by number.
+
+A line is a JSON object; its fields are named by `Fields` (defaults `id`, `text`, `title`).
+An id is a non-empty string or an integer (`10593548` -> `"10593548"`; `true` is not an id);
+a line without one (missing or null) gets `<file stem>:<line>`. A title is put before the
+text as the page's first line. `url`, `site` and `published` are kept when they are strings;
+trafilatura's `--json` names are read too (`source`, `hostname`/`source-hostname`, `date`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from dedupe_news.errors import ConfigError, InputError
+from dedupe_news.records import Page, PageId, SkipKind, Skipped
+from dedupe_news.sources.dump import BOM, EMPTY
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from dedupe_news.sources.dump import Decoder
+
+_CHUNK = 1 << 16
+# Each metadata field and the names it is read from, first present string wins.
+_METADATA = {
+    "url": ("url", "source"),
+    "site": ("site", "hostname", "source-hostname"),
+    "published": ("published", "date"),
+}
+
+
+class LineStream(Protocol):
+    """What JSONL is read from: a binary file, a decompressing stream, standard input."""
+
+    def readline(self, size: int = -1, /) -> bytes:
+        """Return the next line, at most `size` bytes of it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """The names of the JSONL fields that hold a page's id, text and title."""
+
+    id: str = "id"
+    text: str = "text"
+    title: str = "title"
+
+    def __post_init__(self) -> None:
+        """Refuse a field name that is not a non-empty string."""
+        for what, name in (("id", self.id), ("text", self.text), ("title", self.title)):
+            if not isinstance(name, str) or not name:
+                msg = f"{what}_field must be a non-empty string, got {name!r}"
+                raise ConfigError(msg)
+
+
+@dataclass(frozen=True, slots=True)
+class JsonlSource:
+    """One JSONL stream: its name in messages and the prefix of the ids it makes up."""
+
+    path: str
+    id_prefix: str
+
+
+def lines(stream: LineStream, limit: int) -> Iterator[tuple[int, bytes | int]]:
+    """Yield (number, line) per line, or (number, size) for a line over `limit` bytes.
+
+    At most `limit + 1` bytes of a line are held: a longer one is read on to its end in
+    chunks and counted, never kept.
+    """
+    number = 0
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) <= limit:
+            yield number, line.removeprefix(BOM) if number == 1 else line
+            continue
+        size = len(line)
+        while not line.endswith(b"\n"):
+            line = stream.readline(_CHUNK)
+            if not line:
+                break
+            size += len(line)
+        yield number, size
+
+
+def pages(
+    stream: LineStream, source: JsonlSource, fields: Fields, decoder: Decoder, limit: int
+) -> Iterator[Page | Skipped]:
+    """Yield each page of a JSONL stream, and a `Skipped` per bad line."""
+    for number, line in lines(stream, limit):
+        where = f"{source.path}:{number}"
+        if isinstance(line, int):
+            reason = f"{line} bytes, over the maximum page size of {limit} bytes"
+            yield Skipped(where, reason)
+            continue
+        if not line.strip():
+            continue
+        try:
+            yield _page(decoder.decode(line, source.path, number), source, fields, number)
+        except InputError as error:
+            kind = SkipKind.EMPTY if error.reason == EMPTY else SkipKind.ERROR
+            yield Skipped(where, error.reason, kind)
+
+
+def _page(line: str, source: JsonlSource, fields: Fields, number: int) -> Page:
+    record = _record(line, source.path, number)
+    raw_id, text, title = (record.get(name) for name in (fields.id, fields.text, fields.title))
+    page_id = _page_id(raw_id, fields.id, source, number)
+    if not isinstance(text, str):
+        raise InputError(source.path, number, f"{fields.text!r} must be a string, got {text!r}")
+    _check_text(text, fields.text, source.path, number)
+    if not text.strip():
+        raise InputError(source.path, number, EMPTY)
+    if isinstance(title, str) and title.strip():
+        _check_text(title, fields.title, source.path, number)
+        text = _titled(" ".join(title.split()), text)
+    metadata = {
+        key: _metadata(record, names, source.path, number) for key, names in _METADATA.items()
+    }
+    return Page(
+        PageId(page_id),
+        text.replace("\r\n", "\n").replace("\r", "\n"),
+        f"{source.path}:{number}",
+        metadata["url"],
+        metadata["site"],
+        metadata["published"],
+    )
+
+
+def _titled(title: str, text: str) -> str:
+    """Put the title on the page's first line, unless the text already opens with it."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return text if first == title else f"{title}\n{text}"
+
+
+def _record(line: str, path: str, number: int) -> dict[str, object]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise InputError(path, number, f"not JSON: {error.msg}") from error
+    except ValueError as error:  # an integer over sys.get_int_max_str_digits() digits
+        raise InputError(path, number, "not JSON: a number with too many digits") from error
+    except RecursionError as error:  # thousands of nested [ or {
+        raise InputError(path, number, "not JSON: nested too deeply") from error
+    if not isinstance(record, dict):
+        kind = type(record).__name__
+        raise InputError(path, number, f"a page must be a JSON object, got {kind}")
+    return record
+
+
+def _page_id(value: object, field: str, source: JsonlSource, number: int) -> str:
+    if value is None:
+        return f"{source.id_prefix}:{number}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str) or not value:
+        reason = f"{field!r} must be a non-empty string or an integer, got {value!r}"
+        raise InputError(source.path, number, reason)
+    _check_text(value, field, source.path, number)
+    return value
+
+
+def _check_text(value: str, field: str, path: str, number: int) -> None:
+    """Refuse a string that cannot be written as UTF-8: one holding a lone surrogate."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        reason = f"{field!r} holds a lone surrogate at character {error.start}"
+        raise InputError(path, number, reason) from error
+
+
+def _metadata(
+    record: dict[str, object], names: tuple[str, ...], path: str, number: int
+) -> str | None:
+    for name in names:
+        value = record.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            if name == names[0]:
+                raise InputError(path, number, f"{name!r} must be a string, got {value!r}")
+            continue  # another tool's field of another type: not ours to refuse
+        _check_text(value, name, path, number)
+        return value
+    return None
