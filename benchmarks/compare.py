@@ -112,8 +112,10 @@ def table(results: list[Result], size: int) -> str:
     """Format the results as a Markdown table with each row's ratios to dedupe_news."""
     base = next((r for r in results if r.tool == "dedupe_news"), results[0])
     lines = [
-        "| tool | wall s | of which shingling s | segments/s | peak RSS MB | texts loaded MB "
-        f"| precision | recall | F1 | ARI | time / {base.tool} | RSS / {base.tool} |",
+        (
+            "| tool | wall s | of which shingling s | segments/s | peak RSS MB | texts loaded MB "
+            f"| precision | recall | F1 | ARI | time / {base.tool} | RSS / {base.tool} |"
+        ),
         "| --- |" + " ---: |" * 11,
     ]
     for r in results:

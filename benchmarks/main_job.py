@@ -8,8 +8,9 @@ fresh processes:
   unchanged (wrapped by `benchmarks.measured` only to read its own peak RSS): wall time
   from start-up to exit, segments per second, peak RSS, the memory beyond the input file
   per segment, and the report's size. A format the CLI refuses (argparse's `invalid
-  choice`, or any other usage error, exit 2) is listed as skipped with the CLI's message, so `parquet`, `jsonl` or `csv` rows appear once the CLI has
-  them, with no change here.
+  choice`, or any other usage error, exit 2) is listed as skipped with the CLI's
+  message, so `parquet`, `jsonl` or `csv` rows appear once the CLI has them, with no
+  change here.
 - `benchmarks.scan_driver`: the same job through the library, with each stage's time
   (read, the pipeline's `on_stage` stages, `to_json`, write).
 """
@@ -90,8 +91,10 @@ def stage_split(data: Path, scratch: Path) -> dict[str, object]:
 def scan_table(rows: list[ScanRow], segments: dict[int, int]) -> str:
     """Format the CLI runs as a Markdown table."""
     lines = [
-        "| pages | segments | input MB | format | wall s | segments/s | peak RSS MB "
-        "| KB/segment beyond input | report MB |",
+        (
+            "| pages | segments | input MB | format | wall s | segments/s | peak RSS MB "
+            "| KB/segment beyond input | report MB |"
+        ),
         "| ---: | ---: | ---: | --- |" + " ---: |" * 5,
     ]
     for r in rows:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
-    from benchmarks.tools import Stages
+    from benchmarks.tools import Stages, Tool
 
 
 def load_texts(path: Path) -> list[str]:
@@ -48,6 +48,7 @@ def main(argv: list[str]) -> int:
     name, data, out = argv
     texts = load_texts(Path(data))
     loaded = peak_rss_mb()
+    run: Tool
     if name == "dedupe_news":
         run = dedupe_news
     else:

@@ -1,6 +1,6 @@
-"""Shingle: word k-grams for the peers, in plain Python (the peers have no shingler of their own).
+r"""Shingle: word k-grams for the peers, in plain Python (the peers have no shingler of their own).
 
-Both peers get the same words: the text lower-cased, split into `\\w+` runs (so punctuation,
+Both peers get the same words: the text lower-cased, split into `\w+` runs (so punctuation,
 credits' brackets and dashes do not change a word), joined k at a time by one space. A text
 of at most k words is one shingle (the whole text), as datasketch's and rensa's examples do
 for short documents; an empty text has none. Each tool gets them in the form its fastest
@@ -38,11 +38,11 @@ def str_shingles(texts: Sequence[str], k: int) -> list[list[str]]:
 
 
 def bytes_shingles(texts: Sequence[str], k: int) -> list[list[bytes]]:
-    """Return each text's word k-grams as UTF-8 bytes (each word encoded once).
+    r"""Return each text's word k-grams as UTF-8 bytes (each word encoded once).
 
     Examples:
         >>> bytes_shingles(["Zeë zei: nee"], 2)
-        [[b'ze\\xc3\\xab zei', b'zei nee']]
+        [[b'ze\xc3\xab zei', b'zei nee']]
     """
     out: list[list[bytes]] = []
     for text in texts:

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import importlib
 import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from collections.abc import Callable, Iterator, Sequence
 from typing import Any, cast
 
 import numpy as np
@@ -134,7 +134,7 @@ def rensa(texts: Sequence[str], settings: Settings, stages: Stages) -> NDArray[n
     del shingles
     with _timed(stages, "verify"):
         position = {key: i for i, key in enumerate(flagged)}
-        pairs = []
+        pairs: list[tuple[int, int]] = []
         for i, others in enumerate(found):
             key, sketch = flagged[i], sketches[i]
             pairs.extend(
