@@ -35,8 +35,9 @@ check: test
 fuzz: $(STAMP)  ## the fuzz suite with many more examples
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -k fuzz tests
 
-bench: $(BENCH)  ## side-by-side comparison (slow; not part of make test)
+bench: $(BENCH)  ## the peers side by side, then the main job end to end (slow; not in make test)
 	$(BIN)/python -m benchmarks compare
+	$(BIN)/python -m benchmarks main-job
 
 clean:
 	rm -rf $(VENV) .coverage .mypy_cache .ruff_cache .pytest_cache .hypothesis

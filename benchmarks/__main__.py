@@ -1,12 +1,13 @@
-"""`python -m benchmarks generate|compare|scale ...`."""
+"""`python -m benchmarks generate|compare|main-job|scale|tune ...`."""
 
 import sys
 
-from benchmarks import compare, generate, scale, tune
+from benchmarks import compare, generate, main_job, scale, tune
 
 COMMANDS = {
     "generate": generate.main,
     "compare": compare.main,
+    "main-job": main_job.main,
     "scale": scale.main,
     "tune": tune.main,
 }

@@ -1,15 +1,19 @@
 """Side by side: dedupe_news, datasketch and rensa on the same texts, in one run.
 
 `python -m benchmarks compare --size 500000` generates (or reuses) a seeded paragraph set,
-runs each tool in a fresh process (`benchmarks.run_tool`), and prints one table: wall time
-(median of `--repeat` runs), segments per second, peak RSS, pairwise precision, recall,
-F1 and ARI against the generator's groups, and each tool's ratios to dedupe_news.
+runs each tool in a fresh process (`benchmarks.run_tool`; the peers' processes do not import
+dedupe_news) and prints one table: wall time (median of `--repeat` runs) with the peers'
+shingling also shown on its own, segments per second, peak RSS of the tool's process,
+pairwise precision, recall, F1 and ARI against the generator's groups, and the ratios of
+each peer to dedupe_news. Each peer has two rows: `@usual` (5-grams, 0.7) and `@matched`
+(dedupe_news's 3-grams, 0.5), so recall compares algorithms as well as configurations.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -20,7 +24,6 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-import dedupe_news as dn
 from benchmarks.generate import write_paragraphs
 from benchmarks.metrics import Accuracy, accuracy
 from benchmarks.tools import TOOLS
@@ -30,11 +33,12 @@ DATA_DIR = Path("bench-data")
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """One tool's measurement on one data set."""
+    """One tool's measurement on one data set (medians over the runs; RSS is the largest)."""
 
     tool: str
     seconds: float
     peak_rss_mb: float
+    loaded_rss_mb: float
     accuracy: Accuracy
     stages: dict[str, float]
 
@@ -55,60 +59,79 @@ def truth(path: Path) -> NDArray[np.int64]:
     return np.unique(np.asarray(groups), return_inverse=True)[1].astype(np.int64)
 
 
+def child_env() -> dict[str, str]:
+    """Return the environment of a measured child: this one, with the parent's import path.
+
+    The children must import the same dedupe_news and benchmarks as this process (a
+    worktree's `src` through PYTHONPATH, or the installed package).
+    """
+    paths = [p for p in sys.path if p and Path(p).is_dir()]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+
+
 def run(tool: str, data: Path, repeat: int) -> tuple[list[dict[str, object]], NDArray[np.int64]]:
     """Run a tool `repeat` times in fresh processes; return the measurements and labels."""
     measured = []
     with tempfile.TemporaryDirectory() as scratch:
         labels_file = Path(scratch, "labels.npy")
+        command = [sys.executable, "-m", "benchmarks.run_tool", tool, str(data), str(labels_file)]
         for _ in range(repeat):
-            command = [
-                sys.executable,
-                "-m",
-                "benchmarks.run_tool",
-                tool,
-                str(data),
-                str(labels_file),
-            ]
-            done = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
+            done = subprocess.run(  # noqa: S603 - our own interpreter and module
+                command, check=True, capture_output=True, text=True, env=child_env()
+            )
             measured.append(json.loads(done.stdout))
         return measured, np.load(labels_file)
 
 
 def measure(data: Path, tools: list[str], repeat: int) -> list[Result]:
     """Measure every tool on one data set."""
-    dn.find_duplicates(["warm the compiled kernel cache once"])  # not timed: a one-off compile
     groups = truth(data)
     results = []
     for tool in tools:
         runs, labels = run(tool, data, repeat)
-        median = statistics.median(float(r["seconds"]) for r in runs)  # type: ignore[arg-type]
-        rss = max(float(r["peak_rss_mb"]) for r in runs)  # type: ignore[arg-type]
-        stages: dict[str, float] = runs[len(runs) // 2]["stages"]  # type: ignore[assignment]
-        results.append(Result(tool, median, rss, accuracy(labels, groups), stages))
-        print(f"  {tool}: {median:.2f} s", file=sys.stderr)
+        if tool != "dedupe_news" and any(r["imports_dedupe_news"] for r in runs):
+            msg = f"the {tool} process must not import dedupe_news, but it did"
+            raise RuntimeError(msg)
+        runs.sort(key=lambda r: float(r["seconds"]))  # type: ignore[arg-type]
+        median = runs[len(runs) // 2]
+        results.append(
+            Result(
+                tool=tool,
+                seconds=statistics.median(float(r["seconds"]) for r in runs),  # type: ignore[arg-type]
+                peak_rss_mb=max(float(r["peak_rss_mb"]) for r in runs),  # type: ignore[arg-type]
+                loaded_rss_mb=float(median["loaded_rss_mb"]),  # type: ignore[arg-type]
+                accuracy=accuracy(labels, groups),
+                stages=dict(median["stages"]),  # type: ignore[call-overload]
+            )
+        )
+        print(f"  {tool}: {results[-1].seconds:.2f} s", file=sys.stderr, flush=True)
     return results
 
 
 def table(results: list[Result], size: int) -> str:
-    """Format the results as a Markdown table with ratios to dedupe_news."""
-    base = next(r for r in results if r.tool == "dedupe_news")
+    """Format the results as a Markdown table with each row's ratios to dedupe_news."""
+    base = next((r for r in results if r.tool == "dedupe_news"), results[0])
     lines = [
         (
-            "| tool | wall s | segments/s | peak RSS MB | precision | recall | F1 | ARI "
-            "| time / dedupe_news | RSS / dedupe_news |"
+            "| tool | wall s | of which shingling s | segments/s | peak RSS MB | texts loaded MB "
+            f"| precision | recall | F1 | ARI | time / {base.tool} | RSS / {base.tool} |"
         ),
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| --- |" + " ---: |" * 11,
     ]
     for r in results:
         a = r.accuracy
+        shingle = r.stages.get("shingle")
         lines.append(
-            f"| {r.tool} | {r.seconds:.2f} | {size / r.seconds:,.0f} | {r.peak_rss_mb:,.0f} "
+            f"| {r.tool} | {r.seconds:.2f} | {'-' if shingle is None else f'{shingle:.2f}'} "
+            f"| {size / r.seconds:,.0f} | {r.peak_rss_mb:,.0f} | {r.loaded_rss_mb:,.0f} "
             f"| {a.precision:.3f} | {a.recall:.3f} | {a.f1:.3f} | {a.ari:.3f} "
             f"| {r.seconds / base.seconds:.2f}x | {r.peak_rss_mb / base.peak_rss_mb:.2f}x |"
         )
-    stages = ", ".join(f"{k} {v:.2f} s" for k, v in base.stages.items())
     lines.append("")
-    lines.append(f"dedupe_news stages: {stages}")
+    lines.extend(
+        f"{r.tool} stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in r.stages.items())
+        for r in results
+    )
     return "\n".join(lines)
 
 
@@ -120,8 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per tool; median (3)")
     parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated")
     args = parser.parse_args(argv)
+    tools = args.tools.split(",")
+    unknown = sorted(set(tools) - set(TOOLS))
+    if unknown:
+        parser.error(f"--tools must name tools of {', '.join(TOOLS)}, got {unknown!r}")
     data = dataset(args.size, args.seed)
-    results = measure(data, args.tools.split(","), args.repeat)
-    print(f"{args.size:,} paragraphs ({data}), median of {args.repeat} runs\n")
+    results = measure(data, tools, args.repeat)
+    print(f"{args.size:,} paragraphs ({data}), median of {args.repeat} run(s) per tool\n")
     print(table(results, args.size))
     return 0

@@ -1,0 +1,23 @@
+"""Memory: a process's own peak resident set size.
+
+`getrusage(...).ru_maxrss` is not the process's own on Linux: it survives `execve`, so a
+child started by a big parent (`subprocess` forks the parent first) reports the parent's
+peak if that was larger. The kernel's per-address-space high-water mark, `VmHWM` in
+`/proc/self/status`, starts afresh at `execve`: it is the figure every row uses.
+"""
+
+from __future__ import annotations
+
+import resource
+from pathlib import Path
+
+_STATUS = Path("/proc/self/status")
+
+
+def peak_rss_mb() -> float:
+    """Return this process's peak resident set size in MB (VmHWM; ru_maxrss off Linux)."""
+    if _STATUS.exists():
+        for line in _STATUS.read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux units: KiB
