@@ -160,11 +160,25 @@ def _leaf(element: HtmlElement, context: _Context) -> tuple[Block, ...]:
     text = collapse(element.text_content())
     if not text:
         return ()
+    if context.region is None and not context.rail:
+        context = _inline_landmark(element, text, context)
     time = next(element.iter("time"), None)
     time_text = None if time is None else collapse(time.text_content()) or None
     if time_text == text and context.region is None and not context.rail:
         context = _region(context, Role.BYLINE)  # a bare date under a title is metadata
     return (Block(text, _role(element.tag, context), element.tag, time_text),)
+
+
+def _inline_landmark(element: HtmlElement, text: str, context: _Context) -> _Context:
+    """Return the context of an inline element holding all of a leaf's text, if it has one.
+
+    `<div><span class="author">Redactie</span></div>`: the marker is on the inline child.
+    """
+    for inline in element.iterdescendants():
+        inner = _enter(inline, context)
+        if inner is not None and inner != context and collapse(inline.text_content()) == text:
+            return inner
+    return context
 
 
 def _role(tag: str, context: _Context) -> Role | None:

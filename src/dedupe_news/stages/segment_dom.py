@@ -8,7 +8,7 @@ only an age is not a segment (its position is left unused). The DOM gave most ro
 - the first `title` block is the title; a later one is a subheading;
 - the lede is the article's first paragraph, or, on a page without an article landmark, the
   first block without a role that opens with a dateline; its dateline is split off;
-- a teaser's age comes from its `<time>` element or from an age at its start, and a block
+- a teaser's age comes from its `<time>` element or from an age at its start or end, and a block
   holding only an age gives it to the teaser before it; its dateline is split off;
 - other blocks without a role are subheadings when they are headings (`<h2>`...), else
   paragraphs.
@@ -25,6 +25,7 @@ from dedupe_news.stages.segment import Age, parse_age, parse_dateline
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+_AGE_MAX_WORDS = 3  # "4 uur geleden"
 _HEADING_HINTS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
@@ -83,9 +84,7 @@ def _teaser(page: Page, line: int, block: Block) -> Segment:
         age = parsed[0]
         text = _without(text, block.time)
     else:
-        at_start = parse_age(text)
-        if at_start is not None:
-            age, text = at_start
+        age, text = _age_at_either_end(text)
     dateline = parse_dateline(text)
     if dateline is None:
         return _with_age(Segment(page.id, line, Role.TEASER, text), age)
@@ -93,6 +92,20 @@ def _teaser(page: Page, line: int, block: Block) -> Segment:
         page.id, line, Role.TEASER, dateline.body, dateline.place, dateline.agencies
     )
     return _with_age(teaser, age)
+
+
+def _age_at_either_end(text: str) -> tuple[Age | None, str]:
+    """Split an age off the start of a teaser's text, or off its end (`... 4 uur geleden`)."""
+    at_start = parse_age(text)
+    if at_start is not None:
+        return at_start
+    words = text.rsplit(" ", _AGE_MAX_WORDS)
+    for count in range(1, len(words)):  # the shortest tail first: "gisteren", "4 uur geleden"
+        tail = " ".join(words[-count:])
+        parsed = parse_age(tail)
+        if parsed is not None and not parsed[1]:
+            return parsed[0], " ".join(words[:-count])
+    return None, text
 
 
 def _without(text: str, part: str) -> str:
