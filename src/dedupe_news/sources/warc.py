@@ -68,7 +68,8 @@ def warc_pages(
                 record = next(records)
             except StopIteration:
                 return
-            except (ArchiveLoadFailed, ValueError, EOFError, OSError, zlib.error) as error:
+            # warcio raises AttributeError on a response record without a target URI.
+            except (ArchiveLoadFailed, AttributeError, ValueError, EOFError, OSError, zlib.error) as error:
                 reason = f"broken WARC record, reading stopped: {error}".strip()
                 yield Skipped(f"{name}:{number + 1}", reason)
                 return
