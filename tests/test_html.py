@@ -12,16 +12,16 @@ from hypothesis import strategies as st
 
 pytest.importorskip("lxml")
 
-from dedupe_news.errors import ConfigError, InputError  # noqa: E402 - after the skip
-from dedupe_news.records import Role  # noqa: E402
-from dedupe_news.sources import html  # noqa: E402
-from dedupe_news.sources._dom import MAX_DEPTH, collapse  # noqa: E402
-from dedupe_news.sources.charset import decode_html  # noqa: E402
-from dedupe_news.sources.warc import warc_pages  # noqa: E402
+from dedupe_news.errors import ConfigError, InputError
+from dedupe_news.records import Role
+from dedupe_news.sources import html
+from dedupe_news.sources._dom import MAX_DEPTH, collapse
+from dedupe_news.sources.charset import decode_html
+from dedupe_news.sources.warc import warc_pages
 
 
-def _texts(data: bytes, **keywords: str) -> list[str]:
-    page = html.html_page(data, page_id="p", path="p.html", **keywords)
+def _texts(data: bytes, encoding: str | None = None) -> list[str]:
+    page = html.html_page(data, page_id="p", path="p.html", encoding=encoding)
     return [block.text for block in page.blocks]
 
 
@@ -65,7 +65,7 @@ def test_charsets_follow_the_documented_precedence_and_repairs(
     data: bytes, keywords: dict[str, str], expected: str
 ) -> None:
     """BOM, then the caller's charset, then <meta>, then UTF-8; wrong ones are repaired."""
-    assert _texts(data, **keywords) == [expected]
+    assert _texts(data, keywords.get("encoding")) == [expected]
 
 
 def test_a_declared_charset_decodes_its_bytes() -> None:
@@ -93,7 +93,9 @@ def test_malformed_html_is_repaired_into_text_blocks() -> None:
     assert _texts(data) == ["een", "twee", "drie", "vier", "vijf zes"]
 
 
-@given(st.binary(max_size=300) | st.text(alphabet="<>/=\"' abpdiv!-\n", max_size=300).map(str.encode))
+@given(
+    st.binary(max_size=300) | st.text(alphabet="<>/=\"' abpdiv!-\n", max_size=300).map(str.encode)
+)
 def test_any_bytes_give_a_page_or_an_input_error(data: bytes) -> None:
     """Whatever the bytes, html_page returns a page whose text has no markup, or refuses it."""
     try:

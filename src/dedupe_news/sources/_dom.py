@@ -84,8 +84,6 @@ def page_blocks(text: str, path: str) -> tuple[Block, ...]:
             out.append(Block(item, _role("#text", context), "#text"))
             continue
         inner = _enter(item, context)
-        if inner is None:
-            continue
         if next(item.iterdescendants(*_BLOCK_TAGS), None) is None:
             out.extend(_leaf(item, inner))
             continue
@@ -122,16 +120,21 @@ def _parse(text: str, path: str) -> HtmlElement | None:
     return root
 
 
-def _enter(element: HtmlElement, context: _Context) -> _Context | None:
-    """Return the context inside an element."""
+def _enter(element: HtmlElement, context: _Context) -> _Context:
+    """Return the context inside an element: furniture stays furniture to its leaves."""
     if context.region is not None or context.rail:
         return context
-    tag = element.tag
     words = f"{element.get('class', '')} {element.get('id', '')}".lower()
     aria = (element.get("role") or "").lower()
-    itemprop = element.get("itemprop") or ""
+    furniture = _furniture(element, words, aria, context)
+    return furniture if furniture is not None else _content(element, words, aria, context)
+
+
+def _furniture(element: HtmlElement, words: str, aria: str, context: _Context) -> _Context | None:
+    """Notices, navigation, footers and rails, or None."""
+    tag = element.tag
     if _NOTICE.search(words) or aria in {"dialog", "alertdialog"}:
-        return replace(context, region=Role.NOTICE)
+        return _region(context, Role.NOTICE)
     if tag == "nav" or aria == "navigation":
         has_heading = next(element.iterdescendants("h2", "h3", "h4"), None) is not None
         return replace(context, rail=True) if has_heading else _region(context, Role.NAVIGATION)
@@ -141,11 +144,21 @@ def _enter(element: HtmlElement, context: _Context) -> _Context | None:
         return _region(context, Role.FOOTER)
     if tag == "aside" or aria == "complementary" or _RAIL.search(words):
         return replace(context, rail=True)
+    return None
+
+
+def _content(element: HtmlElement, words: str, aria: str, context: _Context) -> _Context:
+    """Captions, bylines and the article landmark."""
+    tag = element.tag
+    itemprop = element.get("itemprop") or ""
     if tag in {"figcaption", "caption"}:
         return _region(context, Role.CAPTION)
-    if tag == "address" or element.get("rel") == "author" or itemprop == "author":
-        return _region(context, Role.BYLINE)
-    if _BYLINE.search(words):
+    if (
+        tag == "address"
+        or element.get("rel") == "author"
+        or itemprop == "author"
+        or _BYLINE.search(words)
+    ):
         return _region(context, Role.BYLINE)
     if tag in {"article", "main"} or aria == "main" or itemprop == "articleBody":
         return replace(context, article=True)
@@ -166,7 +179,8 @@ def _leaf(element: HtmlElement, context: _Context) -> tuple[Block, ...]:
     time_text = None if time is None else collapse(time.text_content()) or None
     if time_text == text and context.region is None and not context.rail:
         context = _region(context, Role.BYLINE)  # a bare date under a title is metadata
-    return (Block(text, _role(element.tag, context), element.tag, time_text),)
+    tag = str(element.tag)
+    return (Block(text, _role(tag, context), tag, time_text),)
 
 
 def _inline_landmark(element: HtmlElement, text: str, context: _Context) -> _Context:
@@ -176,7 +190,7 @@ def _inline_landmark(element: HtmlElement, text: str, context: _Context) -> _Con
     """
     for inline in element.iterdescendants():
         inner = _enter(inline, context)
-        if inner is not None and inner != context and collapse(inline.text_content()) == text:
+        if inner != context and collapse(inline.text_content()) == text:
             return inner
     return context
 

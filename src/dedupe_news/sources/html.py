@@ -19,13 +19,14 @@ from dedupe_news.sources.charset import decode_html
 from dedupe_news.sources.read import MAX_PAGE_BYTES
 
 if TYPE_CHECKING:
+    import io
     from pathlib import Path
 
 EXTRA = "pip install 'dedupe-news[html]'"
 """The command that installs what HTML and WARC input needs."""
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 """File suffixes read as HTML, each also with `.gz`, `.bz2` or `.xz` after it."""
-_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+_COMPRESSED = (".gz", ".bz2", ".xz")
 
 
 def require() -> None:
@@ -51,7 +52,7 @@ def is_html_file(path: Path) -> bool:
         (True, False)
     """
     name = path.name.lower()
-    for suffix in _OPENERS:
+    for suffix in _COMPRESSED:
         name = name.removesuffix(suffix)
     return name.endswith(HTML_SUFFIXES)
 
@@ -67,14 +68,9 @@ def read_html_file(
         OSError: The file cannot be read.
     """
     require()
-    opener = _OPENERS.get(path.suffix.lower())
     try:
-        if opener is None:
-            with path.open("rb") as file:
-                data = file.read(max_page_bytes + 1)
-        else:
-            with opener(path, "rb") as file:
-                data = file.read(max_page_bytes + 1)
+        with _open(path) as file:
+            data = file.read(max_page_bytes + 1)
     except (EOFError, gzip.BadGzipFile, lzma.LZMAError) as error:
         raise InputError(str(path), 0, f"not a readable {path.suffix} file: {error}") from error
     except ValueError as error:  # bz2 reports a corrupt stream as OSError or ValueError
@@ -82,6 +78,17 @@ def read_html_file(
     return html_page(
         data, page_id=page_id, path=str(path), encoding=encoding, max_bytes=max_page_bytes
     )
+
+
+def _open(path: Path) -> io.BufferedIOBase:
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        return gzip.open(path, "rb")
+    if suffix == ".bz2":
+        return bz2.open(path, "rb")
+    if suffix == ".xz":
+        return lzma.open(path, "rb")
+    return path.open("rb")
 
 
 def html_page(  # noqa: PLR0913 - the page's metadata, all keyword-only
@@ -94,7 +101,7 @@ def html_page(  # noqa: PLR0913 - the page's metadata, all keyword-only
     encoding: str | None = None,
     max_bytes: int = MAX_PAGE_BYTES,
 ) -> Page:
-    """Parse one HTML page into a `Page` whose blocks carry the DOM's structure.
+    r"""Parse one HTML page into a `Page` whose blocks carry the DOM's structure.
 
     Args:
         data: The page's bytes.

@@ -69,7 +69,14 @@ def warc_pages(
             except StopIteration:
                 return
             # warcio raises AttributeError on a response record without a target URI.
-            except (ArchiveLoadFailed, AttributeError, ValueError, EOFError, OSError, zlib.error) as error:
+            except (
+                ArchiveLoadFailed,
+                AttributeError,
+                ValueError,
+                EOFError,
+                OSError,
+                zlib.error,
+            ) as error:
                 reason = f"broken WARC record, reading stopped: {error}".strip()
                 yield Skipped(f"{name}:{number + 1}", reason)
                 return

@@ -88,9 +88,7 @@ def _teaser(page: Page, line: int, block: Block) -> Segment:
     dateline = parse_dateline(text)
     if dateline is None:
         return _with_age(Segment(page.id, line, Role.TEASER, text), age)
-    teaser = Segment(
-        page.id, line, Role.TEASER, dateline.body, dateline.place, dateline.agencies
-    )
+    teaser = Segment(page.id, line, Role.TEASER, dateline.body, dateline.place, dateline.agencies)
     return _with_age(teaser, age)
 
 
