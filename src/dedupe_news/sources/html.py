@@ -122,7 +122,7 @@ def html_page(  # noqa: PLR0913 - the page's metadata, all keyword-only
         >>> page = html_page(b"<h1>Titel</h1><p>PARIJS (ANP) - Het nieuws.</p>",
         ...     page_id="p", path=None, url="https://example.nl/a")
         >>> page.text, page.site, [b.hint for b in page.blocks]
-        ('Titel\\nPARIJS (ANP) - Het nieuws.', 'example.nl', ['h1', 'p'])
+        ('Titel\nPARIJS (ANP) - Het nieuws.', 'example.nl', ['h1', 'p'])
     """
     require()
     from dedupe_news.sources._dom import page_blocks  # noqa: PLC0415 - needs the extra
