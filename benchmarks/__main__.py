@@ -1,14 +1,15 @@
-"""`python -m benchmarks generate|compare|scale ...`."""
+"""`python -m benchmarks generate|compare|scale|tune|html ...`."""
 
 import sys
 
-from benchmarks import compare, generate, scale, tune
+from benchmarks import compare, generate, html, scale, tune
 
 COMMANDS = {
     "generate": generate.main,
     "compare": compare.main,
     "scale": scale.main,
     "tune": tune.main,
+    "html": html.main,
 }
 
 if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
