@@ -2,14 +2,14 @@
 
 import sys
 
-from benchmarks import compare, generate, html, scale, tune
+from benchmarks import compare, generate, html_input, scale, tune
 
 COMMANDS = {
     "generate": generate.main,
     "compare": compare.main,
     "scale": scale.main,
     "tune": tune.main,
-    "html": html.main,
+    "html": html_input.main,
 }
 
 if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

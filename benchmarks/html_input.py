@@ -55,6 +55,8 @@ def main(argv: list[str]) -> int:
         read = sum(1 for _ in warc_pages(path))
         warc_seconds = time.perf_counter() - start
     print(f"pages: {total} ({size / total / 1024:.1f} KiB each on average)")
-    print(f"html_page: {total / html_seconds:,.0f} pages/s ({size / html_seconds / 2**20:.1f} MiB/s)")
+    print(
+        f"html_page: {total / html_seconds:,.0f} pages/s ({size / html_seconds / 2**20:.1f} MiB/s)"
+    )
     print(f"warc_pages (gzip): {read / warc_seconds:,.0f} pages/s")
     return 0
