@@ -111,7 +111,8 @@ def _without(text: str, part: str) -> str:
         return text[: -len(part)].strip()
     if text.startswith(part):
         return text[len(part) :].strip()
-    return text.replace(part, " ", 1).strip()
+    before, _, after = text.partition(part)
+    return f"{before.rstrip()} {after.lstrip()}".strip()
 
 
 def _with_age(segment: Segment, age: Age | None) -> Segment:
