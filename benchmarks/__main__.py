@@ -1,8 +1,8 @@
-"""`python -m benchmarks generate|compare|main-job|scale|tune ...`."""
+"""`python -m benchmarks generate|compare|main-job|scale|tune|html ...`."""
 
 import sys
 
-from benchmarks import compare, generate, main_job, scale, tune
+from benchmarks import compare, generate, html_input, main_job, scale, tune
 
 COMMANDS = {
     "generate": generate.main,
@@ -10,6 +10,7 @@ COMMANDS = {
     "main-job": main_job.main,
     "scale": scale.main,
     "tune": tune.main,
+    "html": html_input.main,
 }
 
 if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

@@ -47,9 +47,10 @@ def test_boilerplate_min_pages_is_the_boundary(minimum: int, stories: int) -> No
     assert label(Role.PARAGRAPH, stories, config) is expected
 
 
-def test_furniture_roles_are_section_headings_and_teasers() -> None:
-    """Only the rail and its heading are furniture."""
-    assert frozenset({Role.SECTION_HEADING, Role.TEASER}) == FURNITURE_ROLES
+def test_furniture_roles_are_the_rail_and_the_html_furniture() -> None:
+    """The rail, its heading and the HTML-only roles are furniture; article roles are not."""
+    html_only = {Role.NAVIGATION, Role.FOOTER, Role.NOTICE, Role.CAPTION, Role.BYLINE}
+    assert frozenset({Role.SECTION_HEADING, Role.TEASER, *html_only}) == FURNITURE_ROLES
 
 
 def _labels(

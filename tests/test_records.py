@@ -44,7 +44,8 @@ def test_records_are_frozen(record: object) -> None:
 def test_enums_are_their_output_strings() -> None:
     """Roles, labels and kinds compare equal to the strings the report prints."""
     assert [r.value for r in Role] == [
-        "title", "lede", "paragraph", "subheading", "section_heading", "teaser"
+        "title", "lede", "paragraph", "subheading", "section_heading", "teaser",
+        "navigation", "footer", "notice", "caption", "byline",
     ]  # fmt: skip
     assert [label.value for label in dn.Label] == ["unique", "duplicate", "boilerplate"]
     assert dn.ClusterKind("near") is dn.ClusterKind.NEAR

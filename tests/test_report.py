@@ -86,7 +86,7 @@ def test_segments_point_at_their_clusters(seed_report: dn.Report) -> None:
     [
         (("version",), "1"),
         (("pages", 0, "segments", 0, "label"), "weird"),
-        (("pages", 0, "segments", 0, "role"), "footer"),
+        (("pages", 0, "segments", 0, "role"), "sidebar"),
         (("clusters", 0, "kind"), "fuzzy"),
         (("clusters", 0, "lowest_score"), 1.5),
         (("summary", "pages"), -1),

@@ -24,6 +24,12 @@ class Role(StrEnum):
     SUBHEADING = "subheading"
     SECTION_HEADING = "section_heading"
     TEASER = "teaser"
+    # Furniture that only an HTML page tells apart (docs/report.md): always boilerplate.
+    NAVIGATION = "navigation"
+    FOOTER = "footer"
+    NOTICE = "notice"
+    CAPTION = "caption"
+    BYLINE = "byline"
 
 
 class Label(StrEnum):
@@ -42,6 +48,25 @@ class ClusterKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Block:
+    """One block-level element of an HTML page, in document order.
+
+    Attributes:
+        text: The element's text, whitespace collapsed (markup, scripts, styles and comments
+            never reach it).
+        role: The role its place in the DOM gives it (a landmark, a rail, a caption...), or
+            None when only its text can tell (`stages/segment_dom.py` decides).
+        hint: The element's tag name (`"#text"` for loose text between blocks).
+        time: The text of the first `<time>` element inside it, if any.
+    """
+
+    text: str
+    role: Role | None
+    hint: str
+    time: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     r"""One input document: a scraped page file or one JSONL record.
 
@@ -52,6 +77,9 @@ class Page:
         url: Optional metadata from JSONL.
         site: Optional metadata from JSONL.
         published: Optional metadata from JSONL, as given.
+        blocks: The DOM's blocks of an HTML page, in document order (empty for a text
+            dump); when present, `text` is their texts joined by "\n" and segments come
+            from the blocks.
     """
 
     id: PageId
@@ -60,6 +88,7 @@ class Page:
     url: str | None = None
     site: str | None = None
     published: str | None = None
+    blocks: tuple[Block, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +97,8 @@ class Segment:
 
     Attributes:
         page_id: The page it was cut from.
-        line: 1-based line number in the page.
+        line: 1-based line number in the page (an HTML page: the 1-based position of its
+            block in `Page.blocks`).
         role: What the block is on the page.
         text: The block's text without its dateline and without a glued age.
         place: Dateline place (ledes and teasers), e.g. "MOSKOU".

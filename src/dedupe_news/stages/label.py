@@ -12,8 +12,19 @@ if TYPE_CHECKING:
     from dedupe_news.config import Config
     from dedupe_news.records import ClusterId, Page, PageId, Segment
 
-FURNITURE_ROLES = frozenset({Role.SECTION_HEADING, Role.TEASER})
-"""Roles that are page furniture whatever their text: headings of rails and their teasers."""
+FURNITURE_ROLES = frozenset(
+    {
+        Role.SECTION_HEADING,
+        Role.TEASER,
+        Role.NAVIGATION,
+        Role.FOOTER,
+        Role.NOTICE,
+        Role.CAPTION,
+        Role.BYLINE,
+    }
+)
+"""Roles that are page furniture whatever their text: headings of rails and their teasers,
+and the HTML-only roles (navigation, footer, notice, caption, byline)."""
 
 
 def label(role: Role, stories: int, config: Config) -> Label:
@@ -21,7 +32,8 @@ def label(role: Role, stories: int, config: Config) -> Label:
 
     The rule, in order:
 
-    1. a section heading or a teaser is `boilerplate` (page furniture, not reporting);
+    1. a section heading, a teaser or another furniture role (`FURNITURE_ROLES`) is
+       `boilerplate` (page furniture, not reporting);
     2. a segment in no cluster (`stories == 0`) is `unique`: the page's own reporting;
     3. a repeated segment whose cluster spans at least `boilerplate_min_pages` different
        stories (pages that are not copies of one article) is `boilerplate`: template text;

@@ -128,6 +128,10 @@ def segment_page(page: Page) -> tuple[Segment, ...]:
         >>> [(s.line, s.role.value, s.age) for s in segment_page(page)]
         [(1, 'title', None), (2, 'lede', None), (3, 'section_heading', None), (4, 'teaser', '3 uur geleden')]
     """  # noqa: E501 - a doctest line cannot wrap
+    if page.blocks:  # an HTML page: roles from its DOM
+        from dedupe_news.stages.segment_dom import segment_blocks  # noqa: PLC0415 - it imports us
+
+        return segment_blocks(page)
     lines = [(n, line.strip()) for n, line in enumerate(page.text.split("\n"), start=1)]
     lines = [(n, line) for n, line in lines if line]
     # A page opens with its title, then the dateline lede; a scrape may have lost the title.
