@@ -147,12 +147,12 @@ def test_empty_pages_and_files_that_are_not_pages_exit_0(
     """Empty pages and non-page files are listed in the report, counted on stderr, exit 0."""
     shutil.copytree(seed_folder(), tmp_path / "in")
     (tmp_path / "in" / "empty.txt").write_bytes(b"")
-    for name in ("README.md", "gold.json", "a.py", "b.html", "c.csv", "d.png"):
+    for name in ("README.md", "gold.json", "a.py", "b.xml", "c.csv", "d.png"):
         (tmp_path / "in" / name).write_text("x", encoding="utf-8")
     out = tmp_path / "report.json"
     assert cli.main(["scan", str(tmp_path / "in"), "--strict", "--output", str(out)]) == 0
     assert capsys.readouterr().err == (
-        "not pages: 6 files (README.md, a.py, b.html, c.csv, d.png, ...)\n"
+        "not pages: 6 files (README.md, a.py, b.xml, c.csv, d.png, ...)\n"
     )
     data = json.loads(out.read_text(encoding="utf-8"))
     kinds = [(Path(s["path"]).name, s["kind"]) for s in data["skipped"]]

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dedupe_news as dn
-from dedupe_news.sources.read import MAX_PAGE_BYTES
+from dedupe_news.sources.dump import MAX_PAGE_BYTES
 from tests.strategies import pages
 
 PAGE = "Titel\nPARIJS (ANP) - Het nieuws van vandaag.\n"

@@ -16,6 +16,7 @@ import pytest
 import dedupe_news as dn
 from dedupe_news import cli
 from dedupe_news.demo import seed_folder
+from dedupe_news.records import Role
 from dedupe_news.sources import shown_path
 
 PAGE = "Titel\nPARIJS (ANP) - Het nieuws van vandaag.\n"
@@ -98,18 +99,42 @@ def test_a_page_name_over_other_content_is_named_by_what_it_looks_like(
     assert skipped.kind is kind
     assert skipped.reason.startswith(reason)
     if kind is NOT_PAGE:
-        assert "dedupe-news[html] extra" in skipped.reason
+        assert "give it a ." in skipped.reason
 
 
-def test_html_and_warc_names_in_a_folder_say_support_is_coming(tmp_path: Path) -> None:
-    """`.html` and `.warc.gz` files are listed as not pages, pointing at the coming extra."""
-    (tmp_path / "a.html").write_text("<html>", encoding="utf-8")
-    (tmp_path / "b.warc.gz").write_bytes(gzip.compress(b"WARC/1.0"))
-    reasons = [s.reason for s in dn.read_pages(tmp_path).skipped]
-    assert reasons == [
-        "not a page: HTML (HTML support is coming as the dedupe-news[html] extra)",
-        "not a page: WARC (WARC support is coming as the dedupe-news[html] extra)",
-    ]
+def test_html_and_warc_in_a_folder_are_read_as_pages(tmp_path: Path) -> None:
+    """`.html` files and `.warc.gz` archives found in a folder are read (the html extra)."""
+    html = "<html><body><article><h1>Titel</h1><p>PARIJS (ANP) - Nieuws van vandaag.</p>"
+    (tmp_path / "a.html").write_text(html + "</article></body></html>", encoding="utf-8")
+    broken = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 500\r\n\r\nabc"
+    (tmp_path / "b.warc.gz").write_bytes(gzip.compress(broken))
+    corpus = dn.read_pages(tmp_path)
+    assert [p.id for p in corpus.pages] == ["a"]
+    assert [s.role for s in dn.segment_page(corpus.pages[0])][:2] == [Role.TITLE, Role.LEDE]
+    (skipped,) = corpus.skipped
+    assert skipped.reason.startswith("broken WARC record")
+
+
+def test_html_given_by_path_under_another_name_is_read_by_its_bytes(tmp_path: Path) -> None:
+    """A file named explicitly is sniffed: HTML bytes in `page.dat` are read as HTML."""
+    path = tmp_path / "page.dat"
+    path.write_text("<!DOCTYPE html><html><body><h1>Titel</h1></body></html>", encoding="utf-8")
+    (page,) = dn.read_pages(path).pages
+    assert page.blocks
+
+
+def test_without_the_html_extra_html_is_named_and_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No lxml: the HTML file is skipped with a message naming the extra, other pages read."""
+    monkeypatch.setitem(sys.modules, "lxml.html", None)
+    (tmp_path / "a.html").write_text("<html></html>", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(PAGE, encoding="utf-8")
+    corpus = dn.read_pages(tmp_path)
+    assert [p.id for p in corpus.pages] == ["b"]
+    (skipped,) = corpus.skipped
+    assert "pip install 'dedupe-news[html]'" in skipped.reason
+    assert skipped.kind is dn.SkipKind.ERROR
 
 
 def test_a_file_given_by_path_is_read_whatever_its_name(tmp_path: Path) -> None:

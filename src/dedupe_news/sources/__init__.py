@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dedupe_news.sources.discover import shown_path
-from dedupe_news.sources.read import MAX_PAGE_BYTES, STDIN, read_pages
+from dedupe_news.sources.dump import MAX_PAGE_BYTES
+from dedupe_news.sources.read import STDIN, read_pages
 
 __all__ = ["MAX_PAGE_BYTES", "STDIN", "read_pages", "shown_path"]

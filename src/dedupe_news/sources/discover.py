@@ -1,8 +1,10 @@
 r"""Discover: folders -> the files that are pages, by name; every other file listed, not read.
 
-A file is a page when its name says so: a page dump `.txt`, JSONL `.jsonl` or `.ndjson`, each
-also compressed `.gz`, `.bz2` or `.xz`. `include` globs add names, `exclude` globs remove them
-(matched against the path relative to the folder given, `*` crossing `/`). Folders are walked
+A file is a page when its name says so: a page dump `.txt`, JSONL `.jsonl` or `.ndjson`,
+HTML `.html`, `.htm` or `.xhtml`, each also compressed `.gz`, `.bz2` or `.xz`, and a WARC
+archive `.warc` or `.warc.gz` (HTML and WARC need the `html` extra). `include` globs add
+names, `exclude` globs remove them (matched against the path relative to the folder given,
+`*` crossing `/`). Folders are walked
 without recursion (an explicit stack: any depth), sorted, files before sub-folders; hidden
 entries are passed over. Links to folders are never followed; a link whose target lies
 outside every folder given is skipped (`link outside the scanned folder`).
@@ -21,16 +23,18 @@ from dedupe_news.records import SkipKind, Skipped
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-Format = Literal["dump", "jsonl", "sniff"]
-"""How a file is read: a page dump, JSONL, or decided by its first non-blank byte."""
+Format = Literal["dump", "jsonl", "html", "warc", "sniff"]
+"""How a file is read: a page dump, JSONL, HTML, WARC, or decided by its first bytes."""
 
 COMPRESSIONS = (".gz", ".bz2", ".xz")
-_FORMATS: dict[str, Format] = {".txt": "dump", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-_COMING = {
-    ".html": "HTML",
-    ".htm": "HTML",
-    ".xhtml": "HTML",
-    ".warc": "WARC",
+_FORMATS: dict[str, Format] = {
+    ".txt": "dump",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".warc": "warc",
 }
 OUTSIDE = "link outside the scanned folder"
 
@@ -86,21 +90,18 @@ def classify(
     if page_format is None and any(fnmatchcase(relative, p) for p in include):
         page_format = "sniff"
     if page_format is None:
-        return Skipped(shown_path(path), _not_page_reason(suffix, name), SkipKind.NOT_PAGE)
+        return Skipped(shown_path(path), _not_page_reason(suffix), SkipKind.NOT_PAGE)
     relative_stem = relative.removesuffix(name) + Path(stem).stem
     return Found(path, shown_path(relative_stem), page_format, compression)
 
 
-def _not_page_reason(suffix: str, name: str) -> str:
-    kind = _COMING.get(suffix.lower()) or ("WARC" if ".warc" in name.lower() else None)
-    if kind is not None:
-        return f"not a page: {kind} ({coming(kind)})"
+def _not_page_reason(suffix: str) -> str:
     return f"not a page: a {suffix} file" if suffix else "not a page: no page suffix"
 
 
-def coming(kind: str) -> str:
-    """Return the note for a format that is not read yet."""
-    return f"{kind} support is coming as the dedupe-news[html] extra"
+def renamed(kind: str, suffix: str) -> str:
+    """Return the note for a file whose bytes say another format than its name."""
+    return f"looks like {kind}: give it a {suffix} name (or --include it) to read it as {kind}"
 
 
 def walk(root: Path, roots: Sequence[Path]) -> Iterator[tuple[Path, str] | Skipped]:

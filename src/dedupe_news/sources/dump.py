@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from dedupe_news.errors import ConfigError, InputError
 from dedupe_news.records import SkipKind
-from dedupe_news.sources.discover import coming
+from dedupe_news.sources.discover import renamed
 
 if TYPE_CHECKING:
     import io
@@ -36,6 +36,10 @@ _MAGIC = (
     (b"\xfd7zXZ\x00", "xz", ".xz"),
 )
 _ASCII_PROBE = "\n\0a"
+
+
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+"""Default largest page (a page dump file, or one JSONL line) that is read; larger is skipped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,18 +111,33 @@ def head(path: Path, compression: str) -> tuple[bytes, bytes]:
         return stored, stream.read(SNIFF_BYTES)
 
 
+def sniffed_format(data: bytes) -> str | None:
+    """Return "html" or "warc" when a file's first (decompressed) bytes say so, else None.
+
+    Examples:
+        >>> [sniffed_format(data) for data in (b"  <!DOCTYPE html>", b"WARC/1.1", b"{")]
+        ['html', 'warc', None]
+    """
+    start = data.removeprefix(BOM).lstrip()[:16].lower()
+    if start.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if start.startswith(b"warc/1."):
+        return "warc"
+    return None
+
+
 def looks_like(stored: bytes, data: bytes, compression: str) -> tuple[str, SkipKind] | None:
-    """Return why a file is not read as pages, judged by its first bytes, or None."""
+    """Return why a page dump or JSONL file is not read as one, judged by its first bytes."""
     if not compression:
         for magic, name, suffix in _MAGIC:
             if stored.startswith(magic):
                 reason = f"looks like {name}-compressed data, but the name does not end in {suffix}"
                 return reason, SkipKind.ERROR
-    start = data.removeprefix(BOM).lstrip()[:16].lower()
-    if start.startswith((b"<!doctype html", b"<html")):
-        return f"not a page: looks like HTML ({coming('HTML')})", SkipKind.NOT_PAGE
-    if start.startswith(b"warc/1."):
-        return f"not a page: looks like WARC ({coming('WARC')})", SkipKind.NOT_PAGE
+    sniffed = sniffed_format(data)
+    if sniffed == "html":
+        return f"not a page: {renamed('HTML', '.html')}", SkipKind.NOT_PAGE
+    if sniffed == "warc":
+        return f"not a page: {renamed('WARC', '.warc')}", SkipKind.NOT_PAGE
     return None
 
 

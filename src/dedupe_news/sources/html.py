@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from dedupe_news.errors import ConfigError, InputError
 from dedupe_news.records import Page, PageId
 from dedupe_news.sources.charset import decode_html
-from dedupe_news.sources.read import MAX_PAGE_BYTES
+from dedupe_news.sources.dump import MAX_PAGE_BYTES
 
 if TYPE_CHECKING:
     import io

@@ -31,21 +31,23 @@ from dedupe_news.sources.discover import Found, classify, shown_path, walk
 from dedupe_news.sources.dump import (
     DECOMPRESSION_ERRORS,
     EMPTY,
+    MAX_PAGE_BYTES,
     Decoder,
     head,
     is_jsonl,
     looks_like,
     open_bytes,
+    sniffed_format,
 )
+from dedupe_news.sources.html import read_html_file, require
 from dedupe_news.sources.jsonl import Fields, JsonlSource, pages
+from dedupe_news.sources.warc import warc_pages
 
 if TYPE_CHECKING:
     import os
     from collections.abc import Iterable, Iterator
     from typing import IO
 
-MAX_PAGE_BYTES = 16 * 1024 * 1024
-"""Default largest page (a page dump file, or one JSONL line) that is read; larger is skipped."""
 STDIN = "-"
 """The source that names standard input."""
 _STDIN_PATH = "<stdin>"
@@ -159,7 +161,14 @@ class _Reader:
             if not stat.S_ISREG(found.path.stat().st_mode):  # a device or pipe could be endless
                 yield Skipped(shown, "not a regular file")
                 return
+            if found.format in {"html", "warc"}:
+                yield from self.markup(found, found.format, shown)
+                return
             stored, start = head(found.path, found.compression)
+            sniffed = sniffed_format(start) if found.format == "sniff" else None
+            if sniffed is not None:  # a file given by path or --include'd: its bytes decide
+                yield from self.markup(found, sniffed, shown)
+                return
             looks = looks_like(stored, start, found.compression)
             if looks is not None:
                 yield Skipped(shown, *looks)
@@ -173,6 +182,22 @@ class _Reader:
         except DECOMPRESSION_ERRORS as error:  # OSError included: a gzip error is one
             strerror = getattr(error, "strerror", None)
             yield Skipped(shown, strerror or f"not valid {found.compression} data: {error}")
+
+    def markup(self, found: Found, kind: str, shown: str) -> Iterator[Page | Skipped]:
+        """Yield the page of an HTML file, or the pages of a WARC archive (the html extra)."""
+        try:
+            require()
+        except ConfigError as error:  # named and skipped: the other inputs are still read
+            yield Skipped(shown, str(error))
+            return
+        if kind == "warc":
+            yield from warc_pages(found.path, max_page_bytes=self.max_page_bytes)
+            return
+        try:
+            # An HTML page declares its own charset (BOM, <meta>): `encoding` is for text.
+            yield read_html_file(found.path, found.page_id, max_page_bytes=self.max_page_bytes)
+        except InputError as error:
+            yield Skipped(shown, error.reason)
 
     def dump(self, found: Found, shown: str) -> Page | Skipped:
         """Return the page of one page dump, or why it is skipped."""

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 from dedupe_news.errors import InputError
 from dedupe_news.records import Page, Skipped
+from dedupe_news.sources.dump import MAX_PAGE_BYTES
 from dedupe_news.sources.html import html_page, require
-from dedupe_news.sources.read import MAX_PAGE_BYTES
 
 if TYPE_CHECKING:
     import os
