@@ -340,3 +340,14 @@ def test_segments_cover_every_line_once_in_order(text: str) -> None:
         else:
             assert segment.text == line
         assert segment.age_minutes is None or 0 < segment.age_minutes <= MAX_AGE_MINUTES
+
+
+def test_a_title_named_by_the_source_is_the_title_whatever_follows() -> None:
+    """`Page(titled=True)`: line 1 is the title and line 2 the lede, with or without dateline."""
+    page = dn.Page("p", "Kabinet valt\nHet kabinet is gevallen.\nDe Kamer debatteert.", titled=True)
+    roles = [(s.line, s.role) for s in dn.segment_page(page)]
+    assert roles == [(1, Role.TITLE), (2, Role.LEDE), (3, Role.PARAGRAPH)]
+    (alone,) = dn.segment_page(dn.Page("q", "Alleen een titel", titled=True))
+    assert alone.role is Role.TITLE
+    untitled = dn.segment_page(dn.Page("r", "Kabinet valt\nHet kabinet is gevallen."))
+    assert [s.role for s in untitled] == [Role.PARAGRAPH, Role.PARAGRAPH]

@@ -87,6 +87,9 @@ def test_trafilatura_json_output_scans_as_is(tmp_path: Path) -> None:
         "nieuws.example.nl",
         "2023-09-12",
     )
+    first, second = dn.segment_page(page)[:2]
+    assert (first.role, first.text) == (dn.Role.TITLE, "Kim Jong-un al in Rusland")
+    assert second.role is dn.Role.LEDE  # no dateline: the line after the named title
 
 
 def test_hostile_lines_are_skipped_and_the_good_ones_kept(tmp_path: Path) -> None:

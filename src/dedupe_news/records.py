@@ -80,6 +80,8 @@ class Page:
         blocks: The DOM's blocks of an HTML page, in document order (empty for a text
             dump); when present, `text` is their texts joined by "\n" and segments come
             from the blocks.
+        titled: The source says the first line of `text` is the page's title (a JSONL
+            record's title field); otherwise the segmenter judges by the page's shape.
     """
 
     id: PageId
@@ -89,6 +91,7 @@ class Page:
     site: str | None = None
     published: str | None = None
     blocks: tuple[Block, ...] = ()
+    titled: bool = False
 
 
 @dataclass(frozen=True, slots=True)

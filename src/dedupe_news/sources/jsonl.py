@@ -114,9 +114,10 @@ def _page(line: str, source: JsonlSource, fields: Fields, number: int) -> Page:
     _check_text(text, fields.text, source.path, number)
     if not text.strip():
         raise InputError(source.path, number, EMPTY)
-    if isinstance(title, str) and title.strip():
-        _check_text(title, fields.title, source.path, number)
-        text = _titled(" ".join(title.split()), text)
+    titled = isinstance(title, str) and bool(title.strip())
+    if titled:
+        _check_text(str(title), fields.title, source.path, number)
+        text = _titled(" ".join(str(title).split()), text)
     metadata = {
         key: _metadata(record, names, source.path, number) for key, names in _METADATA.items()
     }
@@ -127,6 +128,7 @@ def _page(line: str, source: JsonlSource, fields: Fields, number: int) -> Page:
         metadata["url"],
         metadata["site"],
         metadata["published"],
+        titled=titled,
     )
 
 

@@ -135,10 +135,15 @@ def segment_page(page: Page) -> tuple[Segment, ...]:
     lines = [(n, line.strip()) for n, line in enumerate(page.text.split("\n"), start=1)]
     lines = [(n, line) for n, line in lines if line]
     # A page opens with its title, then the dateline lede; a scrape may have lost the title.
-    untitled = bool(lines) and parse_dateline(lines[0][1]) is not None
+    # When the source names the title (`page.titled`), the line after it is the lede.
+    untitled = not page.titled and bool(lines) and parse_dateline(lines[0][1]) is not None
     lede_at = 0 if untitled else 1
     rail_start = _rail_start(lines, first=lede_at + 2)
-    has_lede = len(lines) > lede_at and parse_dateline(lines[lede_at][1]) is not None
+    has_lede = len(lines) > lede_at and (
+        page.titled or parse_dateline(lines[lede_at][1]) is not None
+    )
+    if page.titled and len(lines) == 1:
+        return (Segment(page.id, lines[0][0], Role.TITLE, lines[0][1]),)
     if not has_lede and rail_start == len(lines):
         return tuple(Segment(page.id, n, Role.PARAGRAPH, line) for n, line in lines)
     if rail_start == len(lines):
