@@ -1,0 +1,109 @@
+"""Rows: a run's Report -> flat rows, one per segment and one per cluster (docs/output.md).
+
+The tabular formats (JSONL, CSV, Parquet, pandas) all write these rows, so they hold the same
+columns in the same order; only how a list is spelled differs per format.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from dedupe_news.records import Cluster, Report, SegmentId
+
+SEGMENT_COLUMNS = (
+    "page_id",
+    "segment_id",
+    "line",
+    "role",
+    "label",
+    "cluster",
+    "text",
+    "place",
+    "agencies",
+    "age",
+    "age_minutes",
+    "url",
+    "site",
+    "published",
+    "article_cluster",
+)
+"""Columns of a segment row, in order (docs/output.md)."""
+
+CLUSTER_COLUMNS = (
+    "cluster",
+    "key",
+    "kind",
+    "size",
+    "representative",
+    "lowest_score",
+    "members",
+    "matches",
+)
+"""Columns of a cluster row, in order (docs/output.md)."""
+
+MATCH_FIELDS = ("a", "b", "score", "jaccard")
+"""Fields of each entry of a cluster row's `matches`."""
+
+
+def segment_rows(report: Report) -> Iterator[dict[str, object]]:
+    """Yield one row per segment, page by page in line order, with its page's metadata.
+
+    `agencies` is a list here; CSV joins it with "/".
+
+    Examples:
+        >>> import dedupe_news as dn
+        >>> from dedupe_news.demo import seed_folder
+        >>> row = next(segment_rows(dn.dedupe(dn.read_pages(seed_folder()))))
+        >>> row["segment_id"], row["role"], row["label"]
+        ('000_06e2ff613e5638d5:1', 'title', 'unique')
+    """
+    pages = {
+        page.id: (page, article)
+        for page, article in zip(report.pages, report.article_clusters, strict=True)
+    }
+    for segment, label, cluster in zip(
+        report.segments, report.labels, report.segment_clusters, strict=True
+    ):
+        page, article = pages[segment.page_id]
+        yield {
+            "page_id": segment.page_id,
+            "segment_id": segment.id,
+            "line": segment.line,
+            "role": segment.role.value,
+            "label": label.value,
+            "cluster": cluster,
+            "text": segment.text,
+            "place": segment.place,
+            "agencies": list(segment.agencies),
+            "age": segment.age,
+            "age_minutes": segment.age_minutes,
+            "url": page.url,
+            "site": page.site,
+            "published": page.published,
+            "article_cluster": article,
+        }
+
+
+def cluster_rows(report: Report) -> Iterator[dict[str, object]]:
+    """Yield one row per cluster, in the report's order, with its members and matches."""
+    for cluster in report.clusters:
+        yield cluster_row(cluster)
+
+
+def cluster_row(cluster: Cluster[SegmentId]) -> dict[str, object]:
+    """Return the row of one cluster: `members` a list of ids, `matches` a list of dicts."""
+    return {
+        "cluster": cluster.id,
+        "key": cluster.key,
+        "kind": cluster.kind.value,
+        "size": len(cluster.members),
+        "representative": cluster.representative,
+        "lowest_score": cluster.lowest_score,
+        "members": list(cluster.members),
+        "matches": [
+            {"a": m.a, "b": m.b, "score": m.score, "jaccard": m.jaccard} for m in cluster.matches
+        ],
+    }
