@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from importlib.metadata import version
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 import orjson
 
@@ -24,7 +24,10 @@ FORMAT_VERSION = "2"
 
 def to_dict(report: Report) -> dict[str, object]:
     """Return the report as plain JSON data, in the documented shape and order."""
-    return {key: list(value) if key in _STREAMED else value for key, value in _parts(report)}
+    return {
+        key: list(cast("Iterable[object]", value)) if key in _STREAMED else value
+        for key, value in _parts(report)
+    }
 
 
 def to_json(report: Report) -> str:
@@ -49,7 +52,7 @@ def write_json(report: Report, out: IO[bytes]) -> None:
             out.write(_encode(value).replace(b"\n", b"\n  "))
             continue
         empty = True
-        for item in value:  # type: ignore[attr-defined]  # _STREAMED values are iterables
+        for item in cast("Iterable[object]", value):
             out.write(b"[\n    " if empty else b",\n    ")
             out.write(_encode(item).replace(b"\n", b"\n    "))
             empty = False

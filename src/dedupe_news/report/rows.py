@@ -6,7 +6,10 @@ columns in the same order; only how a list is spelled differs per format.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
+
+import orjson
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -107,3 +110,17 @@ def cluster_row(cluster: Cluster[SegmentId]) -> dict[str, object]:
             {"a": m.a, "b": m.b, "score": m.score, "jaccard": m.jaccard} for m in cluster.matches
         ],
     }
+
+
+def json_line(row: dict[str, str | None] | dict[str, object]) -> bytes:
+    r"""Return a row as one line of compact UTF-8 JSON, keys in order, ending in a newline.
+
+    Examples:
+        >>> json_line({"id": "a", "text": "é"})
+        b'{"id":"a","text":"\xc3\xa9"}\n'
+    """
+    try:
+        return orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE)
+    except orjson.JSONEncodeError:
+        # Not valid UTF-8 (a lone surrogate): the standard library names the character.
+        return (json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
