@@ -6,17 +6,18 @@ import csv
 import io
 import json
 import sys
+from importlib import import_module
 from pathlib import Path
+from typing import Any
 
-import pyarrow.parquet as pq
 import pytest
 
 import dedupe_news as dn
 from dedupe_news.errors import ConfigError, MissingDependencyError
 from dedupe_news.report import (
     CLUSTER_COLUMNS,
-    SEGMENT_COLUMNS,
     FORMATS,
+    SEGMENT_COLUMNS,
     clusters_path,
     corpus_records,
     to_arrow,
@@ -36,6 +37,9 @@ SECOND = (
     "steden in het oosten moeten beschermen tegen Russische raketten en drones."
 )
 
+OWN = "Eigen slotzin van de redactie van b over de zaak."
+PQ: Any = import_module("pyarrow.parquet")  # untyped: read through Any
+
 
 @pytest.fixture(scope="module")
 def report() -> dn.Report:
@@ -48,7 +52,7 @@ def report() -> dn.Report:
     return dn.dedupe(pages)
 
 
-def _expected(report: dn.Report) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+def _expected(report: dn.Report) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """(segment id, label, cluster, text) per segment and (cluster, kind, members) per cluster."""
     data = to_dict(report)
     segments = [
@@ -112,9 +116,9 @@ def test_csv_reads_back_to_the_json_report(report: dn.Report, tmp_path: Path) ->
 def test_parquet_reads_back_to_the_json_report(report: dn.Report, tmp_path: Path) -> None:
     """Parquet (read with pyarrow) holds the same segments, with lists, and the clusters."""
     rows, clusters = _written(report, "parquet", tmp_path)
-    seg = pq.read_table(rows).to_pylist()
-    clu = pq.read_table(clusters).to_pylist()
-    assert pq.read_schema(rows).names == list(SEGMENT_COLUMNS)
+    seg = PQ.read_table(rows).to_pylist()
+    clu = PQ.read_table(clusters).to_pylist()
+    assert PQ.read_schema(rows).names == list(SEGMENT_COLUMNS)
     got_segments = [
         (r["segment_id"], r["label"], r["cluster"], r["text"], r["agencies"]) for r in seg
     ]
@@ -163,10 +167,10 @@ def test_parquet_to_stdout_and_unknown_formats_are_refused(report: dn.Report) ->
 @pytest.mark.parametrize("form", FORMATS)
 def test_every_format_is_deterministic(report: dn.Report, form: str, tmp_path: Path) -> None:
     """The same report written twice gives the same bytes in every format."""
-    first = _written(report, form, tmp_path / "a" if (tmp_path / "a").mkdir() is None else tmp_path)
-    second = _written(
-        report, form, tmp_path / "b" if (tmp_path / "b").mkdir() is None else tmp_path
-    )
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = _written(report, form, tmp_path / "a")
+    second = _written(report, form, tmp_path / "b")
     for one, two in zip(first, second, strict=True):
         assert one.exists() == two.exists()
         if one.exists():
@@ -196,7 +200,7 @@ def test_text_summary_caps_a_long_differing_middle() -> None:
     assert _diff(a, b).endswith(" …")
 
 
-def test_corpus_of_the_seed_pages_drops_boilerplate(report: dn.Report) -> None:
+def test_corpus_of_the_seed_pages_drops_boilerplate() -> None:
     """On the seed pages every record holds only unique text, and boilerplate never appears."""
     seeds = dn.dedupe(dn.read_pages(dn.demo.seed_folder()))  # type: ignore[attr-defined]
     records = [r for r in corpus_records(seeds) if r is not None]
@@ -222,7 +226,7 @@ def test_corpus_keeps_a_syndicated_story_once() -> None:
         dn.Page("a", f"Titel a\nPARIJS (ANP) - {BODY}\n{SECOND}\n", url="u/a"),
         dn.Page(
             "b",
-            f"Titel b\nPARIJS (ANP) - {BODY}\n{SECOND}\nEigen slotzin van de redactie van b over de zaak.\n",
+            f"Titel b\nPARIJS (ANP) - {BODY}\n{SECOND}\n{OWN}\n",
         ),
         dn.Page("c", f"Titel c\nPARIJS (ANP) - {BODY}\n{SECOND}\n"),
     ]
@@ -241,4 +245,4 @@ def test_corpus_keeps_a_syndicated_story_once() -> None:
         "title": "Titel a",
         "text": f"{BODY}\n{SECOND}",
     }
-    assert records[1]["text"] == "Eigen slotzin van de redactie van b over de zaak."
+    assert records[1]["text"] == OWN
