@@ -2,11 +2,12 @@
 
 import sys
 
-from benchmarks import compare, generate, scale, tune
+from benchmarks import compare, generate, outputs, scale, tune
 
 COMMANDS = {
     "generate": generate.main,
     "compare": compare.main,
+    "outputs": outputs.main,
     "scale": scale.main,
     "tune": tune.main,
 }
