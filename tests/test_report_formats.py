@@ -135,6 +135,8 @@ def test_arrow_and_pandas_match_the_rows(report: dn.Report) -> None:
     assert table.num_rows == len(frame) == len(report.segments)
     assert frame["segment_id"].tolist() == [s.id for s in report.segments]
     assert frame["label"].tolist() == [label.value for label in report.labels]
+    assert report.to_arrow().equals(table)
+    assert report.to_pandas().equals(frame)
 
 
 def test_missing_pyarrow_names_the_extra(
