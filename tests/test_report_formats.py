@@ -248,3 +248,14 @@ def test_corpus_keeps_a_syndicated_story_once() -> None:
         "text": f"{BODY}\n{SECOND}",
     }
     assert records[1]["text"] == OWN
+
+
+def test_columns_hold_the_rows_values(report: dn.Report) -> None:
+    """segment_columns (Arrow, pandas) holds exactly segment_rows' values, column by column."""
+    from dedupe_news.report.rows import segment_columns, segment_rows  # noqa: PLC0415
+
+    rows = list(segment_rows(report))
+    columns = segment_columns(report)
+    assert list(columns) == list(SEGMENT_COLUMNS)
+    for name in SEGMENT_COLUMNS:
+        assert columns[name] == [row[name] for row in rows]

@@ -10,7 +10,7 @@ from importlib import import_module
 from typing import IO, TYPE_CHECKING, Any
 
 from dedupe_news.errors import MissingDependencyError
-from dedupe_news.report.rows import CLUSTER_COLUMNS, SEGMENT_COLUMNS, cluster_rows, segment_rows
+from dedupe_news.report.rows import CLUSTER_COLUMNS, SEGMENT_COLUMNS, cluster_rows, segment_columns
 
 if TYPE_CHECKING:
     from dedupe_news.records import Report
@@ -25,7 +25,7 @@ def to_arrow(report: Report) -> Any:  # noqa: ANN401 - a pyarrow.Table; pyarrow 
         MissingDependencyError: pyarrow is not installed (`dedupe-news[parquet]`).
     """
     pa = _load("pyarrow", "to_arrow")
-    return pa.Table.from_pylist(list(segment_rows(report)), schema=_segment_schema(pa))
+    return pa.Table.from_pydict(segment_columns(report), schema=_segment_schema(pa))
 
 
 def clusters_to_arrow(report: Report) -> Any:  # noqa: ANN401 - a pyarrow.Table
@@ -45,7 +45,7 @@ def to_pandas(report: Report) -> Any:  # noqa: ANN401 - a pandas.DataFrame; pand
         MissingDependencyError: pandas is not installed (`dedupe-news[pandas]`).
     """
     pd = _load("pandas", "to_pandas")
-    frame = pd.DataFrame.from_records(list(segment_rows(report)), columns=list(SEGMENT_COLUMNS))
+    frame = pd.DataFrame(segment_columns(report), columns=list(SEGMENT_COLUMNS))
     return frame.astype({"line": "int64", "age_minutes": "Int64"})
 
 

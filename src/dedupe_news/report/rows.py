@@ -90,6 +90,35 @@ def segment_rows(report: Report) -> Iterator[dict[str, object]]:
         }
 
 
+def segment_columns(report: Report) -> dict[str, list[object]]:
+    """Return the segment rows column by column: the same values as `segment_rows`.
+
+    Built straight from the report's aligned tuples, which is several times faster than
+    transposing rows for Arrow and pandas.
+    """
+    pages = dict(zip((page.id for page in report.pages), report.pages, strict=True))
+    articles = dict(zip((page.id for page in report.pages), report.article_clusters, strict=True))
+    owners = [pages[segment.page_id] for segment in report.segments]
+    segments = report.segments
+    return {
+        "page_id": [s.page_id for s in segments],
+        "segment_id": [s.id for s in segments],
+        "line": [s.line for s in segments],
+        "role": [s.role.value for s in segments],
+        "label": [label.value for label in report.labels],
+        "cluster": list(report.segment_clusters),
+        "text": [s.text for s in segments],
+        "place": [s.place for s in segments],
+        "agencies": [list(s.agencies) for s in segments],
+        "age": [s.age for s in segments],
+        "age_minutes": [s.age_minutes for s in segments],
+        "url": [page.url for page in owners],
+        "site": [page.site for page in owners],
+        "published": [page.published for page in owners],
+        "article_cluster": [articles[s.page_id] for s in segments],
+    }
+
+
 def cluster_rows(report: Report) -> Iterator[dict[str, object]]:
     """Yield one row per cluster, in the report's order, with its members and matches."""
     for cluster in report.clusters:
