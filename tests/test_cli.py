@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import io
 import json
 import os
 import re
@@ -383,3 +384,11 @@ def test_help_names_the_program_as_started(
     with pytest.raises(SystemExit):
         cli.main(["--help"])
     assert capsys.readouterr().out.startswith(f"usage: {prog} ")
+
+
+def test_text_only_stdout_gets_the_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stdout without a byte buffer (doctest, an IDE console) still receives the report."""
+    sink = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", sink)
+    assert cli.main(["demo", "-f", "json"]) == 0
+    assert json.loads(sink.getvalue())["summary"]["pages"] == 5

@@ -7,12 +7,14 @@ configuration error; 130 interrupted. Data goes to stdout or `--output`, message
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import sys
+from contextlib import contextmanager
 from dataclasses import fields
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import IO, TYPE_CHECKING, NoReturn
 
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.demo import seed_folder
@@ -21,7 +23,7 @@ from dedupe_news.report import FORMATS, open_binary_atomically, write_corpus, wr
 from dedupe_news.sources import MAX_PAGE_BYTES, read_pages
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     from tqdm import tqdm
 
@@ -207,8 +209,8 @@ def _emit(report: Report, args: argparse.Namespace, progress: _Progress | None) 
         if args.command == "export":
             _export(report, args.output)
         else:
-            sys.stdout.flush()
-            write_report(report, args.format, args.output, sys.stdout.buffer)
+            with _stdout_bytes() as stdout:
+                write_report(report, args.format, args.output, stdout)
     except OSError as error:
         reason = error.strerror or type(error).__name__
         msg = f"cannot write the report to {str(args.output)!r}: {reason}"
@@ -220,8 +222,8 @@ def _emit(report: Report, args: argparse.Namespace, progress: _Progress | None) 
 def _export(report: Report, output: Path | None) -> None:
     """Write the deduplicated corpus and count it on stderr."""
     if output is None:
-        counts = write_corpus(report, sys.stdout.buffer)
-        sys.stdout.buffer.flush()
+        with _stdout_bytes() as stdout:
+            counts = write_corpus(report, stdout)
     else:
         with open_binary_atomically(output) as out:
             counts = write_corpus(report, out)
@@ -229,6 +231,20 @@ def _export(report: Report, output: Path | None) -> None:
         f"exported {counts.written} pages; omitted {counts.omitted} with no text of their own",
         file=sys.stderr,
     )
+
+
+@contextmanager
+def _stdout_bytes() -> Iterator[IO[bytes]]:
+    """Yield stdout's byte stream; a text-only stdout (doctest, an IDE) gets the text decoded."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        yield buffer
+        buffer.flush()
+        return
+    collected = io.BytesIO()
+    yield collected
+    sys.stdout.write(collected.getvalue().decode("utf-8"))
 
 
 def _configure_logging(verbosity: int) -> None:
