@@ -1,13 +1,14 @@
-"""`python -m benchmarks generate|compare|main-job|scale|tune|html ...`."""
+"""`python -m benchmarks generate|compare|main-job|outputs|scale|tune|html ...`."""
 
 import sys
 
-from benchmarks import compare, generate, html_input, main_job, scale, tune
+from benchmarks import compare, generate, html_input, main_job, outputs, scale, tune
 
 COMMANDS = {
     "generate": generate.main,
     "compare": compare.main,
     "main-job": main_job.main,
+    "outputs": outputs.main,
     "scale": scale.main,
     "tune": tune.main,
     "html": html_input.main,

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import fcntl
+import io
 import json
 import os
 import re
 import runpy
 import shutil
 import stat
+import struct
+import subprocess
 import sys
+import termios
 from dataclasses import fields
 from pathlib import Path
 
@@ -18,6 +23,7 @@ import pytest
 import dedupe_news as dn
 from dedupe_news import cli
 from dedupe_news.demo import seed_folder
+from dedupe_news.pipeline import STAGES
 from dedupe_news.report import to_json
 
 DOCS = Path(__file__).parent.parent / "docs" / "cli.md"
@@ -249,9 +255,10 @@ def test_progress_bar_only_on_a_terminal(
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     assert cli.main(["demo", "--output", "/dev/null"]) == 0
     err = capsys.readouterr().err
-    assert "\r[#......] segment " in err
-    assert err.endswith(" s   \n")
-    assert "[#######] label" in err
+    for phase in ("read", *STAGES, "write"):
+        assert f"\r{phase:<10}: " in err
+    assert "5 pages" in err
+    assert "100%|██████████| 78/78" in err
     assert cli.main(["demo", "--output", "/dev/null", "--quiet"]) == 0
     assert capsys.readouterr().err == ""
 
@@ -275,3 +282,135 @@ def test_unwritable_output_is_an_error_not_a_traceback(
     assert cli.main(["demo", "--output", str(target)]) == 2
     err = capsys.readouterr().err
     assert err == f"error: cannot write the report to {str(target)!r}: No such file or directory\n"
+
+
+def _run_on_a_terminal(*argv: str) -> tuple[int, str]:
+    """Run `python -m dedupe_news` with stderr on a pseudo-terminal; return code and stderr."""
+    main_fd, child_fd = os.openpty()
+    # A fresh pseudo-terminal is 0 columns wide; give it a real terminal's size.
+    fcntl.ioctl(child_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    env = {**os.environ, "PYTHONPATH": str(Path(dn.__file__).parent.parent), "COLUMNS": "100"}
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "dedupe_news", *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=child_fd,
+        env=env,
+    )
+    os.close(child_fd)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main_fd, 65536)
+        except OSError:  # EIO: the child closed its end of the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main_fd)
+    return process.wait(), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_is_drawn_on_a_pseudo_terminal_and_absent_when_piped() -> None:
+    """A real terminal on stderr gets bars with counts and rates; a pipe gets nothing."""
+    code, err = _run_on_a_terminal("demo", "-o", "/dev/null")
+    assert code == 0
+    for phase in ("read", "segment", "verify", "label", "write"):
+        assert f"{phase:<10}: " in err
+    assert "it/s" in err
+    assert "B/s" in err
+    piped = subprocess.run(
+        [sys.executable, "-m", "dedupe_news", "demo", "-o", "/dev/null"],
+        capture_output=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(Path(dn.__file__).parent.parent)},
+    )
+    assert piped.stderr == b""
+
+
+@pytest.mark.parametrize("form", ["jsonl", "csv", "parquet"])
+def test_tabular_formats_write_segments_and_clusters(
+    form: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-f with -o writes the segment rows and a .clusters file beside them."""
+    out = tmp_path / f"scan.{form}"
+    assert cli.main(["scan", str(seed_folder()), "-f", form, "-o", str(out)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"scan.clusters.{form}", f"scan.{form}"]
+    assert capsys.readouterr() == ("", "")
+
+
+def test_jsonl_to_stdout_is_one_object_per_segment(capsys: pytest.CaptureFixture[str]) -> None:
+    """JSONL on stdout streams one segment row per line."""
+    assert cli.main(["demo", "-f", "jsonl"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 78
+    assert json.loads(lines[0])["segment_id"] == "000_06e2ff613e5638d5:1"
+
+
+def test_parquet_errors_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Parquet to stdout, or without pyarrow, exits 2 with a message that says what to do."""
+    assert cli.main(["demo", "-f", "parquet"]) == 2
+    assert "must be written to a file (--output)" in capsys.readouterr().err
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    assert cli.main(["demo", "-f", "parquet", "-o", str(tmp_path / "x.parquet")]) == 2
+    assert capsys.readouterr().err == (
+        "error: --format parquet needs pyarrow: pip install 'dedupe-news[parquet]'\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_writes_the_corpus_and_counts_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`export` writes one record per page with text of its own and counts on stderr."""
+    out = tmp_path / "corpus.jsonl"
+    assert cli.main(["export", str(seed_folder()), "-o", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == sorted(p.stem for p in seed_folder().glob("*.txt"))
+    assert capsys.readouterr().err == "exported 5 pages; omitted 0 with no text of their own\n"
+    assert cli.main(["export", str(seed_folder())]) == 0
+    assert capsys.readouterr().out == out.read_text(encoding="utf-8")
+
+
+def test_threads_cap_keeps_the_output(capsys: pytest.CaptureFixture[str]) -> None:
+    """--threads 1 gives the same report as all cores; --threads 0 is a usage error."""
+    assert cli.main(["demo", "-f", "json"]) == 0
+    everything = capsys.readouterr().out
+    assert cli.main(["demo", "-f", "json", "--threads", "1"]) == 0
+    assert capsys.readouterr().out == everything
+    assert cli.main(["demo", "--threads", "0"]) == 2
+    assert capsys.readouterr().err == ("error: threads must be a positive integer or None, got 0\n")
+
+
+def test_verbose_logs_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    """-v logs the run's counts at INFO on stderr; without it nothing is logged."""
+    assert cli.main(["demo", "-o", "/dev/null", "-v"]) == 0
+    assert "INFO dedupe_news.pipeline: 5 pages, 78 segments, 2 clusters" in capsys.readouterr().err
+    assert cli.main(["demo", "-o", "/dev/null"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("argv0", "prog"),
+    [
+        ("/venv/bin/dedupe-news", "dedupe-news"),
+        ("/x/dedupe_news/__main__.py", "python -m dedupe_news"),
+    ],
+)
+def test_help_names_the_program_as_started(
+    argv0: str, prog: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--help says `dedupe-news` for the script and `python -m dedupe_news` for the module."""
+    monkeypatch.setattr(sys, "argv", [argv0])
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert capsys.readouterr().out.startswith(f"usage: {prog} ")
+
+
+def test_text_only_stdout_gets_the_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stdout without a byte buffer (doctest, an IDE console) still receives the report."""
+    sink = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", sink)
+    assert cli.main(["demo", "-f", "json"]) == 0
+    assert json.loads(sink.getvalue())["summary"]["pages"] == 5

@@ -39,6 +39,11 @@ def test_docstring_draws_every_error_class() -> None:
         for name, value in vars(errors).items()
         if isinstance(value, type) and issubclass(value, BaseException)
     ]
-    assert sorted(classes) == ["ConfigError", "DedupeNewsError", "InputError"]
+    assert sorted(classes) == [
+        "ConfigError",
+        "DedupeNewsError",
+        "InputError",
+        "MissingDependencyError",
+    ]
     for name in classes:
         assert name in (errors.__doc__ or ""), name

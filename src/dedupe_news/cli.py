@@ -1,4 +1,4 @@
-"""CLI: `python -m dedupe_news scan PATH...` and `python -m dedupe_news demo`.
+"""CLI: `dedupe-news scan|export|demo` (also `python -m dedupe_news ...`).
 
 Exit codes (docs/cli.md): 0 done (empty pages and files that are not pages included); 3 done,
 but some input was skipped as an error (with `--strict`: nothing written); 2 usage or
@@ -9,23 +9,28 @@ stdout or `--output`, messages to stderr.
 from __future__ import annotations
 
 import argparse
+import io
+import logging
 import sys
+from contextlib import contextmanager
 from dataclasses import fields
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, NoReturn
 
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.demo import seed_folder
 from dedupe_news.errors import DedupeNewsError
 from dedupe_news.records import SkipKind
-from dedupe_news.report import to_json, to_text, write_atomically
+from dedupe_news.report import FORMATS, open_binary_atomically, write_corpus, write_report
 from dedupe_news.sources import MAX_PAGE_BYTES, read_pages
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
-    from dedupe_news.records import Skipped
+    from tqdm import tqdm
+
+    from dedupe_news.records import Page, Report, Skipped
 
 EXIT_OK = 0
 EXIT_SKIPPED = 3
@@ -55,10 +60,10 @@ _HELP = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of the CLI."""
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    """Return the argument parser of the CLI, named as it was started (`program_name`)."""
     parser = argparse.ArgumentParser(
-        prog="python -m dedupe_news",
+        prog=prog or program_name(),
         description="Find repeated text in scraped news pages.",
     )
     parser.add_argument("--version", action="version", version=version("dedupe-news"))
@@ -68,12 +73,27 @@ def build_parser() -> argparse.ArgumentParser:
         "paths", nargs="+", metavar="PATH", help="file, folder, .jsonl, or - for stdin"
     )
     _add_run_options(scan, default_format="json")
+    export = commands.add_parser(
+        "export", help="write the deduplicated text of each page as JSONL (docs/output.md)"
+    )
+    export.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or .jsonl")
+    _add_run_options(export, default_format=None)
     demo = commands.add_parser("demo", help="scan the bundled seed pages")
     _add_run_options(demo, default_format="text")
     return parser
 
 
-def _add_run_options(parser: argparse.ArgumentParser, *, default_format: str) -> None:
+def program_name() -> str:
+    """Return how the user started the CLI: `dedupe-news`, or `python -m dedupe_news`.
+
+    Examples:
+        >>> program_name() in {"dedupe-news", "python -m dedupe_news"}
+        True
+    """
+    return "dedupe-news" if Path(sys.argv[0]).name == "dedupe-news" else "python -m dedupe_news"
+
+
+def _add_run_options(parser: argparse.ArgumentParser, *, default_format: str | None) -> None:
     io = parser.add_argument_group("input and output")
     io.add_argument("--encoding", default="utf-8", help="text encoding of inputs (utf-8)")
     io.add_argument(
@@ -89,18 +109,8 @@ def _add_run_options(parser: argparse.ArgumentParser, *, default_format: str) ->
         help="fail (exit 3, no output) when any input is skipped as an error",
     )
     _add_input_options(io)
-    io.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default=default_format,
-        help=f"report format ({default_format})",
-    )
-    io.add_argument("--output", type=Path, metavar="FILE", help="write the report here")
-    io.add_argument(
-        "--quiet",
-        action="store_true",
-        help="no progress on stderr (off anyway when not a terminal)",
-    )
+    _add_output_options(io, default_format)
+    _add_process_options(parser.add_argument_group("progress, logging and threads"))
     types = {f.name: f.type for f in fields(Config)}
     for stage, names in _STAGES.items():
         group = parser.add_argument_group(stage)
@@ -138,12 +148,54 @@ def _add_input_options(io: argparse._ArgumentGroup) -> None:
         )
 
 
+def _add_output_options(io: argparse._ArgumentGroup, default_format: str | None) -> None:
+    """Add -f/--format (not for export, which writes one format) and -o/--output."""
+    if default_format is not None:
+        io.add_argument(
+            "-f",
+            "--format",
+            choices=FORMATS,
+            default=default_format,
+            help=f"report format ({default_format}; docs/output.md)",
+        )
+    io.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write here instead of stdout"
+    )
+
+
+def _add_process_options(group: argparse._ArgumentGroup) -> None:
+    """Add -q/--quiet, -v/--verbose and --threads."""
+    group.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress on stderr (off anyway when not a terminal)",
+    )
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log to stderr: -v info, -vv debug",
+    )
+    group.add_argument(
+        "--threads",
+        type=int,
+        metavar="N",
+        help="use at most N threads in every pool (all cores)",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code."""
     args = build_parser().parse_args(argv)
+    _configure_logging(args.verbose)
+    progress = _Progress() if not args.quiet and sys.stderr.isatty() else None
     try:
         config = Config(**{f.name: getattr(args, f.name) for f in fields(Config)})
         sources = [seed_folder()] if args.command == "demo" else args.paths
+        if progress is not None:
+            progress.start("read", None, unit="B")
         corpus = read_pages(
             *sources,
             encoding=args.encoding,
@@ -154,25 +206,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             text_field=args.text_field,
             title_field=args.title_field,
         )
+        if progress is not None:
+            progress.done_reading(corpus.pages)
         errors = _print_skipped(corpus.skipped)
         if args.strict and errors:
             print(f"error: {errors} input(s) skipped; --strict writes no output", file=sys.stderr)
             return EXIT_SKIPPED
         from dedupe_news.pipeline import dedupe  # noqa: PLC0415 - loads numba: not for --help
 
-        show = not args.quiet and sys.stderr.isatty()
-        report = dedupe(corpus, config, on_stage=_Progress() if show else None)
-        text = to_json(report) if args.format == "json" else to_text(report)
-        if args.output is None:
-            sys.stdout.write(text)
-        else:
-            _write_output(args.output, text)
+        report = dedupe(
+            corpus,
+            config,
+            on_stage=None if progress is None else progress.done,
+            on_start=None if progress is None else progress.start,
+            threads=args.threads,
+        )
+        _emit(report, args, progress)
     except DedupeNewsError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        if progress is not None:
+            progress.close()
     return EXIT_SKIPPED if errors else EXIT_OK
 
 
@@ -193,27 +251,112 @@ def _print_skipped(skipped: Sequence[Skipped]) -> int:
     return len(errors)
 
 
-def _write_output(path: Path, text: str) -> None:
-    """Write the report, turning an unwritable path into a usage error that names it."""
+def _emit(report: Report, args: argparse.Namespace, progress: _Progress | None) -> None:
+    """Write the report (scan, demo) or the corpus (export), with a `write` progress phase."""
+    if progress is not None:
+        progress.start("write", len(report.segments))
     try:
-        write_atomically(path, text)
+        if args.command == "export":
+            _export(report, args.output)
+        else:
+            with _stdout_bytes() as stdout:
+                write_report(report, args.format, args.output, stdout)
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        msg = f"cannot write the report to {str(path)!r}: {reason}"
+        msg = f"cannot write the report to {str(args.output)!r}: {reason}"
         raise DedupeNewsError(msg) from error
+    if progress is not None:
+        progress.finish()
+
+
+def _export(report: Report, output: Path | None) -> None:
+    """Write the deduplicated corpus and count it on stderr."""
+    if output is None:
+        with _stdout_bytes() as stdout:
+            counts = write_corpus(report, stdout)
+    else:
+        with open_binary_atomically(output) as out:
+            counts = write_corpus(report, out)
+    print(
+        f"exported {counts.written} pages; omitted {counts.omitted} with no text of their own",
+        file=sys.stderr,
+    )
+
+
+@contextmanager
+def _stdout_bytes() -> Iterator[IO[bytes]]:
+    """Yield stdout's byte stream; a text-only stdout (doctest, an IDE) gets the text decoded."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        yield buffer
+        buffer.flush()
+        return
+    collected = io.BytesIO()
+    yield collected
+    sys.stdout.write(collected.getvalue().decode("utf-8"))
+
+
+def _configure_logging(verbosity: int) -> None:
+    """Send the library's logs to stderr: warnings, or info with -v, debug with -vv."""
+    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbosity, 2)]
+    logger = logging.getLogger("dedupe_news")
+    for handler in [h for h in logger.handlers if isinstance(h, _CliHandler)]:
+        logger.removeHandler(handler)
+    handler = _CliHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+
+
+class _CliHandler(logging.StreamHandler):  # type: ignore[type-arg]  # of a text stream
+    """The CLI's log handler, replaced (not added twice) when `main` runs again."""
 
 
 class _Progress:
-    """A one-line progress bar on stderr: stages done of all stages, and the last one's time."""
+    """Progress on stderr, one tqdm bar per phase: read, each stage, write.
+
+    A bar shows the phase's items (bytes while reading), its rate and, while it runs, its
+    ETA; stages report their counts before they start (`dedupe`'s `on_start`).
+    """
 
     def __init__(self) -> None:
-        self._done = 0
+        self._bar: tqdm[NoReturn] | None = None
 
-    def __call__(self, stage: str, seconds: float) -> None:
-        self._done += 1
-        from dedupe_news.pipeline import STAGES  # noqa: PLC0415 - loaded by then
+    def start(self, phase: str, total: int | None, *, unit: str = "it") -> None:
+        """Close the previous phase's bar and open this one's."""
+        from tqdm import tqdm  # noqa: PLC0415 - only when drawing: keeps --help fast
 
-        width = len(STAGES)
-        bar = "#" * self._done + "." * (width - self._done)
-        end = "\n" if self._done == width else ""
-        print(f"\r[{bar}] {stage} {seconds:.2f} s   ", end=end, file=sys.stderr, flush=True)
+        self.close()
+        self._bar = tqdm(
+            total=total,
+            desc=f"{phase:<10}",
+            unit=unit,
+            unit_scale=unit == "B",
+            file=sys.stderr,
+            dynamic_ncols=True,
+            leave=True,
+        )
+
+    def done_reading(self, pages: Sequence[Page]) -> None:
+        """Count the bytes and pages read."""
+        if self._bar is not None:
+            self._bar.update(sum(len(page.text.encode("utf-8", "replace")) for page in pages))
+            self._bar.set_postfix_str(f"{len(pages)} pages")
+        self.close()
+
+    def done(self, _stage: str, _seconds: float) -> None:
+        """End a stage's bar at its total (`dedupe`'s `on_stage`)."""
+        self.finish()
+
+    def finish(self) -> None:
+        """Fill the current bar and close it."""
+        if self._bar is not None and self._bar.total is not None:
+            self._bar.update(self._bar.total - self._bar.n)
+        self.close()
+
+    def close(self) -> None:
+        """Close the current bar, if any."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None

@@ -3,7 +3,8 @@
 ```text
 DedupeNewsError              every error this library raises on purpose
 ├── ConfigError(ValueError)  a Config field or CLI option out of range
-└── InputError(ValueError)   a page that cannot be read or parsed, named by "<path>:<line>: "
+├── InputError(ValueError)   a page that cannot be read or parsed, named by "<path>:<line>: "
+└── MissingDependencyError(ImportError)  an optional extra (pyarrow, pandas) is not installed
 ```
 
 Catch `DedupeNewsError` to handle both; a real bug keeps its own type and traceback.
@@ -33,3 +34,7 @@ class InputError(DedupeNewsError, ValueError):
         self.path = path
         self.line = line
         self.reason = reason
+
+
+class MissingDependencyError(DedupeNewsError, ImportError):
+    """An optional dependency is missing; the message names the extra that installs it."""

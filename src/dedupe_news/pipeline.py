@@ -16,8 +16,9 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from dedupe_news.config import DEFAULT, Config
-from dedupe_news.errors import InputError
+from dedupe_news.errors import ConfigError, InputError
 from dedupe_news.records import Cluster, Corpus, Match, Page, Report
+from dedupe_news.stages._kernels import thread_cap
 from dedupe_news.stages.article import article_clusters
 from dedupe_news.stages.cluster import build_clusters, cluster_texts
 from dedupe_news.stages.exact import Distinct, exact_groups
@@ -35,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 StageTimer = Callable[[str, float], None]
 """Called with a stage name and its wall time in seconds, after each stage."""
+StageStart = Callable[[str, int], None]
+"""Called with a stage name and the number of items it will process, before each stage."""
 
 STAGES = ("segment", "tokenize", "signatures", "candidates", "verify", "cluster", "label")
 """The stages of `dedupe`, in order (`find_duplicates` runs the middle five)."""
@@ -45,6 +48,8 @@ def dedupe(
     config: Config = DEFAULT,
     *,
     on_stage: StageTimer | None = None,
+    on_start: StageStart | None = None,
+    threads: int | None = None,
 ) -> Report:
     """Find the repeated text in a batch of pages and label every segment.
 
@@ -53,8 +58,12 @@ def dedupe(
             iterable of pages; the order does not matter.
         config: The run's settings.
         on_stage: Optional callback receiving each stage's name and wall time.
+        on_start: Optional callback receiving each stage's name and item count, before it.
+        threads: Cap on the threads of every pool (numba, rapidfuzz); None uses all cores.
+            The output does not depend on it.
 
     Raises:
+        ConfigError: `threads` is not a positive integer.
         InputError: Two pages have the same id.
         TypeError: `pages` holds something that is not a `Page`.
 
@@ -67,15 +76,15 @@ def dedupe(
         >>> report.label_of("001_102a09e7432f2aef:10")
         <Label.BOILERPLATE: 'boilerplate'>
     """
-    timer = _Timer(on_stage)
+    timer = _Timer(on_stage, on_start, _threads(threads))
     skipped = pages.skipped if isinstance(pages, Corpus) else ()
     batch = _sorted_pages(pages.pages if isinstance(pages, Corpus) else pages)
-    with timer("segment"):
+    with timer("segment", len(batch)):
         segments = tuple(s for page in batch for s in segment_page(page))
     distinct, matches = _match([s.text for s in segments], config, timer)
-    with timer("cluster"):
+    with timer("cluster", len(matches)):
         clustering = build_clusters(distinct, matches, segments)
-    with timer("label"):
+    with timer("label", len(segments)):
         articles = article_clusters(batch, segments, clustering.segment_clusters, config)
         labels = label_segments(batch, articles, segments, clustering.segment_clusters, config)
     logger.info(
@@ -94,7 +103,11 @@ def dedupe(
 
 
 def find_duplicates(
-    texts: Iterable[str], config: Config = DEFAULT, *, on_stage: StageTimer | None = None
+    texts: Iterable[str],
+    config: Config = DEFAULT,
+    *,
+    on_stage: StageTimer | None = None,
+    threads: int | None = None,
 ) -> tuple[Cluster[int], ...]:
     """Find exact and near-duplicate groups among plain texts (no page structure).
 
@@ -103,8 +116,10 @@ def find_duplicates(
             a cluster's members are their positions in iteration order, from 0.
         config: The run's settings (the label settings are not used).
         on_stage: Optional callback receiving each stage's name and wall time.
+        threads: Cap on the threads of every pool (numba, rapidfuzz); None uses all cores.
 
     Raises:
+        ConfigError: `threads` is not a positive integer.
         TypeError: `texts` is a single string, or holds something that is not a string.
 
     Examples:
@@ -114,9 +129,9 @@ def find_duplicates(
         [('exact', (0, 2))]
     """
     batch = _strings(texts)
-    timer = _Timer(on_stage)
+    timer = _Timer(on_stage, None, _threads(threads))
     distinct, matches = _match(batch, config, timer)
-    with timer("cluster"):
+    with timer("cluster", len(matches)):
         return cluster_texts(distinct, matches)
 
 
@@ -124,14 +139,15 @@ def _match(
     texts: Sequence[str], config: Config, timer: _Timer
 ) -> tuple[Distinct, tuple[Match[int], ...]]:
     """Tokenize, group exact copies, sign, band and verify: the core of both entries."""
-    with timer("tokenize"):
+    with timer("tokenize", len(texts)):
         distinct = exact_groups(texts, tokenize(texts, fold_diacritics=config.fold_diacritics))
-    with timer("signatures"):
+    with timer("signatures", len(distinct.firsts)):
         found = sketch(distinct.tokens, distinct.firsts, config)
-    with timer("candidates"):
+    with timer("candidates", len(distinct.firsts)):
         pairs = pairs_within(bucket_keys(found, config))
-    with timer("verify"):
-        matches = verify(pairs, distinct, found.signatures, config)
+    with timer("verify", len(pairs)):
+        workers = -1 if timer.threads is None else timer.threads
+        matches = verify(pairs, distinct, found.signatures, config, workers=workers)
     return distinct, matches
 
 
@@ -166,15 +182,31 @@ def _sorted_pages(pages: Iterable[Page]) -> tuple[Page, ...]:
     return batch
 
 
-class _Timer:
-    """Measure each stage's wall time and hand it to the callback."""
+def _threads(threads: int | None) -> int | None:
+    if threads is not None and (
+        isinstance(threads, bool) or not isinstance(threads, int) or threads < 1
+    ):
+        msg = f"threads must be a positive integer or None, got {threads!r}"
+        raise ConfigError(msg)
+    return threads
 
-    def __init__(self, callback: StageTimer | None) -> None:
+
+class _Timer:
+    """Run each stage under the thread cap; announce it, measure its wall time, report it."""
+
+    def __init__(
+        self, callback: StageTimer | None, on_start: StageStart | None, threads: int | None
+    ) -> None:
         self._callback = callback
+        self._on_start = on_start
+        self.threads = threads
 
     @contextmanager
-    def __call__(self, stage: str) -> Iterator[None]:
+    def __call__(self, stage: str, items: int) -> Iterator[None]:
+        if self._on_start is not None:
+            self._on_start(stage, items)
         start = time.perf_counter()
-        yield
+        with thread_cap(self.threads):
+            yield
         if self._callback is not None:
             self._callback(stage, time.perf_counter() - start)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Generic, NewType, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NewType, TypeAlias, TypeVar
 
 if TYPE_CHECKING:
     from dedupe_news.config import Config
@@ -264,3 +264,15 @@ class Report:
     def unique_segments(self, page_id: str) -> tuple[Segment, ...]:
         """Return the page's own reporting: its segments labelled unique."""
         return tuple(s for s in self.segments_of(page_id) if self.label_of(s.id) is Label.UNIQUE)
+
+    def to_arrow(self) -> Any:  # noqa: ANN401 - a pyarrow.Table; pyarrow is optional
+        """Return the segment rows as a pyarrow Table (`dedupe_news.report.to_arrow`)."""
+        from dedupe_news.report.arrow import to_arrow  # noqa: PLC0415 - records sit below report
+
+        return to_arrow(self)
+
+    def to_pandas(self) -> Any:  # noqa: ANN401 - a pandas.DataFrame; pandas is optional
+        """Return the segment rows as a pandas DataFrame (`dedupe_news.report.to_pandas`)."""
+        from dedupe_news.report.arrow import to_pandas  # noqa: PLC0415 - records sit below report
+
+        return to_pandas(self)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
+
+import orjson
 
 from dedupe_news.records import ClusterKind, Label
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
     from dedupe_news.records import Cluster, Report, Segment, SegmentId
 
 FORMAT_VERSION = "2"
@@ -19,39 +24,89 @@ FORMAT_VERSION = "2"
 
 def to_dict(report: Report) -> dict[str, object]:
     """Return the report as plain JSON data, in the documented shape and order."""
-    by_page: dict[str, list[dict[str, object]]] = {page.id: [] for page in report.pages}
-    for segment, label, cluster in zip(
-        report.segments, report.labels, report.segment_clusters, strict=True
-    ):
-        by_page[segment.page_id].append(_segment_dict(segment, label, cluster))
     return {
-        "version": FORMAT_VERSION,
-        "generator": f"dedupe_news {version('dedupe-news')}",
-        "config": report.config.as_dict(),
-        "summary": _summary(report),
-        "pages": [
-            {
-                "id": page.id,
-                "path": page.path,
-                "url": page.url,
-                "site": page.site,
-                "published": page.published,
-                "title": next((s["text"] for s in by_page[page.id] if s["role"] == "title"), None),
-                "article_cluster": article,
-                "segments": by_page[page.id],
-            }
-            for page, article in zip(report.pages, report.article_clusters, strict=True)
-        ],
-        "clusters": [_cluster_dict(cluster) for cluster in report.clusters],
-        "skipped": [
-            {"path": s.path, "reason": s.reason, "kind": s.kind.value} for s in report.skipped
-        ],
+        key: list(cast("Iterable[object]", value)) if key in _STREAMED else value
+        for key, value in _parts(report)
     }
 
 
 def to_json(report: Report) -> str:
     """Return the report as JSON text: UTF-8 friendly, indented, ending in a newline."""
-    return json.dumps(to_dict(report), ensure_ascii=False, indent=2) + "\n"
+    buffer = io.BytesIO()
+    write_json(report, buffer)
+    return buffer.getvalue().decode("utf-8")
+
+
+def write_json(report: Report, out: IO[bytes]) -> None:
+    """Write the report as UTF-8 JSON to a binary stream, one page at a time.
+
+    The bytes are those of `json.dumps(to_dict(report), ensure_ascii=False, indent=2)` plus
+    a newline, but the whole text is never held in memory: pages and clusters are encoded
+    one by one (with orjson: 20k pages in 0.6 s instead of 4.5 s, docs/benchmarks.md).
+    """
+    out.write(b"{")
+    for number, (key, value) in enumerate(_parts(report)):
+        out.write(b"," if number else b"")
+        out.write(b"\n  " + _encode(key) + b": ")
+        if key not in _STREAMED:
+            out.write(_encode(value).replace(b"\n", b"\n  "))
+            continue
+        empty = True
+        for item in cast("Iterable[object]", value):
+            out.write(b"[\n    " if empty else b",\n    ")
+            out.write(_encode(item).replace(b"\n", b"\n    "))
+            empty = False
+        out.write(b"[]" if empty else b"\n  ]")
+    out.write(b"\n}\n")
+
+
+_STREAMED = frozenset({"pages", "clusters", "skipped"})
+
+
+def _encode(value: object) -> bytes:
+    """Encode like `json.dumps(value, ensure_ascii=False, indent=2)`, as UTF-8."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    except orjson.JSONEncodeError:
+        # orjson refuses what is not valid UTF-8 (a lone surrogate); the standard library
+        # encodes it and the write fails as it always did, naming the character.
+        return json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _parts(report: Report) -> Iterator[tuple[str, object]]:
+    """Yield the report's top-level keys in order; pages and clusters as lazy iterables."""
+    yield "version", FORMAT_VERSION
+    yield "generator", f"dedupe_news {version('dedupe-news')}"
+    yield "config", report.config.as_dict()
+    yield "summary", _summary(report)
+    yield "pages", _pages(report)
+    yield "clusters", (_cluster_dict(cluster) for cluster in report.clusters)
+    yield "skipped", (
+        {"path": s.path, "reason": s.reason, "kind": s.kind.value} for s in report.skipped
+    )
+
+
+def _pages(report: Report) -> Iterable[dict[str, object]]:
+    start = 0
+    for page, article in zip(report.pages, report.article_clusters, strict=True):
+        end = start
+        while end < len(report.segments) and report.segments[end].page_id == page.id:
+            end += 1
+        segments = [
+            _segment_dict(report.segments[i], report.labels[i], report.segment_clusters[i])
+            for i in range(start, end)
+        ]
+        start = end
+        yield {
+            "id": page.id,
+            "path": page.path,
+            "url": page.url,
+            "site": page.site,
+            "published": page.published,
+            "title": next((s["text"] for s in segments if s["role"] == "title"), None),
+            "article_cluster": article,
+            "segments": segments,
+        }
 
 
 def _segment_dict(segment: Segment, label: Label, cluster: str | None) -> dict[str, object]:

@@ -3,34 +3,50 @@
 from __future__ import annotations
 
 import difflib
+import io
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
-from dedupe_news.records import Label
+from dedupe_news.records import ClusterKind, Label
 from dedupe_news.stages.normalize import normalize
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from dedupe_news.records import Cluster, Report, Segment, SegmentId
 
 _DIFF_WORDS = 12  # words of a near-duplicate diff shown per side
+# difflib is quadratic in the words it compares: after the common opening and ending are cut
+# (linear), at most this many words per side are diffed, so two near-identical 1 MB texts
+# summarize in well under a second (issue 9; docs/benchmarks.md).
+_DIFF_MAX_WORDS = 400
 _PREVIEW_CHARS = 70
 
 
 def to_text(report: Report) -> str:
     """Return a human summary: counts, then each cluster with its members and their diffs."""
+    buffer = io.BytesIO()
+    write_text(report, buffer)
+    return buffer.getvalue().decode("utf-8")
+
+
+def write_text(report: Report, out: IO[bytes]) -> None:
+    """Write the text summary as UTF-8 to a binary stream, one cluster at a time."""
+    for line in _lines(report):
+        out.write(line.encode("utf-8") + b"\n")
+
+
+def _lines(report: Report) -> Iterator[str]:
     counts = Counter(report.labels)
     labels = ", ".join(f"{label.value} {counts[label]}" for label in Label)
-    lines = [
-        f"{len(report.pages)} pages, {len(report.segments)} segments: {labels}",
-        f"{len(report.clusters)} clusters",
-    ]
+    yield f"{len(report.pages)} pages, {len(report.segments)} segments: {labels}"
+    yield f"{len(report.clusters)} clusters"
     for cluster in report.clusters:
-        lines.extend(_cluster_lines(report, cluster))
+        yield from _cluster_lines(report, cluster)
     if report.skipped:
-        lines.append("")
-        lines.append(f"skipped {len(report.skipped)} inputs:")
-        lines.extend(f"  {s.path}: {s.reason}" for s in report.skipped)
-    return "\n".join(lines) + "\n"
+        yield ""
+        yield f"skipped {len(report.skipped)} inputs:"
+        yield from (f"  {s.path}: {s.reason}" for s in report.skipped)
 
 
 def _cluster_lines(report: Report, cluster: Cluster[SegmentId]) -> list[str]:
@@ -41,16 +57,21 @@ def _cluster_lines(report: Report, cluster: Cluster[SegmentId]) -> list[str]:
         f"{cluster.id}  {cluster.kind.value}  {size} members  lowest score {lowest:.3f}",
         f"  {_preview(representative.text)!r}",
     ]
-    base = normalize(representative.text, fold_diacritics=report.config.fold_diacritics)
+    fold = report.config.fold_diacritics
+    # Members of an exact cluster are equal once normalized: nothing to diff.
+    base = (
+        None
+        if cluster.kind is ClusterKind.EXACT
+        else normalize(representative.text, fold_diacritics=fold)
+    )
     for member_id in cluster.members:
         member = report.segment(member_id)
         label = report.label_of(member_id).value
         line = f"  {member_id}  {member.role.value}  {label}{_credit(member)}"
         if member_id == cluster.representative:
             line += "  (representative)"
-        else:
-            norm = normalize(member.text, fold_diacritics=report.config.fold_diacritics)
-            line += _diff(base, norm)
+        elif base is not None:
+            line += _diff(base, normalize(member.text, fold_diacritics=fold))
         lines.append(line)
     return lines
 
@@ -77,14 +98,34 @@ def _diff(base: str, other: str) -> str:
         >>> _diff("a b c", "a b c")
         ''
     """
-    a, b = base.split(), other.split()
+    a, b = _differing(base.split(), other.split())
     parts = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    matcher = difflib.SequenceMatcher(
+        None, a[:_DIFF_MAX_WORDS], b[:_DIFF_MAX_WORDS], autojunk=False
+    )
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag in {"delete", "replace"}:
             parts.append(f"- [{_words(a[i1:i2])}]")
         if tag in {"insert", "replace"}:
             parts.append(f"+ [{_words(b[j1:j2])}]")
-    return ("  " + " ".join(parts[:4]) + (" …" if len(parts) > 4 else "")) if parts else ""
+    more = len(parts) > 4 or max(len(a), len(b)) > _DIFF_MAX_WORDS
+    return ("  " + " ".join(parts[:4]) + (" …" if more else "")) if parts else ""
+
+
+def _differing(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
+    """Cut the words both lists open and end with, in linear time.
+
+    Examples:
+        >>> _differing("a b c d".split(), "a x d".split())
+        (['b', 'c'], ['x'])
+    """
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    return a[start : len(a) - end], b[start : len(b) - end]
 
 
 def _words(words: list[str]) -> str:

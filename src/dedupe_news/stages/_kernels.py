@@ -45,6 +45,21 @@ def threads_for(work: int) -> Iterator[None]:
         numba.set_num_threads(previous)
 
 
+@contextmanager
+def thread_cap(threads: int | None) -> Iterator[None]:
+    """Run the kernels called inside on at most `threads` threads (None: all cores)."""
+    if threads is None:
+        yield
+        return
+    previous = numba.get_num_threads()
+    most = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]  # set at import, untyped
+    numba.set_num_threads(max(1, min(threads, most)))
+    try:
+        yield
+    finally:
+        numba.set_num_threads(previous)
+
+
 def _compiled(function: F) -> F:
     """Compile with numba, cached on disk, threads across texts, without the GIL."""
     return cast("F", numba.njit(cache=True, nogil=True, parallel=True)(function))

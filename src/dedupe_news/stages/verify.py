@@ -103,19 +103,22 @@ def facts_conflict(
     return not facts_a <= set(norm_b.split()) and not facts_b <= set(norm_a.split())
 
 
-def scores(pairs: NDArray[np.int64], texts: Texts, config: Config) -> NDArray[np.float64]:
+def scores(
+    pairs: NDArray[np.int64], texts: Texts, config: Config, *, workers: int = -1
+) -> NDArray[np.float64]:
     """Return the verification score in [0, 1] of each pair of texts.
 
     Args:
         pairs: Pairs (i, j) of text indices.
         texts: The texts (read only for the indices in `pairs`).
         config: Supplies `min_score` and `min_containment_words`.
+        workers: rapidfuzz threads (-1: all cores); the scores do not depend on it.
     """
     if len(pairs) == 0:
         return np.empty(0, dtype=np.float64)
     first = [texts.norm(i)[:MAX_VERIFY_CHARS] for i in pairs[:, 0].tolist()]
     second = [texts.norm(j)[:MAX_VERIFY_CHARS] for j in pairs[:, 1].tolist()]
-    similarity = cpdist(first, second, scorer=fuzz.ratio, dtype=np.float64, workers=-1)
+    similarity = cpdist(first, second, scorer=fuzz.ratio, dtype=np.float64, workers=workers)
     words = texts.words()
     shorter = np.minimum(words[pairs[:, 0]], words[pairs[:, 1]])
     # Containment only matters where similarity alone falls short of a match.
@@ -128,13 +131,18 @@ def scores(pairs: NDArray[np.int64], texts: Texts, config: Config) -> NDArray[np
         [second[k] for k in eligible],
         scorer=fuzz.partial_ratio,
         dtype=np.float64,
-        workers=-1,
+        workers=workers,
     )
     return np.asarray(np.maximum(similarity, containment) / 100.0, dtype=np.float64)
 
 
 def verify(
-    pairs: NDArray[np.int64], texts: Texts, matrix: NDArray[np.uint32], config: Config
+    pairs: NDArray[np.int64],
+    texts: Texts,
+    matrix: NDArray[np.uint32],
+    config: Config,
+    *,
+    workers: int = -1,
 ) -> tuple[Match[int], ...]:
     """Score candidate pairs of distinct texts and keep the matches, in pair order.
 
@@ -143,8 +151,9 @@ def verify(
         texts: The distinct texts the pairs index.
         matrix: Signature matrix (for the Jaccard estimate reported with each match).
         config: The run's settings (`min_score`, `min_containment_words`).
+        workers: rapidfuzz threads (-1: all cores); the matches do not depend on it.
     """
-    score = scores(pairs, texts, config)
+    score = scores(pairs, texts, config, workers=workers)
     keep = np.flatnonzero(score >= config.min_score)
     known: dict[int, tuple[frozenset[str], str]] = {}
 

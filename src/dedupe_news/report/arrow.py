@@ -1,0 +1,92 @@
+"""Arrow: a run's Report -> pyarrow tables, pandas frames and Parquet files (optional extras).
+
+pyarrow and pandas are imported on first use, so `import dedupe_news` never needs them; a
+missing one raises `MissingDependencyError` naming the extra that installs it.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import IO, TYPE_CHECKING, Any
+
+from dedupe_news.errors import MissingDependencyError
+from dedupe_news.report.rows import CLUSTER_COLUMNS, SEGMENT_COLUMNS, cluster_rows, segment_columns
+
+if TYPE_CHECKING:
+    from dedupe_news.records import Report
+
+_EXTRA = {"pyarrow": "parquet", "pandas": "pandas"}
+
+
+def to_arrow(report: Report) -> Any:  # noqa: ANN401 - a pyarrow.Table; pyarrow is optional
+    """Return the segment rows as a `pyarrow.Table` (columns in docs/output.md).
+
+    Raises:
+        MissingDependencyError: pyarrow is not installed (`dedupe-news[parquet]`).
+    """
+    pa = _load("pyarrow", "to_arrow")
+    return pa.Table.from_pydict(segment_columns(report), schema=_segment_schema(pa))
+
+
+def clusters_to_arrow(report: Report) -> Any:  # noqa: ANN401 - a pyarrow.Table
+    """Return the cluster rows, with their members and matches, as a `pyarrow.Table`.
+
+    Raises:
+        MissingDependencyError: pyarrow is not installed (`dedupe-news[parquet]`).
+    """
+    pa = _load("pyarrow", "clusters_to_arrow")
+    return pa.Table.from_pylist(list(cluster_rows(report)), schema=_cluster_schema(pa))
+
+
+def to_pandas(report: Report) -> Any:  # noqa: ANN401 - a pandas.DataFrame; pandas is optional
+    """Return the segment rows as a `pandas.DataFrame` (`agencies` holds lists).
+
+    Raises:
+        MissingDependencyError: pandas is not installed (`dedupe-news[pandas]`).
+    """
+    pd = _load("pandas", "to_pandas")
+    frame = pd.DataFrame(segment_columns(report), columns=list(SEGMENT_COLUMNS))
+    return frame.astype({"line": "int64", "age_minutes": "Int64"})
+
+
+def write_parquet(report: Report, segments: IO[bytes], clusters: IO[bytes]) -> None:
+    """Write the segment rows and the cluster rows as two Parquet files.
+
+    Raises:
+        MissingDependencyError: pyarrow is not installed (`dedupe-news[parquet]`).
+    """
+    _load("pyarrow", "--format parquet")
+    parquet = import_module("pyarrow.parquet")
+    parquet.write_table(to_arrow(report), segments)
+    parquet.write_table(clusters_to_arrow(report), clusters)
+
+
+def _load(module: str, user: str) -> Any:  # noqa: ANN401 - a module
+    try:
+        return import_module(module)
+    except ImportError as error:
+        extra = _EXTRA[module]
+        msg = f"{user} needs {module}: pip install 'dedupe-news[{extra}]'"
+        raise MissingDependencyError(msg) from error
+
+
+def _segment_schema(pa: Any) -> Any:  # noqa: ANN401 - pyarrow types
+    types = {
+        "line": pa.int64(),
+        "agencies": pa.list_(pa.string()),
+        "age_minutes": pa.int64(),
+    }
+    return pa.schema([(name, types.get(name, pa.string())) for name in SEGMENT_COLUMNS])
+
+
+def _cluster_schema(pa: Any) -> Any:  # noqa: ANN401 - pyarrow types
+    match = pa.struct(
+        [("a", pa.string()), ("b", pa.string()), ("score", pa.float64()), ("jaccard", pa.float64())]
+    )
+    types = {
+        "size": pa.int64(),
+        "lowest_score": pa.float64(),
+        "members": pa.list_(pa.string()),
+        "matches": pa.list_(match),
+    }
+    return pa.schema([(name, types.get(name, pa.string())) for name in CLUSTER_COLUMNS])

@@ -1,0 +1,72 @@
+"""Tabular: a run's Report -> JSONL and CSV rows, streamed (columns in docs/output.md).
+
+Each format writes two tables: segment rows (`rows.SEGMENT_COLUMNS`) and cluster rows
+(`rows.CLUSTER_COLUMNS`). JSONL keeps lists as JSON arrays; CSV joins `agencies` with "/"
+and spells a cluster's `members` and `matches` as JSON text, so one cell holds one value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import IO, TYPE_CHECKING
+
+from dedupe_news.report.rows import (
+    CLUSTER_COLUMNS,
+    SEGMENT_COLUMNS,
+    cluster_rows,
+    json_line,
+    segment_rows,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from dedupe_news.records import Report
+
+
+def write_jsonl(report: Report, out: IO[bytes]) -> None:
+    """Write one JSON object per segment, one per line, keys in column order."""
+    _jsonl(segment_rows(report), out)
+
+
+def write_clusters_jsonl(report: Report, out: IO[bytes]) -> None:
+    """Write one JSON object per cluster, one per line, keys in column order."""
+    _jsonl(cluster_rows(report), out)
+
+
+def write_csv(report: Report, out: IO[bytes]) -> None:
+    """Write the segment rows as CSV with a header (`agencies` joined with "/")."""
+    rows = ({**row, "agencies": "/".join(row["agencies"])} for row in segment_rows(report))  # type: ignore[arg-type]  # a list of str
+    _csv(SEGMENT_COLUMNS, rows, out)
+
+
+def write_clusters_csv(report: Report, out: IO[bytes]) -> None:
+    """Write the cluster rows as CSV with a header (`members`, `matches` as JSON text)."""
+    rows = (
+        {**row, "members": _json(row["members"]), "matches": _json(row["matches"])}
+        for row in cluster_rows(report)
+    )
+    _csv(CLUSTER_COLUMNS, rows, out)
+
+
+def _jsonl(rows: Iterable[dict[str, object]], out: IO[bytes]) -> None:
+    for row in rows:
+        out.write(json_line(row))
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _csv(columns: tuple[str, ...], rows: Iterable[dict[str, object]], out: IO[bytes]) -> None:
+    # RFC 4180: "\r\n" between records; a None cell is empty, as the csv module writes it.
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    try:
+        writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        text.flush()
+    finally:
+        text.detach()
