@@ -81,8 +81,9 @@ def _parts(report: Report) -> Iterator[tuple[str, object]]:
     yield "summary", _summary(report)
     yield "pages", _pages(report)
     yield "clusters", (_cluster_dict(cluster) for cluster in report.clusters)
-    yield "skipped", (
-        {"path": s.path, "reason": s.reason, "kind": s.kind.value} for s in report.skipped
+    yield (
+        "skipped",
+        ({"path": s.path, "reason": s.reason, "kind": s.kind.value} for s in report.skipped),
     )
 
 
