@@ -1,14 +1,15 @@
-"""`python -m benchmarks generate|compare|scale ...`."""
+"""`python -m benchmarks generate|compare|scale|tune|adversarial ...`."""
 
 import sys
 
-from benchmarks import compare, generate, scale, tune
+from benchmarks import adversarial, compare, generate, scale, tune
 
 COMMANDS = {
     "generate": generate.main,
     "compare": compare.main,
     "scale": scale.main,
     "tune": tune.main,
+    "adversarial": adversarial.main,
 }
 
 if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
