@@ -1,13 +1,20 @@
 """CLI: `python -m dedupe_news scan PATH...` and `python -m dedupe_news demo`.
 
 Exit codes (docs/cli.md): 0 done; 1 done, but some input was skipped; 2 usage or
-configuration error; 130 interrupted. Data goes to stdout or `--output`, messages to stderr.
+configuration error, or the report cannot be written; 130 interrupted (Ctrl-C); 141 stdout
+closed by its reader (a broken pipe); 143 terminated (SIGTERM). A bug keeps its traceback
+and Python's exit code 1. Data goes to stdout or `--output`, messages to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import os
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from dataclasses import fields
 from importlib.metadata import version
 from pathlib import Path
@@ -20,12 +27,15 @@ from dedupe_news.report import to_json, to_text, write_atomically
 from dedupe_news.sources import MAX_PAGE_BYTES, read_pages
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Iterator, Sequence
+    from types import FrameType
 
 EXIT_OK = 0
 EXIT_SKIPPED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
+EXIT_TERMINATED = 128 + signal.SIGTERM
 
 # One flag per Config field, grouped by the stage that reads it.
 _STAGES: dict[str, tuple[str, ...]] = {
@@ -110,6 +120,68 @@ def _add_run_options(parser: argparse.ArgumentParser, *, default_format: str) ->
                 group.add_argument(flag, dest=name, type=kind, default=default, help=help_text)
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so cleanup (`write_atomically`'s) runs."""
+
+
+def _terminate(signum: int, _frame: FrameType | None) -> None:
+    raise Terminated(signum)
+
+
+def _process_outcomes(run: Callable[[Sequence[str] | None], int]) -> Callable[..., int]:
+    """Turn signals and a closed stdout into exit codes with one line, never a traceback.
+
+    Ctrl-C anywhere (argument parsing included): `interrupted`, 130. SIGTERM: `terminated`,
+    143, after the exception has unwound through every cleanup. A reader closing the pipe
+    (`| head`): nothing on stderr, 141 as for a tool killed by SIGPIPE, and stdout pointed at
+    /dev/null so the interpreter's last flush cannot fail again (Python's documented recipe).
+    Anything else, a bug, keeps its traceback.
+    """
+
+    @functools.wraps(run)
+    def guarded(argv: Sequence[str] | None = None) -> int:
+        with _sigterm_raises():
+            try:
+                return run(argv)
+            except KeyboardInterrupt:
+                print("interrupted", file=sys.stderr)
+                return EXIT_INTERRUPTED
+            except Terminated:
+                print("terminated", file=sys.stderr)
+                return EXIT_TERMINATED
+            except BrokenPipeError:
+                _silence_stdout()
+                return EXIT_BROKEN_PIPE
+
+    return guarded
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """Raise Terminated on SIGTERM while inside (main thread only: elsewhere, as before)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _silence_stdout() -> None:
+    if sys.stdout is None:
+        return
+    try:
+        descriptor = sys.stdout.fileno()
+    except (OSError, ValueError):  # a replaced stdout (tests, embedding) has no descriptor
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
+
+
+@_process_outcomes
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code."""
     args = build_parser().parse_args(argv)
@@ -129,15 +201,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = dedupe(corpus, config, on_stage=_Progress() if show else None)
         text = to_json(report) if args.format == "json" else to_text(report)
         if args.output is None:
-            sys.stdout.write(text)
+            _write_stdout(text)
         else:
             _write_output(args.output, text)
     except DedupeNewsError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
     return EXIT_SKIPPED if corpus.skipped else EXIT_OK
 
 
@@ -148,6 +217,36 @@ def _write_output(path: Path, text: str) -> None:
     except OSError as error:
         reason = error.strerror or type(error).__name__
         msg = f"cannot write the report to {str(path)!r}: {reason}"
+        raise DedupeNewsError(msg) from error
+
+
+def _write_stdout(text: str) -> None:
+    r"""Write the complete report to stdout in one go, as UTF-8, unbuffered.
+
+    The report is built before the first byte goes out, so an interrupt before that writes
+    nothing; one cut short by an interrupt is never valid JSON, and the exit code says so.
+    A lone surrogate (a Python string can hold one, a UTF-8 file cannot) is written as its
+    `\uXXXX` escape: the JSON stays valid and reads back to the same string.
+    """
+    data = text.encode("utf-8", "backslashreplace")
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        msg = "cannot write the report to stdout: stdout is closed"
+        raise DedupeNewsError(msg)
+    try:
+        descriptor = sys.stdout.fileno()
+    except (OSError, ValueError):  # a replaced stdout (tests, embedding) has no descriptor
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    try:
+        sys.stdout.flush()
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        msg = f"cannot write the report to stdout: {reason}"
         raise DedupeNewsError(msg) from error
 
 
