@@ -18,6 +18,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -269,3 +270,53 @@ def test_a_read_only_install_without_a_writable_home_runs(tmp_path: Path) -> Non
     assert done.stdout.decode() == f"{site / 'dedupe_news' / '__init__.py'} False [(0, 2)]\n"
     for path in [site, *site.rglob("*")]:
         path.chmod(stat.S_IMODE(path.stat().st_mode) | 0o200)  # let pytest clean up
+
+
+def test_a_closed_stdout_in_process_is_an_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With no stdout at all (`sys.stdout is None`), main returns 2 and says why."""
+    monkeypatch.setattr(sys, "stdout", None)
+    assert cli.main(["demo"]) == cli.EXIT_USAGE
+    assert capsys.readouterr().err == "error: cannot write the report to stdout: stdout is closed\n"
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "message"),
+    [
+        (
+            OSError(28, "No space left on device"),
+            2,
+            "error: cannot write the report to stdout: No space left on device\n",
+        ),
+        (BrokenPipeError(32, "Broken pipe"), 141, ""),
+    ],
+    ids=["full", "broken-pipe"],
+)
+def test_write_errors_on_stdout_in_process(
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    error: OSError,
+    code: int,
+    message: str,
+) -> None:
+    """A failing write to stdout's descriptor maps to its documented code and message."""
+
+    def failing(*_: object) -> int:
+        raise error
+
+    monkeypatch.setattr(os, "write", failing)
+    assert cli.main(["demo"]) == code
+    assert capfd.readouterr() == ("", message)
+
+
+def test_main_in_another_thread_leaves_sigterm_alone() -> None:
+    """Outside the main thread (where signal handlers cannot be set) main runs as usual."""
+    codes: list[int] = []
+    thread = threading.Thread(
+        target=lambda: codes.append(cli.main(["demo", "--output", os.devnull]))
+    )
+    thread.start()
+    thread.join()
+    assert codes == [cli.EXIT_OK]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
