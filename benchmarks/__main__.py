@@ -1,8 +1,8 @@
-"""`python -m benchmarks generate|compare|main-job|outputs|scale|tune|html ...`."""
+"""`python -m benchmarks generate|compare|main-job|outputs|scale|tune|html|adversarial ...`."""
 
 import sys
 
-from benchmarks import compare, generate, html_input, main_job, outputs, scale, tune
+from benchmarks import adversarial, compare, generate, html_input, main_job, outputs, scale, tune
 
 COMMANDS = {
     "generate": generate.main,
@@ -12,6 +12,7 @@ COMMANDS = {
     "scale": scale.main,
     "tune": tune.main,
     "html": html_input.main,
+    "adversarial": adversarial.main,
 }
 
 if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

@@ -2,6 +2,10 @@
 
 import sys
 
-from dedupe_news.cli import main
+try:
+    from dedupe_news.cli import main
+except KeyboardInterrupt:  # Ctrl-C while the CLI loads: as in main() (exit 130), no traceback
+    print("interrupted", file=sys.stderr)  # noqa: T201 - the CLI speaks on stderr
+    sys.exit(130)
 
 sys.exit(main())

@@ -68,9 +68,10 @@ def _encode(value: object) -> bytes:
     try:
         return orjson.dumps(value, option=orjson.OPT_INDENT_2)
     except orjson.JSONEncodeError:
-        # orjson refuses what is not valid UTF-8 (a lone surrogate); the standard library
-        # encodes it and the write fails as it always did, naming the character.
-        return json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")
+        # orjson refuses what is not valid UTF-8 (a lone surrogate, possible in a str built
+        # in code); the standard library writes it as its `\uXXXX` escape, which is valid
+        # UTF-8 JSON and reads back to the same string.
+        return json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8", "backslashreplace")
 
 
 def _parts(report: Report) -> Iterator[tuple[str, object]]:

@@ -60,13 +60,36 @@ def thread_cap(threads: int | None) -> Iterator[None]:
         numba.set_num_threads(previous)
 
 
+def _probe() -> None:
+    """Nothing: decorated once to ask numba whether it has a cache folder for this file."""
+
+
+def _cache_available() -> bool:
+    """Whether numba can cache this module's kernels on disk.
+
+    numba looks for a writable folder when a function is decorated with `cache=True`:
+    `NUMBA_CACHE_DIR`, the `__pycache__` beside this file, then the user's cache folder. On a
+    read-only install without a writable home there is none and the decorator raises
+    RuntimeError, which would make the first `find_duplicates` fail: the kernels are then
+    compiled in memory, in every process (docs/reliability.md).
+    """
+    try:
+        numba.njit(cache=True)(_probe)
+    except RuntimeError:
+        return False
+    return True
+
+
+CACHE = _cache_available()
+
+
 def _compiled(function: F) -> F:
-    """Compile with numba, cached on disk, threads across texts, without the GIL."""
-    return cast("F", numba.njit(cache=True, nogil=True, parallel=True)(function))
+    """Compile with numba, cached on disk when possible, threads across texts, without the GIL."""
+    return cast("F", numba.njit(cache=CACHE, nogil=True, parallel=True)(function))
 
 
 def _inline(function: F) -> F:
-    return cast("F", numba.njit(cache=True, nogil=True, inline="always")(function))
+    return cast("F", numba.njit(cache=CACHE, nogil=True, inline="always")(function))
 
 
 @_inline
