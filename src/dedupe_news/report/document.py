@@ -43,6 +43,10 @@ def to_dict(report: Report) -> dict[str, object]:
             for page, article in zip(report.pages, report.article_clusters, strict=True)
         ],
         "clusters": [_cluster_dict(cluster) for cluster in report.clusters],
+        "links": [
+            {"teaser": link.teaser, "page": link.page, "target": link.target, "score": link.score}
+            for link in report.links
+        ],
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
     }
 

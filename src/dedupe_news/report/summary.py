@@ -1,4 +1,4 @@
-"""Summary: a run's Report -> a text summary for people: counts, clusters, how copies differ."""
+"""Summary: a run's Report -> a text for people: counts, clusters, how copies differ, links."""
 
 from __future__ import annotations
 
@@ -26,6 +26,13 @@ def to_text(report: Report) -> str:
     ]
     for cluster in report.clusters:
         lines.extend(_cluster_lines(report, cluster))
+    if report.links:
+        lines.append("")
+        lines.append(f"{len(report.links)} links (teaser -> the article it summarises):")
+        lines.extend(
+            f"  {link.teaser} -> {link.page}  ({link.target}, score {link.score:.3f})"
+            for link in report.links
+        )
     if report.skipped:
         lines.append("")
         lines.append(f"skipped {len(report.skipped)} inputs:")
