@@ -10,15 +10,7 @@ import pytest
 
 import dedupe_news as dn
 from dedupe_news.records import ClusterId, PageId, Role, Segment
-from dedupe_news.stages.article import (
-    MAX_PAGES_PER_SHINGLE,
-    MIN_SHARED_SHINGLES,
-    STORY_ROLES,
-    STORY_SHINGLE_WORDS,
-    align,
-    article_clusters,
-    story_copies,
-)
+from dedupe_news.stages.article import STORY_ROLES, article_clusters
 from dedupe_news.stages.tokenize import tokenize
 
 STORY = (Role.TITLE, Role.LEDE, Role.PARAGRAPH, Role.PARAGRAPH)
@@ -144,43 +136,3 @@ def test_whole_story_containment_joins_real_copies_only(
     """Real pages abridged, merged, re-split or edited join; other stories on one rail do not."""
     expected = ("a", "a") if copy else (None, None)
     assert _story_only({"a": a, "b": b}) == expected, case
-
-
-def _story(n: int, words: int = 60) -> str:
-    return " ".join(f"woord{n}x{k}" for k in range(words)) + "."
-
-
-def test_a_short_shared_line_is_no_story_evidence() -> None:
-    """Pages sharing only a standing line (fewer shingles than the minimum) stay apart."""
-    line = "Tips over dit nieuws kunt u mailen naar de redactie via het bekende adres."
-    texts = {f"p{n}": f"Titel {n}\nPARIJS (ANP) - {_story(n, 10)}\n{line}" for n in range(3)}
-    assert _story_only(texts) == (None, None, None)
-
-
-def test_a_shingle_on_too_many_pages_pairs_none() -> None:
-    """A long template on more than MAX_PAGES_PER_SHINGLE pages is no copy evidence."""
-    template = _story(999, MIN_SHARED_SHINGLES + STORY_SHINGLE_WORDS + 5)
-    texts = {f"p{n:03}": f"T{n}\nPARIJS (ANP) - {template}" for n in range(MAX_PAGES_PER_SHINGLE)}
-    assert set(_story_only(texts)) == {"p000"}
-    texts["p999"] = f"T\nPARIJS (ANP) - {template}"
-    assert set(_story_only(texts)) == {None}
-
-
-def test_story_copies_of_nothing_are_none() -> None:
-    """No story text, no pairs."""
-    assert story_copies(tokenize([]), [], [], 0, 0.5) == []
-    assert story_copies(tokenize(["kort"]), [True], [0], 1, 0.5) == []
-
-
-def test_align_pairs_the_segments_of_a_re_split_copy_one_to_one() -> None:
-    """A merged copy: each segment is paired at most once, and the title and lede find theirs."""
-    case = next(c for c in _article_cases() if c[0] == "art-merged-001")
-    first = dn.segment_page(dn.Page(PageId("a"), case[1]))
-    second = dn.segment_page(dn.Page(PageId("b"), case[2]))
-    pairs = align(first, second)
-    assert len({a for a, _, _ in pairs}) == len(pairs) == len({b for _, b, _ in pairs})
-    assert ("a:1", "b:1") in {(a, b) for a, b, _ in pairs}
-    assert ("a:2", "b:2") in {(a, b) for a, b, _ in pairs}
-    assert all(0.5 <= score <= 1.0 for _, _, score in pairs)
-    story = [s for s in second if s.role in STORY_ROLES]
-    assert len(pairs) == len(story)  # every segment of the shorter copy has its original

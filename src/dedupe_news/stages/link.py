@@ -122,10 +122,10 @@ def _links(
 ) -> tuple[Link, ...]:
     """Expand side pairs to teaser -> page links: the best target per teaser and page."""
     members: dict[int, list[int]] = {}
-    wanted = {side for pair in across for side in pair[:2]}
-    for item, side in enumerate(sides.group_of.tolist()):
-        if side in wanted:
-            members.setdefault(side, []).append(item)
+    wanted = np.array(sorted({side for pair in across for side in pair[:2]}), dtype=np.int64)
+    items = np.flatnonzero(np.isin(sides.group_of, wanted))  # only the sides of links
+    for item, side in zip(items.tolist(), sides.group_of[items].tolist(), strict=True):
+        members.setdefault(side, []).append(item)
     best: dict[tuple[int, PageId], tuple[float, int]] = {}
     for one, other, score in across:
         items = members[one] + members[other]
