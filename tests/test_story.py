@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import dedupe_news as dn
-from dedupe_news.records import PageId
+from dedupe_news.records import PageId, Role, Segment
 from dedupe_news.stages.segment import segment_page
 from dedupe_news.stages.story import (
     MAX_PAGES_PER_SHINGLE,
@@ -105,3 +105,16 @@ def test_replaced_numbers_count_places_not_additions() -> None:
     other = _places("de bus met 12 pelgrims reed in 2023 naar medina")
     assert replaced_numbers(base, added) == 0
     assert replaced_numbers(base, other) == 2
+
+
+def test_align_pairs_one_word_segments_and_skips_wordless_ones() -> None:
+    """A one-word title aligns with its copy; a segment without words aligns with nothing."""
+    first = [
+        Segment(PageId("a"), 1, Role.TITLE, "Kremlin"),
+        Segment(PageId("a"), 2, Role.LEDE, "…"),
+    ]
+    second = [
+        Segment(PageId("b"), 1, Role.TITLE, "kremlin!"),
+        Segment(PageId("b"), 2, Role.LEDE, "-"),
+    ]
+    assert align(first, second) == (("a:1", "b:1", 1.0),)

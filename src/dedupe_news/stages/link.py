@@ -123,8 +123,8 @@ def _links(
     """Expand side pairs to teaser -> page links: the best target per teaser and page."""
     members: dict[int, list[int]] = {}
     wanted = np.array(sorted({side for pair in across for side in pair[:2]}), dtype=np.int64)
-    items = np.flatnonzero(np.isin(sides.group_of, wanted))  # only the sides of links
-    for item, side in zip(items.tolist(), sides.group_of[items].tolist(), strict=True):
+    linked = np.flatnonzero(np.isin(sides.group_of, wanted))  # only the sides of links
+    for item, side in zip(linked.tolist(), sides.group_of[linked].tolist(), strict=True):
         members.setdefault(side, []).append(item)
     best: dict[tuple[int, PageId], tuple[float, int]] = {}
     for one, other, score in across:
