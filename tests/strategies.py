@@ -37,8 +37,18 @@ SENTENCES = st.builds(
 )
 """One sentence: a capitalized first word, 3 to 14 words, a closing mark."""
 
-PARAGRAPHS = st.lists(SENTENCES, min_size=1, max_size=4).map(" ".join)
-"""One to four sentences: a body paragraph (never a heading: it ends a sentence)."""
+
+def _heading_question(line: str) -> bool:
+    return line.endswith("?") and len(line) <= 60 and len(line.split()) <= 6 and "," not in line
+
+
+PARAGRAPHS = (
+    st.lists(SENTENCES, min_size=1, max_size=4)
+    .map(" ".join)
+    .filter(lambda p: not _heading_question(p))
+)
+"""One to four sentences: a body paragraph (never a heading: it ends a sentence, and is no
+short one-phrase question, which heads the paragraphs below it)."""
 
 PLACES = st.sampled_from(
     ["PARIJS", "MOSKOU", "CAPE CANAVERAL", "BELÉM", "LA PAZ", "RIO DE JANEIRO", "'S-HERTOGENBOSCH"]
@@ -101,9 +111,9 @@ SUBHEADINGS = st.one_of(
     st.sampled_from(["Afstand", "Zeldzaam bezoek", "Onderhandelingen", "Reactie Kremlin"]),
     st.lists(WORDS, min_size=1, max_size=4)
     .map(lambda w: _sentence(w, ""))
-    .filter(lambda line: len(line) <= 60),
+    .filter(lambda line: len(line) <= 60 and "," not in line),
 )
-"""Short lines that do not end a sentence: subheadings between paragraphs."""
+"""Short lines that do not end a sentence and have no punctuation inside (`4,6`): subheadings."""
 
 SECTIONS = st.sampled_from(["Buitenland", "Binnenland", "Sport", "Economie", "Tech"]).map(
     "Meer uit {}".format

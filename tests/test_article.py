@@ -1,14 +1,17 @@
-"""Articles: pages that share enough story segments are one article, named by the smallest id."""
+"""Articles: pages sharing enough story segments or story text are one article, smallest id."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import pytest
 
 import dedupe_news as dn
 from dedupe_news.records import ClusterId, PageId, Role, Segment
 from dedupe_news.stages.article import STORY_ROLES, article_clusters
+from dedupe_news.stages.tokenize import tokenize
 
 STORY = (Role.TITLE, Role.LEDE, Role.PARAGRAPH, Role.PARAGRAPH)
 
@@ -104,3 +107,32 @@ def test_a_cluster_on_very_many_pages_is_no_copy_evidence() -> None:
 def test_few_pages_have_no_articles(pages: int) -> None:
     """No page or one page has nothing to copy."""
     assert _run({f"p{i}": _page("x", "y", "z", "w") for i in range(pages)}) == (None,) * pages
+
+
+REAL_EDITS = Path(__file__).parent / "data" / "real_edits.jsonl"
+
+
+def _story_only(texts: Mapping[str, str]) -> tuple[str | None, ...]:
+    """Article clusters from whole-story evidence alone: no segment is in a cluster."""
+    pages = [dn.Page(PageId(k), v) for k, v in sorted(texts.items())]
+    segments = [s for page in pages for s in dn.segment_page(page)]
+    tokens = tokenize([s.text for s in segments])
+    none: list[ClusterId | None] = [None] * len(segments)
+    return article_clusters(pages, segments, none, dn.DEFAULT, tokens=tokens)
+
+
+def _article_cases() -> list[tuple[str, str, str, bool]]:
+    rows = [json.loads(line) for line in REAL_EDITS.read_text(encoding="utf-8").splitlines()]
+    return [(r["id"], r["a"], r["b"], r["match"]) for r in rows if r["class"] == "article"]
+
+
+@pytest.mark.parametrize(("case", "a", "b", "copy"), _article_cases(), ids=lambda v: str(v)[:20])
+def test_whole_story_containment_joins_real_copies_only(
+    case: str,
+    a: str,
+    b: str,
+    copy: bool,  # noqa: FBT001 - a parameter
+) -> None:
+    """Real pages abridged, merged, re-split or edited join; other stories on one rail do not."""
+    expected = ("a", "a") if copy else (None, None)
+    assert _story_only({"a": a, "b": b}) == expected, case

@@ -88,3 +88,24 @@ def test_text_on_two_stories_is_duplicate() -> None:
 def test_label_segments_of_nothing_is_nothing() -> None:
     """No segments, no labels."""
     assert label_segments([], [], [], [], dn.DEFAULT) == ()
+
+
+def test_a_cluster_on_one_page_is_no_repetition() -> None:
+    """A title quoted in its own body: both members on one page stay unique."""
+    page = dn.Page(PageId("a"), "")
+    segments = [Segment(page.id, 1, Role.TITLE, ""), Segment(page.id, 5, Role.PARAGRAPH, "")]
+    clusters = [ClusterId("c1"), ClusterId("c1")]
+    assert label_segments([page], [None], segments, clusters, dn.DEFAULT) == (Label.UNIQUE,) * 2
+
+
+def test_a_self_quote_also_copied_elsewhere_is_duplicate() -> None:
+    """Once the cluster reaches another page, every member is a duplicate, the self-quote too."""
+    pages = [dn.Page(PageId("a"), ""), dn.Page(PageId("b"), "")]
+    segments = [
+        Segment(PageId("a"), 1, Role.TITLE, ""),
+        Segment(PageId("a"), 5, Role.PARAGRAPH, ""),
+        Segment(PageId("b"), 1, Role.TITLE, ""),
+    ]
+    clusters = [ClusterId("c1")] * 3
+    found = label_segments(pages, [None, None], segments, clusters, dn.DEFAULT)
+    assert found == (Label.DUPLICATE,) * 3

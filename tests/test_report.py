@@ -185,3 +185,30 @@ def test_text_summary_shows_skips_and_near_duplicate_diffs() -> None:
 def test_diff_describes_changes_briefly(other: str, expected: str) -> None:
     """At most four changes of at most twelve words each are shown."""
     assert _diff("a b c d", other) == expected
+
+
+def _linked_report() -> dn.Report:
+    """A host page whose rail shows another page's lede verbatim, and that page."""
+    lede = "PYONGYANG (ANP/RTR) - De Russische president Vladimir Poetin gaat naar Noord-Korea."
+    host = f"Titel\nPARIJS (ANP) - Ander nieuws vandaag.\nMeer uit X\n{lede}\n1 uur geleden"
+    article = f"Poetin dinsdag naar Noord-Korea\n{lede}"
+    return dn.dedupe([dn.Page(PageId("host"), host), dn.Page(PageId("poetin"), article)])
+
+
+def test_links_are_written_validated_and_summarised() -> None:
+    """A teaser's link reaches the JSON report (valid against the schema) and the text summary."""
+    report = _linked_report()
+    data = json.loads(to_json(report))
+    _validate(data)
+    assert data["links"] == [
+        {"teaser": "host:4", "page": "poetin", "target": "poetin:2", "score": 1.0}
+    ]
+    assert "host:4 -> poetin  (poetin:2, score 1.000)" in to_text(report)
+
+
+def test_schema_refuses_a_link_without_a_score() -> None:
+    """Every link carries its score."""
+    data = json.loads(to_json(_linked_report()))
+    del data["links"][0]["score"]
+    with pytest.raises(jsonschema.ValidationError):
+        _validate(data)

@@ -278,11 +278,40 @@ def test_only_the_trailing_run_of_rail_lines_is_the_rail() -> None:
         ("Citaat van Peskov\u201d", "paragraph"),
         ("A" * 60, "subheading"),
         ("A" * 61, "paragraph"),
+        ("Tips? Mail de redactie", "paragraph"),
+        ("Door Jan de Vries, Den Haag", "paragraph"),
+        ("Foto: ANP", "paragraph"),
+        ("Lees ook: Poetin naar Noord-Korea", "paragraph"),
+        ("Reactie Noord-Korea", "subheading"),
+        ("'Nationaal falen'", "paragraph"),
     ],
 )
 def test_subheading_is_short_and_does_not_end_a_sentence(line: str, role: str) -> None:
-    """At most six words and 60 characters, not closed by a sentence mark: a subheading."""
+    """At most six words and 60 characters, no punctuation inside, no sentence end: a subheading."""
     assert _segments(f"Titel\nPARIJS (ANP) - Nieuws.\n{line}")[2][1] == role
+
+
+@pytest.mark.parametrize(
+    ("line", "role"),
+    [
+        ("'Nationaal falen'", "subheading"),
+        ("\u201cNationaal falen\u201d", "subheading"),
+        ("Wat betekent dit voor Oekra\u00efne?", "subheading"),
+        ("Wat nu, Kim?", "paragraph"),
+        ("'Nationaal falen', zei hij", "paragraph"),
+        ("Citaat van Peskov\u201d", "paragraph"),
+    ],
+)
+def test_quoted_phrase_or_question_heads_the_paragraph_below(line: str, role: str) -> None:
+    """A quoted phrase or a one-phrase question followed by a paragraph is a subheading."""
+    text = f"Titel\nPARIJS (ANP) - Nieuws.\n{line}\nEen alinea met een zin."
+    assert _segments(text)[2][1] == role
+
+
+def test_question_closing_the_article_is_a_paragraph() -> None:
+    """A short question with nothing below it heads nothing: a paragraph."""
+    text = "Titel\nPARIJS (ANP) - Nieuws.\nEen alinea.\nWat nu?\nKort kopje"
+    assert [role for _, role, *_ in _segments(text)][2:] == ["paragraph", "paragraph", "subheading"]
 
 
 def test_empty_page_has_no_segments() -> None:

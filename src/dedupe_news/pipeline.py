@@ -1,9 +1,9 @@
 """Pipeline: the stages in order, and nothing else.
 
 pages -> segments -> word hashes -> exact groups -> signatures -> candidates -> matches ->
-clusters -> article clusters -> labels -> report. Every stage is a pure function of its
-batch and the config: no global state, so a batch can be a whole crawl, one partition of a
-distributed run, or a new crawl checked against an index.
+story and furniture sides, teaser links -> clusters -> article clusters -> labels -> report.
+Every stage is a pure function of its batch and the config: no global state, so a batch can
+be a whole crawl, one partition of a distributed run, or a new crawl checked against an index.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dedupe_news.stages.article import article_clusters
 from dedupe_news.stages.cluster import build_clusters, cluster_texts
 from dedupe_news.stages.exact import Distinct, exact_groups
 from dedupe_news.stages.label import label_segments
+from dedupe_news.stages.link import separate
 from dedupe_news.stages.lsh import bucket_keys, pairs_within
 from dedupe_news.stages.segment import segment_page
 from dedupe_news.stages.signature import sketch
@@ -83,9 +84,12 @@ def dedupe(
         segments = tuple(s for page in batch for s in segment_page(page))
     distinct, matches = _match([s.text for s in segments], config, timer)
     with timer("cluster", len(matches)):
-        clustering = build_clusters(distinct, matches, segments)
+        separated = separate(distinct, matches, segments)  # teasers link, never cluster, to story
+        clustering = build_clusters(separated.sides, separated.matches, segments)
     with timer("label", len(segments)):
-        articles = article_clusters(batch, segments, clustering.segment_clusters, config)
+        articles = article_clusters(
+            batch, segments, clustering.segment_clusters, config, tokens=distinct.tokens
+        )
         labels = label_segments(batch, articles, segments, clustering.segment_clusters, config)
     logger.info(
         "%d pages, %d segments, %d clusters", len(batch), len(segments), len(clustering.clusters)
@@ -99,6 +103,7 @@ def dedupe(
         clusters=clustering.clusters,
         article_clusters=articles,
         skipped=skipped,
+        links=separated.links,
     )
 
 

@@ -185,6 +185,24 @@ class SkipKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A rail teaser that summarises another page's article: a pointer, not a copy.
+
+    Attributes:
+        teaser: The teaser segment.
+        page: The page whose article it summarises.
+        target: The segment of that page it matches: the title or the lede.
+        score: Verification score of the teaser against the target in [0, 1] (1.0 when
+            their texts are equal once normalized).
+    """
+
+    teaser: SegmentId
+    page: PageId
+    target: SegmentId
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
 class Skipped:
     """An input that was not processed, and why.
 
@@ -222,6 +240,8 @@ class Report:
         article_clusters: For each page (aligned with `pages`), the id of the page whose
             article it copies or shares (the smallest page id of the group), or None.
         skipped: Inputs that were not processed, and why.
+        links: Teasers linked to the page whose title or lede they match, sorted by teaser
+            (page and line), then page id.
     """
 
     config: Config
@@ -232,6 +252,7 @@ class Report:
     clusters: tuple[Cluster[SegmentId], ...]
     article_clusters: tuple[PageId | None, ...]
     skipped: tuple[Skipped, ...] = ()
+    links: tuple[Link, ...] = ()
     _position: dict[SegmentId, int] = field(init=False, repr=False, compare=False)
     _page_spans: dict[PageId, tuple[int, int]] = field(init=False, repr=False, compare=False)
 

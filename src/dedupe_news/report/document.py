@@ -60,7 +60,7 @@ def write_json(report: Report, out: IO[bytes]) -> None:
     out.write(b"\n}\n")
 
 
-_STREAMED = frozenset({"pages", "clusters", "skipped"})
+_STREAMED = frozenset({"pages", "clusters", "links", "skipped"})
 
 
 def _encode(value: object) -> bytes:
@@ -82,6 +82,10 @@ def _parts(report: Report) -> Iterator[tuple[str, object]]:
     yield "summary", _summary(report)
     yield "pages", _pages(report)
     yield "clusters", (_cluster_dict(cluster) for cluster in report.clusters)
+    yield "links", (
+        {"teaser": link.teaser, "page": link.page, "target": link.target, "score": link.score}
+        for link in report.links
+    )
     yield (
         "skipped",
         ({"path": s.path, "reason": s.reason, "kind": s.kind.value} for s in report.skipped),

@@ -1,4 +1,4 @@
-"""Summary: a run's Report -> a text summary for people: counts, clusters, how copies differ."""
+"""Summary: a run's Report -> a text for people: counts, clusters, how copies differ, links."""
 
 from __future__ import annotations
 
@@ -43,6 +43,13 @@ def _lines(report: Report) -> Iterator[str]:
     yield f"{len(report.clusters)} clusters"
     for cluster in report.clusters:
         yield from _cluster_lines(report, cluster)
+    if report.links:
+        yield ""
+        yield f"{len(report.links)} links (teaser -> the article it summarises):"
+        yield from (
+            f"  {link.teaser} -> {link.page}  ({link.target}, score {link.score:.3f})"
+            for link in report.links
+        )
     if report.skipped:
         yield ""
         yield f"skipped {len(report.skipped)} inputs:"

@@ -1,10 +1,17 @@
-"""Label: clusters, roles and article clusters -> one label per segment."""
+"""Label: clusters, roles and article clusters -> one label per segment.
+
+Repetition is counted across pages only: a cluster whose members are all on one page (a title
+quoted in its own body, a lede sentence repeated as a pull quote) is no repetition, and its
+members stay `unique`. A segment is `duplicate` only when its cluster has a member on another
+page, of another story or of a copy of this one.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from dedupe_news.records import Label, Role
+from dedupe_news.stages.link import FURNITURE_ROLES
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -12,19 +19,7 @@ if TYPE_CHECKING:
     from dedupe_news.config import Config
     from dedupe_news.records import ClusterId, Page, PageId, Segment
 
-FURNITURE_ROLES = frozenset(
-    {
-        Role.SECTION_HEADING,
-        Role.TEASER,
-        Role.NAVIGATION,
-        Role.FOOTER,
-        Role.NOTICE,
-        Role.CAPTION,
-        Role.BYLINE,
-    }
-)
-"""Roles that are page furniture whatever their text: headings of rails and their teasers,
-and the HTML-only roles (navigation, footer, notice, caption, byline)."""
+__all__ = ["FURNITURE_ROLES", "label", "label_segments"]
 
 
 def label(role: Role, stories: int, config: Config) -> Label:
@@ -34,7 +29,8 @@ def label(role: Role, stories: int, config: Config) -> Label:
 
     1. a section heading, a teaser or another furniture role (`FURNITURE_ROLES`) is
        `boilerplate` (page furniture, not reporting);
-    2. a segment in no cluster (`stories == 0`) is `unique`: the page's own reporting;
+    2. a segment in no cluster, or in a cluster on its own page only (`stories == 0`), is
+       `unique`: the page's own reporting, even where the page quotes itself;
     3. a repeated segment whose cluster spans at least `boilerplate_min_pages` different
        stories (pages that are not copies of one article) is `boilerplate`: template text;
     4. any other repeated segment is `duplicate`: article text found elsewhere, such as a
@@ -42,7 +38,8 @@ def label(role: Role, stories: int, config: Config) -> Label:
 
     Args:
         role: The segment's role.
-        stories: How many different stories its cluster spans (0 when not in a cluster).
+        stories: How many different stories its cluster spans (0 when not in a cluster, or
+            when all its members are on one page).
         config: Supplies `boilerplate_min_pages`.
 
     Examples:
@@ -68,16 +65,32 @@ def label_segments(
     segment_clusters: Sequence[ClusterId | None],
     config: Config,
 ) -> tuple[Label, ...]:
-    """Label every segment of a batch (aligned with `segments`)."""
+    """Label every segment of a batch (aligned with `segments`).
+
+    Examples:
+        >>> from dedupe_news.config import DEFAULT
+        >>> from dedupe_news.records import ClusterId, Page, Segment
+        >>> quoted = [Segment("a", 1, Role.TITLE, "'Nationaal falen'"),
+        ...           Segment("a", 4, Role.PARAGRAPH, "'Nationaal falen'")]
+        >>> c = ClusterId("c1")
+        >>> label_segments([Page("a", "")], [None], quoted, [c, c], DEFAULT)
+        (<Label.UNIQUE: 'unique'>, <Label.UNIQUE: 'unique'>)
+    """
     story_of = {
         page.id: page.id if article is None else article
         for page, article in zip(pages, article_clusters, strict=True)
     }
     stories_of: dict[ClusterId, set[PageId]] = {}
+    pages_of: dict[ClusterId, set[PageId]] = {}
     for segment, cluster in zip(segments, segment_clusters, strict=True):
         if cluster is not None:
             stories_of.setdefault(cluster, set()).add(story_of[segment.page_id])
+            pages_of.setdefault(cluster, set()).add(segment.page_id)
     return tuple(
-        label(segment.role, 0 if cluster is None else len(stories_of[cluster]), config)
+        label(
+            segment.role,
+            0 if cluster is None or len(pages_of[cluster]) == 1 else len(stories_of[cluster]),
+            config,
+        )
         for segment, cluster in zip(segments, segment_clusters, strict=True)
     )

@@ -1,7 +1,9 @@
 """Segment: cut a page into segments with roles, datelines and ages.
 
 A page dump (the seed layout) reads, line by line: the title; the lede, opening with a
-dateline `PLACE (AGENCY/AGENCY) - `; body paragraphs with short subheadings between them; a
+dateline `PLACE (AGENCY/AGENCY) - `; body paragraphs with short subheadings between them (a
+short phrase with no punctuation inside; a quoted phrase or a question when a paragraph
+follows); a
 section heading such as `Meer uit Buitenland`; then the rail, one teaser per line, where each
 teaser's age (`4 uur geleden`) is glued to the start of the next line and the last line holds
 only the last age. A page that does not have this shape falls back to one `paragraph` per
@@ -19,10 +21,19 @@ from dedupe_news.records import Page, Role, Segment
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-# A subheading or section heading is a short line that does not end a sentence.
+# A subheading or section heading is a short phrase: a line that does not end a sentence and
+# has no punctuation inside. Punctuation inside marks a sentence or a standing line (a tip
+# line `Tips? Mail de redactie`, a byline `Door: Jan de Vries`, a signature `Jan de Vries,
+# Moskou`, a photo credit `Foto: ANP`, a `Lees ook:` link), which is a paragraph. Hyphens and
+# apostrophes join words (`Noord-Korea`, `zo'n`), so they are no punctuation here.
 _HEADING_MAX_WORDS = 6
 _HEADING_MAX_CHARS = 60
 _SENTENCE_END = (".", "!", "?", ":", ";", '"', "'", "\u201d", "\u2019", "\u2026", ")")
+_INNER_PUNCTUATION = frozenset(".,:;!?()[]/|@\u2026")
+# A phrase wrapped in one pair of quote marks (`'Nationaal falen'`) is a quoted subheading.
+_QUOTE_PAIRS = frozenset(
+    {("'", "'"), ('"', '"'), ("\u2018", "\u2019"), ("\u201c", "\u201d"), ("\u201e", "\u201d")}
+)
 
 # The place of a dateline is at most this long ("CAPE CANAVERAL", "RIO DE JANEIRO").
 _PLACE_MAX_CHARS = 40
@@ -183,11 +194,24 @@ def _strip_age(line: str) -> str:
     return line if parsed is None else parsed[1]
 
 
-def _is_heading(line: str) -> bool:
+def _is_heading(line: str, *, heads_text: bool = False) -> bool:
+    """Return True for a short phrase: a subheading, or a section heading above a rail.
+
+    With `heads_text` (a paragraph follows the line in the body) a quoted phrase and a
+    one-phrase question are headings too: an explainer's `Wat betekent dit?` heads the
+    paragraphs below it, while the same line closing an article is a sentence of it.
+    """
+    phrase = line
+    if heads_text and len(line) > 2 and (line[0], line[-1]) in _QUOTE_PAIRS:
+        phrase = line[1:-1]
+    elif heads_text and line.endswith("?"):
+        phrase = line[:-1]
     return (
-        len(line) <= _HEADING_MAX_CHARS
+        len(phrase) > 0
+        and len(line) <= _HEADING_MAX_CHARS
         and len(line.split()) <= _HEADING_MAX_WORDS
-        and not line.endswith(_SENTENCE_END)
+        and not phrase.endswith(_SENTENCE_END)
+        and _INNER_PUNCTUATION.isdisjoint(phrase)
     )
 
 
@@ -204,8 +228,10 @@ def _article(page: Page, lines: Sequence[tuple[int, str]], *, untitled: bool) ->
     else:
         place, agencies = dateline.place, dateline.agencies
         yield Segment(page.id, lede_line, Role.LEDE, dateline.body, place, agencies)
-    for line_no, line in lines[lede_at + 1 :]:
-        role = Role.SUBHEADING if _is_heading(line) else Role.PARAGRAPH
+    body = [line for _, line in lines[lede_at + 1 :]]
+    for k, (line_no, line) in enumerate(lines[lede_at + 1 :]):
+        heads_text = k + 1 < len(body) and not _is_heading(body[k + 1])
+        role = Role.SUBHEADING if _is_heading(line, heads_text=heads_text) else Role.PARAGRAPH
         yield Segment(page.id, line_no, role, line)
 
 

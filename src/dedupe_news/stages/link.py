@@ -1,0 +1,156 @@
+"""Link: matches -> story and furniture kept apart, and teasers linked to their articles.
+
+A rail teaser repeats another page's title or lede: it points to that article, it is no copy
+of it. So a cluster never mixes page furniture (section headings, teasers) with story text
+(titles, ledes, paragraphs, subheadings). Each distinct text is split into its furniture side
+and its story side (`Sides`, a `cluster.Groups`); a match joins two texts within a side only.
+A match across the sides, or a text printed both as a teaser and as a title or lede, whose
+teaser and title or lede are on different pages, becomes a `Link` from the teaser to that
+page instead, scored by verification (1.0 for equal texts). So the lede stays `unique` on its
+own page however many rails show it. Matches across the sides between other roles (a teaser
+and a paragraph) join nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from dedupe_news.records import Link, Match, PageId, Role
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import NDArray
+
+    from dedupe_news.records import Segment
+    from dedupe_news.stages.exact import Distinct
+
+FURNITURE_ROLES = frozenset(
+    {
+        Role.SECTION_HEADING,
+        Role.TEASER,
+        Role.NAVIGATION,
+        Role.FOOTER,
+        Role.NOTICE,
+        Role.CAPTION,
+        Role.BYLINE,
+    }
+)
+"""Roles that are page furniture whatever their text: headings of rails and their teasers,
+and the HTML-only roles (navigation, footer, notice, caption, byline)."""
+
+TARGET_ROLES = frozenset({Role.TITLE, Role.LEDE})
+"""Roles a teaser summarises: the article's title or its lede."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sides:
+    """The distinct texts of a batch, each split into its furniture and its story side.
+
+    Satisfies `cluster.Groups`: side g is the batch's text `firsts[g]`, numbered in order of
+    first appearance, so clustering reads it like `exact.Distinct`.
+
+    Attributes:
+        group_of: Each text's side, -1 for a text without words.
+        firsts: Each side's first text, ascending.
+        distinct: The distinct texts the sides split.
+    """
+
+    group_of: NDArray[np.int64]
+    firsts: NDArray[np.int64]
+    distinct: Distinct
+
+    def norm(self, group: int) -> str:
+        """Return the normalized text of a side."""
+        return self.distinct.tokens.norm(int(self.firsts[group]))
+
+
+@dataclass(frozen=True, slots=True)
+class Separated:
+    """Sides and matches to cluster, and the links across the sides."""
+
+    sides: Sides
+    matches: tuple[Match[int], ...]
+    links: tuple[Link, ...]
+
+
+def separate(
+    distinct: Distinct, matches: Sequence[Match[int]], segments: Sequence[Segment]
+) -> Separated:
+    """Split distinct texts into furniture and story sides; matches across become links.
+
+    Args:
+        distinct: The segments' distinct texts (aligned with `segments`).
+        matches: Verified matches between distinct texts.
+        segments: The batch's segments, sorted by page and line.
+
+    Examples:
+        >>> from dedupe_news.records import Segment
+        >>> from dedupe_news.stages.exact import exact_groups
+        >>> from dedupe_news.stages.tokenize import tokenize
+        >>> lede = "Poetin gaat dinsdag naar Noord-Korea."
+        >>> segments = [Segment("a", 2, Role.LEDE, lede), Segment("b", 9, Role.TEASER, lede)]
+        >>> texts = [s.text for s in segments]
+        >>> found = separate(exact_groups(texts, tokenize(texts)), [], segments)
+        >>> found.sides.group_of.tolist(), found.links
+        ([0, 1], (Link(teaser='b:9', page='a', target='a:2', score=1.0),))
+    """
+    furniture = np.fromiter((s.role in FURNITURE_ROLES for s in segments), np.int64, len(segments))
+    valid = np.flatnonzero(distinct.group_of >= 0)
+    keys = distinct.group_of[valid] * 2 + furniture[valid]
+    unique_keys, first_at = np.unique(keys, return_index=True)
+    firsts = valid[first_at]
+    order = np.argsort(firsts, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    side_of = np.full(2 * len(distinct), -1, dtype=np.int64)  # (group * 2 + furniture) -> side
+    side_of[unique_keys] = rank
+    group_of = np.full(len(segments), -1, dtype=np.int64)
+    group_of[valid] = side_of[keys]
+    sides = Sides(group_of, firsts[order], distinct)
+    within, across = [], []
+    for match in matches:
+        for side in (0, 1):
+            a, b = int(side_of[2 * match.a + side]), int(side_of[2 * match.b + side])
+            if a >= 0 and b >= 0:
+                within.append(Match(min(a, b), max(a, b), match.score, match.jaccard))
+            if a >= 0 and int(side_of[2 * match.b + 1 - side]) >= 0:
+                across.append((a, int(side_of[2 * match.b + 1 - side]), match.score))
+    story, shown = side_of[0::2], side_of[1::2]  # one text printed as story and as furniture
+    both = np.flatnonzero((story >= 0) & (shown >= 0))
+    across.extend(
+        (a, b, 1.0) for a, b in zip(story[both].tolist(), shown[both].tolist(), strict=True)
+    )
+    within.sort(key=lambda m: (m.a, m.b))
+    return Separated(sides, tuple(within), _links(sides, across, segments))
+
+
+def _links(
+    sides: Sides, across: Sequence[tuple[int, int, float]], segments: Sequence[Segment]
+) -> tuple[Link, ...]:
+    """Expand side pairs to teaser -> page links: the best target per teaser and page."""
+    members: dict[int, list[int]] = {}
+    wanted = np.array(sorted({side for pair in across for side in pair[:2]}), dtype=np.int64)
+    linked = np.flatnonzero(np.isin(sides.group_of, wanted))  # only the sides of links
+    for item, side in zip(linked.tolist(), sides.group_of[linked].tolist(), strict=True):
+        members.setdefault(side, []).append(item)
+    best: dict[tuple[int, PageId], tuple[float, int]] = {}
+    for one, other, score in across:
+        items = members[one] + members[other]
+        teasers = [i for i in items if segments[i].role is Role.TEASER]
+        targets = [i for i in items if segments[i].role in TARGET_ROLES]
+        for teaser in teasers:
+            for target in targets:
+                page = segments[target].page_id
+                known = best.get((teaser, page))
+                if page != segments[teaser].page_id and (
+                    known is None or (-score, target) < (-known[0], known[1])
+                ):
+                    best[(teaser, page)] = (score, target)
+    return tuple(
+        Link(segments[teaser].id, page, segments[target].id, score)
+        for (teaser, page), (score, target) in sorted(best.items())
+    )

@@ -1,0 +1,216 @@
+"""Story: whole-story evidence that two pages carry one article, and their segments aligned.
+
+A page's story text is its title, lede and paragraphs joined. Two story texts are copies when
+one contains the other: word k-gram containment `|S_p & S_q| / min(|S_p|, |S_q|)` of their
+shingle sets reaches the caller's minimum, with at least `MIN_SHARED_SHINGLES` shingles
+shared so a short standing line cannot trigger it, and the texts do not put other numbers in
+the same places (`replaced_numbers`): the same wording with other figures is another item on
+one template (`Minstens 45 doden` / `Minstens 12 doden`), not a copy. This joins copies whose
+paragraphs were merged, split or cut, where few segments match one to one.
+
+Candidate page pairs come from shared shingles, each shingle pairing the pages that hold it;
+a shingle on more than `MAX_PAGES_PER_SHINGLE` pages is template, not copy evidence, and pairs
+nothing, so the work is bounded per shingle and linear in the number of pages. `align` pairs
+the segments of two copies one to one, for reporting which segment of a copy is which.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from dedupe_news.records import Role
+from dedupe_news.stages.tokenize import tokenize
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import NDArray
+
+    from dedupe_news.records import Segment, SegmentId
+    from dedupe_news.stages.tokenize import Tokens
+
+STORY_ROLES = frozenset({Role.TITLE, Role.LEDE, Role.PARAGRAPH})
+"""Roles that carry a story; subheadings are too short to tell two stories apart."""
+STORY_SHINGLE_WORDS = 5
+"""Words per story shingle: long enough that two stories on one topic share few by chance."""
+MIN_SHARED_SHINGLES = 20
+"""Shingles two stories must share (about two sentences) before their containment counts."""
+MAX_PAGES_PER_SHINGLE = 64
+"""A shingle on more pages than this is template: it pairs no pages."""
+MAX_REPLACED_NUMBERS = 1
+"""Numbers one copy may change in place (a corrected toll); more make another item."""
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier (golden ratio) to chain word hashes
+_CONTEXT_WORDS = 2
+_NUMBER = re.compile(r"(?<!\S)\S*\d\S*")  # a word with a digit in a normalized text
+
+
+def story_shingles(
+    tokens: Tokens, story: Sequence[bool], page_of: Sequence[int], pages: int
+) -> tuple[NDArray[np.int64], NDArray[np.uint64]]:
+    """Return the (page, shingle) pairs of the pages' story texts: unique, sorted by shingle.
+
+    A page's story text is its story segments' words in order (`story` marks them, `page_of`
+    names each segment's page, ascending); shingles are its runs of `STORY_SHINGLE_WORDS`
+    words, hashed by chaining the word hashes. The page index is packed into the low bits of
+    each shingle hash, so one sort of one array orders by (shingle, page): the hash keeps
+    `64 - bits(pages)` bits, and a rare collision adds one shared shingle, far below
+    `MIN_SHARED_SHINGLES`.
+    """
+    chosen = np.flatnonzero(np.asarray(story, dtype=np.bool_))
+    starts, counts = tokens.offsets[chosen], np.diff(tokens.offsets)[chosen]
+    total = int(counts.sum())
+    k = STORY_SHINGLE_WORDS
+    if total < k:
+        return np.empty(0, np.int64), np.empty(0, np.uint64)
+    shift = np.repeat(starts - np.r_[0, np.cumsum(counts)[:-1]], counts)
+    words = tokens.hashes[np.arange(total, dtype=np.int64) + shift]
+    page = np.repeat(np.asarray(page_of, dtype=np.int64)[chosen], counts)
+    windows = total - k + 1
+    shingle = words[:windows].copy()
+    for offset in range(1, k):  # uint64 arithmetic wraps: a polynomial hash mod 2^64
+        shingle = shingle * _MIX + words[offset : offset + windows]
+    inside = page[:windows] == page[k - 1 :]  # a shingle never spans two pages
+    bits = np.uint64(max(1, (pages - 1).bit_length()))
+    keys = np.sort((shingle[inside] >> bits << bits) | page[:windows][inside].astype(np.uint64))
+    keys = keys[_run_starts(keys)]  # np.unique hashes first: ten times slower here
+    return (keys & ((np.uint64(1) << bits) - np.uint64(1))).astype(np.int64), keys >> bits
+
+
+def story_copies(
+    tokens: Tokens, story: Sequence[bool], page_of: Sequence[int], pages: int, minimum: float
+) -> list[tuple[int, int]]:
+    """Return the page pairs (p < q) whose story texts contain each other's: copies.
+
+    Examples:
+        >>> from dedupe_news.stages.tokenize import tokenize
+        >>> story = " ".join(f"woord{n}" for n in range(30))
+        >>> texts = [story, "Een ander verhaal over iets anders.", story + " en meer"]
+        >>> story_copies(tokenize(texts), [True] * 3, [0, 1, 2], 3, 0.5)
+        [(0, 2)]
+    """
+    page, shingle = story_shingles(tokens, story, page_of, pages)
+    sizes = np.bincount(page, minlength=pages)
+    run_start = _run_starts(shingle)
+    run_length = np.diff(np.r_[run_start, len(shingle)])
+    rare = (run_length >= 2) & (run_length <= MAX_PAGES_PER_SHINGLE)  # shared, not template
+    keep = np.repeat(rare, run_length)
+    page, shingle = page[keep], shingle[keep]
+    codes = [np.empty(0, dtype=np.int64)]
+    for distance in range(1, int(run_length[rare].max(initial=1))):  # pages ascend in a run
+        at = np.flatnonzero(shingle[:-distance] == shingle[distance:])
+        codes.append(page[at] * pages + page[at + distance])
+    pair_codes = np.sort(np.concatenate(codes))
+    starts = _run_starts(pair_codes)
+    shared = np.diff(np.r_[starts, len(pair_codes)])
+    pair_codes = pair_codes[starts]
+    first, second = pair_codes // pages, pair_codes % pages
+    smaller = np.minimum(sizes[first], sizes[second])
+    copy = (shared >= MIN_SHARED_SHINGLES) & (shared >= minimum * smaller)
+    places: dict[int, dict[tuple[str, ...], frozenset[str]]] = {}
+    bounds = np.searchsorted(np.asarray(page_of, dtype=np.int64), np.arange(pages + 1))
+
+    def places_of(page: int) -> dict[tuple[str, ...], frozenset[str]]:
+        if page not in places:
+            segments = range(int(bounds[page]), int(bounds[page + 1]))
+            norms = [tokens.norm(i) for i in segments if story[i]]
+            places[page] = number_places(" ".join(norms))
+        return places[page]
+
+    return [
+        (p, q)
+        for p, q in zip(first[copy].tolist(), second[copy].tolist(), strict=True)
+        if replaced_numbers(places_of(p), places_of(q)) <= MAX_REPLACED_NUMBERS
+    ]
+
+
+def number_places(norm: str) -> dict[tuple[str, ...], frozenset[str]]:
+    """Map each place a number is written (the two words before it) to the numbers there.
+
+    Args:
+        norm: A normalized text (words separated by single spaces).
+
+    Examples:
+        >>> number_places("er vielen minstens 45 doden en minstens 3 gewonden")
+        {('vielen', 'minstens'): frozenset({'45'}), ('en', 'minstens'): frozenset({'3'})}
+    """
+    found: dict[tuple[str, ...], set[str]] = {}
+    for number in _NUMBER.finditer(norm):  # a regex, not a loop over every word: numbers are few
+        context = tuple(norm[: number.start()].rsplit(maxsplit=_CONTEXT_WORDS))
+        if len(context) >= _CONTEXT_WORDS:
+            found.setdefault(context[-_CONTEXT_WORDS:], set()).add(number.group())
+    return {place: frozenset(numbers) for place, numbers in found.items()}
+
+
+def replaced_numbers(
+    first: dict[tuple[str, ...], frozenset[str]], second: dict[tuple[str, ...], frozenset[str]]
+) -> int:
+    """Count the places where both texts write a number and no number agrees: facts replaced.
+
+    Examples:
+        >>> a = number_places("er vielen minstens 45 doden in 2024")
+        >>> b = number_places("er vielen minstens 12 doden in 2024")
+        >>> replaced_numbers(a, b), replaced_numbers(a, a)
+        (1, 0)
+    """
+    return sum(
+        1 for place in first.keys() & second.keys() if first[place].isdisjoint(second[place])
+    )
+
+
+def _run_starts(ordered: NDArray[np.uint64] | NDArray[np.int64]) -> NDArray[np.int64]:
+    """Return where each run of equal values starts in a sorted array."""
+    if len(ordered) == 0:
+        return np.empty(0, dtype=np.int64)
+    return np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+
+
+def align(
+    first: Sequence[Segment], second: Sequence[Segment], *, fold_diacritics: bool = False
+) -> tuple[tuple[SegmentId, SegmentId, float], ...]:
+    """Pair the story segments of two copies one to one: which segment of a copy is which.
+
+    Each pair of story segments is scored by the word-shingle containment of the shorter in
+    the longer; pairs are taken greedily, best first (ties by position), each segment at
+    most once, down to containment 0.5. A paragraph split in two pairs with its larger part.
+
+    Examples:
+        >>> from dedupe_news.records import Segment
+        >>> lede = "De president gaat dinsdag naar het land toe"
+        >>> a = [Segment("a", 1, Role.TITLE, "Poetin dinsdag naar Noord-Korea"),
+        ...      Segment("a", 2, Role.LEDE, lede + ".")]
+        >>> b = [Segment("b", 1, Role.LEDE, lede + ", meldt KCNA."),
+        ...      Segment("b", 3, Role.TITLE, "Poetin gaat dinsdag naar Noord-Korea")]
+        >>> align(a, b)
+        (('a:2', 'b:1', 1.0), ('a:1', 'b:3', 0.75))
+    """
+    left = [s for s in first if s.role in STORY_ROLES]
+    right = [s for s in second if s.role in STORY_ROLES]
+    tokens = tokenize([s.text for s in (*left, *right)], fold_diacritics=fold_diacritics)
+    sets = [_segment_shingles(tokens, i) for i in range(len(left) + len(right))]
+    scored = []
+    for i, a in enumerate(sets[: len(left)]):
+        for j, b in enumerate(sets[len(left) :]):
+            if a and b:
+                scored.append((len(a & b) / min(len(a), len(b)), i, j))
+    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+    taken_left, taken_right, pairs = set(), set(), []
+    for score, i, j in scored:
+        if score >= _ALIGN_MIN and i not in taken_left and j not in taken_right:
+            taken_left.add(i)
+            taken_right.add(j)
+            pairs.append((left[i].id, right[j].id, round(score, 6)))
+    return tuple(pairs)
+
+
+_ALIGN_MIN = 0.5
+_ALIGN_WORDS = 2  # segments are short (a title has 5 to 10 words): word pairs
+
+
+def _segment_shingles(tokens: Tokens, index: int) -> frozenset[tuple[int, ...]]:
+    words = tokens.hashes[tokens.offsets[index] : tokens.offsets[index + 1]].tolist()
+    if len(words) < _ALIGN_WORDS:
+        return frozenset({tuple(words)} if words else set())
+    return frozenset(zip(*(words[k:] for k in range(_ALIGN_WORDS)), strict=False))

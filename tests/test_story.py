@@ -1,0 +1,120 @@
+"""Story: whole-story containment pairs copies, not templates; segments align one to one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dedupe_news as dn
+from dedupe_news.records import PageId, Role, Segment
+from dedupe_news.stages.segment import segment_page
+from dedupe_news.stages.story import (
+    MAX_PAGES_PER_SHINGLE,
+    MIN_SHARED_SHINGLES,
+    STORY_ROLES,
+    STORY_SHINGLE_WORDS,
+    align,
+    number_places,
+    replaced_numbers,
+    story_copies,
+)
+from dedupe_news.stages.tokenize import tokenize
+
+REAL_EDITS = Path(__file__).parent / "data" / "real_edits.jsonl"
+
+
+def _copies(texts: dict[str, str]) -> set[tuple[str, str]]:
+    """Page-id pairs that story evidence alone calls copies."""
+    pages = [dn.Page(PageId(k), v) for k, v in sorted(texts.items())]
+    segments = [s for page in pages for s in segment_page(page)]
+    index = {page.id: i for i, page in enumerate(pages)}
+    found = story_copies(
+        tokenize([s.text for s in segments]),
+        [s.role in STORY_ROLES for s in segments],
+        [index[s.page_id] for s in segments],
+        len(pages),
+        0.5,
+    )
+    return {(pages[p].id, pages[q].id) for p, q in found}
+
+
+def _article_cases() -> list[tuple[str, str, str, bool]]:
+    rows = [json.loads(line) for line in REAL_EDITS.read_text(encoding="utf-8").splitlines()]
+    return [(r["id"], r["a"], r["b"], r["match"]) for r in rows if r["class"] == "article"]
+
+
+def _story(n: int, words: int = 60) -> str:
+    return " ".join(f"woord{n}x{k}" for k in range(words)) + "."
+
+
+def test_a_short_shared_line_is_no_story_evidence() -> None:
+    """Pages sharing only a standing line (fewer shingles than the minimum) stay apart."""
+    line = "Tips over dit nieuws kunt u mailen naar de redactie via het bekende adres."
+    texts = {f"p{n}": f"Titel {n}\nPARIJS (ANP) - {_story(n, 10)}\n{line}" for n in range(3)}
+    assert _copies(texts) == set()
+
+
+def test_a_shingle_on_too_many_pages_pairs_none() -> None:
+    """A long template on more than MAX_PAGES_PER_SHINGLE pages is no copy evidence."""
+    template = _story(999, MIN_SHARED_SHINGLES + STORY_SHINGLE_WORDS + 5)
+    texts = {f"p{n:03}": f"T{n}\nPARIJS (ANP) - {template}" for n in range(MAX_PAGES_PER_SHINGLE)}
+    assert len(_copies(texts)) == MAX_PAGES_PER_SHINGLE * (MAX_PAGES_PER_SHINGLE - 1) // 2
+    texts["p999"] = f"T\nPARIJS (ANP) - {template}"
+    assert _copies(texts) == set()
+
+
+def test_story_copies_of_nothing_are_none() -> None:
+    """No story text, no pairs."""
+    assert story_copies(tokenize([]), [], [], 0, 0.5) == []
+    assert story_copies(tokenize(["kort"]), [True], [0], 1, 0.5) == []
+
+
+def test_align_pairs_the_segments_of_a_re_split_copy_one_to_one() -> None:
+    """A merged copy: each segment is paired at most once, and the title and lede find theirs."""
+    case = next(c for c in _article_cases() if c[0] == "art-merged-001")
+    first = dn.segment_page(dn.Page(PageId("a"), case[1]))
+    second = dn.segment_page(dn.Page(PageId("b"), case[2]))
+    pairs = align(first, second)
+    assert len({a for a, _, _ in pairs}) == len(pairs) == len({b for _, b, _ in pairs})
+    assert ("a:1", "b:1") in {(a, b) for a, b, _ in pairs}
+    assert ("a:2", "b:2") in {(a, b) for a, b, _ in pairs}
+    assert all(0.5 <= score <= 1.0 for _, _, score in pairs)
+    story = [s for s in second if s.role in STORY_ROLES]
+    assert len(pairs) == len(story)  # every segment of the shorter copy has its original
+
+
+def test_the_same_story_with_other_numbers_is_no_copy() -> None:
+    """The same wording with other figures in two places is another item; one is an update."""
+    page = next(c for c in _article_cases() if c[0] == "art-abridged-004")[1]
+    assert "71-jarige" in page
+    assert "24 jaar geleden" in page
+    update = page.replace("24 jaar geleden", "25 jaar geleden")
+    assert _copies({"a": page, "b": update}) == {("a", "b")}
+    template = update.replace("71-jarige", "72-jarige")
+    assert _copies({"a": page, "b": template}) == set()
+
+
+def _places(text: str) -> dict[tuple[str, ...], frozenset[str]]:
+    return number_places(text)
+
+
+def test_replaced_numbers_count_places_not_additions() -> None:
+    """A number added or dropped is no replacement; another number in the same place is."""
+    base = _places("de bus met 45 pelgrims reed in 2024 naar medina")
+    added = _places("de bus met 45 pelgrims reed in 2024 naar medina met 3 gewonden")
+    other = _places("de bus met 12 pelgrims reed in 2023 naar medina")
+    assert replaced_numbers(base, added) == 0
+    assert replaced_numbers(base, other) == 2
+
+
+def test_align_pairs_one_word_segments_and_skips_wordless_ones() -> None:
+    """A one-word title aligns with its copy; a segment without words aligns with nothing."""
+    first = [
+        Segment(PageId("a"), 1, Role.TITLE, "Kremlin"),
+        Segment(PageId("a"), 2, Role.LEDE, "…"),
+    ]
+    second = [
+        Segment(PageId("b"), 1, Role.TITLE, "kremlin!"),
+        Segment(PageId("b"), 2, Role.LEDE, "-"),
+    ]
+    assert align(first, second) == (("a:1", "b:1", 1.0),)
