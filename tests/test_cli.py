@@ -258,7 +258,7 @@ def test_progress_bar_only_on_a_terminal(
     for phase in ("read", *STAGES, "write"):
         assert f"\r{phase:<10}: " in err
     assert "5 pages" in err
-    assert "100%|██████████| 78/78" in err
+    assert "| 78/78 [" in err
     assert cli.main(["demo", "--output", "/dev/null", "--quiet"]) == 0
     assert capsys.readouterr().err == ""
 
@@ -284,12 +284,16 @@ def test_unwritable_output_is_an_error_not_a_traceback(
     assert err == f"error: cannot write the report to {str(target)!r}: No such file or directory\n"
 
 
-def _run_on_a_terminal(*argv: str) -> tuple[int, str]:
+def _run_on_a_terminal(*argv: str, sized: bool = True) -> tuple[int, str]:
     """Run `python -m dedupe_news` with stderr on a pseudo-terminal; return code and stderr."""
     main_fd, child_fd = os.openpty()
-    # A fresh pseudo-terminal is 0 columns wide; give it a real terminal's size.
-    fcntl.ioctl(child_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
-    env = {**os.environ, "PYTHONPATH": str(Path(dn.__file__).parent.parent), "COLUMNS": "100"}
+    env = {**os.environ, "PYTHONPATH": str(Path(dn.__file__).parent.parent)}
+    if sized:  # a fresh pseudo-terminal is 0 x 0; give it a real terminal's size
+        fcntl.ioctl(child_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+        env["COLUMNS"] = "100"
+    else:
+        env.pop("COLUMNS", None)
+        env.pop("LINES", None)
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "dedupe_news", *argv],
         stdout=subprocess.DEVNULL,
@@ -310,14 +314,16 @@ def _run_on_a_terminal(*argv: str) -> tuple[int, str]:
     return process.wait(), b"".join(chunks).decode("utf-8", "replace")
 
 
-def test_progress_is_drawn_on_a_pseudo_terminal_and_absent_when_piped() -> None:
-    """A real terminal on stderr gets bars with counts and rates; a pipe gets nothing."""
-    code, err = _run_on_a_terminal("demo", "-o", "/dev/null")
+@pytest.mark.parametrize("sized", [True, False])
+def test_progress_is_drawn_on_a_pseudo_terminal_and_absent_when_piped(sized: bool) -> None:  # noqa: FBT001 - a parameter
+    """A terminal on stderr, sized or 0 x 0, gets bars with counts and rates; a pipe nothing."""
+    code, err = _run_on_a_terminal("demo", "-o", "/dev/null", sized=sized)
     assert code == 0
     for phase in ("read", "segment", "verify", "label", "write"):
         assert f"{phase:<10}: " in err
     assert "it/s" in err
     assert "B/s" in err
+    assert "5 pages, 0 skipped" in err
     piped = subprocess.run(
         [sys.executable, "-m", "dedupe_news", "demo", "-o", "/dev/null"],
         capture_output=True,

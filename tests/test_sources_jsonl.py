@@ -189,3 +189,25 @@ def test_stdin_in_the_cli(
     report = json.loads(capsys.readouterr().out)
     assert [p["id"] for p in report["pages"]] == ["1", "2"]
     assert [p["title"] for p in report["pages"]] == ["Kop", "Kop"]
+
+
+def test_html_inside_jsonl_is_an_html_page(tmp_path: Path) -> None:
+    """--html-field: a record's HTML gives a page with DOM blocks and the record's metadata."""
+    html = "<html><body><article><h1>Kop</h1><p>PARIJS (ANP) - Het nieuws.</p></article></body>"
+    path = _jsonl(
+        tmp_path, {"id": 7, "html": html, "url": "https://nieuws.example/a"}, name="h.jsonl"
+    )
+    (page,) = dn.read_pages(path, html_field="html").pages
+    assert (page.id, page.site, bool(page.blocks)) == ("7", "nieuws.example", True)
+    roles = [(s.role, s.text) for s in dn.segment_page(page)]
+    assert roles == [(dn.Role.TITLE, "Kop"), (dn.Role.LEDE, "Het nieuws.")]
+    assert dn.read_pages(path).skipped[0].reason.startswith("'text' must be a string")
+
+
+def test_html_field_without_the_extra_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asking for HTML in JSONL without lxml is refused before reading, naming the extra."""
+    monkeypatch.setitem(sys.modules, "lxml.html", None)
+    with pytest.raises(dn.ConfigError, match=r"dedupe-news\[html\]"):
+        dn.read_pages(tmp_path, html_field="html")

@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, NoReturn
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.demo import seed_folder
 from dedupe_news.errors import DedupeNewsError
-from dedupe_news.records import SkipKind
+from dedupe_news.records import SkipKind, Skipped
 from dedupe_news.report import FORMATS, open_binary_atomically, write_corpus, write_report
 from dedupe_news.sources import MAX_PAGE_BYTES, read_pages
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from tqdm import tqdm
 
-    from dedupe_news.records import Page, Report, Skipped
+    from dedupe_news.records import Page, Report
 
 EXIT_OK = 0
 EXIT_SKIPPED = 3
@@ -157,6 +157,11 @@ def _add_input_options(io: argparse._ArgumentGroup) -> None:
             metavar="NAME",
             help=f"JSONL field holding a page's {name} ({name})",
         )
+    io.add_argument(
+        "--html-field",
+        metavar="NAME",
+        help="JSONL field holding a page's HTML: such records are HTML pages (the html extra)",
+    )
 
 
 def _add_output_options(io: argparse._ArgumentGroup, default_format: str | None) -> None:
@@ -278,9 +283,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             id_field=args.id_field,
             text_field=args.text_field,
             title_field=args.title_field,
+            html_field=args.html_field,
+            on_item=None if progress is None else progress.read,
         )
         if progress is not None:
-            progress.done_reading(corpus.pages)
+            progress.close()
         errors = _print_skipped(corpus.skipped)
         if args.strict and errors:
             print(f"error: {errors} input(s) skipped; --strict writes no output", file=sys.stderr)
@@ -409,6 +416,18 @@ class _CliHandler(logging.StreamHandler):  # type: ignore[type-arg]  # of a text
     """The CLI's log handler, replaced (not added twice) when `main` runs again."""
 
 
+_FALLBACK_COLUMNS = 80
+_FALLBACK_ROWS = 24
+
+
+def _has_width() -> bool:
+    """Whether stderr's terminal reports a width (a bare pseudo-terminal reports 0)."""
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns > 0
+    except (OSError, ValueError):
+        return False
+
+
 class _Progress:
     """Progress on stderr, one tqdm bar per phase: read, each stage, write.
 
@@ -418,6 +437,7 @@ class _Progress:
 
     def __init__(self) -> None:
         self._bar: tqdm[NoReturn] | None = None
+        self._pages = self._skipped = 0
 
     def start(self, phase: str, total: int | None, *, unit: str = "it") -> None:
         """Close the previous phase's bar and open this one's."""
@@ -430,16 +450,23 @@ class _Progress:
             unit=unit,
             unit_scale=unit == "B",
             file=sys.stderr,
-            dynamic_ncols=True,
+            # A terminal that reports no size (0 x 0) gets 80 x 24: tqdm draws nothing in 0 rows.
+            dynamic_ncols=_has_width(),
+            ncols=None if _has_width() else _FALLBACK_COLUMNS,
+            nrows=None if _has_width() else _FALLBACK_ROWS,
             leave=True,
         )
 
-    def done_reading(self, pages: Sequence[Page]) -> None:
-        """Count the bytes and pages read."""
-        if self._bar is not None:
-            self._bar.update(sum(len(page.text.encode("utf-8", "replace")) for page in pages))
-            self._bar.set_postfix_str(f"{len(pages)} pages")
-        self.close()
+    def read(self, item: Page | Skipped) -> None:
+        """Count one page's bytes (of its text) or one skipped input, as it is read."""
+        if self._bar is None:
+            return
+        if isinstance(item, Skipped):
+            self._skipped += 1
+        else:
+            self._pages += 1
+            self._bar.update(len(item.text.encode("utf-8", "replace")))
+        self._bar.set_postfix_str(f"{self._pages} pages, {self._skipped} skipped", refresh=False)
 
     def done(self, _stage: str, _seconds: float) -> None:
         """End a stage's bar at its total (`dedupe`'s `on_stage`)."""

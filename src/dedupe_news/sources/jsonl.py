@@ -10,7 +10,7 @@ trafilatura's `--json` names are read too (`source`, `hostname`/`source-hostname
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 from dedupe_news.errors import ConfigError, InputError
@@ -40,15 +40,21 @@ class LineStream(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Fields:
-    """The names of the JSONL fields that hold a page's id, text and title."""
+    """The names of the JSONL fields that hold a page's id, text, title and HTML.
+
+    `html` is None unless asked for: then a record whose `html` field holds a string is an
+    HTML page (segments from its DOM, the `html` extra), and its text field is not needed.
+    """
 
     id: str = "id"
     text: str = "text"
     title: str = "title"
+    html: str | None = None
 
     def __post_init__(self) -> None:
         """Refuse a field name that is not a non-empty string."""
-        for what, name in (("id", self.id), ("text", self.text), ("title", self.title)):
+        names = (("id", self.id), ("text", self.text), ("title", self.title))
+        for what, name in (*names, *((("html", self.html),) if self.html is not None else ())):
             if not isinstance(name, str) or not name:
                 msg = f"{what}_field must be a non-empty string, got {name!r}"
                 raise ConfigError(msg)
@@ -109,6 +115,9 @@ def _page(line: str, source: JsonlSource, fields: Fields, number: int) -> Page:
     record = _record(line, source.path, number)
     raw_id, text, title = (record.get(name) for name in (fields.id, fields.text, fields.title))
     page_id = _page_id(raw_id, fields.id, source, number)
+    markup = record.get(fields.html) if fields.html is not None else None
+    if isinstance(markup, str):
+        return _html_page(markup, record, page_id, source, number)
     if not isinstance(text, str):
         raise InputError(source.path, number, f"{fields.text!r} must be a string, got {text!r}")
     _check_text(text, fields.text, source.path, number)
@@ -130,6 +139,27 @@ def _page(line: str, source: JsonlSource, fields: Fields, number: int) -> Page:
         metadata["published"],
         titled=titled,
     )
+
+
+def _html_page(
+    markup: str, record: dict[str, object], page_id: str, source: JsonlSource, number: int
+) -> Page:
+    """Return the HTML page held in a record's HTML field (`--html-field`)."""
+    from dedupe_news.sources.html import html_page  # noqa: PLC0415 - only with --html-field
+
+    metadata = {
+        key: _metadata(record, names, source.path, number) for key, names in _METADATA.items()
+    }
+    _check_text(markup, "html", source.path, number)
+    page = html_page(
+        markup.encode("utf-8"),
+        page_id=page_id,
+        path=f"{source.path}:{number}",
+        url=metadata["url"],
+        published=metadata["published"],
+        encoding="utf-8",  # the JSON string is text already: no charset to sniff
+    )
+    return page if metadata["site"] is None else replace(page, site=metadata["site"])
 
 
 def _titled(title: str, text: str) -> str:

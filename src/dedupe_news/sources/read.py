@@ -45,7 +45,7 @@ from dedupe_news.sources.warc import warc_pages
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
     from typing import IO
 
 STDIN = "-"
@@ -63,6 +63,8 @@ def read_pages(  # noqa: PLR0913 - the documented keyword options of reading, on
     id_field: str = "id",
     text_field: str = "text",
     title_field: str = "title",
+    html_field: str | None = None,
+    on_item: Callable[[Page | Skipped], None] | None = None,
 ) -> Corpus:
     """Read pages from files, folders, JSONL files and standard input (`"-"`).
 
@@ -75,10 +77,14 @@ def read_pages(  # noqa: PLR0913 - the documented keyword options of reading, on
         id_field: The JSONL field holding a page's id.
         text_field: The JSONL field holding a page's text.
         title_field: The JSONL field holding a page's title (optional in each record).
+        html_field: The JSONL field holding a page's HTML, if any (needs the `html` extra):
+            a record with it is read as an HTML page.
+        on_item: Called with each page and each skipped input as it is read (progress).
 
     Raises:
-        ConfigError: `encoding` is not a text encoding, `max_page_bytes` is not positive, or
-            a glob or field name is not a non-empty string.
+        ConfigError: `encoding` is not a text encoding, `max_page_bytes` is not positive, a
+            glob or field name is not a non-empty string, or `html_field` is given without
+            the `html` extra installed.
 
     Examples:
         >>> from dedupe_news.demo import seed_folder
@@ -90,7 +96,7 @@ def read_pages(  # noqa: PLR0913 - the documented keyword options of reading, on
     reader = _Reader(
         Decoder.of(encoding),
         _positive(max_page_bytes),
-        Fields(id_field, text_field, title_field),
+        _fields(id_field, text_field, title_field, html_field),
         _globs("include", include),
         _globs("exclude", exclude),
         roots,
@@ -99,6 +105,8 @@ def read_pages(  # noqa: PLR0913 - the documented keyword options of reading, on
     skipped: list[Skipped] = []
     for source in sources:
         for item in reader.source(source):
+            if on_item is not None:
+                on_item(item)
             if isinstance(item, Skipped):
                 skipped.append(item)
             elif item.id in found:
@@ -108,6 +116,12 @@ def read_pages(  # noqa: PLR0913 - the documented keyword options of reading, on
             else:
                 found[item.id] = item
     return Corpus(tuple(found.values()), tuple(skipped))
+
+
+def _fields(id_field: str, text_field: str, title_field: str, html_field: str | None) -> Fields:
+    if html_field is not None:
+        require()  # asked for HTML: without the extra it is a usage error, before any reading
+    return Fields(id_field, text_field, title_field, html_field)
 
 
 def _positive(value: int) -> int:
