@@ -53,8 +53,15 @@ def test_candidate_rate_of_banded_signatures_follows_the_s_curve(similarity: flo
     first = rng.integers(0, 2**32, (pairs, 128), dtype=np.uint32)
     second = np.where(rng.random((pairs, 128)) < similarity, first, first ^ np.uint32(1))
     no_anchors = np.zeros((2, 2), dtype=np.uint64)
+    none, starts = np.empty(0, dtype=np.uint64), np.zeros(3, dtype=np.int64)
     hits = sum(
-        len(pairs_within(bucket_keys(Sketch(np.stack((a, b)), no_anchors), config)))
+        len(
+            pairs_within(
+                bucket_keys(
+                    Sketch(np.stack((a, b)), no_anchors, none, starts, none, starts), config
+                )
+            )
+        )
         for a, b in zip(first, second, strict=True)
     )
     expected = candidate_probability(similarity, bands, rows)

@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING
 
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.errors import InputError
-from dedupe_news.records import Cluster, Corpus, Match, Page, Report
+from dedupe_news.records import Cluster, Corpus, Page, Report
 from dedupe_news.stages.article import article_clusters
 from dedupe_news.stages.cluster import build_clusters, cluster_texts
 from dedupe_news.stages.exact import Distinct, exact_groups
 from dedupe_news.stages.label import label_segments
-from dedupe_news.stages.lsh import bucket_keys, pairs_within
+from dedupe_news.stages.lsh import candidates
 from dedupe_news.stages.segment import segment_page
 from dedupe_news.stages.signature import sketch
 from dedupe_news.stages.tokenize import tokenize
-from dedupe_news.stages.verify import verify
+from dedupe_news.stages.verify import Verified, verify
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -72,9 +72,9 @@ def dedupe(
     batch = _sorted_pages(pages.pages if isinstance(pages, Corpus) else pages)
     with timer("segment"):
         segments = tuple(s for page in batch for s in segment_page(page))
-    distinct, matches = _match([s.text for s in segments], config, timer)
+    distinct, verified = _match([s.text for s in segments], config, timer)
     with timer("cluster"):
-        clustering = build_clusters(distinct, matches, segments)
+        clustering = build_clusters(distinct, verified.matches, segments, verified.contained)
     with timer("label"):
         articles = article_clusters(batch, segments, clustering.segment_clusters, config)
         labels = label_segments(batch, articles, segments, clustering.segment_clusters, config)
@@ -115,24 +115,22 @@ def find_duplicates(
     """
     batch = _strings(texts)
     timer = _Timer(on_stage)
-    distinct, matches = _match(batch, config, timer)
+    distinct, verified = _match(batch, config, timer)
     with timer("cluster"):
-        return cluster_texts(distinct, matches)
+        return cluster_texts(distinct, verified.matches, verified.contained)
 
 
-def _match(
-    texts: Sequence[str], config: Config, timer: _Timer
-) -> tuple[Distinct, tuple[Match[int], ...]]:
+def _match(texts: Sequence[str], config: Config, timer: _Timer) -> tuple[Distinct, Verified]:
     """Tokenize, group exact copies, sign, band and verify: the core of both entries."""
     with timer("tokenize"):
         distinct = exact_groups(texts, tokenize(texts, fold_diacritics=config.fold_diacritics))
     with timer("signatures"):
         found = sketch(distinct.tokens, distinct.firsts, config)
     with timer("candidates"):
-        pairs = pairs_within(bucket_keys(found, config))
+        pairs = candidates(found, config)
     with timer("verify"):
-        matches = verify(pairs, distinct, found.signatures, config)
-    return distinct, matches
+        verified = verify(pairs, distinct, found, config)
+    return distinct, verified
 
 
 def _strings(texts: Iterable[str]) -> tuple[str, ...]:
