@@ -23,6 +23,7 @@ from dedupe_news.stages.lsh import (
 from dedupe_news.stages.signature import Sketch, sketch
 from dedupe_news.stages.tokenize import tokenize
 
+NEIGHBOURS = 8  # lsh._MAX_NEIGHBOURS
 MISS_RATE = 1e-6
 """The oracle requires every pair whose candidate chance is at least 1 - MISS_RATE."""
 
@@ -94,14 +95,14 @@ def test_pairs_sharing_key_equal_brute_force(keys: list[int], data: st.DataObjec
     assert sorted(map(tuple, found.tolist())) == expected
 
 
-@given(size=st.integers(66, 150), data=st.data())
-def test_large_bucket_pairs_each_owner_with_its_64_neighbours(
+@given(size=st.integers(NEIGHBOURS + 2, 150), data=st.data())
+def test_large_bucket_pairs_each_owner_with_its_nearest_neighbours(
     size: int, data: st.DataObject
 ) -> None:
-    """In a bucket over 65 owners each pairs with the 64 nearest in owner order, in any order."""
+    """In a large bucket each owner pairs with the NEIGHBOURS nearest in owner order, any order."""
     owners = np.asarray(data.draw(st.permutations(range(size))), dtype=np.int64)
     found = pairs_sharing_key(np.full(size, 9, dtype=np.uint64), owners)
-    expected = {(i, j) for i, j in combinations(range(size), 2) if j - i <= 64}
+    expected = {(i, j) for i, j in combinations(range(size), 2) if j - i <= NEIGHBOURS}
     assert {(int(i), int(j)) for i, j in found} == expected
     assert len(found) == len(expected)
 

@@ -180,6 +180,8 @@ def _blocks(a: FactText, b: FactText) -> list[tuple[int, int, int, int]]:
     a_mid, b_mid = a.words[head : len(a.words) - tail], b.words[head : len(b.words) - tail]
     if len(a_mid) > _ALIGN_WORDS or len(b_mid) > _ALIGN_WORDS:
         return []
+    if len(a_mid) <= 1 or len(b_mid) <= 1:  # one block: no alignment needed
+        return [(head, len(a.words) - tail, head, len(b.words) - tail)] if a_mid or b_mid else []
     blocks: list[list[int]] = []
     for tag, i1, i2, j1, j2 in Levenshtein.opcodes(list(a_mid), list(b_mid)):
         if tag == "equal":

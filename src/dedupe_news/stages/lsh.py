@@ -42,8 +42,11 @@ if TYPE_CHECKING:
     from dedupe_news.stages.signature import Sketch
 
 # In a bucket of more than this many distinct texts, each pairs only with its nearest
-# neighbours in a fixed order: the candidate count stays linear in the batch size.
-_MAX_NEIGHBOURS = 64
+# neighbours in a fixed order: the candidate count stays linear in the batch size. The
+# window chains a bucket's members in owner order, so near copies still meet; 8 (was 64)
+# because a bucket of 20k template teasers made 128 candidates per text, each one vetoed by
+# facts (docs/tuning.md), while the shingle index pairs real copies whatever the bucket holds.
+_MAX_NEIGHBOURS = 8
 MAX_HOLDERS = 16
 MIN_SHARED = 3
 MIN_SHARED_FRACTION = 0.5
