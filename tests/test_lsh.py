@@ -13,15 +13,21 @@ from hypothesis import strategies as st
 import dedupe_news as dn
 from dedupe_news.config import optimal_bands_rows as bands_rows
 from dedupe_news.interop import shingles
+from dedupe_news.stages.exact import exact_groups
 from dedupe_news.stages.lsh import (
+    MAX_HOLDERS,
+    MIN_SHARED,
+    MIN_SHARED_FRACTION,
     bucket_keys,
     candidate_probability,
     candidates,
     pairs_sharing_key,
+    pairs_sharing_keys,
     pairs_within,
 )
 from dedupe_news.stages.signature import Sketch, sketch
 from dedupe_news.stages.tokenize import tokenize
+from dedupe_news.stages.verify import verify
 
 NEIGHBOURS = 8  # lsh._MAX_NEIGHBOURS
 MISS_RATE = 1e-6
@@ -219,3 +225,50 @@ def test_oracle_every_pair_above_the_recall_margin_is_a_candidate(
         exact = len(sets[i] & sets[j]) / len(sets[i] | sets[j])
         if exact >= margin:
             assert (i, j) in found, (exact, margin)
+
+
+@given(
+    sets=st.lists(st.sets(st.integers(1, 12), max_size=8), min_size=1, max_size=24),
+)
+def test_pairs_sharing_keys_equal_brute_force(sets: list[set[int]]) -> None:
+    """Pairs sharing enough keys held by 2..MAX_HOLDERS owners, as a set computation says."""
+    keys = np.array([k for s in sets for k in sorted(s)], dtype=np.uint64)
+    owners = np.array([i for i, s in enumerate(sets) for _ in s], dtype=np.int64)
+    holders = {k: sum(k in s for s in sets) for k in range(1, 13)}
+    rare = {k for k, count in holders.items() if 2 <= count <= MAX_HOLDERS}
+    expected = [
+        (i, j)
+        for i, j in combinations(range(len(sets)), 2)
+        if len(sets[i] & sets[j] & rare) >= MIN_SHARED
+        and len(sets[i] & sets[j] & rare) >= MIN_SHARED_FRACTION * min(len(sets[i]), len(sets[j]))
+    ]
+    found = pairs_sharing_keys(keys, owners, len(sets))
+    assert [tuple(p) for p in found.tolist()] == expected
+
+
+def test_template_teasers_make_a_bounded_number_of_candidates_per_text() -> None:
+    """N teasers of one template: candidates and scored pairs grow linearly in N (issue 9, 4)."""
+    counts = []
+    for n in (250, 500, 1000):
+        texts = [
+            f"Bij een aanval in het noorden vielen {k} doden, meldt de politie." for k in range(n)
+        ]
+        tokens = tokenize(texts)
+        found = sketch(tokens, np.arange(n), dn.DEFAULT)
+        pairs = candidates(found, dn.DEFAULT)
+        groups = exact_groups(texts, tokens)
+        verified = verify(pairs, groups, found, dn.DEFAULT)
+        counts.append((len(pairs) / n, verified.scored / n))
+        assert verified.matches == ()
+    assert max(per_text for per_text, _ in counts) <= 4 * NEIGHBOURS
+    assert counts[-1][1] <= counts[0][1] * 1.2 + 1
+
+
+def test_paragraphs_sharing_an_opening_are_paired_with_few_neighbours() -> None:
+    """N paragraphs sharing a 10-word opening: about NEIGHBOURS candidates each (issue 9, 2)."""
+    rng = np.random.default_rng(2)
+    opening = "Het kabinet heeft dinsdag bekendgemaakt dat het plan voor de"
+    vocabulary = [f"woord{letter}{other}" for letter in "abcdefghij" for other in "klmnopqrst"]
+    texts = [f"{opening} {' '.join(rng.choice(vocabulary, 30).tolist())}." for _ in range(2000)]
+    found = sketch(tokenize(texts), np.arange(len(texts)), dn.DEFAULT)
+    assert len(candidates(found, dn.DEFAULT)) <= 2 * NEIGHBOURS * len(texts)

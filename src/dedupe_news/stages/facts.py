@@ -183,13 +183,13 @@ def _blocks(a: FactText, b: FactText) -> list[tuple[int, int, int, int]]:
     if len(a_mid) <= 1 or len(b_mid) <= 1:  # one block: no alignment needed
         return [(head, len(a.words) - tail, head, len(b.words) - tail)] if a_mid or b_mid else []
     blocks: list[list[int]] = []
-    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(list(a_mid), list(b_mid)):
-        if tag == "equal":
+    for op in Levenshtein.opcodes(list(a_mid), list(b_mid)):
+        if op.tag == "equal":
             continue
-        if blocks and i1 == blocks[-1][1] and j1 == blocks[-1][3]:  # adjacent: one block
-            blocks[-1][1], blocks[-1][3] = i2, j2
+        if blocks and op.src_start == blocks[-1][1] and op.dest_start == blocks[-1][3]:
+            blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end  # adjacent: one block
         else:
-            blocks.append([i1, i2, j1, j2])
+            blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
     return [(i1 + head, i2 + head, j1 + head, j2 + head) for i1, i2, j1, j2 in blocks]
 
 

@@ -104,10 +104,10 @@ def sketch(tokens: Tokens, rows: NDArray[np.int64], config: Config) -> Sketch:
     with kernels.threads_for(words * 8):
         shingles, offsets = kernels.shingle_sets(tokens.hashes, starts, ends, config.shingle_size)
         short_ends = np.where(ends - starts <= SHORT_WORDS, ends, starts)
-        words, word_offsets = kernels.shingle_sets(tokens.hashes, starts, short_ends, 1)
+        short_words, word_offsets = kernels.shingle_sets(tokens.hashes, starts, short_ends, 1)
     keys = anchors(tokens.hashes, starts, ends, config.anchor_words)
     return Sketch(
-        matrix, keys, shingles, offsets.astype(np.int64), words, word_offsets.astype(np.int64)
+        matrix, keys, shingles, offsets.astype(np.int64), short_words, word_offsets.astype(np.int64)
     )
 
 
