@@ -154,6 +154,10 @@ def pairs_sharing_keys(
         >>> pairs_sharing_keys(keys, np.array([0, 0, 0, 0, 1, 1, 1, 1, 2]), 3).tolist()
         [[0, 1]]
     """
+    keys_of = np.bincount(owners, minlength=size)
+    shared_keys = _rare_shared(keys)
+    held = np.flatnonzero(_member(keys, shared_keys))  # most shingles are one text's own
+    keys, owners = keys[held], owners[held]
     order = np.argsort(keys, kind="stable")
     sorted_keys, sorted_owners = keys[order], owners[order]
     starts = (
@@ -176,11 +180,26 @@ def pairs_sharing_keys(
         counts.append(count)
     pair_codes, shared = _sum_by_code(np.concatenate(codes), np.concatenate(counts))
     a, b = pair_codes // max(size, 1), pair_codes % max(size, 1)
-    keys_of = np.bincount(owners, minlength=size)
     enough = (shared >= MIN_SHARED) & (
         shared >= MIN_SHARED_FRACTION * np.minimum(keys_of[a], keys_of[b])
     )
     return np.column_stack((a[enough], b[enough])).astype(np.int64)
+
+
+def _rare_shared(keys: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """Return the distinct keys held 2 to MAX_HOLDERS times, ascending (one sort, no argsort)."""
+    ordered = np.sort(keys)
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    holders = np.searchsorted(ordered, repeated, side="right") - np.searchsorted(ordered, repeated)
+    return repeated[holders <= MAX_HOLDERS]
+
+
+def _member(keys: NDArray[np.uint64], table: NDArray[np.uint64]) -> NDArray[np.bool_]:
+    """Return, for each key, whether it is in the ascending table."""
+    if len(table) == 0:
+        return np.zeros(len(keys), dtype=bool)
+    at = np.minimum(np.searchsorted(table, keys), len(table) - 1)
+    return np.asarray(table[at] == keys)
 
 
 def _sum_by_code(
