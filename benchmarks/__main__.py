@@ -2,9 +2,10 @@
 
 import sys
 
-from benchmarks import compare, generate, scale, tune
+from benchmarks import adversarial, compare, generate, scale, tune
 
 COMMANDS = {
+    "adversarial": adversarial.main,
     "generate": generate.main,
     "compare": compare.main,
     "scale": scale.main,
