@@ -105,3 +105,16 @@ def test_group_pairs_makes_every_pair_within_each_group(groups: list[list[int]])
         min(a, b) * 10 + max(a, b) for g in groups for k, a in enumerate(g) for b in g[k + 1 :]
     )
     assert sorted(codes.tolist()) == expected
+
+
+@given(
+    keys=st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 20), max_size=40),
+    table=st.sets(st.integers(0, 2**64 - 1) | st.integers(0, 20), max_size=20),
+)
+def test_member_is_set_membership(keys: list[int], table: set[int]) -> None:
+    """member: compiled == Python == `key in table`, colliding slots included."""
+    key_array = np.array(keys, dtype=np.uint64)
+    table_array = np.array(sorted(table), dtype=np.uint64)
+    found = kernels.member(key_array, table_array)
+    np.testing.assert_array_equal(found, _python(kernels.member)(key_array, table_array))
+    assert found.tolist() == [key in table for key in keys]

@@ -381,3 +381,33 @@ def group_pairs(
                 codes[at] = a * n + b
                 at += 1
     return codes
+
+
+@_compiled
+def member(keys: NDArray[np.uint64], table: NDArray[np.uint64]) -> NDArray[np.bool_]:
+    """Return, for each key, whether it is in `table`: an open-addressing hash set.
+
+    The set is built once, then probed in parallel; keys are already mixed hashes, so their
+    low bits index the slots. O(len(keys) + len(table)).
+    """
+    size = 2
+    while size < 2 * len(table):
+        size *= 2
+    slots = np.zeros(size, dtype=np.uint64)
+    used = np.zeros(size, dtype=np.bool_)
+    mask = np.uint64(size - 1)
+    for t in table:
+        h = t & mask
+        while used[h] and slots[h] != t:
+            h = (h + np.uint64(1)) & mask
+        used[h] = True
+        slots[h] = t
+    out = np.zeros(len(keys), dtype=np.bool_)
+    for i in numba.prange(len(keys)):
+        h = keys[i] & mask
+        while used[h]:
+            if slots[h] == keys[i]:
+                out[i] = True
+                break
+            h = (h + np.uint64(1)) & mask
+    return out

@@ -27,8 +27,9 @@ A block is **the same fact** written otherwise, and never conflicts, when its tw
 without spaces are equal (`Kremlin-woordvoerder` / `Kremlinwoordvoerder`), one side is the
 initials of the other (`VS` / `Verenigde Staten`), one is an inflection of the other (a shared
 stem: `Kim` / `Kims`), or both spell the same numbers (`4421` / `vierduizend
-vierhonderdeenentwintig`). An insertion or deletion alone (a clause added, a name dropped, a
-teaser truncated) never conflicts.
+vierhonderdeenentwintig`), or it ends a text cut mid-word (`Ams` / `Amsterdam`). An
+insertion or deletion alone (a clause added, a name dropped, a teaser truncated) never
+conflicts.
 
 Cost: the alignment runs on the texts without their common head and tail, at most
 `_ALIGN_WORDS` words a side (O(n * m / 64) word comparisons); longer differing middles are

@@ -156,7 +156,8 @@ def pairs_sharing_keys(
     """
     keys_of = np.bincount(owners, minlength=size)
     shared_keys = _rare_shared(keys)
-    held = np.flatnonzero(_member(keys, shared_keys))  # most shingles are one text's own
+    with kernels.threads_for(len(keys)):
+        held = np.flatnonzero(kernels.member(keys, shared_keys))  # most are one text's own
     keys, owners = keys[held], owners[held]
     order = np.argsort(keys, kind="stable")
     sorted_keys, sorted_owners = keys[order], owners[order]
@@ -192,14 +193,6 @@ def _rare_shared(keys: NDArray[np.uint64]) -> NDArray[np.uint64]:
     repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
     holders = np.searchsorted(ordered, repeated, side="right") - np.searchsorted(ordered, repeated)
     return repeated[holders <= MAX_HOLDERS]
-
-
-def _member(keys: NDArray[np.uint64], table: NDArray[np.uint64]) -> NDArray[np.bool_]:
-    """Return, for each key, whether it is in the ascending table."""
-    if len(table) == 0:
-        return np.zeros(len(keys), dtype=bool)
-    at = np.minimum(np.searchsorted(table, keys), len(table) - 1)
-    return np.asarray(table[at] == keys)
 
 
 def _sum_by_code(
