@@ -35,7 +35,7 @@ from rapidfuzz.process import cpdist
 
 from dedupe_news.records import Match
 from dedupe_news.stages import _kernels as kernels
-from dedupe_news.stages.facts import FactText, fact_text, facts_conflict
+from dedupe_news.stages.facts import FactText, fact_text, facts_conflict, may_conflict
 from dedupe_news.stages.signature import jaccard
 
 if TYPE_CHECKING:
@@ -189,10 +189,7 @@ def verify(
         estimates = jaccard(found.signatures[part[keep, 0]], found.signatures[part[keep, 1]])
         for k, estimate in zip(keep.tolist(), estimates.tolist(), strict=True):
             a, b = int(part[k, 0]), int(part[k, 1])
-            for index in (a, b):
-                if index not in known:
-                    known[index] = fact_text(texts.original(index))
-            if facts_conflict(known[a], known[b]):
+            if _vetoed(a, b, texts, known):
                 continue
             matches.append(Match(a, b, round(float(result.score[k]), 6), round(estimate, 6)))
             similar = bool(result.similarity[k] >= config.min_score)
@@ -200,6 +197,16 @@ def verify(
             if similar:
                 _union(parent, a, b)
     return Verified(tuple(matches), tuple(contained), scored)
+
+
+def _vetoed(a: int, b: int, texts: Texts, known: dict[int, FactText]) -> bool:
+    """Return True when facts veto the pair (`stages.facts`), reading names only if needed."""
+    if not may_conflict(texts.norm(a), texts.norm(b)):
+        return False
+    for index in (a, b):
+        if index not in known:
+            known[index] = fact_text(texts.original(index))
+    return facts_conflict(known[a], known[b])
 
 
 def _roots(parent: NDArray[np.int64], nodes: NDArray[np.int64]) -> NDArray[np.int64]:
