@@ -1,8 +1,19 @@
-"""`python -m benchmarks generate|compare|main-job|outputs|scale|tune|html|adversarial ...`."""
+"""`python -m benchmarks COMMAND ...`: generate, compare, main-job, outputs, scale, tune, html,
+adversarial (the CLI on hostile inputs), adversarial-core (one case through find_duplicates)."""
 
 import sys
 
-from benchmarks import adversarial, compare, generate, html_input, main_job, outputs, scale, tune
+from benchmarks import (
+    adversarial,
+    adversarial_core,
+    compare,
+    generate,
+    html_input,
+    main_job,
+    outputs,
+    scale,
+    tune,
+)
 
 COMMANDS = {
     "generate": generate.main,
@@ -13,6 +24,7 @@ COMMANDS = {
     "tune": tune.main,
     "html": html_input.main,
     "adversarial": adversarial.main,
+    "adversarial-core": adversarial_core.main,
 }
 
 if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

@@ -24,19 +24,22 @@ from dedupe_news import Config
 from dedupe_news.records import Match
 from dedupe_news.stages.cluster import cluster_texts
 from dedupe_news.stages.exact import Distinct, exact_groups
+from dedupe_news.stages.facts import fact_text, facts_conflict
 from dedupe_news.stages.lsh import candidates
 from dedupe_news.stages.signature import sketch
 from dedupe_news.stages.tokenize import tokenize
-from dedupe_news.stages.verify import facts, facts_conflict, scores
+from dedupe_news.stages.verify import scores
 
 SHINGLE_SIZES = (2, 3, 4, 5)
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 MIN_SCORES = (0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 
 
-def _labels(distinct: Distinct, matches: list[Match[int]]) -> NDArray[np.int64]:
+def _labels(
+    distinct: Distinct, matches: list[Match[int]], contained: list[bool]
+) -> NDArray[np.int64]:
     labels = np.arange(len(distinct.group_of), dtype=np.int64)
-    for cluster in cluster_texts(distinct, matches):
+    for cluster in cluster_texts(distinct, matches, contained):
         labels[list(cluster.members)] = cluster.members[0]
     return labels
 
@@ -47,24 +50,25 @@ def sweep(
     """Return (config, precision, recall, F1, labels) for every setting of the grid."""
     tokens = tokenize(texts)
     distinct = exact_groups(texts, tokens)
-    norms = [distinct.norm(g) for g in range(len(distinct))]
-    known = [facts(distinct.original(g)) for g in range(len(distinct))]
+    known = [fact_text(distinct.original(g)) for g in range(len(distinct))]
     results = []
     for k in SHINGLE_SIZES:
         for threshold in THRESHOLDS:
             config = Config(shingle_size=k, threshold=threshold, min_score=1.0)
-            pairs = candidates(sketch(tokens, distinct.firsts, config), config)
-            score = scores(pairs, distinct, config)  # min_score 1.0: containment everywhere
+            found = sketch(tokens, distinct.firsts, config)
+            pairs = candidates(found, config)
+            scored = scores(pairs, distinct, found, config)
+            score, similarity = scored.score, scored.similarity
             conflict = np.array(
-                [facts_conflict(known[a], norms[a], known[b], norms[b]) for a, b in pairs],
-                dtype=bool,
+                [facts_conflict(known[a], known[b]) for a, b in pairs.tolist()], dtype=bool
             ).reshape(-1)
             for min_score in MIN_SCORES:
                 keep = np.flatnonzero((score >= min_score) & ~conflict)
                 matches = [
                     Match(int(pairs[i, 0]), int(pairs[i, 1]), float(score[i]), 0.0) for i in keep
                 ]
-                labels = _labels(distinct, matches)
+                contained = [bool(similarity[i] < min_score) for i in keep]
+                labels = _labels(distinct, matches, contained)
                 a = accuracy(labels, truth)
                 chosen = Config(shingle_size=k, threshold=threshold, min_score=min_score)
                 results.append((chosen, a.precision, a.recall, a.f1, labels))

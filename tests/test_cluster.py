@@ -221,3 +221,60 @@ def test_cluster_ids_do_not_depend_on_other_texts_in_the_batch() -> None:
     crowded = dn.find_duplicates(["iets heel anders", copy.upper(), "nog iets", copy])
     assert [c.id for c in alone] == [c.id for c in crowded]
     assert crowded[0].members == (1, 3)
+
+
+def test_a_line_contained_in_unrelated_long_texts_stays_apart() -> None:
+    """A short text contained in two long texts not matched to each other joins neither."""
+    groups = Groups(
+        [0, 1, 2], ["tip lijn", "artikel een met tip lijn", "artikel twee met tip lijn"]
+    )
+    matches = [Match(0, 1, 1.0, 0.3), Match(0, 2, 1.0, 0.3)]
+    assert cluster_texts(groups, matches, [True, True]) == ()
+    assert len(cluster_texts(groups, matches, [False, False])) == 1  # similarity chains
+
+
+def test_a_line_contained_in_one_cluster_joins_it_with_its_matches() -> None:
+    """When all containers lie in one cluster, the contained text joins it, with its edges."""
+    groups = Groups([0, 1, 2], ["tip", "artikel met tip", "artikel met tip bewerkt"])
+    matches = [Match(0, 1, 1.0, 0.3), Match(0, 2, 1.0, 0.3), Match(1, 2, 0.9, 0.8)]
+    (cluster,) = cluster_texts(groups, matches, [True, True, False])
+    assert cluster.members == (0, 1, 2)
+    assert cluster.matches == tuple(matches)
+    assert cluster.lowest_score == 0.9
+
+
+def test_containment_matches_that_join_nothing_stay_out_of_every_cluster() -> None:
+    """Two copies of an article both containing a line also found in a third article."""
+    groups = Groups(
+        [0, 1, 2, 3], ["tip", "artikel met tip", "artikel met tip bewerkt", "ander stuk met tip"]
+    )
+    matches = [Match(0, 1, 1.0, 0.3), Match(0, 3, 1.0, 0.3), Match(1, 2, 0.85, 0.8)]
+    (cluster,) = cluster_texts(groups, matches, [True, True, False])
+    assert cluster.members == (1, 2)
+    assert cluster.matches == (Match(1, 2, 0.85, 0.8),)
+    assert cluster.lowest_score == 0.85
+
+
+def test_nested_containment_follows_the_longest_texts_first() -> None:
+    """A text inside a middle one inside a long one joins both: containers resolve first."""
+    groups = Groups([0, 1, 2], ["a", "a b", "a b c"])
+    matches = [Match(0, 1, 1.0, 0.5), Match(0, 2, 1.0, 0.3), Match(1, 2, 1.0, 0.6)]
+    (cluster,) = cluster_texts(groups, matches, [True, True, True])
+    assert cluster.members == (0, 1, 2)
+
+
+def test_a_truncated_copy_among_fillers_sharing_its_opening_joins_only_its_original() -> None:
+    """Issue 9, 18: 149 fillers sharing a page's 8-word opening do not pull in its copy."""
+    opening = "Het kabinet heeft dinsdag bekendgemaakt dat het plan"
+    story = (
+        f"{opening} voor de nieuwe dijken langs de rivier wordt uitgesteld tot het voorjaar, "
+        "omdat de aannemers niet genoeg personeel kunnen vinden voor het werk."
+    )
+    copy = story.split(", omdat", maxsplit=1)[0] + "."
+    rng = np.random.default_rng(5)
+    words = ["zon", "regen", "trein", "markt", "school", "brug", "haven", "fiets", "kerk", "wijk"]
+    fillers = [f"{opening} {' '.join(rng.choice(words, 14).tolist())} en meer." for _ in range(149)]
+    alone = dn.find_duplicates([story, copy])
+    crowded = dn.find_duplicates([story, copy, *fillers])
+    assert [c.members for c in alone] == [(0, 1)]
+    assert [c.members for c in crowded if 1 in c.members] == [(0, 1)]

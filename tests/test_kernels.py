@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from dedupe_news.stages import _kernels as kernels
 from dedupe_news.stages.signature import permutations
-from dedupe_news.stages.tokenize import word_characters
+from dedupe_news.stages.tokenize import tokenize, word_characters
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -58,3 +58,63 @@ def _compare(texts: list[str], shingle_size: int) -> None:
     np.testing.assert_array_equal(
         kernels.band_keys(matrix, 4, 4), _python(kernels.band_keys)(matrix, 4, 4)
     )
+
+
+@given(
+    texts=st.lists(st.lists(st.sampled_from("abcdefg"), max_size=12).map(" ".join), max_size=6),
+    width=st.integers(1, 4),
+)
+def test_shingle_kernels_equal_their_python_source_and_brute_force_sets(
+    texts: list[str], width: int
+) -> None:
+    """shingle_sets, shared_counts and group_pairs: compiled == Python == a set computation."""
+    tokens = tokenize(texts)
+    starts, ends = tokens.offsets[:-1], tokens.offsets[1:]
+    with np.errstate(over="ignore"):
+        sets, offsets = kernels.shingle_sets(tokens.hashes, starts, ends, width)
+        py_sets, py_offsets = _python(kernels.shingle_sets)(tokens.hashes, starts, ends, width)
+    np.testing.assert_array_equal(sets, py_sets)
+    np.testing.assert_array_equal(offsets, py_offsets)
+    words = [text.split() for text in texts]
+    brute = [
+        {tuple(w[s : s + width]) for s in range(max(len(w) - width + 1, 1))} if w else set()
+        for w in words
+    ]
+    assert np.diff(offsets).tolist() == [len(b) for b in brute]
+    everyone = range(len(texts))
+    pairs = np.array([(i, j) for i in everyone for j in everyone], dtype=np.int64).reshape(-1, 2)
+    first, second = pairs[:, 0].copy(), pairs[:, 1].copy()
+    shared = kernels.shared_counts(sets, offsets, first, second)
+    np.testing.assert_array_equal(
+        shared, _python(kernels.shared_counts)(sets, offsets, first, second)
+    )
+    assert shared.tolist() == [len(brute[i] & brute[j]) for i, j in pairs.tolist()]
+
+
+@given(
+    groups=st.lists(st.lists(st.integers(0, 9), min_size=0, max_size=5, unique=True), max_size=5)
+)
+def test_group_pairs_makes_every_pair_within_each_group(groups: list[list[int]]) -> None:
+    """group_pairs: all pairs a < b of each group, coded a * n + b, compiled == Python."""
+    owners = np.array([o for g in groups for o in g], dtype=np.int64)
+    ends = np.cumsum([len(g) for g in groups]).astype(np.int64)
+    starts = (ends - np.array([len(g) for g in groups], dtype=np.int64)).astype(np.int64)
+    codes = kernels.group_pairs(owners, starts, ends, 10)
+    np.testing.assert_array_equal(codes, _python(kernels.group_pairs)(owners, starts, ends, 10))
+    expected = sorted(
+        min(a, b) * 10 + max(a, b) for g in groups for k, a in enumerate(g) for b in g[k + 1 :]
+    )
+    assert sorted(codes.tolist()) == expected
+
+
+@given(
+    keys=st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 20), max_size=40),
+    table=st.sets(st.integers(0, 2**64 - 1) | st.integers(0, 20), max_size=20),
+)
+def test_member_is_set_membership(keys: list[int], table: set[int]) -> None:
+    """member: compiled == Python == `key in table`, colliding slots included."""
+    key_array = np.array(keys, dtype=np.uint64)
+    table_array = np.array(sorted(table), dtype=np.uint64)
+    found = kernels.member(key_array, table_array)
+    np.testing.assert_array_equal(found, _python(kernels.member)(key_array, table_array))
+    assert found.tolist() == [key in table for key in keys]

@@ -13,16 +13,23 @@ from hypothesis import strategies as st
 import dedupe_news as dn
 from dedupe_news.config import optimal_bands_rows as bands_rows
 from dedupe_news.interop import shingles
+from dedupe_news.stages.exact import exact_groups
 from dedupe_news.stages.lsh import (
+    MAX_HOLDERS,
+    MIN_SHARED,
+    MIN_SHARED_FRACTION,
     bucket_keys,
     candidate_probability,
     candidates,
     pairs_sharing_key,
+    pairs_sharing_keys,
     pairs_within,
 )
 from dedupe_news.stages.signature import Sketch, sketch
 from dedupe_news.stages.tokenize import tokenize
+from dedupe_news.stages.verify import verify
 
+NEIGHBOURS = 8  # lsh._MAX_NEIGHBOURS
 MISS_RATE = 1e-6
 """The oracle requires every pair whose candidate chance is at least 1 - MISS_RATE."""
 
@@ -53,8 +60,15 @@ def test_candidate_rate_of_banded_signatures_follows_the_s_curve(similarity: flo
     first = rng.integers(0, 2**32, (pairs, 128), dtype=np.uint32)
     second = np.where(rng.random((pairs, 128)) < similarity, first, first ^ np.uint32(1))
     no_anchors = np.zeros((2, 2), dtype=np.uint64)
+    none, starts = np.empty(0, dtype=np.uint64), np.zeros(3, dtype=np.int64)
     hits = sum(
-        len(pairs_within(bucket_keys(Sketch(np.stack((a, b)), no_anchors), config)))
+        len(
+            pairs_within(
+                bucket_keys(
+                    Sketch(np.stack((a, b)), no_anchors, none, starts, none, starts), config
+                )
+            )
+        )
         for a, b in zip(first, second, strict=True)
     )
     expected = candidate_probability(similarity, bands, rows)
@@ -87,14 +101,14 @@ def test_pairs_sharing_key_equal_brute_force(keys: list[int], data: st.DataObjec
     assert sorted(map(tuple, found.tolist())) == expected
 
 
-@given(size=st.integers(66, 150), data=st.data())
-def test_large_bucket_pairs_each_owner_with_its_64_neighbours(
+@given(size=st.integers(NEIGHBOURS + 2, 150), data=st.data())
+def test_large_bucket_pairs_each_owner_with_its_nearest_neighbours(
     size: int, data: st.DataObject
 ) -> None:
-    """In a bucket over 65 owners each pairs with the 64 nearest in owner order, in any order."""
+    """In a large bucket each owner pairs with the NEIGHBOURS nearest in owner order, any order."""
     owners = np.asarray(data.draw(st.permutations(range(size))), dtype=np.int64)
     found = pairs_sharing_key(np.full(size, 9, dtype=np.uint64), owners)
-    expected = {(i, j) for i, j in combinations(range(size), 2) if j - i <= 64}
+    expected = {(i, j) for i, j in combinations(range(size), 2) if j - i <= NEIGHBOURS}
     assert {(int(i), int(j)) for i, j in found} == expected
     assert len(found) == len(expected)
 
@@ -211,3 +225,50 @@ def test_oracle_every_pair_above_the_recall_margin_is_a_candidate(
         exact = len(sets[i] & sets[j]) / len(sets[i] | sets[j])
         if exact >= margin:
             assert (i, j) in found, (exact, margin)
+
+
+@given(
+    sets=st.lists(st.sets(st.integers(1, 12), max_size=8), min_size=1, max_size=24),
+)
+def test_pairs_sharing_keys_equal_brute_force(sets: list[set[int]]) -> None:
+    """Pairs sharing enough keys held by 2..MAX_HOLDERS owners, as a set computation says."""
+    keys = np.array([k for s in sets for k in sorted(s)], dtype=np.uint64)
+    owners = np.array([i for i, s in enumerate(sets) for _ in s], dtype=np.int64)
+    holders = {k: sum(k in s for s in sets) for k in range(1, 13)}
+    rare = {k for k, count in holders.items() if 2 <= count <= MAX_HOLDERS}
+    expected = [
+        (i, j)
+        for i, j in combinations(range(len(sets)), 2)
+        if len(sets[i] & sets[j] & rare) >= MIN_SHARED
+        and len(sets[i] & sets[j] & rare) >= MIN_SHARED_FRACTION * min(len(sets[i]), len(sets[j]))
+    ]
+    found = pairs_sharing_keys(keys, owners, len(sets))
+    assert [tuple(p) for p in found.tolist()] == expected
+
+
+def test_template_teasers_make_a_bounded_number_of_candidates_per_text() -> None:
+    """N teasers of one template: candidates and scored pairs grow linearly in N (issue 9, 4)."""
+    counts = []
+    for n in (250, 500, 1000):
+        texts = [
+            f"Bij een aanval in het noorden vielen {k} doden, meldt de politie." for k in range(n)
+        ]
+        tokens = tokenize(texts)
+        found = sketch(tokens, np.arange(n), dn.DEFAULT)
+        pairs = candidates(found, dn.DEFAULT)
+        groups = exact_groups(texts, tokens)
+        verified = verify(pairs, groups, found, dn.DEFAULT)
+        counts.append((len(pairs) / n, verified.scored / n))
+        assert verified.matches == ()
+    assert max(per_text for per_text, _ in counts) <= 4 * NEIGHBOURS
+    assert counts[-1][1] <= counts[0][1] * 1.2 + 1
+
+
+def test_paragraphs_sharing_an_opening_are_paired_with_few_neighbours() -> None:
+    """N paragraphs sharing a 10-word opening: about NEIGHBOURS candidates each (issue 9, 2)."""
+    rng = np.random.default_rng(2)
+    opening = "Het kabinet heeft dinsdag bekendgemaakt dat het plan voor de"
+    vocabulary = [f"woord{letter}{other}" for letter in "abcdefghij" for other in "klmnopqrst"]
+    texts = [f"{opening} {' '.join(rng.choice(vocabulary, 30).tolist())}." for _ in range(2000)]
+    found = sketch(tokenize(texts), np.arange(len(texts)), dn.DEFAULT)
+    assert len(candidates(found, dn.DEFAULT)) <= 2 * NEIGHBOURS * len(texts)

@@ -17,18 +17,18 @@ from typing import TYPE_CHECKING
 
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.errors import ConfigError, InputError
-from dedupe_news.records import Cluster, Corpus, Match, Page, Report
+from dedupe_news.records import Cluster, Corpus, Page, Report
 from dedupe_news.stages._kernels import thread_cap
 from dedupe_news.stages.article import article_clusters
 from dedupe_news.stages.cluster import build_clusters, cluster_texts
 from dedupe_news.stages.exact import Distinct, exact_groups
 from dedupe_news.stages.label import label_segments
 from dedupe_news.stages.link import separate
-from dedupe_news.stages.lsh import bucket_keys, pairs_within
+from dedupe_news.stages.lsh import candidates
 from dedupe_news.stages.segment import segment_page
 from dedupe_news.stages.signature import sketch
 from dedupe_news.stages.tokenize import tokenize
-from dedupe_news.stages.verify import verify
+from dedupe_news.stages.verify import Verified, verify
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -82,10 +82,14 @@ def dedupe(
     batch = _sorted_pages(pages.pages if isinstance(pages, Corpus) else pages)
     with timer("segment", len(batch)):
         segments = tuple(s for page in batch for s in segment_page(page))
-    distinct, matches = _match([s.text for s in segments], config, timer)
-    with timer("cluster", len(matches)):
-        separated = separate(distinct, matches, segments)  # teasers link, never cluster, to story
-        clustering = build_clusters(separated.sides, separated.matches, segments)
+    distinct, verified = _match([s.text for s in segments], config, timer)
+    with timer("cluster", len(verified.matches)):
+        separated = separate(  # teasers link, never cluster, to story
+            distinct, verified.matches, segments, verified.contained
+        )
+        clustering = build_clusters(
+            separated.sides, separated.matches, segments, separated.contained
+        )
     with timer("label", len(segments)):
         articles = article_clusters(
             batch, segments, clustering.segment_clusters, config, tokens=distinct.tokens
@@ -135,25 +139,23 @@ def find_duplicates(
     """
     batch = _strings(texts)
     timer = _Timer(on_stage, None, _threads(threads))
-    distinct, matches = _match(batch, config, timer)
-    with timer("cluster", len(matches)):
-        return cluster_texts(distinct, matches)
+    distinct, verified = _match(batch, config, timer)
+    with timer("cluster", len(verified.matches)):
+        return cluster_texts(distinct, verified.matches, verified.contained)
 
 
-def _match(
-    texts: Sequence[str], config: Config, timer: _Timer
-) -> tuple[Distinct, tuple[Match[int], ...]]:
+def _match(texts: Sequence[str], config: Config, timer: _Timer) -> tuple[Distinct, Verified]:
     """Tokenize, group exact copies, sign, band and verify: the core of both entries."""
     with timer("tokenize", len(texts)):
         distinct = exact_groups(texts, tokenize(texts, fold_diacritics=config.fold_diacritics))
     with timer("signatures", len(distinct.firsts)):
         found = sketch(distinct.tokens, distinct.firsts, config)
     with timer("candidates", len(distinct.firsts)):
-        pairs = pairs_within(bucket_keys(found, config))
+        pairs = candidates(found, config)
     with timer("verify", len(pairs)):
         workers = -1 if timer.threads is None else timer.threads
-        matches = verify(pairs, distinct, found.signatures, config, workers=workers)
-    return distinct, matches
+        verified = verify(pairs, distinct, found, config, workers=workers)
+    return distinct, verified
 
 
 def _strings(texts: Iterable[str]) -> tuple[str, ...]:

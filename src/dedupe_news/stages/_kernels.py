@@ -328,3 +328,124 @@ def band_keys(signatures: NDArray[np.uint32], bands: int, rows: int) -> NDArray[
                 h = h * POLY + np.uint64(signatures[i, column])
             keys[i, band] = fmix64(h)
     return keys
+
+
+@_compiled
+def shingle_sets(
+    tokens: NDArray[np.uint64], starts: NDArray[np.int64], ends: NDArray[np.int64], width: int
+) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+    """Each text's distinct shingle hashes, sorted: text i's are sets[offsets[i]:offsets[i + 1]].
+
+    A shingle is `width` consecutive tokens (the whole text when it is shorter), hashed as the
+    polynomial of its tokens mixed by fmix64, so the 64-bit hashes of distinct shingles differ
+    but for a chance of about n**2 / 2**64.
+    """
+    n = len(starts)
+    bounds = np.zeros(n + 1, dtype=np.int64)
+    for i in range(n):
+        count = ends[i] - starts[i]
+        bounds[i + 1] = bounds[i] + (count - min(width, count) + 1 if count else 0)
+    raw = np.empty(bounds[-1], dtype=np.uint64)
+    sizes = np.zeros(n + 1, dtype=np.int64)
+    for i in numba.prange(n):
+        k, low, high = min(width, ends[i] - starts[i]), bounds[i], bounds[i + 1]
+        for s in range(high - low):
+            h = np.uint64(0)
+            for j in range(k):
+                h = h * POLY + tokens[starts[i] + s + j]
+            raw[low + s] = fmix64(h)
+        raw[low:high] = np.sort(raw[low:high])
+        kept = 0
+        for s in range(low, high):
+            if kept == 0 or raw[s] != raw[low + kept - 1]:
+                raw[low + kept] = raw[s]
+                kept += 1
+        sizes[i + 1] = kept
+    offsets = np.cumsum(sizes)
+    sets = np.empty(offsets[-1], dtype=np.uint64)
+    for i in numba.prange(n):
+        sets[offsets[i] : offsets[i + 1]] = raw[bounds[i] : bounds[i] + sizes[i + 1]]
+    return sets, offsets
+
+
+@_compiled
+def shared_counts(
+    sets: NDArray[np.uint64],
+    offsets: NDArray[np.int64],
+    first: NDArray[np.int64],
+    second: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """Count the shingles texts first[p] and second[p] share: a merge of two sorted sets.
+
+    O(|A| + |B|) per pair, threaded across pairs.
+    """
+    out = np.zeros(len(first), dtype=np.int64)
+    for p in numba.prange(len(first)):
+        i, i_end = offsets[first[p]], offsets[first[p] + 1]
+        j, j_end = offsets[second[p]], offsets[second[p] + 1]
+        count = 0
+        while i < i_end and j < j_end:
+            if sets[i] == sets[j]:
+                count += 1
+                i += 1
+                j += 1
+            elif sets[i] < sets[j]:
+                i += 1
+            else:
+                j += 1
+        out[p] = count
+    return out
+
+
+@_compiled
+def group_pairs(
+    owners: NDArray[np.int64], starts: NDArray[np.int64], ends: NDArray[np.int64], n: int
+) -> NDArray[np.int64]:
+    """Return the codes a * n + b (a < b) of all owner pairs within each group owners[s:e].
+
+    Every pair of the holders of one key: the caller caps the group sizes, which bounds the
+    output by the cap times the number of keys.
+    """
+    counts = np.zeros(len(starts) + 1, dtype=np.int64)
+    for g in range(len(starts)):
+        size = ends[g] - starts[g]
+        counts[g + 1] = counts[g] + size * (size - 1) // 2
+    codes = np.empty(counts[-1], dtype=np.int64)
+    for g in numba.prange(len(starts)):
+        at = counts[g]
+        for x in range(starts[g], ends[g]):
+            for y in range(x + 1, ends[g]):
+                a, b = min(owners[x], owners[y]), max(owners[x], owners[y])
+                codes[at] = a * n + b
+                at += 1
+    return codes
+
+
+@_compiled
+def member(keys: NDArray[np.uint64], table: NDArray[np.uint64]) -> NDArray[np.bool_]:
+    """Return, for each key, whether it is in `table`: an open-addressing hash set.
+
+    The set is built once, then probed in parallel; keys are already mixed hashes, so their
+    low bits index the slots. O(len(keys) + len(table)).
+    """
+    size = 2
+    while size < 2 * len(table):
+        size *= 2
+    slots = np.zeros(size, dtype=np.uint64)
+    used = np.zeros(size, dtype=np.bool_)
+    mask = np.uint64(size - 1)
+    for t in table:
+        h = t & mask
+        while used[h] and slots[h] != t:
+            h = (h + np.uint64(1)) & mask
+        used[h] = True
+        slots[h] = t
+    out = np.zeros(len(keys), dtype=np.bool_)
+    for i in numba.prange(len(keys)):
+        h = keys[i] & mask
+        while used[h]:
+            if slots[h] == keys[i]:
+                out[i] = True
+                break
+            h = (h + np.uint64(1)) & mask
+    return out

@@ -87,12 +87,23 @@ def content_key(norm: str) -> str:
     return xxhash.xxh3_64_hexdigest(norm.encode())
 
 
-def cluster_texts(distinct: Groups, matches: Sequence[Match[int]]) -> tuple[Cluster[int], ...]:
+def cluster_texts(
+    distinct: Groups, matches: Sequence[Match[int]], contained: Sequence[bool] = ()
+) -> tuple[Cluster[int], ...]:
     """Group a batch's texts into clusters, sorted by their first member.
+
+    Similarity matches join texts by union-find. A containment match (`contained`: the
+    shorter text lies inside the longer one, the two are not similar as wholes) never chains
+    long texts together: a short text contained in several long ones that are not matched to
+    each other is template or a quote. So, from the longest texts down, a component joined to
+    others only by containment moves into its containers' cluster when all of them lie in one
+    cluster; otherwise it stays apart, and those containment matches join nothing and are
+    left out of every cluster's `matches`.
 
     Args:
         distinct: The batch's distinct texts (texts without words are never clustered).
         matches: Verified matches between distinct texts.
+        contained: Per match, whether it is a containment match (default: none is).
 
     Examples:
         >>> from dedupe_news.stages.exact import exact_groups
@@ -104,8 +115,57 @@ def cluster_texts(distinct: Groups, matches: Sequence[Match[int]]) -> tuple[Clus
         >>> found[1].matches
         (Match(a=1, b=2, score=0.9, jaccard=0.7),)
     """
+    flags = list(contained) or [False] * len(matches)
+    joined = _join(distinct, matches, flags)
+    roots = components(len(distinct.firsts), [(m.a, m.b) for m in joined])
+    return _clusters(distinct, roots, joined)
+
+
+def _join(
+    distinct: Groups, matches: Sequence[Match[int]], contained: Sequence[bool]
+) -> list[Match[int]]:
+    """Return the matches that join clusters: all similarity ones, the containment ones kept."""
+    similar = [m for m, c in zip(matches, contained, strict=True) if not c]
+    roots = components(len(distinct.firsts), [(m.a, m.b) for m in similar])
+    length = {t: len(distinct.norm(t)) for m in matches for t in (m.a, m.b)}
+
+    def inner(match: Match[int]) -> tuple[int, int]:  # (contained text, its container)
+        a_first = (length[match.a], match.a) < (length[match.b], match.b)
+        return (match.a, match.b) if a_first else (match.b, match.a)
+
+    by_component: dict[int, list[Match[int]]] = {}
+    size: dict[int, int] = {}
+    for match in (m for m, c in zip(matches, contained, strict=True) if c):
+        short, _ = inner(match)
+        root = int(roots[short])
+        by_component.setdefault(root, []).append(match)
+    for text, root in ((t, int(roots[t])) for t in length):
+        size[root] = max(size.get(root, 0), length[text])
+    parent = {root: root for root in size}
+
+    def find(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    kept = list(similar)
+    for root in sorted(by_component, key=lambda r: (-size[r], r)):  # longest first
+        edges = by_component[root]
+        containers = {find(int(roots[inner(m)[1]])) for m in edges} - {find(root)}
+        if len(containers) == 1:
+            (target,) = containers
+            low, high = sorted((find(root), target))
+            parent[high] = low
+            kept.extend(edges)
+    return sorted(kept, key=lambda m: (m.a, m.b))
+
+
+def _clusters(
+    distinct: Groups, roots: NDArray[np.int64], matches: Sequence[Match[int]]
+) -> tuple[Cluster[int], ...]:
+    """Build the clusters of components: members, representative, key, their matches."""
     group_of, firsts = distinct.group_of, distinct.firsts
-    roots = components(len(firsts), [(m.a, m.b) for m in matches])
     texts_of: dict[int, list[int]] = {}
     for text in sorted({t for m in matches for t in (m.a, m.b)}):
         texts_of.setdefault(int(roots[text]), []).append(text)
@@ -142,12 +202,15 @@ def cluster_texts(distinct: Groups, matches: Sequence[Match[int]]) -> tuple[Clus
 
 
 def build_clusters(
-    distinct: Groups, matches: Sequence[Match[int]], segments: Sequence[Segment]
+    distinct: Groups,
+    matches: Sequence[Match[int]],
+    segments: Sequence[Segment],
+    contained: Sequence[bool] = (),
 ) -> Clustering:
     """Group segments into clusters (`cluster_texts` over segments sorted by page and line)."""
     clusters = []
     segment_clusters: list[ClusterId | None] = [None] * len(segments)
-    for found in cluster_texts(distinct, matches):
+    for found in cluster_texts(distinct, matches, contained):
         for member in found.members:
             segment_clusters[member] = found.id
         clusters.append(

@@ -75,10 +75,15 @@ class Separated:
     sides: Sides
     matches: tuple[Match[int], ...]
     links: tuple[Link, ...]
+    contained: tuple[bool, ...] = ()
+    """Aligned with `matches`: whether each one joins by containment only (`verify`)."""
 
 
 def separate(
-    distinct: Distinct, matches: Sequence[Match[int]], segments: Sequence[Segment]
+    distinct: Distinct,
+    matches: Sequence[Match[int]],
+    segments: Sequence[Segment],
+    contained: Sequence[bool] = (),
 ) -> Separated:
     """Split distinct texts into furniture and story sides; matches across become links.
 
@@ -86,6 +91,8 @@ def separate(
         distinct: The segments' distinct texts (aligned with `segments`).
         matches: Verified matches between distinct texts.
         segments: The batch's segments, sorted by page and line.
+        contained: Aligned with `matches`: whether each joins by containment only (none:
+            all by similarity); carried over to the matches within a side.
 
     Examples:
         >>> from dedupe_news.records import Segment
@@ -111,12 +118,14 @@ def separate(
     group_of = np.full(len(segments), -1, dtype=np.int64)
     group_of[valid] = side_of[keys]
     sides = Sides(group_of, firsts[order], distinct)
-    within, across = [], []
-    for match in matches:
+    within: list[tuple[Match[int], bool]] = []
+    across: list[tuple[int, int, float]] = []
+    flags = contained or (False,) * len(matches)
+    for match, inside in zip(matches, flags, strict=True):
         for side in (0, 1):
             a, b = int(side_of[2 * match.a + side]), int(side_of[2 * match.b + side])
             if a >= 0 and b >= 0:
-                within.append(Match(min(a, b), max(a, b), match.score, match.jaccard))
+                within.append((Match(min(a, b), max(a, b), match.score, match.jaccard), inside))
             if a >= 0 and int(side_of[2 * match.b + 1 - side]) >= 0:
                 across.append((a, int(side_of[2 * match.b + 1 - side]), match.score))
     story, shown = side_of[0::2], side_of[1::2]  # one text printed as story and as furniture
@@ -124,8 +133,11 @@ def separate(
     across.extend(
         (a, b, 1.0) for a, b in zip(story[both].tolist(), shown[both].tolist(), strict=True)
     )
-    within.sort(key=lambda m: (m.a, m.b))
-    return Separated(sides, tuple(within), _links(sides, across, segments))
+    within.sort(key=lambda pair: (pair[0].a, pair[0].b))
+    links = _links(sides, across, segments)
+    return Separated(
+        sides, tuple(m for m, _ in within), links, tuple(inside for _, inside in within)
+    )
 
 
 def _links(

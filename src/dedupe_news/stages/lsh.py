@@ -13,11 +13,22 @@ positives below it plus false negatives above it (docs/tuning.md plots the curve
 Banding alone misses the copies that matter most in news and have a low Jaccard: a teaser
 truncated to its first sentence, a paragraph with a sentence added. Anchors catch them: texts
 that open (head) or close (tail) with the same `anchor_words` words are candidates too.
+Texts with clauses inserted throughout, or a short text inside a long one, share few bands
+and no anchor. The shingle index catches them: for every shingle (and, for short texts, every
+word) held by 2 to `MAX_HOLDERS` distinct texts, its holders are paired, and a pair is a
+candidate when it shares at least `MIN_SHARED` keys and at least `MIN_SHARED_FRACTION` of the
+keys of the text with fewer. The holder cap keeps common shingles (boilerplate, template
+openings) from making quadratic pair lists: the pairs made are at most `MAX_HOLDERS / 2` per
+indexed key, so the work is linear in the batch's words. Shingles shared by more texts than
+the cap are left to the bands and anchors, whose buckets pair each text with at most
+`_MAX_NEIGHBOURS` neighbours.
+
 Verification decides; candidates only need recall.
 """
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,8 +42,16 @@ if TYPE_CHECKING:
     from dedupe_news.stages.signature import Sketch
 
 # In a bucket of more than this many distinct texts, each pairs only with its nearest
-# neighbours in a fixed order: the candidate count stays linear in the batch size.
-_MAX_NEIGHBOURS = 64
+# neighbours in a fixed order: the candidate count stays linear in the batch size. The
+# window chains a bucket's members in owner order, so near copies still meet; 8 (was 64)
+# because a bucket of 20k template teasers made 128 candidates per text, each one vetoed by
+# facts (docs/tuning.md), while the shingle index pairs real copies whatever the bucket holds.
+_MAX_NEIGHBOURS = 8
+MAX_HOLDERS = 16
+MIN_SHARED = 3
+MIN_SHARED_FRACTION = 0.5
+_WORD_SALT = np.uint64(0x5A17_5A17_5A17_5A17)  # word keys never equal shingle keys
+_PAIRS_PER_STEP = 1 << 22  # codes made at once before they are counted
 
 
 def candidate_probability(similarity: float, bands: int, rows: int) -> float:
@@ -108,6 +127,86 @@ def pairs_within(keys: NDArray[np.uint64]) -> NDArray[np.int64]:
     return np.column_stack((codes // max(n, 1), codes % max(n, 1))).astype(np.int64)
 
 
+def index_keys(found: Sketch) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+    """Return the shingle index's keys and their owners: shingles, and short texts' words.
+
+    The index's half of candidate generation, as `bucket_keys` is the bands' half: a second
+    driver pairs a new batch's keys against stored ones.
+    """
+    sizes = found.shingle_counts()
+    word_sizes = np.diff(found.word_offsets)
+    everyone = np.arange(len(sizes), dtype=np.int64)
+    keys = np.concatenate((found.shingles, found.words ^ _WORD_SALT))
+    owners = np.concatenate((np.repeat(everyone, sizes), np.repeat(everyone, word_sizes)))
+    return keys, owners
+
+
+def pairs_sharing_keys(
+    keys: NDArray[np.uint64], owners: NDArray[np.int64], size: int
+) -> NDArray[np.int64]:
+    """Return the pairs (i < j) of owners sharing enough keys held by at most MAX_HOLDERS.
+
+    Each owner's keys must be distinct. A pair needs `MIN_SHARED` shared keys and
+    `MIN_SHARED_FRACTION` of the keys of the owner with fewer.
+
+    Examples:
+        >>> keys = np.array([1, 2, 3, 4, 1, 2, 3, 9, 1], dtype=np.uint64)
+        >>> pairs_sharing_keys(keys, np.array([0, 0, 0, 0, 1, 1, 1, 1, 2]), 3).tolist()
+        [[0, 1]]
+    """
+    keys_of = np.bincount(owners, minlength=size)
+    shared_keys = _rare_shared(keys)
+    with kernels.threads_for(len(keys)):
+        held = np.flatnonzero(kernels.member(keys, shared_keys))  # most are one text's own
+    keys, owners = keys[held], owners[held]
+    order = np.argsort(keys, kind="stable")
+    sorted_keys, sorted_owners = keys[order], owners[order]
+    starts = (
+        np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]) if len(keys) else order
+    )
+    ends = np.r_[starts[1:], len(keys)].astype(np.int64)
+    holders = ends - starts
+    rare = np.flatnonzero((holders >= 2) & (holders <= MAX_HOLDERS))
+    work = np.cumsum(holders[rare] * (holders[rare] - 1) // 2)
+    total = int(work[-1]) if len(work) else 0
+    cuts = np.r_[
+        0, np.searchsorted(work, np.arange(_PAIRS_PER_STEP, total, _PAIRS_PER_STEP)), len(rare)
+    ]
+    codes, counts = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
+    for low, high in itertools.pairwise(cuts.tolist()):
+        step = rare[low:high]  # about _PAIRS_PER_STEP pairs: memory stays bounded
+        made = kernels.group_pairs(sorted_owners, starts[step].astype(np.int64), ends[step], size)
+        found, count = np.unique(made, return_counts=True)
+        codes.append(found)
+        counts.append(count)
+    pair_codes, shared = _sum_by_code(np.concatenate(codes), np.concatenate(counts))
+    a, b = pair_codes // max(size, 1), pair_codes % max(size, 1)
+    enough = (shared >= MIN_SHARED) & (
+        shared >= MIN_SHARED_FRACTION * np.minimum(keys_of[a], keys_of[b])
+    )
+    return np.column_stack((a[enough], b[enough])).astype(np.int64)
+
+
+def _rare_shared(keys: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """Return the distinct keys held 2 to MAX_HOLDERS times, ascending (one sort, no argsort)."""
+    ordered = np.sort(keys)
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    holders = np.searchsorted(ordered, repeated, side="right") - np.searchsorted(ordered, repeated)
+    return repeated[holders <= MAX_HOLDERS]
+
+
+def _sum_by_code(
+    codes: NDArray[np.int64], counts: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Return the distinct codes, ascending, and the sum of the counts of each."""
+    order = np.argsort(codes, kind="stable")
+    codes, counts = codes[order], counts[order]
+    if len(codes) == 0:
+        return codes, counts
+    firsts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    return codes[firsts], np.add.reduceat(counts, firsts)
+
+
 def candidates(found: Sketch, config: Config) -> NDArray[np.int64]:
     """Return candidate pairs (i < j) of a batch of distinct texts, sorted.
 
@@ -118,6 +217,10 @@ def candidates(found: Sketch, config: Config) -> NDArray[np.int64]:
         >>> tokens = tokenize(["een twee drie vier vijf zes zeven acht negen tien elf",
         ...     "een twee drie", "een twee drie vier vijf zes zeven acht negen"])
         >>> candidates(sketch(tokens, np.arange(3), DEFAULT), DEFAULT).tolist()
-        [[0, 2]]
+        [[0, 1], [0, 2], [1, 2]]
     """
-    return pairs_within(bucket_keys(found, config))
+    n = len(found.signatures)
+    banded = pairs_within(bucket_keys(found, config))
+    pairs = np.concatenate((banded, pairs_sharing_keys(*index_keys(found), n)))
+    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    return np.column_stack((codes // max(n, 1), codes % max(n, 1))).astype(np.int64)

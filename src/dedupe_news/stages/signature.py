@@ -32,6 +32,10 @@ if TYPE_CHECKING:
     from dedupe_news.stages.tokenize import Tokens
 
 
+# Texts of at most this many words (headlines, short teasers) are indexed by their words too.
+SHORT_WORDS = 16
+
+
 @lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> tuple[NDArray[np.uint32], NDArray[np.uint32]]:
     """Return datasketch's affine32 permutation parameters (a, b) for this seed.
@@ -60,10 +64,26 @@ class Sketch:
         signatures: MinHash signature matrix, one uint32 row per text.
         anchors: Hash of each text's first and last `anchor_words` words, shape (n, 2);
             0 for a text with no more words than that (it is matched whole instead).
+        shingles: Every text's distinct shingle hashes (64-bit), sorted, one flat array:
+            text i's are `shingles[shingle_offsets[i]:shingle_offsets[i + 1]]`. The
+            candidate index and the containment score read them.
+        shingle_offsets: Where each text's shingles start, length n + 1.
+        words: The distinct word hashes of each short text (at most `SHORT_WORDS` words),
+            sorted, flat; empty for longer texts. A one-word edit of a headline leaves
+            few shared shingles but most words: the candidate index reads these too.
+        word_offsets: Where each text's words start, length n + 1.
     """
 
     signatures: NDArray[np.uint32]
     anchors: NDArray[np.uint64]
+    shingles: NDArray[np.uint64]
+    shingle_offsets: NDArray[np.int64]
+    words: NDArray[np.uint64]
+    word_offsets: NDArray[np.int64]
+
+    def shingle_counts(self) -> NDArray[np.int64]:
+        """Return the number of distinct shingles of each text."""
+        return np.diff(self.shingle_offsets)
 
 
 def sketch(tokens: Tokens, rows: NDArray[np.int64], config: Config) -> Sketch:
@@ -78,9 +98,17 @@ def sketch(tokens: Tokens, rows: NDArray[np.int64], config: Config) -> Sketch:
     """
     a, b = permutations(config.num_perm, config.seed)
     starts, ends = tokens.offsets[rows], tokens.offsets[rows + 1]
-    with kernels.threads_for(int((ends - starts).sum()) * config.num_perm // 8):
+    words = int((ends - starts).sum())
+    with kernels.threads_for(words * config.num_perm // 8):
         matrix = kernels.affine32(tokens.hashes, starts, ends, config.shingle_size, a, b)
-    return Sketch(matrix, anchors(tokens.hashes, starts, ends, config.anchor_words))
+    with kernels.threads_for(words * 8):
+        shingles, offsets = kernels.shingle_sets(tokens.hashes, starts, ends, config.shingle_size)
+        short_ends = np.where(ends - starts <= SHORT_WORDS, ends, starts)
+        short_words, word_offsets = kernels.shingle_sets(tokens.hashes, starts, short_ends, 1)
+    keys = anchors(tokens.hashes, starts, ends, config.anchor_words)
+    return Sketch(
+        matrix, keys, shingles, offsets.astype(np.int64), short_words, word_offsets.astype(np.int64)
+    )
 
 
 def signatures(texts: Sequence[str], config: Config) -> NDArray[np.uint32]:

@@ -1,25 +1,32 @@
-"""Verify: candidate pairs -> matches, scored in bulk with rapidfuzz.
+"""Verify: candidate pairs -> matches, scored on shingles and characters, vetoed by facts.
 
-Every candidate is scored on the normalized texts, so precision never depends on LSH luck:
+Every candidate is scored, so precision never depends on candidate luck. With A and B the
+distinct word shingles of the two texts (`Sketch.shingles`, sorted hashes) and S = |A & B|
+(a merge count in `_kernels.shared_counts`):
 
-- similarity: rapidfuzz's normalized Indel similarity (`fuzz.ratio`), symmetric;
-- containment: the best alignment of the shorter text inside the longer one
-  (`fuzz.partial_ratio`), counted only when the shorter text has at least
-  `min_containment_words` words, so a two-word phrase is not "contained" everywhere.
+- containment: S / min(|A|, |B|), the part of the shorter text found in the longer one. It
+  counts when the shorter text has at least `min_containment_words` words, or when the longer
+  one has at most twice its words (a headline with a clause appended), so a two-word phrase is
+  not "contained" in every article.
+- similarity: rapidfuzz's normalized Indel similarity of the normalized texts (`fuzz.ratio`)
+  when both are at most `MAX_RATIO_CHARS` characters, else the shingle Dice 2S / (|A| + |B|).
 
-The score is the larger of the two, in [0, 1]; a pair is a match when the score reaches
-`min_score` and the facts agree. Facts are the numbers and the capitalized words inside a
-sentence (names, places) of the original text; when each text has a fact that is not among
-the other's words (45 dead vs 12 dead, Parijs vs Berlijn), they are the same template with
-other facts: a different item, however similar the wording. A fact missing on one side only
-(a sentence added, a teaser truncated) is no conflict. rapidfuzz's 0-100 scale stays inside
-this module.
+The score is the larger of the two, in [0, 1]; a pair is a match when it reaches `min_score`
+and `stages.facts.facts_conflict` finds no fact replaced by another. A match is `contained`
+when only containment reached `min_score`: clustering treats those apart (`stages.cluster`).
+
+Cost, for P pairs of texts of n_a and n_b words: O(n_a + n_b) each for the shingle merge, plus
+O(c**2 / 64) for the character ratio with c <= `MAX_RATIO_CHARS`, so linear in the text
+lengths with no cut: two 218 KB texts sharing their first 22 KB score 0.1, not 1. Pairs are
+verified in chunks of `CHUNK_PAIRS` in their given (sorted) order; a pair whose texts are
+already joined by earlier similarity matches is skipped, so a large group of near copies costs
+about one verification per member, and memory holds one chunk's strings at a time.
+rapidfuzz's 0-100 scale stays inside this module.
 """
 
 from __future__ import annotations
 
-import re
-from itertools import pairwise
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -27,13 +34,20 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
 from dedupe_news.records import Match
-from dedupe_news.stages.normalize import normalize
+from dedupe_news.stages import _kernels as kernels
+from dedupe_news.stages.facts import FactText, fact_text, facts_conflict, may_conflict
 from dedupe_news.stages.signature import jaccard
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from dedupe_news.config import Config
+    from dedupe_news.stages.signature import Sketch
+
+# fuzz.ratio costs O(n * m / 64): above this many characters a side, the shingle Dice stands
+# in for it. News paragraphs and teasers are far shorter; whole articles are not.
+MAX_RATIO_CHARS = 4_000
+CHUNK_PAIRS = 1 << 15
 
 
 class Texts(Protocol):
@@ -49,123 +63,175 @@ class Texts(Protocol):
         """Return the number of words of every index."""
 
 
-_DIGIT = re.compile(r"\d")  # a word holding one is a number: "45", "24-jarige"
-_SENTENCE_END = (".", "!", "?", ":", ";")
-# Edit-distance scores cost O(n * m / 64): texts are compared on at most this many leading
-# characters, so one 50 MB line cannot stall a run. A news paragraph is far shorter.
-MAX_VERIFY_CHARS = 20_000
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """The matches of a batch, and which of them are containment only.
+
+    Attributes:
+        matches: The matches, in pair order.
+        contained: Per match, True when only containment reached `min_score`: the shorter
+            text lies inside the longer one, but the two are not similar as wholes.
+        scored: How many pairs were scored (the rest were already joined): the work done.
+    """
+
+    matches: tuple[Match[int], ...]
+    contained: tuple[bool, ...]
+    scored: int
 
 
-def facts(text: str) -> frozenset[str]:
-    """Return the numbers and the names (capitalized words inside a sentence) of a text.
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Scores of a batch of pairs, each in [0, 1]."""
 
-    The last word counts only when the text ends a sentence: a text cut short ends in a
-    fragment that is no fact. Facts come back as normalized words.
+    score: NDArray[np.float64]
+    similarity: NDArray[np.float64]
+    containment: NDArray[np.float64]
+    jaccard: NDArray[np.float64]
+
+
+def overlap(pairs: NDArray[np.int64], found: Sketch) -> NDArray[np.int64]:
+    """Return the number of distinct shingles each pair of texts shares.
 
     Examples:
-        >>> sorted(facts("Minstens 45 doden in Medina. De politie meldt dat Ahmed vastzit"))
-        ['45', 'ahmed', 'medina']
-        >>> sorted(facts("Noord-Korea en de 24-jarige Kim."))
-        ['24', 'jarige', 'kim']
+        >>> from dedupe_news.config import DEFAULT
+        >>> from dedupe_news.stages.signature import sketch
+        >>> from dedupe_news.stages.tokenize import tokenize
+        >>> found = sketch(tokenize(["a b c d e", "b c d e f", "x"]), np.arange(3), DEFAULT)
+        >>> overlap(np.array([[0, 1], [0, 2]]), found).tolist()
+        [2, 0]
     """
-    words = text.split()
-    if words and not words[-1].endswith(_SENTENCE_END):
-        words.pop()
-    numbers = (
-        [word for word in words if not word.isalpha() and _DIGIT.search(word)]
-        if _DIGIT.search(text)
-        else []
-    )
-    names = [
-        word
-        for previous, word in pairwise(words)
-        if word[:1].isupper() and not previous.endswith(_SENTENCE_END)
-    ]
-    return frozenset(normalize(" ".join(numbers + names)).split())
-
-
-def facts_conflict(
-    facts_a: frozenset[str], norm_a: str, facts_b: frozenset[str], norm_b: str
-) -> bool:
-    """Return True when each text has a fact missing from the other: another item, not a copy.
-
-    A fact is missing when it is not among the other text's words at all, so a name that is
-    a fact in one text and opens a sentence in the other is no conflict.
-
-    Examples:
-        >>> facts_conflict(frozenset({"45"}), "45 doden", frozenset({"12"}), "12 doden")
-        True
-        >>> facts_conflict(frozenset({"45", "medina"}), "45 doden in medina", frozenset(), "45")
-        False
-    """
-    if not facts_a or not facts_b:
-        return False
-    return not facts_a <= set(norm_b.split()) and not facts_b <= set(norm_a.split())
+    first = np.ascontiguousarray(pairs[:, 0], dtype=np.int64)
+    second = np.ascontiguousarray(pairs[:, 1], dtype=np.int64)
+    sizes = found.shingle_counts()
+    with kernels.threads_for(int(sizes[first].sum() + sizes[second].sum())):
+        return kernels.shared_counts(found.shingles, found.shingle_offsets, first, second)
 
 
 def scores(
-    pairs: NDArray[np.int64], texts: Texts, config: Config, *, workers: int = -1
-) -> NDArray[np.float64]:
-    """Return the verification score in [0, 1] of each pair of texts.
+    pairs: NDArray[np.int64], texts: Texts, found: Sketch, config: Config, *, workers: int = -1
+) -> Scores:
+    """Return the verification scores of pairs of texts (see the module docstring).
 
     Args:
         pairs: Pairs (i, j) of text indices.
         texts: The texts (read only for the indices in `pairs`).
-        config: Supplies `min_score` and `min_containment_words`.
+        found: The texts' sketch (for their shingles).
+        config: Supplies `min_containment_words`.
         workers: rapidfuzz threads (-1: all cores); the scores do not depend on it.
     """
-    if len(pairs) == 0:
-        return np.empty(0, dtype=np.float64)
-    first = [texts.norm(i)[:MAX_VERIFY_CHARS] for i in pairs[:, 0].tolist()]
-    second = [texts.norm(j)[:MAX_VERIFY_CHARS] for j in pairs[:, 1].tolist()]
-    similarity = cpdist(first, second, scorer=fuzz.ratio, dtype=np.float64, workers=workers)
+    shared = overlap(pairs, found).astype(np.float64)
+    sizes = found.shingle_counts()
+    size_a, size_b = sizes[pairs[:, 0]], sizes[pairs[:, 1]]
+    union = np.maximum(size_a + size_b - shared, 1.0)
+    dice = 2.0 * shared / np.maximum(size_a + size_b, 1)
+    similarity = dice
+    cache: dict[int, str] = {}
+    norms = [(_norm(texts, i, cache), _norm(texts, j, cache)) for i, j in pairs.tolist()]
+    short = np.flatnonzero(
+        [len(x) <= MAX_RATIO_CHARS and len(y) <= MAX_RATIO_CHARS for x, y in norms]
+    )
+    if len(short):
+        ratio = cpdist(
+            [norms[k][0] for k in short],
+            [norms[k][1] for k in short],
+            scorer=fuzz.ratio,
+            dtype=np.float64,
+            workers=workers,
+        )
+        similarity[short] = ratio / 100.0
     words = texts.words()
-    shorter = np.minimum(words[pairs[:, 0]], words[pairs[:, 1]])
-    # Containment only matters where similarity alone falls short of a match.
-    eligible = np.flatnonzero(
-        (shorter >= config.min_containment_words) & (similarity < 100.0 * config.min_score)
+    fewer = np.minimum(words[pairs[:, 0]], words[pairs[:, 1]])
+    more = np.maximum(words[pairs[:, 0]], words[pairs[:, 1]])
+    eligible = (fewer >= config.min_containment_words) | (more <= 2 * fewer)
+    containment = np.where(eligible, shared / np.maximum(np.minimum(size_a, size_b), 1), 0.0)
+    return Scores(
+        score=np.maximum(similarity, containment),
+        similarity=similarity,
+        containment=containment,
+        jaccard=shared / union,
     )
-    containment = np.zeros(len(pairs), dtype=np.float64)
-    containment[eligible] = cpdist(
-        [first[k] for k in eligible],
-        [second[k] for k in eligible],
-        scorer=fuzz.partial_ratio,
-        dtype=np.float64,
-        workers=workers,
-    )
-    return np.asarray(np.maximum(similarity, containment) / 100.0, dtype=np.float64)
+
+
+def _norm(texts: Texts, index: int, cache: dict[int, str]) -> str:
+    """Return a normalized text, decoded once per call of `scores`."""
+    if index not in cache:
+        cache[index] = texts.norm(index)
+    return cache[index]
 
 
 def verify(
     pairs: NDArray[np.int64],
     texts: Texts,
-    matrix: NDArray[np.uint32],
+    found: Sketch,
     config: Config,
     *,
+    chunk: int = CHUNK_PAIRS,
     workers: int = -1,
-) -> tuple[Match[int], ...]:
+) -> Verified:
     """Score candidate pairs of distinct texts and keep the matches, in pair order.
 
     Args:
         pairs: Candidate pairs (i < j), sorted.
         texts: The distinct texts the pairs index.
-        matrix: Signature matrix (for the Jaccard estimate reported with each match).
+        found: Their sketch (shingles for the scores, signatures for the Jaccard estimate).
         config: The run's settings (`min_score`, `min_containment_words`).
+        chunk: Pairs scored at once; pairs joined by the matches of earlier chunks are skipped.
         workers: rapidfuzz threads (-1: all cores); the matches do not depend on it.
     """
-    score = scores(pairs, texts, config, workers=workers)
-    keep = np.flatnonzero(score >= config.min_score)
-    known: dict[int, tuple[frozenset[str], str]] = {}
+    scored = 0
+    parent = np.arange(len(found.shingle_offsets) - 1, dtype=np.int64)
+    matches: list[Match[int]] = []
+    contained: list[bool] = []
+    for start in range(0, len(pairs), chunk):
+        part = pairs[start : start + chunk]
+        part = part[_roots(parent, part[:, 0]) != _roots(parent, part[:, 1])]
+        if len(part) == 0:
+            continue
+        scored += len(part)
+        result = scores(part, texts, found, config, workers=workers)
+        keep = np.flatnonzero(result.score >= config.min_score)
+        known: dict[int, FactText] = {}
+        estimates = jaccard(found.signatures[part[keep, 0]], found.signatures[part[keep, 1]])
+        for k, estimate in zip(keep.tolist(), estimates.tolist(), strict=True):
+            a, b = int(part[k, 0]), int(part[k, 1])
+            if _vetoed(a, b, texts, known):
+                continue
+            matches.append(Match(a, b, round(float(result.score[k]), 6), round(estimate, 6)))
+            similar = bool(result.similarity[k] >= config.min_score)
+            contained.append(not similar)
+            if similar:
+                _union(parent, a, b)
+    return Verified(tuple(matches), tuple(contained), scored)
 
-    def facts_of(index: int) -> tuple[frozenset[str], str]:
+
+def _vetoed(a: int, b: int, texts: Texts, known: dict[int, FactText]) -> bool:
+    """Return True when facts veto the pair (`stages.facts`), reading names only if needed."""
+    if not may_conflict(texts.norm(a), texts.norm(b)):
+        return False
+    for index in (a, b):
         if index not in known:
-            known[index] = (facts(texts.original(index)), texts.norm(index))
-        return known[index]
+            known[index] = fact_text(texts.original(index))
+    return facts_conflict(known[a], known[b])
 
-    matches = []
-    estimates = jaccard(matrix[pairs[keep, 0]], matrix[pairs[keep, 1]])
-    for k, estimate in zip(keep.tolist(), estimates.tolist(), strict=True):
-        a, b = int(pairs[k, 0]), int(pairs[k, 1])
-        if not facts_conflict(*facts_of(a), *facts_of(b)):
-            matches.append(Match(a, b, round(float(score[k]), 6), round(estimate, 6)))
-    return tuple(matches)
+
+def _roots(parent: NDArray[np.int64], nodes: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Return the union-find roots of nodes (parent points to a smaller node or itself)."""
+    roots = parent[nodes]
+    while True:
+        up = parent[roots]
+        if np.array_equal(up, roots):
+            return roots
+        roots = up
+
+
+def _union(parent: NDArray[np.int64], a: int, b: int) -> None:
+    """Join the sets of a and b under the smaller root, halving the paths walked."""
+    roots = []
+    for start in (a, b):
+        node = start
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = int(parent[node])
+        roots.append(node)
+    low, high = min(roots), max(roots)
+    parent[high] = low

@@ -1,0 +1,288 @@
+"""Facts: the veto of verification, on facts that replace other facts in the aligned texts.
+
+"Minstens 45 doden in Medina" and "Minstens 12 doden in Luxor" are nearly the same string and
+different news. Verification rejects a pair only where **one fact replaces a different fact at
+the same place**: the two texts' words are aligned (a word-level Levenshtein alignment), and
+the aligned texts differ in blocks. A block is a run of replaced, inserted or deleted words
+between equal words, so a replacement inside two unrelated passages (another rail, a
+rewritten paragraph) is one large block, not a fact swap.
+
+A block **conflicts** when it is small (at most `_FACT_WORDS` words a side: larger blocks are
+rewritten text, which the score judges) and
+
+- both sides hold a number (digits, or Dutch number words: "vijfenveertig") and the numbers
+  differ, including a final number in a headline ("begroting 2024" / "2025");
+- both sides hold a name (a capitalized word inside a sentence) missing from the other side;
+- **lone noun swap**: in a short running text (a teaser: at most `_SHORT_WORDS` words, ending
+  a sentence), the only difference is one content word (at least `_CONTENT_LETTERS` letters,
+  not with a Dutch adjective ending such as -lijk, -ig, -aal) replaced by an unrelated one
+  ("zorgpremie" -> "huurtoeslag", "synagoge" -> "moskee"). Such a text is a template with
+  another subject. Headlines (no final punctuation) are exempt: in the labelled data editors
+  swap a headline's verb or noun for a synonym ("tekenen" -> "sluiten", "deals" ->
+  "akkoorden") and the copy is the same item; adjectives are exempt because a synonym
+  ("fataal" -> "dodelijk") is a common copy edit. Without a lexicon this is a heuristic: a
+  noun replaced by its synonym in a teaser is vetoed (a missed copy, never a false merge).
+
+A block is **the same fact** written otherwise, and never conflicts, when its two sides joined
+without spaces are equal (`Kremlin-woordvoerder` / `Kremlinwoordvoerder`), one side is the
+initials of the other (`VS` / `Verenigde Staten`), one is an inflection of the other (a shared
+stem: `Kim` / `Kims`), or both spell the same numbers (`4421` / `vierduizend
+vierhonderdeenentwintig`), or it ends a text cut mid-word (`Ams` / `Amsterdam`). An
+insertion or deletion alone (a clause added, a name dropped, a teaser truncated) never
+conflicts.
+
+Cost: the alignment runs on the texts without their common head and tail, at most
+`_ALIGN_WORDS` words a side (O(n * m / 64) word comparisons); longer differing middles are
+rewrites, not templates, and are not vetoed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from dedupe_news.stages.normalize import fold
+
+_FACT_WORDS = 5  # at most this many words a side make a fact swap
+_SHORT_WORDS = 64  # a lone swap counts in running texts up to this long
+_CONTENT_LETTERS = 5  # a lone swap's words have at least this many letters
+_ALIGN_WORDS = 5_000
+# Dutch adjective endings: an adjective swapped for a synonym ("fataal" -> "dodelijk") is an
+# edit; the lone swap rule is for nouns, the subject of a template.
+_ADJECTIVE_ENDINGS = ("lijk", "ig", "isch", "baar", "aal", "eel", "ief", "end", "ende")
+_SENTENCE_END = (".", "!", "?", ":", ";")
+_CHUNK = re.compile(r"\S+")
+_WORD = re.compile(r"[^\W_]+")
+_DIGITS = re.compile(r"\d+")
+
+_UNITS = {
+    "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,
+    "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14,
+    "vijftien": 15, "zestien": 16, "zeventien": 17, "achttien": 18, "negentien": 19,
+}  # fmt: skip
+_TENS = {
+    "twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50, "zestig": 60, "zeventig": 70,
+    "tachtig": 80, "negentig": 90,
+}  # fmt: skip
+_SCALES = (("miljoen", 1_000_000), ("duizend", 1000), ("honderd", 100))
+
+
+@dataclass(frozen=True, slots=True)
+class FactText:
+    """A text as the veto reads it: its words, which are names, whether it ends a sentence."""
+
+    words: tuple[str, ...]
+    names: frozenset[int]
+    ends_sentence: bool
+
+
+def fact_text(text: str) -> FactText:
+    """Return the words of a text (those of `normalize`), marking the names.
+
+    Examples:
+        >>> found = fact_text("Minstens 45 doden in Medina. De politie meldt dat Ahmed vastzit")
+        >>> found.words[:5], sorted(found.words[i] for i in found.names), found.ends_sentence
+        (('minstens', '45', 'doden', 'in', 'medina'), ['ahmed', 'medina'], False)
+    """
+    ends = bool(text.rstrip()) and text.rstrip().endswith(_SENTENCE_END)
+    found = list(_WORD.finditer(text))
+    words = _WORD.findall(fold(text))
+    if len(words) != len(found):  # folding split or joined a word: the slow, exact way
+        return _fact_text_by_word(text, ends=ends)
+    names, previous_end = set(), -1
+    for index, match in enumerate(found):
+        gap = text[previous_end : match.start()] if previous_end >= 0 else "."
+        if match.group()[:1].isupper() and not any(c in gap for c in _SENTENCE_END):
+            names.add(index)
+        previous_end = match.end()
+    return FactText(tuple(words), frozenset(names), ends)
+
+
+def _fact_text_by_word(text: str, *, ends: bool) -> FactText:
+    """Return `fact_text`, folding word by word (for texts whose folding changes words)."""
+    words: list[str] = []
+    names: set[int] = set()
+    sentence_start = True
+    for chunk in _CHUNK.findall(text):
+        for part in _WORD.findall(chunk):
+            if part[:1].isupper() and not sentence_start:
+                names.add(len(words))
+            words.extend(fold(part).split())
+        sentence_start = chunk.endswith(_SENTENCE_END)
+    return FactText(tuple(words), frozenset(names), ends)
+
+
+@lru_cache(maxsize=4096)
+def number_value(word: str) -> int | None:
+    """Return the value of a Dutch number word, or None.
+
+    Examples:
+        >>> number_value("vierhonderdeenentwintig"), number_value("vijfenveertig")
+        (421, 45)
+        >>> number_value("tweeduizend"), number_value("tien"), number_value("tiental")
+        (2000, 10, None)
+    """
+    if word in _UNITS:
+        return _UNITS[word]
+    if word in _TENS:
+        return _TENS[word]
+    for tens, value in _TENS.items():
+        unit = word.removesuffix(tens)
+        if unit != word and unit[-2:] in {"en", "ën"} and _UNITS.get(unit[:-2], 10) < 10:
+            return _UNITS[unit[:-2]] + value
+    for name, scale in _SCALES:
+        left, found, right = word.rpartition(name)
+        if found:
+            high = number_value(left) if left else 1
+            low = number_value(right) if right else 0
+            if high is not None and low is not None and low < scale:
+                return high * scale + low
+    return None
+
+
+def _numbers(words: tuple[str, ...]) -> list[int]:
+    """Return the numbers of a block: digit words, and runs of number words summed."""
+    values: list[int] = []
+    run = False
+    for word in words:
+        if _DIGITS.fullmatch(word):
+            values.append(int(word) if len(word) < 19 else hash(word))
+            run = False
+            continue
+        value = number_value(word) if word != "een" else None  # "een" is mostly the article
+        if value is None:
+            run = False
+        elif run:
+            values[-1] += value
+        else:
+            values.append(value)
+            run = True
+    return values
+
+
+def _same_fact(left: tuple[str, ...], right: tuple[str, ...]) -> bool:
+    """Return True when two sides of a block spell the same thing otherwise."""
+    if "".join(left) == "".join(right):
+        return True
+    for short, long in ((left, right), (right, left)):
+        if len(short) == 1 and len(long) > 1 and short[0] == "".join(w[0] for w in long):
+            return True
+    if len(left) == len(right) and all(map(_same_stem, left, right)):
+        return True
+    numbers = _numbers(left)
+    return bool(numbers) and numbers == _numbers(right)
+
+
+def _same_stem(left: str, right: str) -> bool:
+    """Return True for inflections: one word a prefix of the other, at most 2 letters more."""
+    short, long = sorted((left, right), key=len)
+    if not short.isalpha() or len(short) < 3:
+        return False
+    return long.startswith(short) and len(long) - len(short) <= 2
+
+
+def _blocks(a: FactText, b: FactText) -> list[tuple[int, int, int, int]]:
+    """Return the differing blocks (a_start, a_end, b_start, b_end) of the aligned words."""
+    head = 0
+    limit = min(len(a.words), len(b.words))
+    while head < limit and a.words[head] == b.words[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and a.words[-1 - tail] == b.words[-1 - tail]:
+        tail += 1
+    a_mid, b_mid = a.words[head : len(a.words) - tail], b.words[head : len(b.words) - tail]
+    if len(a_mid) > _ALIGN_WORDS or len(b_mid) > _ALIGN_WORDS:
+        return []
+    if len(a_mid) <= 1 or len(b_mid) <= 1:  # one block: no alignment needed
+        return [(head, len(a.words) - tail, head, len(b.words) - tail)] if a_mid or b_mid else []
+    blocks: list[list[int]] = []
+    for op in Levenshtein.opcodes(list(a_mid), list(b_mid)):
+        if op.tag == "equal":
+            continue
+        if blocks and op.src_start == blocks[-1][1] and op.dest_start == blocks[-1][3]:
+            blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end  # adjacent: one block
+        else:
+            blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    return [(i1 + head, i2 + head, j1 + head, j2 + head) for i1, i2, j1, j2 in blocks]
+
+
+def facts_conflict(a: FactText, b: FactText) -> bool:
+    """Return True when a fact of one text replaces a different fact of the other.
+
+    Examples:
+        >>> template = "Bij het ongeluk vielen {} doden, meldt de politie in {}."
+        >>> one = fact_text(template.format(45, "Medina"))
+        >>> other = fact_text(template.format(12, "Luxor"))
+        >>> facts_conflict(one, other), facts_conflict(one, one)
+        (True, False)
+        >>> short, full = "Sancties van de VS.", "Sancties van de Verenigde Staten."
+        >>> facts_conflict(fact_text(short), fact_text(full))
+        False
+    """
+    blocks = _blocks(a, b)
+    for i1, i2, j1, j2 in blocks:
+        left, right = a.words[i1:i2], b.words[j1:j2]
+        if not left or not right or len(left) > _FACT_WORDS or len(right) > _FACT_WORDS:
+            continue
+        if _same_fact(left, right) or _truncated(a, i2, b, j2):
+            continue
+        if _numbers(left) and _numbers(right):
+            return True
+        names_a = [a.words[i] for i in range(i1, i2) if i in a.names]
+        names_b = [b.words[j] for j in range(j1, j2) if j in b.names]
+        if _missing(names_a, right) and _missing(names_b, left):
+            return True
+        if len(blocks) == 1 and _lone_swap(a, b, left, right):
+            return True
+    return False
+
+
+def may_conflict(norm_a: str, norm_b: str) -> bool:
+    """Return False when no block of the aligned normalized texts can hold a fact swap.
+
+    A cheap test before `facts_conflict`: copies that only add or drop words, or differ in
+    large blocks, need no names.
+
+    Examples:
+        >>> may_conflict("45 doden in medina", "45 doden in medina en omstreken")
+        False
+        >>> may_conflict("45 doden in medina", "12 doden in medina")
+        True
+    """
+    a = FactText(tuple(norm_a.split()), frozenset(), ends_sentence=False)
+    b = FactText(tuple(norm_b.split()), frozenset(), ends_sentence=False)
+    return any(
+        0 < i2 - i1 <= _FACT_WORDS and 0 < j2 - j1 <= _FACT_WORDS
+        for i1, i2, j1, j2 in _blocks(a, b)
+    )
+
+
+def _missing(names: list[str], other: tuple[str, ...]) -> bool:
+    """Return True when a name has no equal and no inflection among the other side's words."""
+    return any(not any(_same_stem(name, word) or name == word for word in other) for name in names)
+
+
+def _truncated(a: FactText, i2: int, b: FactText, j2: int) -> bool:
+    """Return True when a block ends a text cut mid-word: `Ams` against `Amsterdam`."""
+    if i2 == len(a.words) and not a.ends_sentence:
+        return b.words[j2 - 1].startswith(a.words[-1])
+    if j2 == len(b.words) and not b.ends_sentence:
+        return a.words[i2 - 1].startswith(b.words[-1])
+    return False
+
+
+def _lone_swap(a: FactText, b: FactText, left: tuple[str, ...], right: tuple[str, ...]) -> bool:
+    """Return True for one content word swapped for another in a short running text."""
+    if len(left) != 1 or len(right) != 1:
+        return False
+    if not (a.ends_sentence and b.ends_sentence):
+        return False  # a headline: synonyms are swapped in edited copies
+    if max(len(a.words), len(b.words)) > _SHORT_WORDS:
+        return False
+    return all(
+        len(w) >= _CONTENT_LETTERS and w.isalpha() and not w.endswith(_ADJECTIVE_ENDINGS)
+        for w in (left[0], right[0])
+    )

@@ -1,0 +1,109 @@
+"""Facts: the veto fires only where one fact replaces another in the aligned texts."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+
+from dedupe_news.stages.facts import fact_text, facts_conflict, number_value
+from tests.strategies import PARAGRAPHS
+
+MEDINA = (
+    "Bij de Saudische stad Medina heeft een fataal ongeluk plaatsgevonden met een bus vol "
+    "Indiase pelgrims. Minstens 45 inzittenden zijn om het leven gekomen."
+)
+
+
+@pytest.mark.parametrize(
+    ("word", "value"),
+    [
+        ("vijf", 5),
+        ("veertig", 40),
+        ("vijfenveertig", 45),
+        ("tweeëntwintig", 22),
+        ("honderd", 100),
+        ("tweehonderdvijftig", 250),
+        ("vierduizend", 4000),
+        ("vierhonderdeenentwintig", 421),
+        ("driemiljoen", 3_000_000),
+        ("tiental", None),
+        ("honderdtal", None),
+        ("zorgpremie", None),
+    ],
+)
+def test_dutch_number_words_have_their_value(word: str, value: int | None) -> None:
+    """Number words parse to their value; other words to None."""
+    assert number_value(word) == value
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (MEDINA, MEDINA.replace("45", "vijfenveertig")),
+        (MEDINA, MEDINA.replace("45", "vijf en veertig").replace("vijf en ", "vijfen")),
+        (
+            "In 4421 zaken is dat bepaald.",
+            "In vierduizend vierhonderdeenentwintig zaken is dat bepaald.",
+        ),
+        ("Zei Kremlin-woordvoerder Peskov.", "Zei Kremlinwoordvoerder Peskov."),
+        ("Sancties van de VS en de EU.", "Sancties van de Verenigde Staten en de Europese Unie."),
+        (
+            "Er is geen bevestiging van Kims aanwezigheid.",
+            "Er is geen bevestiging van de aanwezigheid van Kim.",
+        ),
+        ("De leider Kim Jong-un is in Rusland.", "De leider Kim is in Rusland."),
+        (MEDINA, MEDINA + " Ook de ambassadeur Rajesh Kumar reisde af."),
+        (
+            "Kim en Poetin tekenen 'alomvattend' verdrag",
+            "Kim en Poetin sluiten 'alomvattend' verdrag",
+        ),
+        (MEDINA, MEDINA.replace("fataal", "dodelijk")),
+        ("De trein reed naar Amsterdam.", "De trein reed naar Ams"),
+    ],
+)
+def test_the_same_fact_written_otherwise_is_no_conflict(a: str, b: str) -> None:
+    """Compounds, abbreviations, inflections, number words, added names, headline synonyms."""
+    assert not facts_conflict(fact_text(a), fact_text(b))
+    assert not facts_conflict(fact_text(b), fact_text(a))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (MEDINA, MEDINA.replace("45", "12")),
+        (MEDINA, MEDINA.replace("Medina", "Luxor")),
+        (MEDINA, MEDINA.replace("45", "twaalf")),
+        ("Kabinet presenteert begroting 2024", "Kabinet presenteert begroting 2025"),
+        ("Poetin dinsdag naar Noord-Korea", "Poetin dinsdag naar China"),
+        (
+            "Het kabinet wil de zorgpremie volgend jaar verlagen. Dat staat in de plannen.",
+            "Het kabinet wil de huurtoeslag volgend jaar verlagen. Dat staat in de plannen.",
+        ),
+    ],
+)
+def test_a_fact_replaced_by_another_is_a_conflict(a: str, b: str) -> None:
+    """Other numbers, places, a final number in a headline, a teaser's noun swapped."""
+    assert facts_conflict(fact_text(a), fact_text(b))
+    assert facts_conflict(fact_text(b), fact_text(a))
+
+
+def test_a_noun_swapped_in_a_long_text_is_no_conflict() -> None:
+    """The lone noun swap is for short teasers: in a long paragraph it is an edit."""
+    long = " ".join([MEDINA] * 4)
+    assert not facts_conflict(fact_text(long), fact_text(long.replace("ongeluk", "incident", 1)))
+
+
+@given(text=PARAGRAPHS)
+def test_a_text_never_conflicts_with_itself_or_its_truncation(text: str) -> None:
+    """No veto between a text and itself, or a copy cut after some words."""
+    words = text.split()
+    assert not facts_conflict(fact_text(text), fact_text(text))
+    cut = " ".join(words[: max(1, len(words) // 2)])
+    assert not facts_conflict(fact_text(text), fact_text(cut))
+
+
+def test_names_are_capitalized_words_inside_a_sentence() -> None:
+    """A sentence's first word is no name; later capitalized words are."""
+    found = fact_text("De politie zoekt Ahmed. Hij is 24-jarige.")
+    assert sorted(found.words[i] for i in found.names) == ["ahmed"]
+    assert found.ends_sentence
