@@ -1,5 +1,8 @@
-"""`python -m benchmarks COMMAND ...`: generate, compare, main-job, outputs, scale, tune, html,
-adversarial (the CLI on hostile inputs), adversarial-core (one case through find_duplicates)."""
+"""`python -m benchmarks COMMAND ...`: the benchmark commands.
+
+generate, compare, main-job, outputs, scale, tune, html, adversarial (the CLI on hostile
+inputs), adversarial-core (one hostile case through find_duplicates).
+"""
 
 import sys
 

@@ -159,7 +159,7 @@ def _norm(texts: Texts, index: int, cache: dict[int, str]) -> str:
     return cache[index]
 
 
-def verify(
+def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
     pairs: NDArray[np.int64],
     texts: Texts,
     found: Sketch,
