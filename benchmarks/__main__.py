@@ -1,8 +1,18 @@
-"""`python -m benchmarks generate|compare|main-job|outputs|scale|tune|html|adversarial ...`."""
+"""`python -m benchmarks COMMAND [options]`: the commands are listed in COMMANDS below."""
 
 import sys
 
-from benchmarks import adversarial, compare, generate, html_input, main_job, outputs, scale, tune
+from benchmarks import (
+    adversarial,
+    compare,
+    generate,
+    html_input,
+    main_job,
+    outputs,
+    scale,
+    screenshot,
+    tune,
+)
 
 COMMANDS = {
     "generate": generate.main,
@@ -13,6 +23,7 @@ COMMANDS = {
     "tune": tune.main,
     "html": html_input.main,
     "adversarial": adversarial.main,
+    "screenshot": screenshot.main,
 }
 
 if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

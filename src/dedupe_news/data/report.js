@@ -136,10 +136,16 @@
     return runs.filter((run) => run[1].length);
   }
 
-  function renderDiff(base, other) {
-    const runs = diff(base, other);
-    if (runs.every((run) => run[0] === "=")) return el("span", { class: "same" }, "same words as the representative");
-    return el("span", { class: "diff" }, ...runs.flatMap(([op, words], k) => {
+  // How member segment `s` differs from the representative `base`: dateline, then words.
+  function renderDiff(base, s) {
+    const credit = dateline(s) === dateline(base) ? ""
+      : el("span", { class: "credit" }, "dateline ", el("del", {}, dateline(base) || "none"), " ",
+        el("ins", {}, dateline(s) || "none"), "; ");
+    const runs = diff(base[4], s[4]);
+    if (runs.every((run) => run[0] === "=")) {
+      return el("span", {}, credit, el("span", { class: "same" }, "same words as the representative"));
+    }
+    return el("span", { class: "diff" }, credit, ...runs.flatMap(([op, words], k) => {
       if (op === "-") return [el("del", {}, words.join(" ")), " "];
       if (op === "+") return [el("ins", {}, words.join(" ")), " "];
       const head = k ? words.slice(0, EQUAL_SHOWN) : [];
@@ -158,7 +164,7 @@
       const mine = (number - 1) * PER_PAGE + k === rep;
       return [pageLink(...member), title_(member[0]), ROLE[s[1]], labelTag(s[2]),
         [dateline(s), s[7]].filter(Boolean).join(" · "),
-        mine ? el("strong", {}, "representative") : renderDiff(base[4], s[4])];
+        mine ? el("strong", {}, "representative") : renderDiff(base, s)];
     });
     const named = (m) => segmentId(...members[m]);
     view.replaceChildren(el("h1", {}, "Cluster " + id),
@@ -215,8 +221,8 @@
     else if (kind) view.replaceChildren(el("h1", {}, "Not found"), el("p", {}, "Nothing in this report is called " + location.hash));
     overview.hidden = Boolean(kind);
     view.hidden = !kind;
-    (target || (kind ? view : document.body)).focus();
-    if (target) target.scrollIntoView({ block: "center" });
+    (target || (kind ? view : document.body)).focus({ preventScroll: true });
+    if (target) target.scrollIntoView({ block: "center" }); else window.scrollTo(0, 0);
     root.dataset.ready = kind || "overview";
   }
 

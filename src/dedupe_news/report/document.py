@@ -82,9 +82,12 @@ def _parts(report: Report) -> Iterator[tuple[str, object]]:
     yield "summary", _summary(report)
     yield "pages", _pages(report)
     yield "clusters", (_cluster_dict(cluster) for cluster in report.clusters)
-    yield "links", (
-        {"teaser": link.teaser, "page": link.page, "target": link.target, "score": link.score}
-        for link in report.links
+    yield (
+        "links",
+        (
+            {"teaser": link.teaser, "page": link.page, "target": link.target, "score": link.score}
+            for link in report.links
+        ),
     )
     yield (
         "skipped",

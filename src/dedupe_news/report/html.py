@@ -34,11 +34,11 @@ _LABELS = tuple(Label)
 
 
 def to_html(report: Report) -> str:
-    """Return the report as one self-contained HTML document.
+    r"""Return the report as one self-contained HTML document.
 
     Examples:
         >>> import dedupe_news as dn
-        >>> page = dn.to_html(dn.dedupe([dn.Page("a", "Titel\\nTekst van de pagina.\\n")]))
+        >>> page = to_html(dn.dedupe([dn.Page("a", "Titel\\nTekst van de pagina.\\n")]))
         >>> page.startswith("<!DOCTYPE html>"), "<script src" in page
         (True, False)
     """
@@ -48,9 +48,9 @@ def to_html(report: Report) -> str:
 
 
 def write_html(report: Report, out: IO[bytes]) -> None:
-    """Write the report as one self-contained UTF-8 HTML file to a binary stream.
+    r"""Write the report as one self-contained UTF-8 HTML file to a binary stream.
 
-    Page text reaches the file only inside JSON blocks, with every `<` written as `\\u003c`
+    Page text reaches the file only inside JSON blocks, with every `<` written as `\u003c`
     so no text can end a block or open markup; the script shows it with `textContent`.
     """
     generator = f"dedupe_news {version('dedupe-news')}"
@@ -88,8 +88,12 @@ _VIEW = '<main id="view" hidden tabindex="-1"></main>\n'
 def _block(element_id: str, value: object) -> bytes:
     """Return a JSON data block whose text cannot end the block: `<` is always escaped."""
     data = _encode(value).replace(b"<", b"\\u003c")
-    return b'<script type="application/json" id="' + element_id.encode() + b'">' + data + (
-        b"</script>\n"
+    return (
+        b'<script type="application/json" id="'
+        + element_id.encode()
+        + b'">'
+        + data
+        + (b"</script>\n")
     )
 
 
@@ -132,9 +136,7 @@ def _index(report: Report) -> dict[str, object]:
         ]
         for page, article in zip(report.pages, report.article_clusters, strict=True)
     ]
-    links = [
-        [*member(link.teaser), *member(link.target), link.score] for link in report.links
-    ]
+    links = [[*member(link.teaser), *member(link.target), link.score] for link in report.links]
     return {
         "roles": [role.value for role in _ROLES],
         "labels": [label.value for label in _LABELS],

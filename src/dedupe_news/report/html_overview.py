@@ -68,13 +68,13 @@ def _per_agency(report: Report) -> dict[str, Counter[Label]]:
     A teaser's credit belongs to the article it points to, so only titles, ledes and
     paragraphs credit their page.
     """
-    credits: dict[str, set[str]] = defaultdict(set)
+    credited: dict[str, set[str]] = defaultdict(set)
     for segment in report.segments:
         if segment.role is not Role.TEASER:
-            credits[segment.page_id].update(segment.agencies)
+            credited[segment.page_id].update(segment.agencies)
     groups: dict[str, Counter[Label]] = defaultdict(Counter)
     for segment, label in zip(report.segments, report.labels, strict=True):
-        for agency in credits.get(segment.page_id, ()):
+        for agency in credited.get(segment.page_id, ()):
             groups[agency][label] += 1
     return groups
 
@@ -132,10 +132,13 @@ def _preview(text: str) -> str:
 
 def _sizes(report: Report) -> list[tuple[str, int]]:
     sizes = [len(cluster.members) for cluster in report.clusters]
-    return [
-        (str(low) if low == high else f"{low}+" if high is None else f"{low}–{high}", _count(sizes, low, high))
-        for low, high in _SIZE_BINS
-    ]
+    return [(_bin_name(low, high), _count(sizes, low, high)) for low, high in _SIZE_BINS]
+
+
+def _bin_name(low: int, high: int | None) -> str:
+    if high is None:
+        return f"{low}+"
+    return str(low) if low == high else f"{low}-{high}"
 
 
 def _count(values: Iterable[int], low: int, high: int | None) -> int:
@@ -161,13 +164,14 @@ def _histogram(title: str, unit: str, bins: Sequence[tuple[str, int]]) -> str:
         tall = round((height - 40) * count / top)
         x, y = i * bar, height - 20 - tall
         bars.append(
-            f'<g><title>{escape(unit)} {escape(name)}: {count:,}</title>'
+            f"<g><title>{escape(unit)} {escape(name)}: {count:,}</title>"
             f'<rect x="{x + 2}" y="{y}" width="{bar - 4}" height="{tall}"></rect>'
             f'<text x="{x + bar // 2}" y="{y - 4}">{count:,}</text>'
             f'<text x="{x + bar // 2}" y="{height - 6}">{escape(name)}</text></g>'
         )
+    empty = "" if any(count for _, count in bins) else "<p class=note>None in this run.</p>"
     return (
-        f"<figure><figcaption>{escape(title)}</figcaption>"
+        f"<figure><figcaption>{escape(title)}</figcaption>{empty}"
         f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
         f'aria-label="{escape(title)}">{"".join(bars)}</svg></figure>'
     )
