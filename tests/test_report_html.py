@@ -223,3 +223,11 @@ def test_browser_opens_a_generated_crawl(tmp_path: Path) -> None:
     assert f"{len(largest.members)} members" in dom
     assert 'data-ready="page"' in _dom(tmp_path, report, f"#/page/{report.pages[-1].id}")
     browser.screenshot(tmp_path / "report.html", tmp_path / "crawl.png")
+
+
+def test_a_lone_surrogate_is_escaped_and_reads_back() -> None:
+    """Metadata that is not valid UTF-8 (a lone surrogate) is escaped, never an error."""
+    odd = "https://example.org/\ud800"
+    page = to_html(dn.dedupe([dn.Page("a", "Titel\nTekst van de pagina.\n", url=odd, site=odd)]))
+    assert json.loads(_blocks(page)["dn-index"])["pages"][0][3] == odd
+    assert "<th scope=row>https://example.org/\\ud800</th>" in page

@@ -223,7 +223,7 @@
     view.hidden = !kind;
     (target || (kind ? view : document.body)).focus({ preventScroll: true });
     if (target) target.scrollIntoView({ block: "center" }); else window.scrollTo(0, 0);
-    root.dataset.ready = kind || "overview";
+    root.dataset.ready = view.querySelector("h1")?.textContent === "Not found" ? "not-found" : kind || "overview";
   }
 
   function find(query) {

@@ -55,7 +55,8 @@ def write_html(report: Report, out: IO[bytes]) -> None:
     """
     generator = f"dedupe_news {version('dedupe-news')}"
     out.write(_head(generator).encode("utf-8"))
-    out.write(overview(report).encode("utf-8"))
+    # A lone surrogate (a str built in code) cannot be UTF-8: shown as its `\\udXXX` escape.
+    out.write(overview(report).encode("utf-8", "backslashreplace"))
     out.write(_VIEW.encode("utf-8"))
     out.write(_block("dn-index", _index(report)))
     for number, chunk in enumerate(_chunks(report)):
