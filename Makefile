@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: demo test check lint typecheck fuzz bench clean
+.PHONY: demo test check lint typecheck fuzz bench screenshot clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ fuzz: $(STAMP)  ## the fuzz suite with many more examples
 bench: $(BENCH)  ## the peers side by side, then the main job end to end (slow; not in make test)
 	$(BIN)/python -m benchmarks compare
 	$(BIN)/python -m benchmarks main-job
+
+screenshot: $(STAMP)  ## docs/report-html.png: the seed pages' HTML report (needs chromium; not in make test)
+	$(BIN)/python -m benchmarks screenshot
 
 clean:
 	rm -rf $(VENV) .coverage .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,8 +1,4 @@
-"""`python -m benchmarks COMMAND ...`: the benchmark commands.
-
-generate, compare, main-job, outputs, scale, tune, html, adversarial (the CLI on hostile
-inputs), adversarial-core (one hostile case through find_duplicates).
-"""
+"""`python -m benchmarks COMMAND [options]`: the commands are listed in COMMANDS below."""
 
 import sys
 
@@ -15,6 +11,7 @@ from benchmarks import (
     main_job,
     outputs,
     scale,
+    screenshot,
     tune,
 )
 
@@ -26,8 +23,9 @@ COMMANDS = {
     "scale": scale.main,
     "tune": tune.main,
     "html": html_input.main,
-    "adversarial": adversarial.main,
-    "adversarial-core": adversarial_core.main,
+    "adversarial": adversarial.main,  # the CLI on hostile inputs, each in its own process
+    "adversarial-core": adversarial_core.main,  # one hostile case through find_duplicates
+    "screenshot": screenshot.main,
 }
 
 if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

@@ -197,7 +197,7 @@ def test_threshold_without_a_banding_exits_2(capsys: pytest.CaptureFixture[str])
         ([], "the following arguments are required: COMMAND"),
         (["demo", "--bogus"], "unrecognized arguments: --bogus"),
         (["demo", "--threshold", "half"], "invalid float value: 'half'"),
-        (["demo", "--format", "html"], "invalid choice: 'html'"),
+        (["demo", "--format", "xml"], "invalid choice: 'xml'"),
         (["tidy"], "invalid choice: 'tidy'"),
     ],
 )

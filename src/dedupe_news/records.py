@@ -297,3 +297,9 @@ class Report:
         from dedupe_news.report.arrow import to_pandas  # noqa: PLC0415 - records sit below report
 
         return to_pandas(self)
+
+    def to_html(self) -> str:
+        """Return the report as one self-contained HTML file (`dedupe_news.report.to_html`)."""
+        from dedupe_news.report.html import to_html  # noqa: PLC0415 - records sit below report
+
+        return to_html(self)

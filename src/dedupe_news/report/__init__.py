@@ -1,10 +1,11 @@
-"""Report outputs: a run's Report -> JSON, JSONL, CSV, Parquet, text, the deduplicated corpus."""
+"""Report outputs: a run's Report -> JSON, JSONL, CSV, Parquet, text, HTML, the export corpus."""
 
 from __future__ import annotations
 
 from dedupe_news.report.arrow import clusters_to_arrow, to_arrow, to_pandas, write_parquet
 from dedupe_news.report.corpus import CorpusCounts, corpus_records, write_corpus
 from dedupe_news.report.document import FORMAT_VERSION, schema_path, to_dict, to_json, write_json
+from dedupe_news.report.html import to_html, write_html
 from dedupe_news.report.output import FORMATS, Format, clusters_path, write_report
 from dedupe_news.report.rows import CLUSTER_COLUMNS, SEGMENT_COLUMNS, cluster_rows, segment_rows
 from dedupe_news.report.summary import to_text, write_text
@@ -33,6 +34,7 @@ __all__ = [
     "segment_rows",
     "to_arrow",
     "to_dict",
+    "to_html",
     "to_json",
     "to_pandas",
     "to_text",
@@ -41,6 +43,7 @@ __all__ = [
     "write_clusters_jsonl",
     "write_corpus",
     "write_csv",
+    "write_html",
     "write_json",
     "write_jsonl",
     "write_parquet",

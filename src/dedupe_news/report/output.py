@@ -9,6 +9,7 @@ from typing import IO, TYPE_CHECKING, Literal
 from dedupe_news.errors import ConfigError
 from dedupe_news.report.arrow import write_parquet
 from dedupe_news.report.document import write_json
+from dedupe_news.report.html import write_html
 from dedupe_news.report.summary import write_text
 from dedupe_news.report.tabular import (
     write_clusters_csv,
@@ -21,12 +22,12 @@ from dedupe_news.report.write import open_binary_atomically
 if TYPE_CHECKING:
     from dedupe_news.records import Report
 
-Format = Literal["json", "jsonl", "csv", "parquet", "text"]
-FORMATS: tuple[Format, ...] = ("json", "jsonl", "csv", "parquet", "text")
+Format = Literal["json", "jsonl", "csv", "parquet", "text", "html"]
+FORMATS: tuple[Format, ...] = ("json", "jsonl", "csv", "parquet", "text", "html")
 """Every report format, in the order the docs list them (docs/output.md)."""
 
 _Writer = Callable[["Report", IO[bytes]], None]
-_SINGLE: dict[str, _Writer] = {"json": write_json, "text": write_text}
+_SINGLE: dict[str, _Writer] = {"json": write_json, "text": write_text, "html": write_html}
 _TABLES: dict[str, tuple[_Writer, _Writer]] = {
     "jsonl": (write_jsonl, write_clusters_jsonl),
     "csv": (write_csv, write_clusters_csv),
