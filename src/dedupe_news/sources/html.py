@@ -7,7 +7,6 @@ and tell a user without the extra what to install, instead of reading markup as 
 
 from __future__ import annotations
 
-import bz2
 import gzip
 import lzma
 from typing import TYPE_CHECKING
@@ -16,10 +15,9 @@ from urllib.parse import urlsplit
 from dedupe_news.errors import ConfigError, InputError
 from dedupe_news.records import Page, PageId
 from dedupe_news.sources.charset import decode_html
-from dedupe_news.sources.dump import MAX_PAGE_BYTES
+from dedupe_news.sources.dump import MAX_PAGE_BYTES, open_bytes
 
 if TYPE_CHECKING:
-    import io
     from pathlib import Path
 
 EXTRA = "pip install 'dedupe-news[html]'"
@@ -57,6 +55,11 @@ def is_html_file(path: Path) -> bool:
     return name.endswith(HTML_SUFFIXES)
 
 
+def _compression(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return suffix if suffix in _COMPRESSED else ""
+
+
 def read_html_file(
     path: Path, page_id: str, *, encoding: str | None = None, max_page_bytes: int = MAX_PAGE_BYTES
 ) -> Page:
@@ -69,7 +72,7 @@ def read_html_file(
     """
     require()
     try:
-        with _open(path) as file:
+        with open_bytes(path, _compression(path)) as file:
             data = file.read(max_page_bytes + 1)
     except (EOFError, gzip.BadGzipFile, lzma.LZMAError) as error:
         raise InputError(str(path), 0, f"not a readable {path.suffix} file: {error}") from error
@@ -78,17 +81,6 @@ def read_html_file(
     return html_page(
         data, page_id=page_id, path=str(path), encoding=encoding, max_bytes=max_page_bytes
     )
-
-
-def _open(path: Path) -> io.BufferedIOBase:
-    suffix = path.suffix.lower()
-    if suffix == ".gz":
-        return gzip.open(path, "rb")
-    if suffix == ".bz2":
-        return bz2.open(path, "rb")
-    if suffix == ".xz":
-        return lzma.open(path, "rb")
-    return path.open("rb")
 
 
 def html_page(  # noqa: PLR0913 - the page's metadata, all keyword-only
