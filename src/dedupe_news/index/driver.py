@@ -54,12 +54,15 @@ class Index:
         self._connection = connection
 
     @classmethod
-    def open(cls, path: str | Path, config: Config | None = None) -> Self:
+    def open(
+        cls, path: str | Path, config: Config | None = None, *, timeout: float = 5.0
+    ) -> Self:
         """Open an index file, creating it when missing.
 
         Args:
             path: The index file.
             config: The settings; None uses the stored ones (or `DEFAULT` for a new file).
+            timeout: Seconds a write waits for another writer before `IndexBusyError`.
 
         Raises:
             ConfigError: `config` differs from the settings the file was built with, or the
@@ -72,7 +75,7 @@ class Index:
             if where.exists() and where.stat().st_size > 0:
                 stored = stored_config(where)
                 config = Config(**{f.name: stored[f.name] for f in fields(Config) if f.name in stored})
-        return cls(where, config, connect(where, config))
+        return cls(where, config, connect(where, config, timeout))
 
     def close(self) -> None:
         """Close the file."""

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 FORMAT_VERSION = 1
 """The file format written here; a file with a newer one is refused."""
 BUSY_TIMEOUT_MS = 5_000
-"""How long a writer waits for another writer before "index is busy"."""
+"""How long a writer waits for another writer before "index is busy", by default."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -75,7 +75,7 @@ def settings(config: Config) -> dict[str, str]:
     return {name: json.dumps(value) for name, value in values.items()}
 
 
-def connect(path: Path, config: Config) -> sqlite3.Connection:
+def connect(path: Path, config: Config, timeout: float = BUSY_TIMEOUT_MS / 1000) -> sqlite3.Connection:
     """Open (or create) an index file and check its format and settings.
 
     Raises:
@@ -83,9 +83,9 @@ def connect(path: Path, config: Config) -> sqlite3.Connection:
         InputError: The file is not an index.
         IndexBusyError: Another writer held it past the busy timeout while it was created.
     """
-    connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    connection = sqlite3.connect(path, isolation_level=None, timeout=timeout)
     try:
-        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
         _check_or_create(connection, path, config)
