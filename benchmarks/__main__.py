@@ -1,7 +1,8 @@
 """`python -m benchmarks COMMAND ...`: the benchmark commands.
 
 generate, compare, main-job, outputs, scale, tune, html, adversarial (the CLI on hostile
-inputs), adversarial-core (one hostile case through find_duplicates).
+inputs), adversarial-core (one hostile case through find_duplicates), index (adding a crawl
+to a growing index).
 """
 
 import sys
@@ -12,6 +13,7 @@ from benchmarks import (
     compare,
     generate,
     html_input,
+    index,
     main_job,
     outputs,
     scale,
@@ -28,6 +30,7 @@ COMMANDS = {
     "html": html_input.main,
     "adversarial": adversarial.main,
     "adversarial-core": adversarial_core.main,
+    "index": index.main,
 }
 
 if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

@@ -31,14 +31,14 @@ def _partition(pairs: Iterable[tuple[str, str | None]]) -> list[list[str]]:
     return sorted(sorted(g) for g in groups.values())
 
 
-def _batch(pages: Sequence[dn.Page]) -> tuple[list[list[str]], dict[str, dn.Label]]:
+def _batch(pages: Sequence[dn.Page]) -> tuple[list[list[str]], dict[dn.SegmentId, dn.Label]]:
     report = dn.dedupe(pages)
     ids = [s.id for s in report.segments]
     labels = dict(zip(ids, report.labels, strict=True))
     return _partition(zip(ids, report.segment_clusters, strict=True)), labels
 
 
-def _stored(index: Index) -> tuple[list[list[str]], dict[str, dn.Label]]:
+def _stored(index: Index) -> tuple[list[list[str]], dict[dn.SegmentId, dn.Label]]:
     rows = index.segments()
     return _partition((s, c) for s, c, _ in rows), {s: label for s, _, label in rows}
 
@@ -130,7 +130,7 @@ def test_oldest_cluster_wins_a_merge() -> None:
 def test_other_settings_are_refused(tmp_path: Path) -> None:
     """Opening an index with other settings names the stored and the given value."""
     Index.open(tmp_path / "news.idx").close()
-    with pytest.raises(dn.ConfigError, match="shingle_size must be 3 .* got 4"):
+    with pytest.raises(dn.ConfigError, match=r"shingle_size must be 3 .* got 4"):
         Index.open(tmp_path / "news.idx", dn.Config(shingle_size=4))
     with Index.open(tmp_path / "news.idx") as index:
         assert index.config == dn.DEFAULT
@@ -141,7 +141,7 @@ def test_newer_format_is_refused(tmp_path: Path) -> None:
     Index.open(tmp_path / "news.idx").close()
     with sqlite3.connect(tmp_path / "news.idx") as connection:
         connection.execute("UPDATE meta SET value = '99' WHERE name = 'format_version'")
-    with pytest.raises(dn.ConfigError, match="format version must be at most 1.*got 99"):
+    with pytest.raises(dn.ConfigError, match=r"format version must be at most 1.*got 99"):
         Index.open(tmp_path / "news.idx")
 
 

@@ -10,6 +10,7 @@ crawl. The result replaces what the index held for those pages, with lasting clu
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from typing import TYPE_CHECKING
 
 from dedupe_news.errors import InputError
@@ -26,7 +27,7 @@ from dedupe_news.index.write import (
     write_texts,
 )
 from dedupe_news.pipeline import dedupe
-from dedupe_news.records import ClusterId, Label, Page, PageId, Report, SegmentId
+from dedupe_news.records import Label, Page, PageId, Report, SegmentId
 from dedupe_news.stages.segment import segment_page
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ def _finish(
 
 def _unique(pages: Iterable[Page]) -> list[Page]:
     batch = sorted(pages, key=lambda page: page.id)
-    for previous, page in zip(batch, batch[1:], strict=False):
+    for previous, page in itertools.pairwise(batch):
         if previous.id == page.id:
             raise InputError(page.path or page.id, 0, f"duplicate page id {page.id!r}")
     return batch
@@ -182,11 +183,15 @@ def _before(connection: sqlite3.Connection, rowids: Sequence[int]) -> Before:
 
 def _known_texts(connection: sqlite3.Connection, keys: Keys) -> dict[int, int]:
     """Return the crawl's texts the index holds: exact key -> text rowid (`probe_hash` is set)."""
-    return dict(
-        connection.execute(
-            "SELECT t.hash, t.rowid FROM probe_hash p JOIN texts t ON t.hash = p.hash"
-        ).fetchall()
-    ) if len(keys.hashes) else {}
+    return (
+        dict(
+            connection.execute(
+                "SELECT t.hash, t.rowid FROM probe_hash p JOIN texts t ON t.hash = p.hash"
+            ).fetchall()
+        )
+        if len(keys.hashes)
+        else {}
+    )
 
 
 def _provenance(

@@ -54,9 +54,7 @@ class Index:
         self._connection = connection
 
     @classmethod
-    def open(
-        cls, path: str | Path, config: Config | None = None, *, timeout: float = 5.0
-    ) -> Self:
+    def open(cls, path: str | Path, config: Config | None = None, *, timeout: float = 5.0) -> Self:
         """Open an index file, creating it when missing.
 
         Args:
@@ -74,7 +72,8 @@ class Index:
             config = DEFAULT
             if where.exists() and where.stat().st_size > 0:
                 stored = stored_config(where)
-                config = Config(**{f.name: stored[f.name] for f in fields(Config) if f.name in stored})
+                values = {f.name: stored[f.name] for f in fields(Config) if f.name in stored}
+                config = Config(**values)  # type: ignore[arg-type]  # JSON as stored; Config validates
         return cls(where, config, connect(where, config, timeout))
 
     def close(self) -> None:
@@ -109,7 +108,7 @@ class Index:
             raise
         self._connection.execute("COMMIT")
 
-    def add(  # noqa: PLR0913 - the crawl and the run's keyword-only knobs
+    def add(
         self,
         pages: Corpus | Iterable[Page],
         *,
@@ -242,9 +241,7 @@ class Index:
             first_crawl=first,
             last_crawl=last,
             file_bytes=sum(
-                p.stat().st_size
-                for p in (self.path, Path(f"{self.path}-wal"))
-                if p.exists()
+                p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists()
             ),
         )
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from dedupe_news.config import Config
+    from dedupe_news.records import Page
 
 
 def cutoff(before: str | date) -> str:
@@ -72,12 +73,15 @@ def prune_batch(connection: sqlite3.Connection, config: Config, before: str, siz
             "WHERE rowid = ?1 AND first_page NOT IN (SELECT rowid FROM pages)",
             (text,),
         )
-    connection.execute("DELETE FROM crawls WHERE seq NOT IN (SELECT first_seen FROM pages) AND seq NOT IN (SELECT first_seen FROM texts)")
+    connection.execute(
+        "DELETE FROM crawls WHERE seq NOT IN (SELECT first_seen FROM pages) "
+        "AND seq NOT IN (SELECT first_seen FROM texts)"
+    )
     return len(rows)
 
 
 def _forget_keys(
-    connection: sqlite3.Connection, config: Config, pages: list, gone: set[int]
+    connection: sqlite3.Connection, config: Config, pages: list[Page], gone: set[int]
 ) -> None:
     """Delete the texts no segment holds any more, with their keys."""
     segments = [s for page in pages for s in segment_page(page)]

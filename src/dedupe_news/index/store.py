@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
+from typing import TYPE_CHECKING
 
 import xxhash
-from typing import TYPE_CHECKING
 
 from dedupe_news.errors import ConfigError, DedupeNewsError, InputError
 from dedupe_news.records import Block, Page, Role
@@ -75,7 +75,9 @@ def settings(config: Config) -> dict[str, str]:
     return {name: json.dumps(value) for name, value in values.items()}
 
 
-def connect(path: Path, config: Config, timeout: float = BUSY_TIMEOUT_MS / 1000) -> sqlite3.Connection:
+def connect(
+    path: Path, config: Config, timeout: float = BUSY_TIMEOUT_MS / 1000
+) -> sqlite3.Connection:
     """Open (or create) an index file and check its format and settings.
 
     Raises:
@@ -92,7 +94,8 @@ def connect(path: Path, config: Config, timeout: float = BUSY_TIMEOUT_MS / 1000)
     except sqlite3.DatabaseError as error:
         connection.close()
         if "locked" in str(error) or "busy" in str(error):
-            raise IndexBusyError(f"index is busy: {path}") from error
+            msg = f"index is busy: {path}"
+            raise IndexBusyError(msg) from error
         raise InputError(str(path), 0, f"not a dedupe_news index: {error}") from error
     except DedupeNewsError:
         connection.close()
@@ -150,7 +153,9 @@ def stored_config(path: Path) -> dict[str, object]:
 
 def encode_page(page: Page) -> bytes:
     """Return a page as zlib-compressed JSON: everything `segment_page` reads."""
-    blocks = [[b.text, None if b.role is None else b.role.value, b.hint, b.time] for b in page.blocks]
+    blocks = [
+        [b.text, None if b.role is None else b.role.value, b.hint, b.time] for b in page.blocks
+    ]
     body = {
         "id": page.id,
         "text": page.text,

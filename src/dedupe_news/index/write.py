@@ -25,7 +25,9 @@ Before = dict[SegmentId, tuple[str | None, "Label", int, int | None]]
 
 def taken(connection: sqlite3.Connection, cluster: str) -> bool:
     """Return whether a lasting cluster id exists (live or alias)."""
-    return connection.execute("SELECT 1 FROM clusters WHERE id = ?", (cluster,)).fetchone() is not None
+    return (
+        connection.execute("SELECT 1 FROM clusters WHERE id = ?", (cluster,)).fetchone() is not None
+    )
 
 
 def write_pages(
@@ -59,7 +61,7 @@ def write_pages(
     return rowids
 
 
-def write_texts(  # noqa: PLR0913 - the crawl's segments, keys and where they were stored
+def write_texts(  # noqa: PLR0913, PLR0917 - the crawl's segments, keys and where they went
     connection: sqlite3.Connection,
     segments: Sequence[Segment],
     keys: Keys,
@@ -110,8 +112,15 @@ def write_segments(
         text = text_of[segment.id] if segment.id in text_of else (None if old is None else old[3])
         seen = old[2] if old is not None and old[3] == text else seq
         rows.append(
-            (rowid_of[segment.page_id], segment.line, segment.role.value, text, seen, cluster,
-             label.value)
+            (
+                rowid_of[segment.page_id],
+                segment.line,
+                segment.role.value,
+                text,
+                seen,
+                cluster,
+                label.value,
+            )
         )
     connection.executemany("INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
@@ -119,7 +128,7 @@ def write_segments(
 def write_groups(connection: sqlite3.Connection, report: Report) -> None:
     """Set each page's group: pages joined by a cluster, an article cluster or a link."""
     position = {p.id: i for i, p in enumerate(report.pages)}
-    edges = []
+    edges: list[tuple[int, int]] = []
     for cluster in report.clusters:
         pages = sorted({position[m.rsplit(":", 1)[0]] for m in cluster.members})
         edges.extend((pages[0], other) for other in pages[1:])
