@@ -8,6 +8,7 @@ from benchmarks import (
     compare,
     generate,
     html_input,
+    index,
     main_job,
     outputs,
     scale,
@@ -26,6 +27,7 @@ COMMANDS = {
     "adversarial": adversarial.main,  # the CLI on hostile inputs, each in its own process
     "adversarial-core": adversarial_core.main,  # one hostile case through find_duplicates
     "screenshot": screenshot.main,
+    "index": index.main,  # adding a crawl to an index of growing history
 }
 
 if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

@@ -35,6 +35,7 @@ from dedupe_news.stages.normalize import normalize
 from dedupe_news.stages.segment import segment_page
 
 if TYPE_CHECKING:
+    from dedupe_news.index import Index
     from dedupe_news.interop import lean_minhash
     from dedupe_news.pipeline import dedupe, find_duplicates
 
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "dedupe": "dedupe_news.pipeline",
     "find_duplicates": "dedupe_news.pipeline",
+    "Index": "dedupe_news.index",
     "lean_minhash": "dedupe_news.interop",
 }
 
@@ -57,6 +59,7 @@ __all__ = [
     "ConfigError",
     "Corpus",
     "DedupeNewsError",
+    "Index",
     "InputError",
     "Label",
     "Link",

@@ -18,7 +18,7 @@ import sys
 import tempfile
 import threading
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import asdict, fields
 from importlib.metadata import version
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NoReturn
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from tqdm import tqdm
 
-    from dedupe_news.records import Page, Report
+    from dedupe_news.records import Corpus, Page, Report
 
 EXIT_OK = 0
 EXIT_SKIPPED = 3
@@ -84,6 +84,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         "paths", nargs="+", metavar="PATH", help="file, folder, .jsonl, or - for stdin"
     )
     _add_run_options(scan, default_format="json")
+    _add_index_option(scan)
     export = commands.add_parser(
         "export", help="write the deduplicated text of each page as JSONL (docs/output.md)"
     )
@@ -91,7 +92,49 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     _add_run_options(export, default_format=None)
     demo = commands.add_parser("demo", help="scan the bundled seed pages")
     _add_run_options(demo, default_format="text")
+    _add_index_command(commands)
     return parser
+
+
+def _add_index_option(scan: argparse.ArgumentParser) -> None:
+    """Add `scan --index FILE`: check the pages against an index's history and store them."""
+    scan.add_argument(
+        "--index",
+        type=Path,
+        metavar="FILE",
+        help="add the pages to this index (created if missing) and report against its history",
+    )
+
+
+def _add_index_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `index stats FILE` and `index prune FILE --before DATE` (docs/index.md)."""
+    index = commands.add_parser("index", help="inspect or prune an index (docs/index.md)")
+    actions = index.add_subparsers(dest="action", required=True, metavar="ACTION")
+    stats = actions.add_parser("stats", help="print what an index holds")
+    stats.add_argument("file", type=Path, metavar="FILE")
+    prune = actions.add_parser("prune", help="forget pages first seen before a date")
+    prune.add_argument("file", type=Path, metavar="FILE")
+    prune.add_argument("--before", required=True, metavar="DATE", help="ISO date, 2026-06-01")
+    prune.add_argument("--batch", type=int, default=1000, help="pages per transaction (1000)")
+
+
+def _index_command(args: argparse.Namespace) -> int:
+    """Run `index stats` or `index prune`; print to stdout."""
+    from dedupe_news.index import Index  # noqa: PLC0415 - loads numba: not for --help
+
+    if not args.file.exists():
+        print(f"error: index file must exist, got {str(args.file)!r}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        with Index.open(args.file) as index:
+            if args.action == "prune":
+                print(f"pruned {index.prune(args.before, batch=args.batch)} pages")
+            for name, value in asdict(index.stats()).items():
+                print(f"{name}: {value}")
+    except DedupeNewsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
 
 
 def program_name() -> str:
@@ -267,6 +310,8 @@ def _silence_stdout() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code."""
     args = build_parser().parse_args(argv)
+    if args.command == "index":
+        return _index_command(args)
     _configure_logging(args.verbose)
     progress = _Progress() if not args.quiet and sys.stderr.isatty() else None
     try:
@@ -294,13 +339,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_SKIPPED
         from dedupe_news.pipeline import dedupe  # noqa: PLC0415 - loads numba: not for --help
 
-        report = dedupe(
-            corpus,
-            config,
-            on_stage=None if progress is None else progress.done,
-            on_start=None if progress is None else progress.start,
-            threads=args.threads,
-        )
+        if getattr(args, "index", None) is not None:
+            report = _scan_index(corpus, config, args, progress)
+        else:
+            report = dedupe(
+                corpus,
+                config,
+                on_stage=None if progress is None else progress.done,
+                on_start=None if progress is None else progress.start,
+                threads=args.threads,
+            )
         _emit(report, args, progress)
     except DedupeNewsError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -309,6 +357,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         if progress is not None:
             progress.close()
     return EXIT_SKIPPED if errors else EXIT_OK
+
+
+def _scan_index(
+    corpus: Corpus, config: Config, args: argparse.Namespace, progress: _Progress | None
+) -> Report:
+    """Add the pages to the index and return the report joined with its history."""
+    from dedupe_news.index import Index  # noqa: PLC0415 - loads numba: not for --help
+
+    with Index.open(args.index, config) as index:
+        added = index.add(
+            corpus,
+            threads=args.threads,
+            on_stage=None if progress is None else progress.done,
+            on_start=None if progress is None else progress.start,
+        )
+    logging.getLogger(__name__).info(
+        "index %s: %d new pages, %d unchanged, %d seen before, %d merges, %d label changes",
+        args.index,
+        len(added.new_pages),
+        len(added.unchanged),
+        len(added.provenance),
+        len(added.merged),
+        len(added.changes),
+    )
+    return added.report
 
 
 def _print_skipped(skipped: Sequence[Skipped]) -> int:

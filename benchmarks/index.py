@@ -1,0 +1,59 @@
+"""Index: time to add one crawl as the history grows, file size per segment, in-memory run.
+
+`python -m benchmarks index --crawl 500 --history 2000,4000,8000` generates pages
+(`benchmarks.generate.generate_pages`), fills an index crawl by crawl up to each history size,
+then times adding the next crawl (same size every time) and, for comparison, `dedupe` on that
+crawl alone in memory. Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from itertools import islice
+from pathlib import Path
+
+import dedupe_news as dn
+from benchmarks.generate import generate_pages
+
+
+def _pages(count: int, skip: int, seed: int) -> list[dn.Page]:
+    items = islice(generate_pages(skip + count, seed=seed), skip, skip + count)
+    return [dn.Page(i.id, i.text, url=i.url, site=i.site, published=i.published) for i in items]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Fill an index to each history size and time the next crawl; print the table."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks index")
+    parser.add_argument("--crawl", type=int, default=500, help="pages per crawl")
+    parser.add_argument("--history", default="2000,4000,8000", help="pages held before")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    sizes = sorted(int(s) for s in args.history.split(","))
+    dn.find_duplicates(["warm the compiled kernel cache once"])
+    print("| pages held | segments held | add crawl s | in-memory s | bytes/segment |")
+    print("| ---: | ---: | ---: | ---: | ---: |")
+    with tempfile.TemporaryDirectory() as folder, dn.Index.open(Path(folder) / "b.idx") as index:
+        held = 0
+        for size in sizes:
+            while held < size:
+                step = min(args.crawl, size - held)
+                index.add(_pages(step, held, args.seed))
+                held += step
+            crawl = _pages(args.crawl, held, args.seed)  # the stream's next pages
+            start = time.perf_counter()
+            dn.dedupe(crawl)
+            memory = time.perf_counter() - start
+            before = index.stats()
+            start = time.perf_counter()
+            index.add(crawl)
+            seconds = time.perf_counter() - start
+            held += args.crawl
+            after = index.stats()
+            print(
+                f"| {before.pages:,} | {before.segments:,} | {seconds:.2f} | {memory:.2f} "
+                f"| {after.file_bytes / max(after.segments, 1):,.0f} |",
+                flush=True,
+            )
+    return 0

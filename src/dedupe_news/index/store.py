@@ -1,0 +1,193 @@
+"""Index storage: the SQLite file, its schema, its settings, and the page bodies (docs/index.md).
+
+One file in WAL mode. Narrow tables: a row per page, segment, distinct text, band key and
+shingle key, so every look-up is an index seek. Unsigned 64-bit keys are stored as their
+signed two's-complement reinterpretation (`numpy.view(int64)`), which is lossless and keeps
+SQLite's integer type. No pickle: page bodies are zlib-compressed JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from typing import TYPE_CHECKING
+
+import xxhash
+
+from dedupe_news.errors import ConfigError, DedupeNewsError, InputError
+from dedupe_news.records import Block, Page, Role
+from dedupe_news.stages import lsh
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from dedupe_news.config import Config
+
+FORMAT_VERSION = 1
+"""The file format written here; a file with a newer one is refused."""
+BUSY_TIMEOUT_MS = 5_000
+"""How long a writer waits for another writer before "index is busy", by default."""
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS crawls (seq INTEGER PRIMARY KEY, at TEXT NOT NULL,
+    pages INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS pages (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+    url TEXT, site TEXT, published TEXT, first_seen INTEGER NOT NULL, version INTEGER NOT NULL,
+    hash INTEGER NOT NULL, grp INTEGER NOT NULL, body BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS pages_grp ON pages (grp);
+CREATE INDEX IF NOT EXISTS pages_first_seen ON pages (first_seen);
+CREATE TABLE IF NOT EXISTS texts (rowid INTEGER PRIMARY KEY, hash INTEGER NOT NULL UNIQUE,
+    first_page INTEGER NOT NULL, first_line INTEGER NOT NULL, first_seen INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS segments (page INTEGER NOT NULL, line INTEGER NOT NULL,
+    role TEXT NOT NULL, text INTEGER, first_seen INTEGER NOT NULL, cluster TEXT,
+    label TEXT NOT NULL, PRIMARY KEY (page, line)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS segments_text ON segments (text);
+CREATE TABLE IF NOT EXISTS bands (band INTEGER NOT NULL, key INTEGER NOT NULL,
+    text INTEGER NOT NULL, PRIMARY KEY (band, key, text)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS shingles (key INTEGER NOT NULL, text INTEGER NOT NULL,
+    PRIMARY KEY (key, text)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS clusters (id TEXT PRIMARY KEY, key TEXT NOT NULL,
+    created INTEGER NOT NULL, merged_into TEXT) WITHOUT ROWID;
+"""
+
+
+class IndexBusyError(DedupeNewsError):
+    """Another process holds the index's write lock longer than the busy timeout."""
+
+
+def settings(config: Config) -> dict[str, str]:
+    """Return every setting that shapes what the index stores, as text.
+
+    The whole Config (fingerprints, candidates, verification and labels all decide what is
+    stored), the LSH (bands, rows) it implies, and the candidate stage's constants.
+    """
+    bands, rows = config.bands_rows()
+    values: dict[str, object] = {
+        **config.as_dict(),
+        "bands": bands,
+        "rows": rows,
+        "max_holders": lsh.MAX_HOLDERS,
+        "min_shared": lsh.MIN_SHARED,
+        "min_shared_fraction": lsh.MIN_SHARED_FRACTION,
+    }
+    return {name: json.dumps(value) for name, value in values.items()}
+
+
+def connect(
+    path: Path, config: Config, timeout: float = BUSY_TIMEOUT_MS / 1000
+) -> sqlite3.Connection:
+    """Open (or create) an index file and check its format and settings.
+
+    Raises:
+        ConfigError: The file was written with other settings or a newer format.
+        InputError: The file is not an index.
+        IndexBusyError: Another writer held it past the busy timeout while it was created.
+    """
+    connection = sqlite3.connect(path, isolation_level=None, timeout=timeout)
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        _check_or_create(connection, path, config)
+    except sqlite3.DatabaseError as error:
+        connection.close()
+        if "locked" in str(error) or "busy" in str(error):
+            msg = f"index is busy: {path}"
+            raise IndexBusyError(msg) from error
+        raise InputError(str(path), 0, f"not a dedupe_news index: {error}") from error
+    except DedupeNewsError:
+        connection.close()
+        raise
+    return connection
+
+
+def _check_or_create(connection: sqlite3.Connection, path: Path, config: Config) -> None:
+    tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+    if tables and "meta" not in tables:
+        raise InputError(str(path), 0, "not a dedupe_news index: no meta table")
+    connection.executescript(SCHEMA)  # IF NOT EXISTS: a no-op on an existing index
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        if connection.execute("SELECT count(*) FROM meta").fetchone()[0] == 0:
+            rows = [("format_version", str(FORMAT_VERSION)), *settings(config).items()]
+            connection.executemany("INSERT INTO meta VALUES (?, ?)", rows)
+        else:
+            _check_meta(connection, path, config)
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _check_meta(connection: sqlite3.Connection, path: Path, config: Config) -> None:
+    stored = dict(connection.execute("SELECT name, value FROM meta").fetchall())
+    version = int(stored.get("format_version", "0"))
+    if version > FORMAT_VERSION:
+        msg = (
+            f"index format version must be at most {FORMAT_VERSION} (this dedupe_news), "
+            f"got {version} in {str(path)!r}"
+        )
+        raise ConfigError(msg)
+    for name, value in settings(config).items():
+        if stored.get(name) != value:
+            msg = (
+                f"index setting {name} must be {stored.get(name)} (as stored in {str(path)!r}), "
+                f"got {value}: open the index with the settings it was built with"
+            )
+            raise ConfigError(msg)
+
+
+def stored_config(path: Path) -> dict[str, object]:
+    """Return the Config fields stored in an existing index file (for `Index.open(path)`)."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        stored = dict(connection.execute("SELECT name, value FROM meta").fetchall())
+    except sqlite3.DatabaseError as error:
+        raise InputError(str(path), 0, f"not a dedupe_news index: {error}") from error
+    finally:
+        connection.close()
+    return {name: json.loads(value) for name, value in stored.items()}
+
+
+def encode_page(page: Page) -> bytes:
+    """Return a page as zlib-compressed JSON: everything `segment_page` reads."""
+    blocks = [
+        [b.text, None if b.role is None else b.role.value, b.hint, b.time] for b in page.blocks
+    ]
+    body = {
+        "id": page.id,
+        "text": page.text,
+        "path": page.path,
+        "url": page.url,
+        "site": page.site,
+        "published": page.published,
+        "titled": page.titled,
+        "blocks": blocks,
+    }
+    return zlib.compress(json.dumps(body, ensure_ascii=False, sort_keys=True).encode(), 6)
+
+
+def decode_page(data: bytes) -> Page:
+    """Return the page `encode_page` stored."""
+    body = json.loads(zlib.decompress(data))
+    blocks = tuple(
+        Block(text, None if role is None else Role(role), hint, time)
+        for text, role, hint, time in body["blocks"]
+    )
+    return Page(
+        id=body["id"],
+        text=body["text"],
+        path=body["path"],
+        url=body["url"],
+        site=body["site"],
+        published=body["published"],
+        blocks=blocks,
+        titled=body["titled"],
+    )
+
+
+def page_hash(body: bytes) -> int:
+    """Return a page body's hash as a signed 64-bit integer (its reinterpreted xxh3-64)."""
+    return int.from_bytes(xxhash.xxh3_64_digest(body), "big", signed=True)
