@@ -1,0 +1,1 @@
+"""Engines: drivers other than the embedded one, calling the same stage functions (Dask)."""
