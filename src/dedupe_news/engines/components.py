@@ -65,14 +65,13 @@ def _downward(frame: Frame) -> Frame:
 
 def _digest(frames: Sequence[Frame]) -> tuple[int, int]:
     """Return the edge count and an order-free checksum of the edge set."""
-    count, total = 0, np.uint64(0)
+    count, total = 0, 0
     for frame in frames:
-        codes = frame["u"].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) ^ frame["v"].astype(
-            np.uint64
-        )
+        mixed = frame["u"].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)  # wraps mod 2**64
+        codes = (mixed ^ frame["v"].astype(np.uint64)) * np.uint64(0xBF58476D1CE4E5B9)
         count += len(codes)
-        total += np.bitwise_xor.reduce(codes * np.uint64(0xBF58476D1CE4E5B9), initial=np.uint64(0))
-    return count, int(total)
+        total ^= int(np.bitwise_xor.reduce(codes, initial=np.uint64(0)))
+    return count, total
 
 
 def roots(edges: NDArray[np.int64], parts: int = PARTS) -> dict[int, int]:
@@ -146,6 +145,9 @@ def cluster_components(separated: Separated, segments: Sequence[Segment], parts:
     size = np.bincount(sides.group_of[sides.group_of >= 0], minlength=len(sides.firsts))
     wanted = np.unique(np.r_[np.flatnonzero(size >= 2), edges.ravel()]).astype(np.int64)
     batch_of = np.array([root_of.get(int(s), int(s)) % parts for s in wanted], dtype=np.int64)
+    # traverse=False: Dask would otherwise walk every Match and Segment looking for graphs.
+    shared_sides = delayed(sides, traverse=False)
+    shared_segments = delayed(segments, traverse=False)
     tasks = []
     for batch in range(parts):
         chosen = wanted[batch_of == batch]
@@ -154,7 +156,9 @@ def cluster_components(separated: Separated, segments: Sequence[Segment], parts:
             (m, c) for m, c in zip(separated.matches, separated.contained or (False,) * len(separated.matches), strict=True)
             if m.a in chosen_set
         ]
-        tasks.append(delayed(_cluster_batch)(sides, chosen, own, segments))
+        tasks.append(
+            delayed(_cluster_batch)(shared_sides, chosen, delayed(own, traverse=False), shared_segments)
+        )
     results = dask.compute(*tasks)
     clusters: list[tuple[int, Cluster[SegmentId]]] = []
     segment_clusters: list[ClusterId | None] = [None] * len(segments)
