@@ -11,6 +11,7 @@ first positions, so the report is the embedded one, byte for byte, whatever the 
 from __future__ import annotations
 
 import glob
+from dataclasses import replace
 from contextlib import contextmanager, nullcontext
 from operator import attrgetter
 from typing import TYPE_CHECKING, Literal
@@ -25,7 +26,7 @@ from dedupe_news.engines.components import cluster_components
 from dedupe_news.engines.shuffle import hashed, range_bounds, ranged, shuffle
 from dedupe_news.engines.texts import TextRows, concat_rows, concat_tokens, split_rows, take_tokens
 from dedupe_news.errors import ConfigError, InputError
-from dedupe_news.records import Match, Page, PageId, Report, Skipped
+from dedupe_news.records import Corpus, Match, Page, PageId, Report, Skipped
 from dedupe_news.sources.read import read_pages
 from dedupe_news.stages.article import article_clusters
 from dedupe_news.stages.cluster import build_clusters
@@ -48,6 +49,8 @@ Components = Literal["auto", "client", "distributed"]
 CLIENT_EDGES = 50_000_000
 """Matches clustered on the client at most (about 3 GiB of Python objects, docs/scaling.md)."""
 _GLOB = frozenset("*?[")
+PAGES_PER_PARTITION = 2_000
+"""Pages per partition of a corpus read on the client (`scan --scheduler`)."""
 
 
 def dedupe_dask(  # noqa: PLR0913 - the source, its config and the driver's keyword-only knobs
@@ -354,3 +357,18 @@ def scheduler(address: str | None) -> Iterator[object]:
         return
     with Client(address) as client:
         yield client
+
+
+def dedupe_corpus(corpus: Corpus, config: Config, address: str | None) -> Report:
+    """Run a corpus read on this machine through the Dask driver (`scan --scheduler`).
+
+    The pages go out as a bag of about `PAGES_PER_PARTITION` pages per partition; what was
+    skipped while reading goes into the report as `dedupe` puts it.
+    """
+    import dask.bag  # noqa: PLC0415 - bags only here
+
+    with scheduler(address):
+        count = max(1, -(-len(corpus.pages) // PAGES_PER_PARTITION))
+        bag = dask.bag.from_sequence(corpus.pages, npartitions=count)
+        report = dedupe_dask(bag, config)
+    return replace(report, skipped=corpus.skipped)

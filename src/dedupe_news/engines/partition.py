@@ -106,7 +106,7 @@ def exact_reduce(frame: Frame) -> Frame:
     """Group rows with equal keys: each row gets its group's first (smallest) position."""
     order = np.lexsort((frame["pos"], frame["k1"], frame["k0"]))
     k0, k1 = frame["k0"][order], frame["k1"][order]
-    starts = np.flatnonzero(np.r_[True, (k0[1:] != k0[:-1]) | (k1[1:] != k1[:-1])])
+    starts = np.flatnonzero(np.r_[True, (k0[1:] != k0[:-1]) | (k1[1:] != k1[:-1])])[: len(k0)]
     sizes = np.diff(np.r_[starts, len(order)])
     return {
         "pos": frame["pos"][order],
