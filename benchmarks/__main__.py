@@ -1,7 +1,8 @@
 """`python -m benchmarks COMMAND ...`: the benchmark commands.
 
-generate, compare, main-job, outputs, scale, tune, html, adversarial (the CLI on hostile
-inputs), adversarial-core (one hostile case through find_duplicates).
+generate, compare, dask (the Dask driver), main-job, outputs, scale, tune, html,
+adversarial (the CLI on hostile inputs), adversarial-core (one hostile case,
+find_duplicates).
 """
 
 import sys
@@ -10,6 +11,7 @@ from benchmarks import (
     adversarial,
     adversarial_core,
     compare,
+    dask_engine,
     generate,
     html_input,
     main_job,
@@ -21,6 +23,7 @@ from benchmarks import (
 COMMANDS = {
     "generate": generate.main,
     "compare": compare.main,
+    "dask": dask_engine.main,
     "main-job": main_job.main,
     "outputs": outputs.main,
     "scale": scale.main,

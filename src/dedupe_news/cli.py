@@ -151,7 +151,9 @@ def _add_scheduler_option(scan: argparse.ArgumentParser) -> None:
     )
 
 
-def _dedupe(corpus: Corpus, config: Config, args: argparse.Namespace, progress: _Progress | None) -> Report:
+def _dedupe(
+    corpus: Corpus, config: Config, args: argparse.Namespace, progress: _Progress | None
+) -> Report:
     """Run the embedded pipeline, or the Dask driver when --scheduler is given."""
     scheduler = getattr(args, "scheduler", None)
     if scheduler is not None:

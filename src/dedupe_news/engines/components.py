@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import dask
+import dask  # noqa: F401 - the doctest of roots sets its scheduler
 import numpy as np
-from dask import delayed
+from dask.base import compute, persist
+from dask.delayed import delayed
 
 from dedupe_news.engines.shuffle import hashed, shuffle
 from dedupe_news.stages.cluster import Clustering, build_clusters
@@ -93,8 +94,8 @@ def roots(edges: NDArray[np.int64], parts: int = PARTS) -> dict[int, int]:
         large = shuffle([delayed(_both_ways)(f) for f in frames], hashed("u", parts), parts)
         large = [delayed(_star)(f, large=True) for f in large]
         small = shuffle([delayed(_downward)(f) for f in large], hashed("u", parts), parts)
-        frames = list(dask.persist(*[delayed(_star)(f, large=False) for f in small]))
-        computed = dask.compute(*frames)
+        frames = list(persist(*[delayed(_star)(f, large=False) for f in small]))
+        computed = compute(*frames)
         current = _digest(computed)
         if current == previous:
             break
@@ -119,7 +120,9 @@ class _SubSides:
 
 
 def _cluster_batch(
-    sides: Sides, chosen: NDArray[np.int64], matches: Sequence[tuple[Match[int], bool]],
+    sides: Sides,
+    chosen: NDArray[np.int64],
+    matches: Sequence[tuple[Match[int], bool]],
     segments: Sequence[Segment],
 ) -> tuple[NDArray[np.int64], Clustering]:
     """Cluster the items of some sides with the stage's `build_clusters`."""
@@ -128,16 +131,29 @@ def _cluster_batch(
     firsts = np.searchsorted(items, sides.firsts[chosen])
     groups = _SubSides(local.astype(np.int64), firsts.astype(np.int64), sides, chosen)
     renumbered = [
-        (type(m)(int(np.searchsorted(chosen, m.a)), int(np.searchsorted(chosen, m.b)), m.score, m.jaccard), c)
+        (
+            type(m)(
+                int(np.searchsorted(chosen, m.a)),
+                int(np.searchsorted(chosen, m.b)),
+                m.score,
+                m.jaccard,
+            ),
+            c,
+        )
         for m, c in matches
     ]
     found = build_clusters(
-        groups, [m for m, _ in renumbered], [segments[i] for i in items.tolist()], [c for _, c in renumbered]
+        groups,
+        [m for m, _ in renumbered],
+        [segments[i] for i in items.tolist()],
+        [c for _, c in renumbered],
     )
     return items, found
 
 
-def cluster_components(separated: Separated, segments: Sequence[Segment], parts: int = PARTS) -> Clustering:
+def cluster_components(
+    separated: Separated, segments: Sequence[Segment], parts: int = PARTS
+) -> Clustering:
     """Cluster by components found on Dask, each group of components on a worker."""
     sides = separated.sides
     edges = np.array([(m.a, m.b) for m in separated.matches], dtype=np.int64).reshape(-1, 2)
@@ -153,13 +169,20 @@ def cluster_components(separated: Separated, segments: Sequence[Segment], parts:
         chosen = wanted[batch_of == batch]
         chosen_set = set(chosen.tolist())
         own = [
-            (m, c) for m, c in zip(separated.matches, separated.contained or (False,) * len(separated.matches), strict=True)
+            (m, c)
+            for m, c in zip(
+                separated.matches,
+                separated.contained or (False,) * len(separated.matches),
+                strict=True,
+            )
             if m.a in chosen_set
         ]
         tasks.append(
-            delayed(_cluster_batch)(shared_sides, chosen, delayed(own, traverse=False), shared_segments)
+            delayed(_cluster_batch)(
+                shared_sides, chosen, delayed(own, traverse=False), shared_segments
+            )
         )
-    results = dask.compute(*tasks)
+    results = compute(*tasks)
     clusters: list[tuple[int, Cluster[SegmentId]]] = []
     segment_clusters: list[ClusterId | None] = [None] * len(segments)
     for items, found in results:

@@ -11,14 +11,15 @@ first positions, so the report is the embedded one, byte for byte, whatever the 
 from __future__ import annotations
 
 import glob
-from dataclasses import replace
 from contextlib import contextmanager, nullcontext
+from dataclasses import replace
+from itertools import pairwise
 from operator import attrgetter
 from typing import TYPE_CHECKING, Literal
 
-import dask
 import numpy as np
-from dask import delayed
+from dask.base import compute, persist
+from dask.delayed import delayed
 
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.engines import partition as part_ops
@@ -80,6 +81,7 @@ def dedupe_dask(  # noqa: PLR0913 - the source, its config and the driver's keyw
         InputError: Two pages of a bag or frame have the same id.
 
     Examples:
+        >>> import dask
         >>> from dedupe_news.demo import seed_folder
         >>> with dask.config.set(scheduler="synchronous"):
         ...     report = dedupe_dask(seed_folder(), partitions=2)
@@ -94,19 +96,19 @@ def dedupe_dask(  # noqa: PLR0913 - the source, its config and the driver's keyw
             msg = f"{name} must be a positive integer, got {value!r}"
             raise ConfigError(msg)
     inputs, from_paths = _page_partitions(source, partitions)
-    prepared = list(dask.persist(*[delayed(part_ops.prepare)(p, config, threads) for p in inputs]))
-    metas = dask.compute(*[delayed(part_ops.Part.page_ids)(p) for p in prepared])
+    prepared = list(persist(*[delayed(part_ops.prepare)(p, config, threads) for p in inputs]))
+    metas = compute(*[delayed(part_ops.Part.page_ids)(p) for p in prepared])
     dropped, starts, duplicates = _order_pages(metas, from_paths=from_paths)
     prepared = [
         delayed(part_ops.drop_pages)(p, frozenset(d)) if d else p
         for p, d in zip(prepared, dropped, strict=True)
     ]
     pos = [delayed(part_ops.positions)(p, s) for p, s in zip(prepared, starts, strict=True)]
-    pos = list(dask.persist(*pos))
+    pos = list(persist(*pos))
     total = max(1, sum(int(counts.sum()) for _, counts in metas))
     ids, size = _distinct_ids(prepared, pos, total)
     matches = _verified_matches(prepared, pos, ids, size, config, threads)
-    gathered = dask.compute(*prepared, *pos, *ids)
+    gathered = compute(*prepared, *pos, *ids)
     n = len(prepared)
     report = _assemble(gathered[:n], gathered[n : 2 * n], gathered[2 * n :], duplicates)
     return _finish(report, matches, config, components, client_edges)
@@ -132,7 +134,7 @@ def _page_partitions(source: object, partitions: int | None) -> tuple[list[Delay
 
 
 def _expand(source: str) -> list[str]:
-    return sorted(glob.glob(source, recursive=True)) if _GLOB & set(source) else [source]
+    return sorted(glob.glob(source, recursive=True))  # noqa: PTH207 - a glob given as a string, absolute or not if _GLOB & set(source) else [source]
 
 
 def _frame_pages(frame: object) -> list[Page]:
@@ -177,13 +179,18 @@ def _distinct_ids(
 ) -> tuple[list[Delayed], int]:
     """Number the distinct texts by their first position; return each partition's ids."""
     width = len(prepared)
-    rows = [delayed(part_ops.exact_rows)(p, q, i) for i, (p, q) in enumerate(zip(prepared, pos, strict=True))]
+    rows = [
+        delayed(part_ops.exact_rows)(p, q, i)
+        for i, (p, q) in enumerate(zip(prepared, pos, strict=True))
+    ]
     grouped = [delayed(part_ops.exact_reduce)(f) for f in shuffle(rows, hashed("k0", width), width)]
-    grouped = list(dask.persist(*grouped))
+    grouped = list(persist(*grouped))
     bounds = range_bounds(total, width)
-    firsts = shuffle([delayed(part_ops.firsts_only)(g) for g in grouped], ranged("first", bounds), width)
-    firsts = list(dask.persist(*[delayed(part_ops.rank_firsts)(f) for f in firsts]))
-    counts = dask.compute(*[delayed(len)(f["first"]) for f in firsts])
+    firsts = shuffle(
+        [delayed(part_ops.firsts_only)(g) for g in grouped], ranged("first", bounds), width
+    )
+    firsts = list(persist(*[delayed(part_ops.rank_firsts)(f) for f in firsts]))
+    counts = compute(*[delayed(_rows)(f, "first") for f in firsts])
     offsets = np.r_[0, np.cumsum(counts)].astype(np.int64)
     by_first = shuffle(grouped, ranged("first", bounds), width)
     named = [
@@ -191,11 +198,11 @@ def _distinct_ids(
         for r, f, o in zip(by_first, firsts, offsets[:-1], strict=True)
     ]
     homed = shuffle(named, ranged("home", np.arange(width + 1, dtype=np.int64)), width)
-    ids = [delayed(part_ops.local_ids)(p, q, h) for p, q, h in zip(prepared, pos, homed, strict=True)]
-    return list(dask.persist(*ids)), int(offsets[-1])
+    ids = [delayed(part_ops.local_ids)(q, h) for q, h in zip(pos, homed, strict=True)]
+    return list(persist(*ids)), int(offsets[-1])
 
 
-def _verified_matches(  # noqa: PLR0913 - the partitions' data and the run's settings
+def _verified_matches(  # noqa: PLR0913, PLR0917 - the partitions' data and the settings
     prepared: Sequence[Delayed],
     pos: Sequence[Delayed],
     ids: Sequence[Delayed],
@@ -209,16 +216,19 @@ def _verified_matches(  # noqa: PLR0913 - the partitions' data and the run's set
         delayed(part_ops.sign)(p, q, i, config, threads)
         for p, q, i in zip(prepared, pos, ids, strict=True)
     ]
-    signed = list(dask.persist(*signed))
+    signed = list(persist(*signed))
     bands = shuffle([delayed(attrgetter("bands"))(s) for s in signed], hashed("key", width), width)
     banded = [delayed(part_ops.band_pairs)(f, size) for f in bands]
     index = shuffle([delayed(attrgetter("index"))(s) for s in signed], hashed("key", width), width)
     counted = [delayed(part_ops.index_counts)(f, size) for f in index]
-    indexed = [delayed(part_ops.index_pairs)(f, size) for f in shuffle(counted, hashed("code", width), width)]
+    indexed = [
+        delayed(part_ops.index_pairs)(f, size)
+        for f in shuffle(counted, hashed("code", width), width)
+    ]
     bounds = range_bounds(size, width)
     pairs = shuffle(banded + indexed, ranged("a", bounds), width)
-    pairs = list(dask.persist(*[delayed(part_ops.sorted_pairs)(f, size) for f in pairs]))
-    counts = dask.compute(*[delayed(len)(f["a"]) for f in pairs])
+    pairs = list(persist(*[delayed(part_ops.sorted_pairs)(f, size) for f in pairs]))
+    counts = compute(*[delayed(_rows)(f, "a") for f in pairs])
     offsets = np.r_[0, np.cumsum(counts)].astype(np.int64)
     texts = _shuffle_rows([delayed(attrgetter("texts"))(s) for s in signed], bounds)
     results = []
@@ -228,15 +238,20 @@ def _verified_matches(  # noqa: PLR0913 - the partitions' data and the run's set
         results.append(
             delayed(part_ops.verify_pairs)(found, int(offsets[number]), shipped, config, threads)
         )
-    computed = dask.compute(*results)
+    computed = compute(*results)
     return {k: np.concatenate([r[k] for r in computed]) for k in computed[0]}
+
+
+def _rows(frame: Frame, column: str) -> int:
+    """Return a frame's number of rows."""
+    return len(frame[column])
 
 
 def _shuffle_rows(rows: Sequence[Delayed], bounds: NDArray[np.int64]) -> list[Delayed]:
     """Move text rows to the id ranges of `bounds`."""
     width = len(bounds) - 1
     splits = [delayed(split_rows, nout=width)(r, bounds) for r in rows]
-    return list(dask.persist(*[delayed(concat_rows)([s[j] for s in splits]) for j in range(width)]))
+    return list(persist(*[delayed(concat_rows)([s[j] for s in splits]) for j in range(width)]))
 
 
 def _assemble(
@@ -251,7 +266,9 @@ def _assemble(
     segments = tuple(segments_all[i] for i in order.tolist())
     tokens = take_tokens(concat_tokens([p.tokens for p in parts]), order)
     group_of = np.concatenate([i[0] for i in ids])[order]
-    firsts = np.flatnonzero(np.r_[group_of >= 0] & (np.concatenate([i[1] for i in ids])[order] == np.arange(len(order))))
+    firsts = np.flatnonzero(
+        np.r_[group_of >= 0] & (np.concatenate([i[1] for i in ids])[order] == np.arange(len(order)))
+    )
     distinct = Distinct([s.text for s in segments], tokens, group_of, firsts.astype(np.int64))
     pages = tuple(sorted((p for part in parts for p in part.pages), key=attrgetter("id")))
     skipped = tuple(s for p in parts for s in p.skipped) + tuple(duplicates)
@@ -283,7 +300,7 @@ def _replay(found: Frame) -> tuple[tuple[Match[int], ...], tuple[bool, ...]]:
     contained: list[bool] = []
     chunks = found["rank"][order] // CHUNK_PAIRS
     cuts = np.flatnonzero(np.r_[True, chunks[1:] != chunks[:-1], True]).tolist()
-    for low, high in zip(cuts, cuts[1:], strict=False):
+    for low, high in pairwise(cuts):
         rows = order[low:high].tolist()
         open_rows = [r for r in rows if root(int(found["a"][r])) != root(int(found["b"][r]))]
         for r in open_rows:
@@ -315,7 +332,9 @@ def _finish(
     if on_cluster:
         clustering = cluster_components(separated, segments)
     else:
-        clustering = build_clusters(separated.sides, separated.matches, segments, separated.contained)
+        clustering = build_clusters(
+            separated.sides, separated.matches, segments, separated.contained
+        )
     articles = article_clusters(
         shell.pages, segments, clustering.segment_clusters, config, tokens=distinct.tokens
     )
@@ -350,9 +369,12 @@ def scheduler(address: str | None) -> Iterator[object]:
         if not count.isdigit() or int(count) < 1:
             msg = f"scheduler must be an address or local:N with N >= 1, got {address!r}"
             raise ConfigError(msg)
-        with LocalCluster(
-            n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster, Client(cluster) as client:
+        with (
+            LocalCluster(
+                n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            Client(cluster) as client,
+        ):
             yield client
         return
     with Client(address) as client:

@@ -129,10 +129,15 @@ def rank_firsts(frame: Frame) -> Frame:
 def attach_ids(rows: Frame, firsts: Frame, offset: int) -> Frame:
     """Give each row its distinct text id: the rank of its group's first position."""
     ids = offset + np.searchsorted(firsts["first"], rows["first"])
-    return {"pos": rows["pos"], "first": rows["first"], "did": ids.astype(np.int64), "home": rows["home"]}
+    return {
+        "pos": rows["pos"],
+        "first": rows["first"],
+        "did": ids.astype(np.int64),
+        "home": rows["home"],
+    }
 
 
-def local_ids(part: Part, pos: NDArray[np.int64], rows: Frame) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+def local_ids(pos: NDArray[np.int64], rows: Frame) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Return each local segment's distinct id (-1 without words) and its group's first position."""
     did = np.full(len(pos), -1, dtype=np.int64)
     first = np.full(len(pos), -1, dtype=np.int64)
@@ -151,7 +156,13 @@ class Signed:
     texts: TextRows
 
 
-def sign(part: Part, pos: NDArray[np.int64], ids: tuple[NDArray[np.int64], NDArray[np.int64]], config: Config, threads: int) -> Signed:
+def sign(
+    part: Part,
+    pos: NDArray[np.int64],
+    ids: tuple[NDArray[np.int64], NDArray[np.int64]],
+    config: Config,
+    threads: int,
+) -> Signed:
     """Sketch the distinct texts first seen here; return their bucket keys, index keys, data."""
     did, first = ids
     owned = np.flatnonzero((did >= 0) & (pos == first))
@@ -187,7 +198,9 @@ def band_pairs(frame: Frame, size: int) -> Frame:
     for column in np.unique(frame["col"]).tolist():
         rows = np.flatnonzero(frame["col"] == column)
         order = rows[np.argsort(frame["did"][rows], kind="stable")]  # owners ascend, as embedded
-        pairs = lsh.pairs_sharing_key(np.ascontiguousarray(frame["key"][order]), frame["did"][order])
+        pairs = lsh.pairs_sharing_key(
+            np.ascontiguousarray(frame["key"][order]), frame["did"][order]
+        )
         found.append(pairs[:, 0] * size + pairs[:, 1])
     codes = np.unique(np.concatenate(found))
     return {"a": codes // max(size, 1), "b": codes % max(size, 1)}
@@ -227,19 +240,25 @@ def wanted(pairs: Frame) -> NDArray[np.int64]:
     return np.unique(np.concatenate((pairs["a"], pairs["b"])))
 
 
-def verify_pairs(pairs: Frame, first_rank: int, shipped: Sequence[TextRows], config: Config, threads: int) -> Frame:
+def verify_pairs(
+    pairs: Frame, first_rank: int, shipped: Sequence[TextRows], config: Config, threads: int
+) -> Frame:
     """Score every pair (no skipping: the driver replays verify's order) in bounded chunks."""
     if len(pairs["a"]) == 0:
         return _no_matches()
     texts = concat_rows([s for s in shipped if len(s.ids)])
-    out: dict[str, list[NDArray[np.generic]]] = {k: [] for k in ("a", "b", "score", "jaccard", "contained", "rank")}
+    out: dict[str, list[NDArray[np.generic]]] = {
+        k: [] for k in ("a", "b", "score", "jaccard", "contained", "rank")
+    }
     for start in range(0, len(pairs["a"]), CHUNK_PAIRS):
         a, b = pairs["a"][start : start + CHUNK_PAIRS], pairs["b"][start : start + CHUNK_PAIRS]
         ids = np.unique(np.concatenate((a, b)))
         chunk = texts.select(ids)
         local = np.column_stack((np.searchsorted(chunk.ids, a), np.searchsorted(chunk.ids, b)))
         with thread_cap(threads):
-            verified = verify(local, chunk, chunk.sketch(), config, chunk=len(local), workers=threads)
+            verified = verify(
+                local, chunk, chunk.sketch(), config, chunk=len(local), workers=threads
+            )
         codes = local[:, 0] * len(chunk.ids) + local[:, 1]
         made = np.array([m.a * len(chunk.ids) + m.b for m in verified.matches], dtype=np.int64)
         out["a"].append(chunk.ids[made // max(len(chunk.ids), 1)])

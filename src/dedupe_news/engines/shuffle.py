@@ -13,7 +13,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from dask import delayed
+from dask.delayed import delayed
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -25,7 +25,9 @@ Frame = dict[str, "NDArray[Any]"]
 Route = "Callable[[Frame], NDArray[np.int64]]"
 
 
-def split_frame(frame: Frame, route: Callable[[Frame], NDArray[np.int64]], parts: int) -> tuple[Frame, ...]:
+def split_frame(
+    frame: Frame, route: Callable[[Frame], NDArray[np.int64]], parts: int
+) -> tuple[Frame, ...]:
     """Split a frame into `parts` frames by each row's destination, rows kept in order."""
     destination = route(frame)
     order = np.argsort(destination, kind="stable")

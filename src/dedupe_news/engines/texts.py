@@ -8,6 +8,7 @@ shingle sets, word counts, normalized and original texts: enough to build a `Ske
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -46,7 +47,9 @@ def take_tokens(tokens: Tokens, rows: NDArray[np.int64]) -> Tokens:
     norm_offsets = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum(lengths, out=norm_offsets[1:])
     index = np.repeat(starts - norm_offsets[:-1], lengths) + np.arange(norm_offsets[-1])
-    return type(tokens)(hashes, offsets, tokens.norms[index], norm_offsets[:-1], lengths)
+    return type(tokens)(
+        hashes.astype(np.uint64), offsets, tokens.norms[index], norm_offsets[:-1], lengths
+    )
 
 
 def concat_tokens(parts: Sequence[Tokens]) -> Tokens:
@@ -133,9 +136,9 @@ def concat_rows(parts: Sequence[TextRows]) -> TextRows:
         np.concatenate([p.ids for p in parts]),
         np.concatenate([p.signatures for p in parts]),
         np.concatenate([p.shingles for p in parts]).astype(np.uint64),
-        np.concatenate(
-            [[0]] + [o[1:] + b for o, b in zip(offsets, base, strict=True)]
-        ).astype(np.int64),
+        np.concatenate([[0]] + [o[1:] + b for o, b in zip(offsets, base, strict=True)]).astype(
+            np.int64
+        ),
         np.concatenate([p.counts for p in parts]),
         tuple(t for p in parts for t in p.norms),
         tuple(t for p in parts for t in p.originals),
@@ -146,6 +149,4 @@ def concat_rows(parts: Sequence[TextRows]) -> TextRows:
 def split_rows(rows: TextRows, bounds: NDArray[np.int64]) -> tuple[TextRows, ...]:
     """Split text rows (ascending ids) into the id ranges `[bounds[j], bounds[j + 1])`."""
     cuts = np.searchsorted(rows.ids, bounds).tolist()
-    return tuple(
-        rows.take(np.arange(low, high, dtype=np.int64)) for low, high in zip(cuts, cuts[1:], strict=False)
-    )
+    return tuple(rows.take(np.arange(low, high, dtype=np.int64)) for low, high in pairwise(cuts))
