@@ -6,6 +6,7 @@ from benchmarks import (
     adversarial,
     adversarial_core,
     compare,
+    dask_engine,
     generate,
     html_input,
     index,
@@ -28,6 +29,7 @@ COMMANDS = {
     "adversarial-core": adversarial_core.main,  # one hostile case through find_duplicates
     "screenshot": screenshot.main,
     "index": index.main,  # adding a crawl to an index of growing history
+    "dask": dask_engine.main,  # embedded vs the Dask driver on local workers
 }
 
 if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

@@ -85,6 +85,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     )
     _add_run_options(scan, default_format="json")
     _add_index_option(scan)
+    _add_scheduler_option(scan)
     export = commands.add_parser(
         "export", help="write the deduplicated text of each page as JSONL (docs/output.md)"
     )
@@ -181,6 +182,39 @@ def _add_run_options(parser: argparse.ArgumentParser, *, default_format: str | N
             else:
                 kind = int if isinstance(default, int) else float
                 group.add_argument(flag, dest=name, type=kind, default=default, help=help_text)
+
+
+def _add_scheduler_option(scan: argparse.ArgumentParser) -> None:
+    """Add --scheduler: run the stages on Dask (the `dask` extra; docs/scaling.md)."""
+    scan.add_argument(
+        "--scheduler",
+        metavar="ADDRESS|local:N",
+        default=None,
+        help="run on Dask: a scheduler's address, or local:N worker processes (dask extra)",
+    )
+
+
+def _dedupe(
+    corpus: Corpus, config: Config, args: argparse.Namespace, progress: _Progress | None
+) -> Report:
+    """Run the embedded pipeline, or the Dask driver when --scheduler is given."""
+    scheduler = getattr(args, "scheduler", None)
+    if scheduler is not None:
+        from dedupe_news.engines import require  # noqa: PLC0415 - the dask extra, on demand
+
+        require()
+        from dedupe_news.engines.dask import dedupe_corpus  # noqa: PLC0415
+
+        return dedupe_corpus(corpus, config, scheduler)
+    from dedupe_news.pipeline import dedupe  # noqa: PLC0415 - loads numba: not for --help
+
+    return dedupe(
+        corpus,
+        config,
+        on_stage=None if progress is None else progress.done,
+        on_start=None if progress is None else progress.start,
+        threads=args.threads,
+    )
 
 
 def _add_input_options(io: argparse._ArgumentGroup) -> None:
@@ -337,18 +371,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.strict and errors:
             print(f"error: {errors} input(s) skipped; --strict writes no output", file=sys.stderr)
             return EXIT_SKIPPED
-        from dedupe_news.pipeline import dedupe  # noqa: PLC0415 - loads numba: not for --help
-
         if getattr(args, "index", None) is not None:
             report = _scan_index(corpus, config, args, progress)
         else:
-            report = dedupe(
-                corpus,
-                config,
-                on_stage=None if progress is None else progress.done,
-                on_start=None if progress is None else progress.start,
-                threads=args.threads,
-            )
+            report = _dedupe(corpus, config, args, progress)
         _emit(report, args, progress)
     except DedupeNewsError as error:
         print(f"error: {error}", file=sys.stderr)

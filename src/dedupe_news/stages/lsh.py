@@ -155,6 +155,26 @@ def pairs_sharing_keys(
         [[0, 1]]
     """
     keys_of = np.bincount(owners, minlength=size)
+    pair_codes, shared = shared_key_counts(keys, owners, size)
+    a, b = pair_codes // max(size, 1), pair_codes % max(size, 1)
+    enough = enough_shared(shared, np.minimum(keys_of[a], keys_of[b]))
+    return np.column_stack((a[enough], b[enough])).astype(np.int64)
+
+
+def shared_key_counts(
+    keys: NDArray[np.uint64], owners: NDArray[np.int64], size: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Return the pair codes (i * size + j, ascending) sharing keys held by at most MAX_HOLDERS.
+
+    The first half of `pairs_sharing_keys`, for a driver holding every holder of each key it
+    is given but not every key of each owner: with the shared counts of each pair, it
+    applies `enough_shared` once the counts of all keys are summed.
+
+    Examples:
+        >>> keys = np.array([1, 2, 1, 2, 5], dtype=np.uint64)
+        >>> [x.tolist() for x in shared_key_counts(keys, np.array([0, 0, 1, 1, 1]), 2)]
+        [[1], [2]]
+    """
     shared_keys = _rare_shared(keys)
     with kernels.threads_for(len(keys)):
         held = np.flatnonzero(kernels.member(keys, shared_keys))  # most are one text's own
@@ -179,12 +199,19 @@ def pairs_sharing_keys(
         found, count = np.unique(made, return_counts=True)
         codes.append(found)
         counts.append(count)
-    pair_codes, shared = _sum_by_code(np.concatenate(codes), np.concatenate(counts))
-    a, b = pair_codes // max(size, 1), pair_codes % max(size, 1)
-    enough = (shared >= MIN_SHARED) & (
-        shared >= MIN_SHARED_FRACTION * np.minimum(keys_of[a], keys_of[b])
+    return _sum_by_code(np.concatenate(codes), np.concatenate(counts))
+
+
+def enough_shared(shared: NDArray[np.int64], fewer: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Return which pairs share enough keys: `shared` of them, `fewer` keys on the smaller side.
+
+    Examples:
+        >>> enough_shared(np.array([3, 3, 2]), np.array([6, 7, 2])).tolist()
+        [True, False, False]
+    """
+    return np.asarray(
+        (shared >= MIN_SHARED) & (shared >= MIN_SHARED_FRACTION * fewer), dtype=np.bool_
     )
-    return np.column_stack((a[enough], b[enough])).astype(np.int64)
 
 
 def _rare_shared(keys: NDArray[np.uint64]) -> NDArray[np.uint64]:

@@ -1,0 +1,396 @@
+"""Dask driver: the stages of `dedupe` run by partition on a Dask cluster, the same report.
+
+Pages are read, segmented, tokenized, signed and keyed partition by partition; exact groups,
+band buckets and the shingle index meet by shuffling on their keys; candidate pairs are
+sorted by a range shuffle, verified where their texts are shipped, and replayed on the
+client in the embedded order; clusters, article clusters and labels follow
+(docs/scaling.md). Ids are global positions (pages sorted by id, lines in order) and ranks of
+first positions, so the report is the embedded one, byte for byte, whatever the partitions.
+"""
+
+from __future__ import annotations
+
+import glob
+from contextlib import contextmanager, nullcontext
+from dataclasses import replace
+from itertools import pairwise
+from operator import attrgetter
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from dask.base import compute, persist
+from dask.delayed import delayed
+
+from dedupe_news.config import DEFAULT, Config
+from dedupe_news.engines import partition as part_ops
+from dedupe_news.engines.components import cluster_components
+from dedupe_news.engines.shuffle import hashed, range_bounds, ranged, shuffle
+from dedupe_news.engines.texts import TextRows, concat_rows, concat_tokens, split_rows, take_tokens
+from dedupe_news.errors import ConfigError, InputError
+from dedupe_news.records import Corpus, Match, Page, PageId, Report, Skipped
+from dedupe_news.sources.read import read_pages
+from dedupe_news.stages.article import article_clusters
+from dedupe_news.stages.cluster import build_clusters
+from dedupe_news.stages.exact import Distinct
+from dedupe_news.stages.label import label_segments
+from dedupe_news.stages.link import separate
+from dedupe_news.stages.verify import CHUNK_PAIRS
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Iterator, Sequence
+
+    from dask.delayed import Delayed
+    from numpy.typing import NDArray
+
+    from dedupe_news.engines.partition import Part
+    from dedupe_news.engines.shuffle import Frame
+
+Components = Literal["auto", "client", "distributed"]
+CLIENT_EDGES = 50_000_000
+"""Matches clustered on the client at most (about 3 GiB of Python objects, docs/scaling.md)."""
+_GLOB = frozenset("*?[")
+PAGES_PER_PARTITION = 2_000
+"""Pages per partition of a corpus read on the client (`scan --scheduler`)."""
+
+
+def dedupe_dask(  # noqa: PLR0913 - the source, its config and the driver's keyword-only knobs
+    source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | object,
+    config: Config = DEFAULT,
+    *,
+    partitions: int | None = None,
+    components: Components = "auto",
+    client_edges: int = CLIENT_EDGES,
+    threads: int = 1,
+) -> Report:
+    """Run `dedupe` on Dask: the same `Report` as the embedded run, byte for byte.
+
+    Args:
+        source: Paths or globs of inputs (read in parallel, files split over partitions), a
+            Dask bag of `Page`s, or a Dask DataFrame with `id` and `text` columns.
+        config: The run's settings.
+        partitions: Partitions of a path source (default: one per file, at most 64).
+        components: Cluster on the client, on the cluster (large-star/small-star), or
+            "auto": on the cluster when there are more than `client_edges` matches.
+        client_edges: The matches "auto" clusters on the client at most.
+        threads: Threads of numba and rapidfuzz per task: Dask runs one task per worker
+            thread, so 1 keeps the cores from being oversubscribed.
+
+    Raises:
+        ConfigError: A knob is out of range.
+        InputError: Two pages of a bag or frame have the same id.
+
+    Examples:
+        >>> import dask
+        >>> from dedupe_news.demo import seed_folder
+        >>> with dask.config.set(scheduler="synchronous"):
+        ...     report = dedupe_dask(seed_folder(), partitions=2)
+        >>> [len(c.members) for c in report.clusters]
+        [5, 2]
+    """
+    if components not in ("auto", "client", "distributed"):
+        msg = f"components must be 'auto', 'client' or 'distributed', got {components!r}"
+        raise ConfigError(msg)
+    for name, value in (("threads", threads), ("client_edges", client_edges)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            msg = f"{name} must be a positive integer, got {value!r}"
+            raise ConfigError(msg)
+    inputs, from_paths = _page_partitions(source, partitions)
+    prepared = list(persist(*[delayed(part_ops.prepare)(p, config, threads) for p in inputs]))
+    metas = compute(*[delayed(part_ops.Part.page_ids)(p) for p in prepared])
+    dropped, starts, duplicates = _order_pages(metas, from_paths=from_paths)
+    prepared = [
+        delayed(part_ops.drop_pages)(p, frozenset(d)) if d else p
+        for p, d in zip(prepared, dropped, strict=True)
+    ]
+    pos = [delayed(part_ops.positions)(p, s) for p, s in zip(prepared, starts, strict=True)]
+    pos = list(persist(*pos))
+    total = max(1, sum(int(counts.sum()) for _, counts in metas))
+    ids, size = _distinct_ids(prepared, pos, total)
+    matches = _verified_matches(prepared, pos, ids, size, config, threads)
+    gathered = compute(*prepared, *pos, *ids)
+    n = len(prepared)
+    report = _assemble(gathered[:n], gathered[n : 2 * n], gathered[2 * n :], duplicates)
+    return _finish(report, matches, config, components, client_edges)
+
+
+def _page_partitions(source: object, partitions: int | None) -> tuple[list[Delayed], bool]:
+    """Return one delayed batch of pages per partition, and whether they came from paths."""
+    if partitions is not None and (
+        isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1
+    ):
+        msg = f"partitions must be a positive integer or None, got {partitions!r}"
+        raise ConfigError(msg)
+    if hasattr(source, "to_delayed") and hasattr(source, "columns"):
+        frames = source.to_delayed()  # a Dask DataFrame
+        return [delayed(_frame_pages)(f) for f in frames], False
+    if hasattr(source, "to_delayed"):
+        return list(source.to_delayed()), False  # a Dask bag of pages
+    given = [source] if isinstance(source, str) or hasattr(source, "__fspath__") else source
+    units = [u for s in given for u in _expand(str(s))]  # type: ignore[attr-defined]
+    count = partitions or max(1, min(len(units), 64))
+    groups = [g.tolist() for g in np.array_split(np.array(units, dtype=object), count)]
+    return [delayed(read_pages)(*g) for g in groups if g], True
+
+
+def _expand(source: str) -> list[str]:
+    return sorted(glob.glob(source, recursive=True))  # noqa: PTH207 - a glob given as a string, absolute or not if _GLOB & set(source) else [source]
+
+
+def _frame_pages(frame: object) -> list[Page]:
+    """Return the pages of a pandas frame with `id` and `text` columns."""
+    ids, texts = frame["id"].tolist(), frame["text"].tolist()  # type: ignore[index]
+    return [Page(PageId(str(i)), str(t)) for i, t in zip(ids, texts, strict=True)]
+
+
+def _order_pages(
+    metas: Sequence[tuple[tuple[str, ...], NDArray[np.int64]]], *, from_paths: bool
+) -> tuple[list[set[int]], list[NDArray[np.int64]], list[Skipped]]:
+    """Drop duplicate page ids, sort the pages by id: each page's first global position."""
+    seen: dict[str, int] = {}
+    dropped: list[set[int]] = [set() for _ in metas]
+    duplicates: list[Skipped] = []
+    for number, (page_ids, _) in enumerate(metas):
+        for index, page_id in enumerate(page_ids):
+            if page_id not in seen:
+                seen[page_id] = number
+                continue
+            if not from_paths:
+                raise InputError(page_id, 0, f"duplicate page id {page_id!r}")
+            dropped[number].add(index)
+            duplicates.append(Skipped(page_id, f"duplicate page id {page_id!r}"))
+    kept = [
+        (page_id, int(count), number, index)
+        for number, (page_ids, counts) in enumerate(metas)
+        for index, (page_id, count) in enumerate(zip(page_ids, counts.tolist(), strict=True))
+        if index not in dropped[number]
+    ]
+    kept.sort()
+    starts: list[list[int]] = [[] for _ in metas]
+    at = 0
+    for _, count, number, _ in kept:  # pages of a partition come in its own (id) order
+        starts[number].append(at)
+        at += count
+    return dropped, [np.array(s, dtype=np.int64) for s in starts], duplicates
+
+
+def _distinct_ids(
+    prepared: Sequence[Delayed], pos: Sequence[Delayed], total: int
+) -> tuple[list[Delayed], int]:
+    """Number the distinct texts by their first position; return each partition's ids."""
+    width = len(prepared)
+    rows = [
+        delayed(part_ops.exact_rows)(p, q, i)
+        for i, (p, q) in enumerate(zip(prepared, pos, strict=True))
+    ]
+    grouped = [delayed(part_ops.exact_reduce)(f) for f in shuffle(rows, hashed("k0", width), width)]
+    grouped = list(persist(*grouped))
+    bounds = range_bounds(total, width)
+    firsts = shuffle(
+        [delayed(part_ops.firsts_only)(g) for g in grouped], ranged("first", bounds), width
+    )
+    firsts = list(persist(*[delayed(part_ops.rank_firsts)(f) for f in firsts]))
+    counts = compute(*[delayed(_rows)(f, "first") for f in firsts])
+    offsets = np.r_[0, np.cumsum(counts)].astype(np.int64)
+    by_first = shuffle(grouped, ranged("first", bounds), width)
+    named = [
+        delayed(part_ops.attach_ids)(r, f, int(o))
+        for r, f, o in zip(by_first, firsts, offsets[:-1], strict=True)
+    ]
+    homed = shuffle(named, ranged("home", np.arange(width + 1, dtype=np.int64)), width)
+    ids = [delayed(part_ops.local_ids)(q, h) for q, h in zip(pos, homed, strict=True)]
+    return list(persist(*ids)), int(offsets[-1])
+
+
+def _verified_matches(  # noqa: PLR0913, PLR0917 - the partitions' data and the settings
+    prepared: Sequence[Delayed],
+    pos: Sequence[Delayed],
+    ids: Sequence[Delayed],
+    size: int,
+    config: Config,
+    threads: int,
+) -> Frame:
+    """Make the candidate pairs by shuffles, verify them all, return the matches found."""
+    width = len(prepared)
+    signed = [
+        delayed(part_ops.sign)(p, q, i, config, threads)
+        for p, q, i in zip(prepared, pos, ids, strict=True)
+    ]
+    signed = list(persist(*signed))
+    bands = shuffle([delayed(attrgetter("bands"))(s) for s in signed], hashed("key", width), width)
+    banded = [delayed(part_ops.band_pairs)(f, size) for f in bands]
+    index = shuffle([delayed(attrgetter("index"))(s) for s in signed], hashed("key", width), width)
+    counted = [delayed(part_ops.index_counts)(f, size) for f in index]
+    indexed = [
+        delayed(part_ops.index_pairs)(f, size)
+        for f in shuffle(counted, hashed("code", width), width)
+    ]
+    bounds = range_bounds(size, width)
+    pairs = shuffle(banded + indexed, ranged("a", bounds), width)
+    pairs = list(persist(*[delayed(part_ops.sorted_pairs)(f, size) for f in pairs]))
+    counts = compute(*[delayed(_rows)(f, "a") for f in pairs])
+    offsets = np.r_[0, np.cumsum(counts)].astype(np.int64)
+    texts = _shuffle_rows([delayed(attrgetter("texts"))(s) for s in signed], bounds)
+    results = []
+    for number, found in enumerate(pairs):
+        needed = delayed(part_ops.wanted)(found)
+        shipped = [delayed(TextRows.select)(t, needed) for t in texts]
+        results.append(
+            delayed(part_ops.verify_pairs)(found, int(offsets[number]), shipped, config, threads)
+        )
+    computed = compute(*results)
+    return {k: np.concatenate([r[k] for r in computed]) for k in computed[0]}
+
+
+def _rows(frame: Frame, column: str) -> int:
+    """Return a frame's number of rows."""
+    return len(frame[column])
+
+
+def _shuffle_rows(rows: Sequence[Delayed], bounds: NDArray[np.int64]) -> list[Delayed]:
+    """Move text rows to the id ranges of `bounds`."""
+    width = len(bounds) - 1
+    splits = [delayed(split_rows, nout=width)(r, bounds) for r in rows]
+    return list(persist(*[delayed(concat_rows)([s[j] for s in splits]) for j in range(width)]))
+
+
+def _assemble(
+    parts: Sequence[Part],
+    pos: Sequence[NDArray[np.int64]],
+    ids: Sequence[tuple[NDArray[np.int64], NDArray[np.int64]]],
+    duplicates: Sequence[Skipped],
+) -> tuple[Report, Distinct]:
+    """Put the partitions' pages, segments and tokens in the embedded order."""
+    order = np.argsort(np.concatenate(pos), kind="stable")
+    segments_all = [s for p in parts for s in p.segments]
+    segments = tuple(segments_all[i] for i in order.tolist())
+    tokens = take_tokens(concat_tokens([p.tokens for p in parts]), order)
+    group_of = np.concatenate([i[0] for i in ids])[order]
+    firsts = np.flatnonzero(
+        np.r_[group_of >= 0] & (np.concatenate([i[1] for i in ids])[order] == np.arange(len(order)))
+    )
+    distinct = Distinct([s.text for s in segments], tokens, group_of, firsts.astype(np.int64))
+    pages = tuple(sorted((p for part in parts for p in part.pages), key=attrgetter("id")))
+    skipped = tuple(s for p in parts for s in p.skipped) + tuple(duplicates)
+    shell = Report(
+        config=DEFAULT,
+        pages=pages,
+        segments=segments,
+        labels=(),
+        segment_clusters=(),
+        clusters=(),
+        article_clusters=(),
+        skipped=skipped,
+    )
+    return shell, distinct
+
+
+def _replay(found: Frame) -> tuple[tuple[Match[int], ...], tuple[bool, ...]]:
+    """Replay verify's order: a pair joined by matches of earlier chunks is no match."""
+    order = np.argsort(found["rank"], kind="stable")
+    parent: dict[int, int] = {}
+
+    def root(node: int) -> int:
+        while parent.get(node, node) != node:
+            parent[node] = parent.get(parent[node], parent[node])
+            node = parent[node]
+        return node
+
+    matches: list[Match[int]] = []
+    contained: list[bool] = []
+    chunks = found["rank"][order] // CHUNK_PAIRS
+    cuts = np.flatnonzero(np.r_[True, chunks[1:] != chunks[:-1], True]).tolist()
+    for low, high in pairwise(cuts):
+        rows = order[low:high].tolist()
+        open_rows = [r for r in rows if root(int(found["a"][r])) != root(int(found["b"][r]))]
+        for r in open_rows:
+            a, b = int(found["a"][r]), int(found["b"][r])
+            matches.append(Match(a, b, float(found["score"][r]), float(found["jaccard"][r])))
+            inside = bool(found["contained"][r])
+            contained.append(inside)
+            if not inside:
+                low_root, high_root = sorted((root(a), root(b)))
+                parent[high_root] = low_root
+    return tuple(matches), tuple(contained)
+
+
+def _finish(
+    assembled: tuple[Report, Distinct],
+    found: Frame,
+    config: Config,
+    components: Components,
+    client_edges: int,
+) -> Report:
+    """Separate, cluster, find article clusters and label, as `dedupe` does."""
+    shell, distinct = assembled
+    matches, contained = _replay(found)
+    segments = shell.segments
+    separated = separate(distinct, matches, segments, contained)
+    on_cluster = components == "distributed" or (
+        components == "auto" and len(separated.matches) > client_edges
+    )
+    if on_cluster:
+        clustering = cluster_components(separated, segments)
+    else:
+        clustering = build_clusters(
+            separated.sides, separated.matches, segments, separated.contained
+        )
+    articles = article_clusters(
+        shell.pages, segments, clustering.segment_clusters, config, tokens=distinct.tokens
+    )
+    labels = label_segments(shell.pages, articles, segments, clustering.segment_clusters, config)
+    return Report(
+        config=config,
+        pages=shell.pages,
+        segments=segments,
+        labels=labels,
+        segment_clusters=clustering.segment_clusters,
+        clusters=clustering.clusters,
+        article_clusters=articles,
+        skipped=shell.skipped,
+        links=separated.links,
+    )
+
+
+@contextmanager
+def scheduler(address: str | None) -> Iterator[object]:
+    """Connect to a Dask scheduler for the block: `local:N` starts N local worker processes.
+
+    None keeps Dask's current scheduler (a client already made, or the configured one).
+    """
+    if address is None:
+        with nullcontext() as nothing:
+            yield nothing
+        return
+    from distributed import Client, LocalCluster  # noqa: PLC0415 - the extra, on demand
+
+    if address.startswith("local:"):
+        count = address.removeprefix("local:")
+        if not count.isdigit() or int(count) < 1:
+            msg = f"scheduler must be an address or local:N with N >= 1, got {address!r}"
+            raise ConfigError(msg)
+        with (
+            LocalCluster(
+                n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            yield client
+        return
+    with Client(address) as client:
+        yield client
+
+
+def dedupe_corpus(corpus: Corpus, config: Config, address: str | None) -> Report:
+    """Run a corpus read on this machine through the Dask driver (`scan --scheduler`).
+
+    The pages go out as a bag of about `PAGES_PER_PARTITION` pages per partition; what was
+    skipped while reading goes into the report as `dedupe` puts it.
+    """
+    import dask.bag  # noqa: PLC0415 - bags only here
+
+    with scheduler(address):
+        count = max(1, -(-len(corpus.pages) // PAGES_PER_PARTITION))
+        bag = dask.bag.from_sequence(corpus.pages, npartitions=count)
+        report = dedupe_dask(bag, config)
+    return replace(report, skipped=corpus.skipped)

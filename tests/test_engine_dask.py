@@ -1,0 +1,160 @@
+"""The Dask driver: the embedded report, byte for byte, for any partitioning and strategy."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pytest
+
+pytest.importorskip("dask", reason="the dask extra is not installed")
+pytest.importorskip("distributed", reason="the dask extra is not installed")
+
+import dask
+import dask.bag
+import pandas as pd
+from benchmarks.generate import generate_pages
+
+from dedupe_news import read_pages
+from dedupe_news.cli import main
+from dedupe_news.demo import seed_folder
+from dedupe_news.engines.components import roots
+from dedupe_news.engines.dask import dedupe_dask, scheduler
+from dedupe_news.errors import ConfigError, InputError
+from dedupe_news.pipeline import dedupe
+from dedupe_news.records import Page, PageId
+from dedupe_news.report import to_json
+from dedupe_news.stages.cluster import components
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+
+@pytest.fixture(scope="module")
+def crawl() -> list[Page]:
+    """A generated crawl of about 20k segments, in shuffled order."""
+    pages = [
+        Page(PageId(item.id), item.text, site=item.site, url=item.url, published=item.published)
+        for item in generate_pages(1300, seed=3)
+    ]
+    random.Random(1).shuffle(pages)  # noqa: S311 - a fixed order, not a secret
+    return pages
+
+
+@pytest.fixture(scope="module")
+def crawl_json(crawl: list[Page]) -> str:
+    """The embedded report of the crawl, as JSON bytes."""
+    return to_json(dedupe(crawl))
+
+
+@pytest.fixture
+def synchronous() -> Iterator[None]:
+    """Run Dask in this thread."""
+    with dask.config.set(scheduler="synchronous"):
+        yield
+
+
+@pytest.mark.usefixtures("synchronous")
+@pytest.mark.parametrize("partitions", [1, 3, 7])
+@pytest.mark.parametrize("strategy", ["client", "distributed"])
+def test_crawl_report_equals_embedded(
+    crawl: list[Page], crawl_json: str, partitions: int, strategy: str
+) -> None:
+    """A bag of the crawl in any partitioning gives the embedded JSON bytes."""
+    bag = dask.bag.from_sequence(crawl, npartitions=partitions)
+    report = dedupe_dask(bag, components=strategy)  # type: ignore[arg-type]
+    assert len(report.segments) > 19_000
+    assert to_json(report) == crawl_json
+
+
+@pytest.mark.usefixtures("synchronous")
+@pytest.mark.parametrize("partitions", [1, 3, 7])
+def test_seed_files_equal_embedded(partitions: int) -> None:
+    """Seed files read by a glob over partitions give the embedded report."""
+    expected = to_json(dedupe(read_pages(seed_folder())))
+    glob = str(Path(seed_folder()) / "*.txt")
+    assert to_json(dedupe_dask(glob, partitions=partitions)) == expected
+    assert to_json(dedupe_dask([glob], partitions=partitions, components="distributed")) == (
+        expected
+    )
+
+
+@pytest.mark.usefixtures("synchronous")
+def test_dataframe_source_equals_embedded(crawl: list[Page]) -> None:
+    """A Dask DataFrame with id and text columns gives the report of the same pages."""
+    import dask.dataframe as dd  # noqa: PLC0415 - needs pandas, like the source it tests
+
+    few = crawl[:200]
+    frame = pd.DataFrame({"id": [p.id for p in few], "text": [p.text for p in few]})
+    expected = dedupe([Page(p.id, p.text) for p in few])
+    got = dedupe_dask(dd.from_pandas(frame, npartitions=3))
+    assert to_json(got) == to_json(expected)
+    assert got.clusters
+
+
+@pytest.mark.usefixtures("synchronous")
+def test_duplicate_ids_in_a_bag_are_refused() -> None:
+    """Two pages of a bag with one id raise InputError, as `dedupe` does."""
+    bag = dask.bag.from_sequence([Page(PageId("a"), "x"), Page(PageId("a"), "y")], npartitions=2)
+    with pytest.raises(InputError, match="duplicate page id 'a'"):
+        dedupe_dask(bag)
+
+
+@pytest.mark.usefixtures("synchronous")
+def test_duplicate_ids_across_files_are_skipped(tmp_path: Path) -> None:
+    """A page id read again from a later file is skipped and reported, the first kept."""
+    for name in ("a.jsonl", "b.jsonl"):
+        (tmp_path / name).write_text(f'{{"id": "p", "text": "{name}"}}\n', encoding="utf-8")
+    report = dedupe_dask(str(tmp_path / "*.jsonl"), partitions=2)
+    assert [p.text for p in report.pages] == ["a.jsonl"]
+    assert [s.reason for s in report.skipped] == ["duplicate page id 'p'"]
+
+
+def test_bad_knobs_are_config_errors() -> None:
+    """Out-of-range knobs raise ConfigError with the rule and the value."""
+    with pytest.raises(ConfigError, match="components must be"):
+        dedupe_dask([], components="nowhere")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="threads must be a positive integer, got 0"):
+        dedupe_dask([], threads=0)
+    with pytest.raises(ConfigError, match="partitions must be a positive integer"):
+        dedupe_dask([], partitions=0)
+    with (
+        pytest.raises(ConfigError, match="local:N with N >= 1, got 'local:0'"),
+        scheduler("local:0"),
+    ):
+        pass
+
+
+@pytest.mark.usefixtures("synchronous")
+def test_roots_equal_union_find() -> None:
+    """Large-star/small-star gives every node its component's smallest node."""
+    rng = np.random.default_rng(5)
+    edges = rng.integers(0, 400, size=(300, 2))
+    expected = components(400, [(int(a), int(b)) for a, b in edges])
+    found = roots(edges, parts=3)
+    assert found == {n: int(expected[n]) for n in found}
+    assert set(found) == set(np.unique(edges).tolist())
+
+
+# The bag embeds the 20k pages in the graph (a test's data, not a way to load a crawl).
+@pytest.mark.filterwarnings("ignore:Sending large graph:UserWarning")
+def test_two_worker_processes_equal_embedded(crawl: list[Page], crawl_json: str) -> None:
+    """A LocalCluster of 2 worker processes gives the embedded bytes, both strategies."""
+    with scheduler("local:2"):
+        bag = dask.bag.from_sequence(crawl, npartitions=3)
+        assert to_json(dedupe_dask(bag, partitions=3)) == crawl_json
+        bag = dask.bag.from_sequence(crawl, npartitions=7)
+        assert to_json(dedupe_dask(bag, components="distributed")) == crawl_json
+
+
+def test_cli_scheduler_matches_embedded(tmp_path: Path) -> None:
+    """`scan --scheduler local:2` writes the embedded run's report."""
+    embedded, distributed = tmp_path / "e.json", tmp_path / "d.json"
+    assert main(["scan", str(seed_folder()), "-q", "-o", str(embedded)]) == 0
+    assert (
+        main(["scan", str(seed_folder()), "-q", "-o", str(distributed), "--scheduler", "local:2"])
+        == 0
+    )
+    assert distributed.read_bytes() == embedded.read_bytes()
