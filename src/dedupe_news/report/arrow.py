@@ -7,10 +7,19 @@ missing one raises `MissingDependencyError` naming the extra that installs it.
 from __future__ import annotations
 
 from importlib import import_module
+from itertools import chain
 from typing import IO, TYPE_CHECKING, Any
 
+import numpy as np
+
 from dedupe_news.errors import MissingDependencyError
-from dedupe_news.report.rows import CLUSTER_COLUMNS, SEGMENT_COLUMNS, cluster_rows, segment_columns
+from dedupe_news.report.rows import (
+    CLUSTER_COLUMNS,
+    SEGMENT_COLUMNS,
+    cluster_rows,
+    segment_columns,
+    segment_table,
+)
 
 if TYPE_CHECKING:
     from dedupe_news.records import Report
@@ -25,7 +34,27 @@ def to_arrow(report: Report) -> Any:  # noqa: ANN401 - a pyarrow.Table; pyarrow 
         MissingDependencyError: pyarrow is not installed (`dedupe-news[parquet]`).
     """
     pa = _load("pyarrow", "to_arrow")
-    return pa.Table.from_pydict(segment_columns(report), schema=_segment_schema(pa))
+    schema = _segment_schema(pa)
+    table = segment_table(report)
+    arrays = [
+        _string_lists(pa, table[name])  # type: ignore[arg-type]  # tuples of str
+        if name == "agencies"
+        else pa.array(table[name], schema.field(name).type)
+        for name in SEGMENT_COLUMNS
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _string_lists(pa: Any, lists: list[tuple[str, ...]]) -> Any:  # noqa: ANN401 - pyarrow
+    """Return a list<string> array from offsets and one flat array of strings.
+
+    Arrow converting a Python list per row costs a list object per segment (and the
+    garbage collector's walks over them); the flat values and offsets cost none.
+    """
+    offsets = np.zeros(len(lists) + 1, dtype=np.int32)
+    np.cumsum(np.fromiter(map(len, lists), np.int32, len(lists)), out=offsets[1:])
+    values = pa.array(list(chain.from_iterable(lists)), pa.string())
+    return pa.ListArray.from_arrays(pa.array(offsets), values, type=pa.list_(pa.string()))
 
 
 def clusters_to_arrow(report: Report) -> Any:  # noqa: ANN401 - a pyarrow.Table
