@@ -112,3 +112,12 @@ def test_diacritics_are_kept_unless_folded(text: str, kept: str, folded: str) ->
     """Dutch keeps its diacritics by default; fold_diacritics strips combining marks."""
     assert dn.normalize(text) == kept
     assert dn.normalize(text, fold_diacritics=True) == folded
+
+
+def test_folding_diacritics_strips_exactly_the_combining_marks_of_all_unicode() -> None:
+    """Over every code point, diacritic folding drops exactly the combining marks of NFKD."""
+    text = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    decomposed = unicodedata.normalize("NFKD", folded)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    assert fold(text, fold_diacritics=True) == unicodedata.normalize("NFKC", kept)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import dedupe_news as dn
 from dedupe_news.records import PageId, Role
@@ -16,7 +18,9 @@ from dedupe_news.stages.segment import (
     parse_age,
     parse_dateline,
     segment_page,
+    segment_pages,
 )
+from tests import segment_reference as reference
 from tests.strategies import TEXTS, Expected, Layout, page_layouts
 
 
@@ -380,3 +384,75 @@ def test_a_title_named_by_the_source_is_the_title_whatever_follows() -> None:
     assert alone.role is Role.TITLE
     untitled = dn.segment_page(dn.Page("r", "Kabinet valt\nHet kabinet is gevallen."))
     assert [s.role for s in untitled] == [Role.PARAGRAPH, Role.PARAGRAPH]
+
+
+# Dateline-shaped text around the fast parse's edges: capitals in and out of ASCII, the
+# characters a place may hold, credits of every length, each dash, and the 40-character place
+# and 80-character credit windows.
+_DATELINE_CHARS = st.sampled_from([*"ABZÉÖ .'-/()aé1", "\u2013", "\u2014"])
+_DATELINE_LIKE = st.builds(
+    lambda place, agencies, dash, body: f"{place} ({'/'.join(agencies)}){dash}{body}",
+    st.text(_DATELINE_CHARS, max_size=44) | st.sampled_from(["A" * 40, "A" * 41, "B B"]),
+    st.lists(st.text(_DATELINE_CHARS, max_size=22) | st.just("A" * 20), min_size=1, max_size=5)
+    | st.sampled_from([["A" * 20] * 3 + ["A" * 14], ["A" * 20] * 3 + ["A" * 15]]),  # 77, 78
+    st.sampled_from([" - ", " \u2013 ", " \u2014 ", "- ", " -", " ~ "]),
+    st.text(max_size=8),
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{'A' * 40} (ANP) - x",
+        f"{'A' * 41} (ANP) - x",
+        f"{'A' * 39}. (ANP) - x",
+        f"PARIJS ({'/'.join(['A' * 20] * 3 + ['A' * 14])}) - x",
+        f"PARIJS ({'/'.join(['A' * 20] * 3 + ['A' * 15])}) - x",
+        f"PARIJS ({'A' * 21}) - x",
+        "PARIJS (ANP//AFP) - x",
+        "PARIJS  (ANP) - x",
+        "-PARIJS (ANP) - x",
+        "SÃO PAULO (ANP) \u2014 x",
+        "PARIJS (ANP) -x",
+    ],
+)
+@given(other=_DATELINE_LIKE | TEXTS)
+def test_dateline_parse_is_the_reference_parse(text: str, other: str) -> None:
+    """Datelines are split exactly as the slow reference parse splits them, on any text."""
+    for case in (text, other):
+        expected = reference.parse_dateline(case)
+        got = parse_dateline(case)
+        assert (got is None) == (expected is None), case
+        if got is not None and expected is not None:
+            assert (got.place, got.agencies, got.body) == (
+                expected.place,
+                expected.agencies,
+                expected.body,
+            )
+
+
+def _pages_like(lines: list[str]) -> str:
+    """Join drawn lines into a page dump."""
+    return "\n".join(lines)
+
+
+@given(
+    text=TEXTS
+    | page_layouts().map(lambda layout: layout.text)
+    | st.lists(_DATELINE_LIKE | TEXTS, max_size=8).map(_pages_like),
+    titled=st.booleans(),
+)
+def test_pages_are_cut_as_the_reference_cuts_them(text: str, *, titled: bool) -> None:
+    """Any page is cut into the very segments of the slow reference segmenter."""
+    page = dn.Page(PageId("p"), text, titled=titled)
+    assert segment_page(page) == reference.segment_page(page)
+
+
+def test_generated_and_seed_pages_are_cut_as_the_reference_cuts_them(
+    seed_corpus: dn.Corpus,
+) -> None:
+    """The generated quality crawl and the seed pages are cut exactly as the reference cuts them."""
+    pages = dn.read_pages(Path(__file__).parent / "data" / "pages-quality.jsonl").pages
+    batch = (*pages, *seed_corpus.pages)
+    expected = tuple(s for page in batch for s in reference.segment_page(page))
+    assert segment_pages(batch) == expected

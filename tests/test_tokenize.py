@@ -50,3 +50,30 @@ def test_text_keys_are_equal_exactly_when_the_words_are(texts: list[str]) -> Non
     np.testing.assert_array_equal(keys[0], keys[1])
     if dn.normalize(texts[0]) != dn.normalize(texts[1]):
         assert (keys[0] != keys[2]).all()
+
+
+# Characters where folding a joined batch could differ from folding text by text: combining
+# marks that would compose with the text before them, Hangul jamo that compose with each
+# other, a final sigma, expanding case folds and compatibility mappings, and NUL, the
+# separator of the joined batch.
+_TRICKY = st.sampled_from(
+    [*"e\u0301\u0308\u0327Aa\u1100\u1161\u11a8\uac00\u03a3\u00df\u0130\ufb01\u2460\u00bd", "\x00"]
+)
+_TRICKY_TEXTS = st.text(_TRICKY, max_size=6) | st.text(max_size=20) | SENTENCES
+
+
+@given(
+    texts=st.lists(_TRICKY_TEXTS, max_size=8),
+    fold_diacritics=st.booleans(),
+)
+def test_a_batch_is_tokenized_as_each_text_alone(
+    texts: list[str], *, fold_diacritics: bool
+) -> None:
+    """Each text's words and norm are those of `normalize(text)` alone, whatever its neighbours."""
+    tokens = tokenize(texts, fold_diacritics=fold_diacritics)
+    for index, text in enumerate(texts):
+        norm = dn.normalize(text, fold_diacritics=fold_diacritics)
+        expected = [xxhash.xxh64_intdigest(word.encode()) for word in norm.split()]
+        start, end = tokens.offsets[index], tokens.offsets[index + 1]
+        assert tokens.hashes[start:end].tolist() == expected, text
+        assert tokens.norm(index) == norm

@@ -25,7 +25,7 @@ from dedupe_news.stages.exact import Distinct, exact_groups
 from dedupe_news.stages.label import label_segments
 from dedupe_news.stages.link import separate
 from dedupe_news.stages.lsh import candidates
-from dedupe_news.stages.segment import segment_page
+from dedupe_news.stages.segment import segment_pages
 from dedupe_news.stages.signature import sketch
 from dedupe_news.stages.tokenize import tokenize
 from dedupe_news.stages.verify import Verified, verify
@@ -81,7 +81,7 @@ def dedupe(
     skipped = pages.skipped if isinstance(pages, Corpus) else ()
     batch = _sorted_pages(pages.pages if isinstance(pages, Corpus) else pages)
     with timer("segment", len(batch)):
-        segments = tuple(s for page in batch for s in segment_page(page))
+        segments = segment_pages(batch)
     distinct, verified = _match([s.text for s in segments], config, timer)
     with timer("cluster", len(verified.matches)):
         separated = separate(  # teasers link, never cluster, to story

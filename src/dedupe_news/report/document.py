@@ -120,10 +120,10 @@ def _pages(report: Report) -> Iterable[dict[str, object]]:
 
 def _segment_dict(segment: Segment, label: Label, cluster: str | None) -> dict[str, object]:
     return {
-        "id": segment.id,
+        "id": f"{segment.page_id}:{segment.line}",  # Segment.id, without a call
         "line": segment.line,
-        "role": segment.role.value,
-        "label": label.value,
+        "role": str(segment.role),  # a StrEnum's str is its value, without a descriptor
+        "label": str(label),
         "cluster": cluster,
         "text": segment.text,
         "place": segment.place,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from itertools import islice
 from typing import IO, TYPE_CHECKING
 
 from dedupe_news.report.rows import (
@@ -18,6 +19,7 @@ from dedupe_news.report.rows import (
     cluster_rows,
     json_line,
     segment_rows,
+    segment_table,
 )
 
 if TYPE_CHECKING:
@@ -38,8 +40,9 @@ def write_clusters_jsonl(report: Report, out: IO[bytes]) -> None:
 
 def write_csv(report: Report, out: IO[bytes]) -> None:
     """Write the segment rows as CSV with a header (`agencies` joined with "/")."""
-    rows = ({**row, "agencies": "/".join(row["agencies"])} for row in segment_rows(report))  # type: ignore[arg-type]  # a list of str
-    _csv(SEGMENT_COLUMNS, rows, out)
+    table = segment_table(report)
+    table["agencies"] = list(map("/".join, table["agencies"]))  # type: ignore[arg-type]  # tuples of str
+    _csv(SEGMENT_COLUMNS, zip(*table.values(), strict=True), out)
 
 
 def write_clusters_csv(report: Report, out: IO[bytes]) -> None:
@@ -48,10 +51,14 @@ def write_clusters_csv(report: Report, out: IO[bytes]) -> None:
         {**row, "members": _json(row["members"]), "matches": _json(row["matches"])}
         for row in cluster_rows(report)
     )
-    _csv(CLUSTER_COLUMNS, rows, out)
+    _csv(CLUSTER_COLUMNS, ([row[name] for name in CLUSTER_COLUMNS] for row in rows), out)
+
+
+_BATCH_ROWS = 4096  # CSV rows written to a string, then encoded and written, at once
 
 
 def _jsonl(rows: Iterable[dict[str, object]], out: IO[bytes]) -> None:
+    # One write per row: keeping a batch of encoded lines alive was three times slower.
     for row in rows:
         out.write(json_line(row))
 
@@ -60,13 +67,18 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _csv(columns: tuple[str, ...], rows: Iterable[dict[str, object]], out: IO[bytes]) -> None:
+def _csv(columns: tuple[str, ...], rows: Iterable[Iterable[object]], out: IO[bytes]) -> None:
     # RFC 4180: "\r\n" between records; a None cell is empty, as the csv module writes it.
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    try:
-        writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        text.flush()
-    finally:
-        text.detach()
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(columns)
+    # The rows stream from the iterator (zip reuses its tuple): none is kept alive.
+    rows = iter(rows)
+    while True:
+        writer.writerows(islice(rows, _BATCH_ROWS))
+        chunk = text.getvalue()
+        if not chunk:
+            return
+        out.write(chunk.encode("utf-8"))
+        text.seek(0)
+        text.truncate()

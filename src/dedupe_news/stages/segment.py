@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from dedupe_news.records import Page, Role, Segment
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
 # A subheading or section heading is a short phrase: a line that does not end a sentence and
 # has no punctuation inside. Punctuation inside marks a sentence or a standing line (a tip
@@ -86,6 +87,27 @@ def parse_dateline(text: str) -> Dateline | None:
         >>> parse_dateline("Geen dateline hier (ANP) - nee") is None
         True
     """
+    parts = _dateline_parts(text)
+    return None if parts is None else Dateline(*parts)
+
+
+# The common dateline, all ASCII capitals, in one match. When it matches, the general parse
+# below would find the same " (" (the place holds none, and is at most 40 characters), the
+# same ")" (the credits hold none; their length is checked against the 80-character window)
+# and accept the place and every agency, so its groups are the answer; any other text takes
+# the general parse, which alone decides.
+_ASCII_DATELINE = re.compile(
+    r"(?P<place>[A-Z][A-Z .'-]{0,39}) \((?P<agencies>[A-Z]{1,20}(?:/[A-Z]{1,20})*)\)"
+    r"(?: - | \u2013 | \u2014 )"
+)
+_AGENCIES_MAX_CHARS = 77  # the ")" must fall inside text[open_at + 2 : open_at + 80]
+
+
+def _dateline_parts(text: str) -> tuple[str, tuple[str, ...], str] | None:
+    """Return a dateline's (place, agencies, body), or None: `parse_dateline` without a record."""
+    fast = _ASCII_DATELINE.match(text)
+    if fast is not None and len(fast["agencies"]) <= _AGENCIES_MAX_CHARS:
+        return fast["place"], tuple(fast["agencies"].split("/")), text[fast.end() :].strip()
     open_at = text.find(" (", 0, _PLACE_MAX_CHARS + 2)
     close_at = text.find(")", open_at + 2, open_at + 80) if open_at > 0 else -1
     if close_at < 0:
@@ -96,7 +118,7 @@ def parse_dateline(text: str) -> Dateline | None:
     dash = next((d for d in _DATELINE_DASHES if rest.startswith(d)), None)
     if dash is None or not _is_place(place) or not all(map(_is_agency, agencies)):
         return None
-    return Dateline(place=place, agencies=agencies, body=rest[len(dash) :].strip())
+    return place, agencies, rest[len(dash) :].strip()
 
 
 def _is_place(text: str) -> bool:
@@ -122,16 +144,34 @@ def parse_age(text: str) -> tuple[Age, str] | None:
     found = _AGE.match(text)
     if found is None:
         return None
+    return Age(text=found.group(), minutes=_minutes(found)), text[found.end() :].strip()
+
+
+def _minutes(found: re.Match[str]) -> int | None:
+    """Return the minutes of a matched age, or None when it is beyond `MAX_AGE_MINUTES`."""
     if found["yesterday"]:
         minutes = _YESTERDAY_MINUTES
     else:
         minutes = int(found["count"]) * _UNIT_MINUTES[found["unit"]]
-    plausible = minutes if minutes <= MAX_AGE_MINUTES else None
-    return Age(text=found.group(), minutes=plausible), text[found.end() :].strip()
+    return minutes if minutes <= MAX_AGE_MINUTES else None
+
+
+def segment_pages(pages: Iterable[Page]) -> tuple[Segment, ...]:
+    r"""Cut every page of a batch, in the given page order: `segment_page` for each.
+
+    Examples:
+        >>> pages = [Page(id="a", text="Een regel"), Page(id="b", text="Nog een\nEn nog een")]
+        >>> [s.id for s in segment_pages(pages)]
+        ['a:1', 'b:1', 'b:2']
+    """
+    return tuple(chain.from_iterable(map(segment_page, pages)))
 
 
 def segment_page(page: Page) -> tuple[Segment, ...]:
     r"""Cut one page into segments with roles, in line order.
+
+    Each line is parsed at most once: the lede's dateline, and every line of the rail
+    (its glued age and dateline) while the rail is found, reused when its teasers are cut.
 
     Examples:
         >>> page = Page(id="p", text="Titel\nPARIJS (ANP) - Het nieuws.\nMeer uit X\n"
@@ -143,55 +183,77 @@ def segment_page(page: Page) -> tuple[Segment, ...]:
         from dedupe_news.stages.segment_dom import segment_blocks  # noqa: PLC0415 - it imports us
 
         return segment_blocks(page)
-    lines = [(n, line.strip()) for n, line in enumerate(page.text.split("\n"), start=1)]
-    lines = [(n, line) for n, line in lines if line]
+    numbers, lines = _lines(page.text)
+    if page.titled and len(lines) == 1:
+        return (Segment(page.id, numbers[0], Role.TITLE, lines[0]),)
     # A page opens with its title, then the dateline lede; a scrape may have lost the title.
     # When the source names the title (`page.titled`), the line after it is the lede.
-    untitled = not page.titled and bool(lines) and parse_dateline(lines[0][1]) is not None
+    opening = _dateline_parts(lines[0]) if lines and not page.titled else None
+    untitled = opening is not None
     lede_at = 0 if untitled else 1
-    rail_start = _rail_start(lines, first=lede_at + 2)
-    has_lede = len(lines) > lede_at and (
-        page.titled or parse_dateline(lines[lede_at][1]) is not None
-    )
-    if page.titled and len(lines) == 1:
-        return (Segment(page.id, lines[0][0], Role.TITLE, lines[0][1]),)
+    lede = opening if untitled or len(lines) < 2 else _dateline_parts(lines[1])
+    rail_start, rail = _find_rail(lines, first=lede_at + 2)
+    has_lede = len(lines) > lede_at and (page.titled or lede is not None)
     if not has_lede and rail_start == len(lines):
-        return tuple(Segment(page.id, n, Role.PARAGRAPH, line) for n, line in lines)
+        return tuple(
+            Segment(page.id, n, Role.PARAGRAPH, line)
+            for n, line in zip(numbers, lines, strict=True)
+        )
     if rail_start == len(lines):
-        return tuple(_article(page, lines, untitled=untitled))
-    heading_line, heading = lines[rail_start - 1]
-    return (
-        *_article(page, lines[: rail_start - 1], untitled=untitled),
-        Segment(page.id, heading_line, Role.SECTION_HEADING, heading),
-        *_rail(page, lines[rail_start:]),
+        return tuple(_article(page, numbers, lines, lede, untitled=untitled))
+    heading = Segment(page.id, numbers[rail_start - 1], Role.SECTION_HEADING, lines[rail_start - 1])
+    article = _article(
+        page, numbers[: rail_start - 1], lines[: rail_start - 1], lede, untitled=untitled
     )
+    return (*article, heading, *_rail(page, numbers[rail_start:], rail))
 
 
-def _rail_start(lines: Sequence[tuple[int, str]], first: int) -> int:
-    """Return the index where the rail begins (len(lines) when there is none).
+def _lines(text: str) -> tuple[Sequence[int], list[str]]:
+    """Return the non-empty lines of a page, stripped, and their 1-based line numbers."""
+    lines = [line.strip() for line in text.split("\n")]
+    if "" not in lines:
+        return range(1, len(lines) + 1), lines
+    return [n for n, line in enumerate(lines, start=1) if line], [line for line in lines if line]
+
+
+# A rail line, parsed: its glued age as printed and in minutes (None, None without one), and
+# its dateline's (place, agencies, body), None for a bare age.
+_RailLine = tuple[str | None, int | None, tuple[str, tuple[str, ...], str] | None]
+
+
+def _rail_line(line: str) -> _RailLine | None:
+    """Parse a teaser line (an optional glued age, then a dateline) or a bare age, else None."""
+    found = _AGE.match(line)
+    if found is None:
+        age, minutes, rest = None, None, line
+    else:
+        age, minutes, rest = found.group(), _minutes(found), line[found.end() :].strip()
+    if not rest:
+        return age, minutes, None
+    dateline = _dateline_parts(rest)
+    return None if dateline is None else (age, minutes, dateline)
+
+
+def _find_rail(lines: Sequence[str], first: int) -> tuple[int, list[_RailLine]]:
+    """Return the index where the rail begins (len(lines) when there is none), and its lines.
 
     The rail is the longest run of teaser lines (an optional glued age, then a dateline) or
     bare ages at the end of the page, at index `first` or later (after the lede and a
     section heading), right below a section heading, holding at least one teaser.
     """
-    start = len(lines)
-    while start > first and _is_rail_line(lines[start - 1][1]):
+    start, rail = len(lines), []
+    while start > first:
+        parsed = _rail_line(lines[start - 1])
+        if parsed is None:
+            break
+        rail.append(parsed)
         start -= 1
     # Rail lines are bare ages or teasers: a teaser is one with something left after its age.
-    has_teaser = any(_strip_age(line) for _, line in lines[start:])
-    if start == len(lines) or not has_teaser or not _is_heading(lines[start - 1][1]):
-        return len(lines)
-    return start
-
-
-def _is_rail_line(line: str) -> bool:
-    rest = _strip_age(line)
-    return rest == "" or parse_dateline(rest) is not None
-
-
-def _strip_age(line: str) -> str:
-    parsed = parse_age(line)
-    return line if parsed is None else parsed[1]
+    has_teaser = any(dateline is not None for _, _, dateline in rail)
+    if start == len(lines) or not has_teaser or not _is_heading(lines[start - 1]):
+        return len(lines), []
+    rail.reverse()
+    return start, rail
 
 
 def _is_heading(line: str, *, heads_text: bool = False) -> bool:
@@ -201,6 +263,8 @@ def _is_heading(line: str, *, heads_text: bool = False) -> bool:
     one-phrase question are headings too: an explainer's `Wat betekent dit?` heads the
     paragraphs below it, while the same line closing an article is a sentence of it.
     """
+    if len(line) > _HEADING_MAX_CHARS:  # most lines: a paragraph is longer than a heading
+        return False
     phrase = line
     if heads_text and len(line) > 2 and (line[0], line[-1]) in _QUOTE_PAIRS:
         phrase = line[1:-1]
@@ -208,57 +272,48 @@ def _is_heading(line: str, *, heads_text: bool = False) -> bool:
         phrase = line[:-1]
     return (
         len(phrase) > 0
-        and len(line) <= _HEADING_MAX_CHARS
         and len(line.split()) <= _HEADING_MAX_WORDS
         and not phrase.endswith(_SENTENCE_END)
         and _INNER_PUNCTUATION.isdisjoint(phrase)
     )
 
 
-def _article(page: Page, lines: Sequence[tuple[int, str]], *, untitled: bool) -> Iterator[Segment]:
-    """Title (unless the scrape lost it), lede, then paragraphs and subheadings."""
-    if not untitled:
-        title_line, title = lines[0]
-        yield Segment(page.id, title_line, Role.TITLE, title)
-    lede_at = 0 if untitled else 1  # segment_page only calls this with the lede present
-    lede_line, lede = lines[lede_at]
-    dateline = parse_dateline(lede)
-    if dateline is None:
-        yield Segment(page.id, lede_line, Role.LEDE, lede)
+def _article(
+    page: Page,
+    numbers: Sequence[int],
+    lines: Sequence[str],
+    lede: tuple[str, tuple[str, ...], str] | None,
+    *,
+    untitled: bool,
+) -> list[Segment]:
+    """Title (unless the scrape lost it), lede (`lede`: its parsed dateline), then the body."""
+    segments = [] if untitled else [Segment(page.id, numbers[0], Role.TITLE, lines[0])]
+    at = 0 if untitled else 1  # segment_page only calls this with the lede present
+    if lede is None:
+        segments.append(Segment(page.id, numbers[at], Role.LEDE, lines[at]))
     else:
-        place, agencies = dateline.place, dateline.agencies
-        yield Segment(page.id, lede_line, Role.LEDE, dateline.body, place, agencies)
-    body = [line for _, line in lines[lede_at + 1 :]]
-    for k, (line_no, line) in enumerate(lines[lede_at + 1 :]):
-        heads_text = k + 1 < len(body) and not _is_heading(body[k + 1])
-        role = Role.SUBHEADING if _is_heading(line, heads_text=heads_text) else Role.PARAGRAPH
-        yield Segment(page.id, line_no, role, line)
+        place, agencies, text = lede
+        segments.append(Segment(page.id, numbers[at], Role.LEDE, text, place, agencies))
+    body = lines[at + 1 :]
+    # Whether each body line is a heading on its own; a line above a paragraph may head it.
+    plain = [_is_heading(line) for line in body]
+    for k, line in enumerate(body):
+        heads_text = k + 1 < len(body) and not plain[k + 1]
+        heading = _is_heading(line, heads_text=True) if heads_text else plain[k]
+        role = Role.SUBHEADING if heading else Role.PARAGRAPH
+        segments.append(Segment(page.id, numbers[at + 1 + k], role, line))
+    return segments
 
 
-def _rail(page: Page, lines: Sequence[tuple[int, str]]) -> Iterator[Segment]:
+def _rail(page: Page, numbers: Sequence[int], rail: Sequence[_RailLine]) -> Iterator[Segment]:
     """Each teaser, with the age glued to the start of the line after it."""
-    pending: tuple[int, Dateline] | None = None
-    for line_no, line in lines:
-        parsed = parse_age(line)
-        age, rest = (None, line) if parsed is None else parsed
+    pending: tuple[int, tuple[str, tuple[str, ...], str]] | None = None
+    for number, (age, minutes, dateline) in zip(numbers, rail, strict=True):
         if pending is not None:
-            yield _teaser(page, *pending, age)
-            pending = None
-        dateline = parse_dateline(rest) if rest else None
+            (line, (place, agencies, text)), pending = pending, None
+            yield Segment(page.id, line, Role.TEASER, text, place, agencies, age, minutes)
         if dateline is not None:
-            pending = (line_no, dateline)
+            pending = (number, dateline)
     if pending is not None:
-        yield _teaser(page, *pending, None)
-
-
-def _teaser(page: Page, line_no: int, dateline: Dateline, age: Age | None) -> Segment:
-    return Segment(
-        page.id,
-        line_no,
-        Role.TEASER,
-        dateline.body,
-        dateline.place,
-        dateline.agencies,
-        None if age is None else age.text,
-        None if age is None else age.minutes,
-    )
+        line, (place, agencies, text) = pending
+        yield Segment(page.id, line, Role.TEASER, text, place, agencies)
