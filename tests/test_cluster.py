@@ -66,6 +66,10 @@ class Groups:
         """Return a distinct text's norm."""
         return self.norms[group]
 
+    def lengths(self) -> NDArray[np.int64]:
+        """Return the characters of every distinct text's norm."""
+        return np.array([len(norm) for norm in self.norms], dtype=np.int64)
+
 
 @dataclass(frozen=True, slots=True)
 class Batch:

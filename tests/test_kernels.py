@@ -118,3 +118,15 @@ def test_member_is_set_membership(keys: list[int], table: set[int]) -> None:
     found = kernels.member(key_array, table_array)
     np.testing.assert_array_equal(found, _python(kernels.member)(key_array, table_array))
     assert found.tolist() == [key in table for key in keys]
+
+
+@given(texts=st.lists(st.text(max_size=20), max_size=6))
+def test_utf8_lengths_count_characters(texts: list[str]) -> None:
+    """utf8_lengths: compiled == Python == len(text) for every slice of a joined buffer."""
+    encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+    data = np.frombuffer(b"x" + b"".join(encoded), dtype=np.uint8)
+    lengths = np.array([len(e) for e in encoded], dtype=np.int64)
+    starts = (1 + np.cumsum(lengths) - lengths).astype(np.int64)
+    found = kernels.utf8_lengths(data, starts, lengths)
+    np.testing.assert_array_equal(found, _python(kernels.utf8_lengths)(data, starts, lengths))
+    assert found.tolist() == [len(t) for t in texts]
