@@ -252,8 +252,13 @@ def may_conflict(norm_a: str, norm_b: str) -> bool:
         >>> may_conflict("45 doden in medina", "12 doden in medina")
         True
     """
-    a = FactText(tuple(norm_a.split()), frozenset(), ends_sentence=False)
-    b = FactText(tuple(norm_b.split()), frozenset(), ends_sentence=False)
+    return may_conflict_words(tuple(norm_a.split()), tuple(norm_b.split()))
+
+
+def may_conflict_words(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
+    """Return `may_conflict` of two normalized texts given as their words (split once)."""
+    a = FactText(words_a, frozenset(), ends_sentence=False)
+    b = FactText(words_b, frozenset(), ends_sentence=False)
     return any(
         0 < i2 - i1 <= _FACT_WORDS and 0 < j2 - j1 <= _FACT_WORDS
         for i1, i2, j1, j2 in _blocks(a, b)
