@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dedupe_news.records import Role
+from dedupe_news.stages import _kernels as kernels
 from dedupe_news.stages.tokenize import tokenize
 
 if TYPE_CHECKING:
@@ -42,7 +43,6 @@ MAX_PAGES_PER_SHINGLE = 64
 """A shingle on more pages than this is template: it pairs no pages."""
 MAX_REPLACED_NUMBERS = 1
 """Numbers one copy may change in place (a corrected toll); more make another item."""
-_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier (golden ratio) to chain word hashes
 _CONTEXT_WORDS = 2
 _CONTEXT_CHARS = 128  # a window that holds two words before a number, but for freak words
 _DIGIT = re.compile(r"\d")  # a digit: its word, between single spaces, is a number
@@ -61,23 +61,19 @@ def story_shingles(
     `MIN_SHARED_SHINGLES`.
     """
     chosen = np.flatnonzero(np.asarray(story, dtype=np.bool_))
-    starts, counts = tokens.offsets[chosen], np.diff(tokens.offsets)[chosen]
-    total = int(counts.sum())
-    k = STORY_SHINGLE_WORDS
-    if total < k:
-        return np.empty(0, np.int64), np.empty(0, np.uint64)
-    shift = np.repeat(starts - np.r_[0, np.cumsum(counts)[:-1]], counts)
-    words = tokens.hashes[np.arange(total, dtype=np.int64) + shift]
-    page = np.repeat(np.asarray(page_of, dtype=np.int64)[chosen], counts)
-    windows = total - k + 1
-    shingle = words[:windows].copy()
-    for offset in range(1, k):  # uint64 arithmetic wraps: a polynomial hash mod 2^64
-        shingle = shingle * _MIX + words[offset : offset + windows]
-    inside = page[:windows] == page[k - 1 :]  # a shingle never spans two pages
-    bits = np.uint64(max(1, (pages - 1).bit_length()))
-    keys = np.sort((shingle[inside] >> bits << bits) | page[:windows][inside].astype(np.uint64))
+    bits = max(1, (pages - 1).bit_length())
+    keys = kernels.story_keys(
+        tokens.hashes,
+        tokens.offsets,
+        chosen,
+        np.asarray(page_of, dtype=np.int64)[chosen],
+        STORY_SHINGLE_WORDS,
+        bits,
+    )
+    keys.sort()
     keys = keys[_run_starts(keys)]  # np.unique hashes first: ten times slower here
-    return (keys & ((np.uint64(1) << bits) - np.uint64(1))).astype(np.int64), keys >> bits
+    low = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
+    return (keys & low).astype(np.int64), keys >> np.uint64(bits)
 
 
 def story_copies(
