@@ -35,7 +35,13 @@ from rapidfuzz.process import cpdist
 
 from dedupe_news.records import Match
 from dedupe_news.stages import _kernels as kernels
-from dedupe_news.stages.facts import FactText, fact_text, facts_conflict, may_conflict_words
+from dedupe_news.stages.facts import (
+    FactText,
+    fact_text,
+    facts_conflict,
+    may_conflict_blocks,
+    word_blocks,
+)
 from dedupe_news.stages.signature import jaccard
 
 if TYPE_CHECKING:
@@ -224,12 +230,16 @@ class _Facts:
             self._words.clear()
         if len(self._facts) > _FACTS_KEPT:
             self._facts.clear()
-        if not may_conflict_words(self._words_of(a), self._words_of(b)):
+        words = (self._words_of(a), self._words_of(b))
+        blocks = word_blocks(*words)
+        if not may_conflict_blocks(blocks):
             return False
         for index in (a, b):
             if index not in self._facts:
                 self._facts[index] = fact_text(self._texts.original(index))
-        return facts_conflict(self._facts[a], self._facts[b])
+        first, second = self._facts[a], self._facts[b]
+        same_words = (first.words, second.words) == words  # else folding split words otherwise
+        return facts_conflict(first, second, blocks if same_words else None)
 
     def _words_of(self, index: int) -> tuple[str, ...]:
         if index not in self._words:
