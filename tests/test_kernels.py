@@ -153,7 +153,10 @@ def _story_keys_reference(  # noqa: PLR0913, PLR0917 - the kernel's own argument
         shingle = shingle * kernels.POLY + words[offset : offset + windows]
     inside = page[:windows] == page[k - 1 :]
     low = np.uint64(bits)
-    return (shingle[inside] >> low << low) | page[:windows][inside].astype(np.uint64)
+    keys: NDArray[np.uint64] = (shingle[inside] >> low << low) | page[:windows][inside].astype(
+        np.uint64
+    )
+    return keys
 
 
 @given(
