@@ -268,13 +268,14 @@ class Report:
         per page, not per segment.
         """
         if not self._page_spans and self.segments:
-            spans = self._page_spans
+            spans: dict[PageId, tuple[int, int]] = {}
             index = 0
             for page_id, run in groupby(self.segments, key=attrgetter("page_id")):
                 size = sum(1 for _ in run)
-                first, _ = spans.get(page_id, (index, index))  # a page's first segment on
+                first, _ = spans.get(page_id, (index, index))  # a page met again keeps its start
                 spans[page_id] = (first, index + size)
                 index += size
+            self._page_spans.update(spans)  # one C call: a reader never sees half an index
         return self._page_spans
 
     def _position(self, segment_id: str) -> int:
