@@ -66,6 +66,10 @@ class Groups:
         """Return a distinct text's norm."""
         return self.norms[group]
 
+    def lengths(self) -> NDArray[np.int64]:
+        """Return the characters of every distinct text's norm."""
+        return np.array([len(norm) for norm in self.norms], dtype=np.int64)
+
 
 @dataclass(frozen=True, slots=True)
 class Batch:
@@ -278,3 +282,12 @@ def test_a_truncated_copy_among_fillers_sharing_its_opening_joins_only_its_origi
     crowded = dn.find_duplicates([story, copy, *fillers])
     assert [c.members for c in alone] == [(0, 1)]
     assert [c.members for c in crowded if 1 in c.members] == [(0, 1)]
+
+
+def test_many_identical_lines_make_one_exact_cluster_without_matches() -> None:
+    """20,000 copies of one line (issue 9, item 5): one exact cluster, no match listed."""
+    import dedupe_news as dn  # noqa: PLC0415 - the public entry, only here
+
+    (cluster,) = dn.find_duplicates(["a"] * 20_000)
+    assert (cluster.kind, cluster.matches, cluster.lowest_score) == (ClusterKind.EXACT, (), 1.0)
+    assert cluster.members == tuple(range(20_000))

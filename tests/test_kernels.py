@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import numpy as np
 import xxhash
@@ -13,6 +13,9 @@ from hypothesis import strategies as st
 from dedupe_news.stages import _kernels as kernels
 from dedupe_news.stages.signature import permutations
 from dedupe_news.stages.tokenize import tokenize, word_characters
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -118,3 +121,63 @@ def test_member_is_set_membership(keys: list[int], table: set[int]) -> None:
     found = kernels.member(key_array, table_array)
     np.testing.assert_array_equal(found, _python(kernels.member)(key_array, table_array))
     assert found.tolist() == [key in table for key in keys]
+
+
+@given(texts=st.lists(st.text(max_size=20), max_size=6))
+def test_utf8_lengths_count_characters(texts: list[str]) -> None:
+    """utf8_lengths: compiled == Python == len(text) for every slice of a joined buffer."""
+    encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+    data = np.frombuffer(b"x" + b"".join(encoded), dtype=np.uint8)
+    lengths = np.array([len(e) for e in encoded], dtype=np.int64)
+    starts = (1 + np.cumsum(lengths) - lengths).astype(np.int64)
+    found = kernels.utf8_lengths(data, starts, lengths)
+    np.testing.assert_array_equal(found, _python(kernels.utf8_lengths)(data, starts, lengths))
+    assert found.tolist() == [len(t) for t in texts]
+
+
+def _story_keys_reference(  # noqa: PLR0913, PLR0917 - the kernel's own arguments
+    hashes: NDArray[np.uint64], offsets: NDArray[np.int64], chosen: NDArray[np.int64],
+    pages: NDArray[np.int64], k: int, bits: int,
+) -> NDArray[np.uint64]:  # fmt: skip
+    """Return story_keys the numpy way it was first written: one array per step."""
+    starts, counts = offsets[chosen], np.diff(offsets)[chosen]
+    total = int(counts.sum())
+    if total < k:
+        return np.empty(0, np.uint64)
+    shift = np.repeat(starts - np.r_[0, np.cumsum(counts)[:-1]], counts)
+    words = hashes[np.arange(total, dtype=np.int64) + shift]
+    page = np.repeat(pages, counts)
+    windows = total - k + 1
+    shingle = words[:windows].copy()
+    for offset in range(1, k):
+        shingle = shingle * kernels.POLY + words[offset : offset + windows]
+    inside = page[:windows] == page[k - 1 :]
+    low = np.uint64(bits)
+    keys: NDArray[np.uint64] = (shingle[inside] >> low << low) | page[:windows][inside].astype(
+        np.uint64
+    )
+    return keys
+
+
+@given(
+    sizes=st.lists(st.integers(0, 7), max_size=8),
+    data=st.data(),
+    k=st.integers(1, 4),
+)
+def test_story_keys_equal_their_numpy_reference(
+    sizes: list[int], data: st.DataObject, k: int
+) -> None:
+    """story_keys: compiled == Python == the numpy arrays, shingles never across pages."""
+    offsets = np.r_[0, np.cumsum(sizes)].astype(np.int64)
+    hashes = np.array(
+        data.draw(st.lists(st.integers(0, 2**64 - 1), min_size=len(sizes) and int(offsets[-1]),
+                           max_size=int(offsets[-1]))), dtype=np.uint64,
+    )  # fmt: skip
+    chosen = np.array([i for i in range(len(sizes)) if data.draw(st.booleans())], dtype=np.int64)
+    pages = np.sort(np.array([data.draw(st.integers(0, 3)) for _ in chosen], dtype=np.int64))
+    args = (hashes, offsets, chosen, pages, k, 2)
+    with np.errstate(over="ignore"):  # the Python forms wrap like the compiled code
+        expected = _story_keys_reference(*args)
+        found = kernels.story_keys(*args)
+        np.testing.assert_array_equal(found, _python(kernels.story_keys)(*args))
+    np.testing.assert_array_equal(found, expected)

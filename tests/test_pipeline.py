@@ -265,3 +265,22 @@ def test_pages_are_built_from_plain_strings() -> None:
     """`Page("a", text)` type-checks and runs: ids are plain strings (mypy checks this file)."""
     report = dn.dedupe([dn.Page("a", "Titel\nTekst."), dn.Page("b", "Titel\nTekst.")])
     assert [c.members for c in report.clusters] == [("a:1", "b:1"), ("a:2", "b:2")]
+
+
+def test_the_garbage_collector_is_left_as_it_was() -> None:
+    """The pipelines pause the collector in their stages and leave its state as it was."""
+    import gc  # noqa: PLC0415 - only this test reads the collector
+
+    pages = [
+        dn.Page("a", "Titel\nEen zin die terugkomt."),
+        dn.Page("b", "Kop\nEen zin die terugkomt."),
+    ]
+    dn.dedupe(pages)
+    dn.find_duplicates(["een", "een"])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        dn.dedupe(pages)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -75,3 +75,31 @@ def test_reports_compare_by_content(report: dn.Report) -> None:
     """Two runs on the same pages give equal reports (the lookup index is not compared)."""
     again = dn.dedupe(list(report.pages))
     assert again == report
+
+
+def test_lookups_agree_with_a_scan_of_every_id() -> None:
+    """Every lookup by id finds what a scan finds: colons in page ids, lines out of order."""
+    segments = (
+        dn.Segment(PageId("x:1"), 4, Role.PARAGRAPH, "d"),
+        dn.Segment(PageId("x:1"), 2, Role.TITLE, "t"),
+        dn.Segment(PageId("y"), 1, Role.TITLE, "u"),
+        dn.Segment(PageId("y"), 10, Role.PARAGRAPH, "v"),
+    )
+    labels = (dn.Label.UNIQUE, dn.Label.DUPLICATE, dn.Label.UNIQUE, dn.Label.BOILERPLATE)
+    built = dn.Report(
+        config=dn.DEFAULT,
+        pages=(dn.Page(PageId("x:1"), "t\nd"), dn.Page(PageId("y"), "u\nv")),
+        segments=segments,
+        labels=labels,
+        segment_clusters=(None,) * 4,
+        clusters=(),
+        article_clusters=(None, None),
+    )
+    for index, segment in enumerate(segments):
+        assert built.segment(segment.id) is segment
+        assert built.label_of(segment.id) is labels[index]
+    assert built.segments_of("x:1") == segments[:2]
+    assert built.unique_segments("y") == segments[2:3]
+    for unknown in ("x:1:3", "y:01", "y", "z:1", "y:+1"):
+        with pytest.raises(KeyError):
+            built.segment(unknown)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 import dedupe_news as dn
 from dedupe_news.records import PageId, Role, Segment
@@ -13,6 +17,7 @@ from dedupe_news.stages.story import (
     MIN_SHARED_SHINGLES,
     STORY_ROLES,
     STORY_SHINGLE_WORDS,
+    _words_before,
     align,
     number_places,
     replaced_numbers,
@@ -118,3 +123,33 @@ def test_align_pairs_one_word_segments_and_skips_wordless_ones() -> None:
         Segment(PageId("b"), 2, Role.LEDE, "-"),
     ]
     assert align(first, second) == (("a:1", "b:1", 1.0),)
+
+
+@given(
+    words=st.lists(st.text("ab1 ", min_size=0, max_size=3) | st.just("x" * 150), max_size=12),
+    data=st.data(),
+)
+def test_words_before_a_number_read_a_window_like_the_whole_head(
+    words: list[str], data: st.DataObject
+) -> None:
+    """The windowed context is the last two words of the whole head, long words included."""
+    norm = " ".join(words)
+    end = data.draw(st.integers(0, len(norm)))
+    assert _words_before(norm, end) == tuple(norm[:end].split()[-2:])
+
+
+def _number_places_reference(norm: str) -> dict[tuple[str, ...], frozenset[str]]:
+    """Return number_places as first written: every word with a digit, its whole head split."""
+    found: dict[tuple[str, ...], set[str]] = {}
+    for number in re.finditer(r"(?<!\S)\S*\d\S*", norm):
+        context = tuple(norm[: number.start()].rsplit(maxsplit=2))
+        if len(context) >= 2:
+            found.setdefault(context[-2:], set()).add(number.group())
+    return {place: frozenset(numbers) for place, numbers in found.items()}
+
+
+@given(words=st.lists(st.text("ab12", min_size=1, max_size=4) | st.just("x1" * 80), max_size=14))
+def test_number_places_equal_the_whole_word_reference(words: list[str]) -> None:
+    """Digits widened to words give the places of the whole-word regex, long words included."""
+    norm = " ".join(words)
+    assert number_places(norm) == _number_places_reference(norm)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
 import dedupe_news as dn
+from dedupe_news.stages import verify as verify_module
 from dedupe_news.stages.signature import Sketch, sketch
 from dedupe_news.stages.tokenize import tokenize
 from dedupe_news.stages.verify import MAX_RATIO_CHARS, Scores, Verified, scores, verify
@@ -217,3 +219,11 @@ def test_pairs_already_joined_are_not_scored() -> None:
     found = _run(texts, chunk=8)
     assert found.scored <= len(texts) + 8  # 780 candidate pairs
     assert len(found.matches) >= len(texts) - 1
+
+
+def test_the_veto_gives_the_same_matches_whatever_it_keeps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Template teasers and copies: the veto's cache, cleared after every text, changes nothing."""
+    texts = [MEDINA.replace("45", str(k)) for k in range(6)] + [MEDINA, MEDINA + " Later meer."]
+    kept = _run(texts)
+    monkeypatch.setattr(verify_module, "_FACTS_KEPT", 0)
+    assert _run(texts) == kept

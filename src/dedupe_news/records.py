@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import groupby
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Generic, NewType, TypeAlias, TypeVar
 
 if TYPE_CHECKING:
@@ -253,38 +256,70 @@ class Report:
     article_clusters: tuple[PageId | None, ...]
     skipped: tuple[Skipped, ...] = ()
     links: tuple[Link, ...] = ()
-    _position: dict[SegmentId, int] = field(init=False, repr=False, compare=False)
-    _page_spans: dict[PageId, tuple[int, int]] = field(init=False, repr=False, compare=False)
+    _page_spans: dict[PageId, tuple[int, int]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
-    def __post_init__(self) -> None:
-        """Index segments by id, and each page's run of segments, for the lookups below."""
-        object.__setattr__(self, "_position", {s.id: i for i, s in enumerate(self.segments)})
-        spans: dict[PageId, tuple[int, int]] = {}
-        for index, segment in enumerate(self.segments):
-            start, _ = spans.get(segment.page_id, (index, index))
-            spans[segment.page_id] = (start, index + 1)
-        object.__setattr__(self, "_page_spans", spans)
+    def _spans(self) -> dict[PageId, tuple[int, int]]:
+        """Return each page's run of segments, indexed on first use.
+
+        Built lazily so a report that is only written (the JSON document walks `segments`)
+        pays for no index; no id string is made per segment, so the index holds one entry
+        per page, not per segment.
+        """
+        if not self._page_spans and self.segments:
+            spans: dict[PageId, tuple[int, int]] = {}
+            index = 0
+            for page_id, run in groupby(self.segments, key=attrgetter("page_id")):
+                size = sum(1 for _ in run)
+                first, _ = spans.get(page_id, (index, index))  # a page met again keeps its start
+                spans[page_id] = (first, index + size)
+                index += size
+            self._page_spans.update(spans)  # one C call: a reader never sees half an index
+        return self._page_spans
+
+    def _position(self, segment_id: str) -> int:
+        """Return the index of a segment in `segments`; KeyError names an unknown id.
+
+        An id is `"<page id>:<line>"` and a page's segments ascend by line, so the page's
+        run is found by its id and the line by bisection (a scan of the run when a report
+        built by hand orders them otherwise).
+        """
+        page_id, _, line = segment_id.rpartition(":")
+        start, end = self._spans().get(page_id, (0, 0))
+        if line.isdecimal():
+            at = bisect_left(self.segments, int(line), start, end, key=attrgetter("line"))
+            if at < end and self.segments[at].id == segment_id:
+                return at
+            for at in range(start, end):
+                if self.segments[at].id == segment_id:
+                    return at
+        raise KeyError(segment_id)
 
     def segment(self, segment_id: str) -> Segment:
         """Return the segment with this id; KeyError names an unknown id."""
-        return self.segments[self._position[SegmentId(segment_id)]]
+        return self.segments[self._position(segment_id)]
 
     def label_of(self, segment_id: str) -> Label:
         """Return the label of a segment: unique, duplicate or boilerplate."""
-        return self.labels[self._position[SegmentId(segment_id)]]
+        return self.labels[self._position(segment_id)]
 
     def cluster_of(self, segment_id: str) -> ClusterId | None:
         """Return the id of the segment's cluster, or None when it is not repeated."""
-        return self.segment_clusters[self._position[SegmentId(segment_id)]]
+        return self.segment_clusters[self._position(segment_id)]
 
     def segments_of(self, page_id: str) -> tuple[Segment, ...]:
         """Return the page's segments in line order (none for an unknown page)."""
-        start, end = self._page_spans.get(PageId(page_id), (0, 0))
+        start, end = self._spans().get(PageId(page_id), (0, 0))
         return self.segments[start:end]
 
     def unique_segments(self, page_id: str) -> tuple[Segment, ...]:
         """Return the page's own reporting: its segments labelled unique."""
-        return tuple(s for s in self.segments_of(page_id) if self.label_of(s.id) is Label.UNIQUE)
+        start, end = self._spans().get(PageId(page_id), (0, 0))
+        labels = self.labels[start:end]
+        return tuple(
+            s for s, x in zip(self.segments[start:end], labels, strict=True) if x is Label.UNIQUE
+        )
 
     def to_arrow(self) -> Any:  # noqa: ANN401 - a pyarrow.Table; pyarrow is optional
         """Return the segment rows as a pyarrow Table (`dedupe_news.report.to_arrow`)."""

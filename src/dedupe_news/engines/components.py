@@ -118,6 +118,9 @@ class _SubSides:
     def norm(self, group: int) -> str:
         return self.sides.norm(int(self.chosen[group]))
 
+    def lengths(self) -> NDArray[np.int64]:
+        return self.sides.lengths()[self.chosen]
+
 
 def _cluster_batch(
     sides: Sides,

@@ -88,6 +88,11 @@ def _compiled(function: F) -> F:
     return cast("F", numba.njit(cache=CACHE, nogil=True, parallel=True)(function))
 
 
+def _sequential(function: F) -> F:
+    """Compile with numba, cached when possible, without the GIL, for a loop that is serial."""
+    return cast("F", numba.njit(cache=CACHE, nogil=True)(function))
+
+
 def _inline(function: F) -> F:
     return cast("F", numba.njit(cache=CACHE, nogil=True, inline="always")(function))
 
@@ -449,3 +454,60 @@ def member(keys: NDArray[np.uint64], table: NDArray[np.uint64]) -> NDArray[np.bo
                 break
             h = (h + np.uint64(1)) & mask
     return out
+
+
+@_compiled
+def utf8_lengths(
+    data: NDArray[np.uint8], starts: NDArray[np.int64], lengths: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """Return the characters of each UTF-8 slice data[s:s + n]: its bytes that start one.
+
+    A character is one leading byte and its continuation bytes (0b10xxxxxx), so counting
+    the bytes that are no continuation counts characters without decoding. O(total bytes).
+    """
+    out = np.zeros(len(starts), dtype=np.int64)
+    for i in numba.prange(len(starts)):
+        count = 0
+        for at in range(starts[i], starts[i] + lengths[i]):
+            if (data[at] & 0xC0) != 0x80:
+                count += 1
+        out[i] = count
+    return out
+
+
+@_sequential
+def story_keys(
+    hashes: NDArray[np.uint64],
+    offsets: NDArray[np.int64],
+    chosen: NDArray[np.int64],
+    pages: NDArray[np.int64],
+    k: int,
+    bits: int,
+) -> NDArray[np.uint64]:
+    """Return the (shingle, page) keys of the chosen segments' words, read as page texts.
+
+    The words of the chosen segments in order are one stream; every run of k words of one
+    page (pages ascend along the stream) is a shingle `(...(w1 * POLY + w2) * POLY ...) + wk`,
+    its top `64 - bits` bits kept and its page in the low `bits`. One output array, no
+    temporary per word: the numpy form of this held seven.
+    """
+    total = 0
+    for c in range(len(chosen)):
+        total += offsets[chosen[c] + 1] - offsets[chosen[c]]
+    out = np.empty(max(total - k + 1, 0), dtype=np.uint64)
+    window = np.zeros(k, dtype=np.uint64)
+    page_window = np.full(k, -1, dtype=np.int64)
+    seen, made = 0, 0
+    low = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
+    for c in range(len(chosen)):
+        for at in range(offsets[chosen[c]], offsets[chosen[c] + 1]):
+            window[seen % k] = hashes[at]
+            page_window[seen % k] = pages[c]
+            seen += 1
+            if seen >= k and page_window[(seen - k) % k] == pages[c]:
+                shingle = window[(seen - k) % k]
+                for offset in range(1, k):
+                    shingle = shingle * POLY + window[(seen - k + offset) % k]
+                out[made] = (shingle & ~low) | np.uint64(pages[c])
+                made += 1
+    return out[:made]

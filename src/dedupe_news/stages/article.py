@@ -16,9 +16,11 @@ Copies are joined by union-find; each group is named by its smallest page id.
 from __future__ import annotations
 
 from collections import Counter
-from itertools import combinations
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from dedupe_news.stages import _kernels as kernels
 from dedupe_news.stages.cluster import components
 from dedupe_news.stages.story import STORY_ROLES, story_copies
 
@@ -35,6 +37,47 @@ _MIN_SHARED_SEGMENTS = 2
 # A cluster on more pages than this is template evidence, not copy evidence: pairing all of
 # its pages would cost a quadratic number of page pairs for nothing.
 _MAX_PAGES_PER_CLUSTER = 256
+
+
+def _segment_copies(
+    page_of: Sequence[int],
+    story: Sequence[bool],
+    segment_clusters: Sequence[ClusterId | None],
+    pages: int,
+    config: Config,
+) -> list[tuple[int, int]]:
+    """Return the page pairs (p < q, ascending) sharing enough story segment clusters.
+
+    Each cluster on 2 to `_MAX_PAGES_PER_CLUSTER` pages pairs its pages (a compiled loop),
+    and the pairs are counted by one sort: no Python object per page pair, which large
+    groups of near copies made by the million.
+    """
+    page = np.asarray(page_of, dtype=np.int64)
+    story_at = np.asarray(story, dtype=np.bool_)
+    code: dict[ClusterId, int] = {}
+    cluster = np.fromiter(
+        (-1 if c is None else code.setdefault(c, len(code)) for c in segment_clusters),
+        np.int64,
+        len(segment_clusters),
+    )
+    story_count = np.bincount(page[story_at], minlength=pages)
+    held = story_at & (cluster >= 0)
+    keys = np.sort(cluster[held] * max(pages, 1) + page[held])  # (cluster, page), sorted
+    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+    owners = keys % max(pages, 1)
+    starts = np.flatnonzero(np.r_[True, np.diff(keys // max(pages, 1)) != 0]) if len(keys) else keys
+    ends = np.r_[starts[1:], len(keys)].astype(np.int64)
+    size = ends - starts
+    chosen = (size >= 2) & (size <= _MAX_PAGES_PER_CLUSTER)
+    with kernels.threads_for(int((size[chosen] ** 2).sum())):
+        made = kernels.group_pairs(owners, starts[chosen].astype(np.int64), ends[chosen], pages)
+    made.sort()
+    firsts = np.flatnonzero(np.r_[True, made[1:] != made[:-1]]) if len(made) else made
+    shared = np.diff(np.r_[firsts, len(made)])
+    first, second = made[firsts] // max(pages, 1), made[firsts] % max(pages, 1)
+    smaller = np.minimum(story_count[first], story_count[second])
+    enough = (shared >= _MIN_SHARED_SEGMENTS) & (shared >= config.article_min_shared * smaller)
+    return list(zip(first[enough].tolist(), second[enough].tolist(), strict=True))
 
 
 def article_clusters(
@@ -56,27 +99,10 @@ def article_clusters(
             containment joins pages too.
     """
     index = {page.id: i for i, page in enumerate(pages)}
-    story_count = [0] * len(pages)
-    pages_of: dict[ClusterId, set[int]] = {}
-    for segment, cluster in zip(segments, segment_clusters, strict=True):
-        if segment.role in STORY_ROLES:
-            page = index[segment.page_id]
-            story_count[page] += 1
-            if cluster is not None:
-                pages_of.setdefault(cluster, set()).add(page)
-    shared: Counter[tuple[int, int]] = Counter()
-    for members in pages_of.values():
-        if 1 < len(members) <= _MAX_PAGES_PER_CLUSTER:
-            shared.update(combinations(sorted(members), 2))
-    copies = [
-        (p, q)
-        for (p, q), count in sorted(shared.items())
-        if count >= _MIN_SHARED_SEGMENTS
-        and count >= config.article_min_shared * min(story_count[p], story_count[q])
-    ]
+    page_of = [index[segment.page_id] for segment in segments]
+    story = [segment.role in STORY_ROLES for segment in segments]
+    copies = _segment_copies(page_of, story, segment_clusters, len(pages), config)
     if tokens is not None:
-        story = [segment.role in STORY_ROLES for segment in segments]
-        page_of = [index[segment.page_id] for segment in segments]
         copies.extend(story_copies(tokens, story, page_of, len(pages), config.article_min_shared))
     roots = components(len(pages), copies).tolist()
     name: dict[int, PageId] = {}  # each group is named by its smallest page id, in any order

@@ -12,7 +12,7 @@ becomes the representative. An index gives clusters ids that persist instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol, cast
 
 import numpy as np
 import xxhash
@@ -40,6 +40,9 @@ class Groups(Protocol):
 
     def norm(self, group: int) -> str:
         """Return the normalized text of a distinct text."""
+
+    def lengths(self) -> NDArray[np.int64]:
+        """Return the characters of every distinct text's normalized text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,18 +119,32 @@ def cluster_texts(
         (Match(a=1, b=2, score=0.9, jaccard=0.7),)
     """
     flags = list(contained) or [False] * len(matches)
-    joined = _join(distinct, matches, flags)
+    lengths = distinct.lengths().tolist()
+    joined = _join(distinct, matches, flags, lengths)
     roots = components(len(distinct.firsts), [(m.a, m.b) for m in joined])
-    return _clusters(distinct, roots, joined)
+    return tuple(
+        Cluster(
+            id=ClusterId("c" + part.key),
+            key=part.key,
+            kind=part.kind,
+            members=tuple(part.members),
+            representative=part.representative,
+            matches=tuple(Match(a, b, score, jaccard) for a, b, score, jaccard in part.matches),
+            lowest_score=part.lowest_score,
+        )
+        for part in _parts(distinct, roots, joined, lengths)
+    )
 
 
 def _join(
-    distinct: Groups, matches: Sequence[Match[int]], contained: Sequence[bool]
+    distinct: Groups,
+    matches: Sequence[Match[int]],
+    contained: Sequence[bool],
+    length: Sequence[int],
 ) -> list[Match[int]]:
     """Return the matches that join clusters: all similarity ones, the containment ones kept."""
     similar = [m for m, c in zip(matches, contained, strict=True) if not c]
     roots = components(len(distinct.firsts), [(m.a, m.b) for m in similar])
-    length = {t: len(distinct.norm(t)) for m in matches for t in (m.a, m.b)}
 
     def inner(match: Match[int]) -> tuple[int, int]:  # (contained text, its container)
         a_first = (length[match.a], match.a) < (length[match.b], match.b)
@@ -139,7 +156,8 @@ def _join(
         short, _ = inner(match)
         root = int(roots[short])
         by_component.setdefault(root, []).append(match)
-    for text, root in ((t, int(roots[t])) for t in length):
+    for text in {t for m in matches for t in (m.a, m.b)}:
+        root = int(roots[text])
         size[root] = max(size.get(root, 0), length[text])
     parent = {root: root for root in size}
 
@@ -161,18 +179,34 @@ def _join(
     return sorted(kept, key=lambda m: (m.a, m.b))
 
 
-def _clusters(
-    distinct: Groups, roots: NDArray[np.int64], matches: Sequence[Match[int]]
-) -> tuple[Cluster[int], ...]:
-    """Build the clusters of components: members, representative, key, their matches."""
-    group_of, firsts = distinct.group_of, distinct.firsts
+class _Part(NamedTuple):
+    """One cluster, its members and matches named by item (batch text) index."""
+
+    key: str
+    kind: ClusterKind
+    members: list[int]
+    representative: int
+    matches: list[tuple[int, int, float, float]]
+    lowest_score: float
+
+
+def _parts(
+    distinct: Groups, roots: NDArray[np.int64], matches: Sequence[Match[int]], length: Sequence[int]
+) -> list[_Part]:
+    """Build the clusters of components: members, representative, key, their matches.
+
+    Sorted by first member. Per cluster, the work is its members and its matches: the
+    representative is picked from precomputed lengths, and only its norm is decoded.
+    """
+    group_of, firsts = distinct.group_of, distinct.firsts.tolist()
     texts_of: dict[int, list[int]] = {}
     for text in sorted({t for m in matches for t in (m.a, m.b)}):
         texts_of.setdefault(int(roots[text]), []).append(text)
-    matches_of: dict[int, list[Match[int]]] = {}
-    for match in matches:  # firsts ascend with groups, so a < b stays true for members
-        member_match = Match(int(firsts[match.a]), int(firsts[match.b]), match.score, match.jaccard)
-        matches_of.setdefault(int(roots[match.a]), []).append(member_match)
+    matches_of: dict[int, list[tuple[int, int, float, float]]] = {}
+    for match in sorted(matches, key=lambda m: (m.a, m.b)):  # firsts ascend with groups
+        matches_of.setdefault(int(roots[match.a]), []).append(
+            (firsts[match.a], firsts[match.b], match.score, match.jaccard)
+        )
     items = np.flatnonzero(group_of >= 0)
     item_roots = roots[group_of[items]]
     order = np.argsort(item_roots, kind="stable")  # items stay ascending within a root
@@ -184,21 +218,20 @@ def _clusters(
     for start, end in zip(starts[repeated].tolist(), ends[repeated].tolist(), strict=True):
         root = int(item_roots[start])
         texts = texts_of.get(root, [root])
-        best = min(texts, key=lambda t: (-len(distinct.norm(t)), t))  # t ascends with members
-        key = content_key(distinct.norm(best))
-        joined = tuple(sorted(matches_of.get(root, ()), key=lambda m: (m.a, m.b)))
+        best = min(texts, key=lambda t: (-length[t], t))  # t ascends with members
+        joined = matches_of.get(root, [])
         found.append(
-            Cluster(
-                id=ClusterId("c" + key),
-                key=key,
+            _Part(
+                key=content_key(distinct.norm(best)),
                 kind=ClusterKind.EXACT if len(texts) == 1 else ClusterKind.NEAR,
-                members=tuple(items[start:end].tolist()),
-                representative=int(firsts[best]),
+                members=items[start:end].tolist(),
+                representative=firsts[best],
                 matches=joined,
-                lowest_score=min((m.score for m in joined), default=1.0),
+                lowest_score=min((m[2] for m in joined), default=1.0),
             )
         )
-    return tuple(sorted(found, key=lambda cluster: cluster.members[0]))
+    found.sort(key=lambda part: part.members[0])
+    return found
 
 
 def build_clusters(
@@ -208,23 +241,34 @@ def build_clusters(
     contained: Sequence[bool] = (),
 ) -> Clustering:
     """Group segments into clusters (`cluster_texts` over segments sorted by page and line)."""
+    flags = list(contained) or [False] * len(matches)
+    lengths = distinct.lengths().tolist()
+    joined = _join(distinct, matches, flags, lengths)
+    roots = components(len(distinct.firsts), [(m.a, m.b) for m in joined])
     clusters = []
     segment_clusters: list[ClusterId | None] = [None] * len(segments)
-    for found in cluster_texts(distinct, matches, contained):
-        for member in found.members:
-            segment_clusters[member] = found.id
+    for part in _parts(distinct, roots, joined, lengths):
+        cluster_id = ClusterId("c" + part.key)
+        for member in part.members:
+            segment_clusters[member] = cluster_id
         clusters.append(
             Cluster(
-                id=found.id,
-                key=found.key,
-                kind=found.kind,
-                members=tuple(segments[m].id for m in found.members),
-                representative=segments[found.representative].id,
+                id=cluster_id,
+                key=part.key,
+                kind=part.kind,
+                members=_ids(segments, part.members),
+                representative=segments[part.representative].id,
                 matches=tuple(
-                    Match(segments[m.a].id, segments[m.b].id, m.score, m.jaccard)
-                    for m in found.matches
+                    Match(segments[a].id, segments[b].id, score, jaccard)
+                    for a, b, score, jaccard in part.matches
                 ),
-                lowest_score=found.lowest_score,
+                lowest_score=part.lowest_score,
             )
         )
     return Clustering(tuple(clusters), tuple(segment_clusters))
+
+
+def _ids(segments: Sequence[Segment], members: list[int]) -> tuple[SegmentId, ...]:
+    """Return the ids of segments (`Segment.id`, spelled out: one call less per member)."""
+    ids = [f"{s.page_id}:{s.line}" for s in map(segments.__getitem__, members)]
+    return cast("tuple[SegmentId, ...]", tuple(ids))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from dedupe_news.stages import _kernels as kernels
 from dedupe_news.stages.tokenize import Tokens, text_keys
 
 if TYPE_CHECKING:
@@ -50,6 +51,23 @@ class Distinct:
     def words(self) -> NDArray[np.int64]:
         """Return the number of words of each distinct text."""
         return self.tokens.counts()[self.firsts]
+
+    def lengths(self) -> NDArray[np.int64]:
+        """Return the characters of each distinct text's normalized text."""
+        return norm_chars(self.tokens, self.firsts)
+
+
+def norm_chars(tokens: Tokens, items: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Return `len(tokens.norm(i))` for each item, counted in the UTF-8 buffer, not decoded.
+
+    Examples:
+        >>> from dedupe_news.stages.tokenize import tokenize
+        >>> norm_chars(tokenize(["Oekraïne!", "a b"]), np.array([1, 0])).tolist()
+        [3, 8]
+    """
+    lengths = tokens.norm_lengths[items]
+    with kernels.threads_for(int(lengths.sum())):
+        return kernels.utf8_lengths(tokens.norms, tokens.norm_starts[items], lengths)
 
 
 def exact_groups(texts: Sequence[str], tokens: Tokens) -> Distinct:

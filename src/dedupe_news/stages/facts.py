@@ -163,8 +163,13 @@ def _numbers(words: tuple[str, ...]) -> list[int]:
     return values
 
 
-def _same_fact(left: tuple[str, ...], right: tuple[str, ...]) -> bool:
-    """Return True when two sides of a block spell the same thing otherwise."""
+def _same_fact(
+    left: tuple[str, ...], right: tuple[str, ...], numbers: tuple[list[int], list[int]]
+) -> bool:
+    """Return True when two sides of a block spell the same thing otherwise.
+
+    `numbers` are the two sides' `_numbers`, read once by the caller.
+    """
     if "".join(left) == "".join(right):
         return True
     for short, long in ((left, right), (right, left)):
@@ -172,8 +177,7 @@ def _same_fact(left: tuple[str, ...], right: tuple[str, ...]) -> bool:
             return True
     if len(left) == len(right) and all(map(_same_stem, left, right)):
         return True
-    numbers = _numbers(left)
-    return bool(numbers) and numbers == _numbers(right)
+    return bool(numbers[0]) and numbers[0] == numbers[1]
 
 
 def _same_stem(left: str, right: str) -> bool:
@@ -209,8 +213,13 @@ def _blocks(a: FactText, b: FactText) -> list[tuple[int, int, int, int]]:
     return [(i1 + head, i2 + head, j1 + head, j2 + head) for i1, i2, j1, j2 in blocks]
 
 
-def facts_conflict(a: FactText, b: FactText) -> bool:
+def facts_conflict(
+    a: FactText, b: FactText, blocks: list[tuple[int, int, int, int]] | None = None
+) -> bool:
     """Return True when a fact of one text replaces a different fact of the other.
+
+    `blocks` are `_blocks(a, b)` when the caller has them (`verify` aligns the same words
+    for `may_conflict_blocks` first).
 
     Examples:
         >>> template = "Bij het ongeluk vielen {} doden, meldt de politie in {}."
@@ -222,14 +231,15 @@ def facts_conflict(a: FactText, b: FactText) -> bool:
         >>> facts_conflict(fact_text(short), fact_text(full))
         False
     """
-    blocks = _blocks(a, b)
+    blocks = _blocks(a, b) if blocks is None else blocks
     for i1, i2, j1, j2 in blocks:
         left, right = a.words[i1:i2], b.words[j1:j2]
         if not left or not right or len(left) > _FACT_WORDS or len(right) > _FACT_WORDS:
             continue
-        if _same_fact(left, right) or _truncated(a, i2, b, j2):
+        numbers = (_numbers(left), _numbers(right))
+        if _same_fact(left, right, numbers) or _truncated(a, i2, b, j2):
             continue
-        if _numbers(left) and _numbers(right):
+        if numbers[0] and numbers[1]:
             return True
         names_a = [a.words[i] for i in range(i1, i2) if i in a.names]
         names_b = [b.words[j] for j in range(j1, j2) if j in b.names]
@@ -252,11 +262,27 @@ def may_conflict(norm_a: str, norm_b: str) -> bool:
         >>> may_conflict("45 doden in medina", "12 doden in medina")
         True
     """
-    a = FactText(tuple(norm_a.split()), frozenset(), ends_sentence=False)
-    b = FactText(tuple(norm_b.split()), frozenset(), ends_sentence=False)
+    return may_conflict_words(tuple(norm_a.split()), tuple(norm_b.split()))
+
+
+def may_conflict_words(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
+    """Return `may_conflict` of two normalized texts given as their words (split once)."""
+    return may_conflict_blocks(word_blocks(words_a, words_b))
+
+
+def word_blocks(
+    words_a: tuple[str, ...], words_b: tuple[str, ...]
+) -> list[tuple[int, int, int, int]]:
+    """Return the differing blocks of two word sequences, aligned (`facts_conflict` reads them)."""
+    a = FactText(words_a, frozenset(), ends_sentence=False)
+    b = FactText(words_b, frozenset(), ends_sentence=False)
+    return _blocks(a, b)
+
+
+def may_conflict_blocks(blocks: list[tuple[int, int, int, int]]) -> bool:
+    """Return True when a block is small on both sides: where a fact swap can be."""
     return any(
-        0 < i2 - i1 <= _FACT_WORDS and 0 < j2 - j1 <= _FACT_WORDS
-        for i1, i2, j1, j2 in _blocks(a, b)
+        0 < i2 - i1 <= _FACT_WORDS and 0 < j2 - j1 <= _FACT_WORDS for i1, i2, j1, j2 in blocks
     )
 
 

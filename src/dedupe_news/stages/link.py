@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dedupe_news.records import Link, Match, PageId, Role
+from dedupe_news.stages.exact import norm_chars
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -66,6 +67,10 @@ class Sides:
     def norm(self, group: int) -> str:
         """Return the normalized text of a side."""
         return self.distinct.tokens.norm(int(self.firsts[group]))
+
+    def lengths(self) -> NDArray[np.int64]:
+        """Return the characters of each side's normalized text."""
+        return norm_chars(self.distinct.tokens, self.firsts)
 
 
 @dataclass(frozen=True, slots=True)

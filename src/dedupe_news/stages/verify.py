@@ -35,7 +35,13 @@ from rapidfuzz.process import cpdist
 
 from dedupe_news.records import Match
 from dedupe_news.stages import _kernels as kernels
-from dedupe_news.stages.facts import FactText, fact_text, facts_conflict, may_conflict
+from dedupe_news.stages.facts import (
+    FactText,
+    fact_text,
+    facts_conflict,
+    may_conflict_blocks,
+    word_blocks,
+)
 from dedupe_news.stages.signature import jaccard
 
 if TYPE_CHECKING:
@@ -48,6 +54,7 @@ if TYPE_CHECKING:
 # in for it. News paragraphs and teasers are far shorter; whole articles are not.
 MAX_RATIO_CHARS = 4_000
 CHUNK_PAIRS = 1 << 15
+_FACTS_KEPT = 1 << 16  # texts whose words and facts the veto keeps at once
 
 
 class Texts(Protocol):
@@ -182,6 +189,7 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
     parent = np.arange(len(found.shingle_offsets) - 1, dtype=np.int64)
     matches: list[Match[int]] = []
     contained: list[bool] = []
+    facts = _Facts(texts)
     for start in range(0, len(pairs), chunk):
         part = pairs[start : start + chunk]
         part = part[_roots(parent, part[:, 0]) != _roots(parent, part[:, 1])]
@@ -190,11 +198,10 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
         scored += len(part)
         result = scores(part, texts, found, config, workers=workers)
         keep = np.flatnonzero(result.score >= config.min_score)
-        known: dict[int, FactText] = {}
         estimates = jaccard(found.signatures[part[keep, 0]], found.signatures[part[keep, 1]])
         for k, estimate in zip(keep.tolist(), estimates.tolist(), strict=True):
             a, b = int(part[k, 0]), int(part[k, 1])
-            if _vetoed(a, b, texts, known):
+            if facts.vetoed(a, b):
                 continue
             matches.append(Match(a, b, round(float(result.score[k]), 6), round(estimate, 6)))
             similar = bool(result.similarity[k] >= config.min_score)
@@ -204,14 +211,40 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
     return Verified(tuple(matches), tuple(contained), scored)
 
 
-def _vetoed(a: int, b: int, texts: Texts, known: dict[int, FactText]) -> bool:
-    """Return True when facts veto the pair (`stages.facts`), reading names only if needed."""
-    if not may_conflict(texts.norm(a), texts.norm(b)):
-        return False
-    for index in (a, b):
-        if index not in known:
-            known[index] = fact_text(texts.original(index))
-    return facts_conflict(known[a], known[b])
+class _Facts:
+    """The veto (`stages.facts`) of a verification, each text's words and facts read once.
+
+    Kept across chunks, so a text in many pairs (a large group of near copies) is split and
+    read once, not once per pair or chunk; cleared when it holds `_FACTS_KEPT` texts, so
+    memory stays bounded.
+    """
+
+    def __init__(self, texts: Texts) -> None:
+        self._texts = texts
+        self._words: dict[int, tuple[str, ...]] = {}
+        self._facts: dict[int, FactText] = {}
+
+    def vetoed(self, a: int, b: int) -> bool:
+        """Return True when facts veto the pair, reading names only if needed."""
+        if len(self._words) > _FACTS_KEPT:
+            self._words.clear()
+        if len(self._facts) > _FACTS_KEPT:
+            self._facts.clear()
+        words = (self._words_of(a), self._words_of(b))
+        blocks = word_blocks(*words)
+        if not may_conflict_blocks(blocks):
+            return False
+        for index in (a, b):
+            if index not in self._facts:
+                self._facts[index] = fact_text(self._texts.original(index))
+        first, second = self._facts[a], self._facts[b]
+        same_words = (first.words, second.words) == words  # else folding split words otherwise
+        return facts_conflict(first, second, blocks if same_words else None)
+
+    def _words_of(self, index: int) -> tuple[str, ...]:
+        if index not in self._words:
+            self._words[index] = tuple(self._texts.norm(index).split())
+        return self._words[index]
 
 
 def _roots(parent: NDArray[np.int64], nodes: NDArray[np.int64]) -> NDArray[np.int64]:
