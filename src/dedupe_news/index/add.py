@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from dedupe_news.errors import InputError
 from dedupe_news.index import ids as cluster_ids
+from dedupe_news.index import wide
 from dedupe_news.index.keys import crawl_keys, neighbours, store_keys
 from dedupe_news.index.results import Added, LabelChange, Merge, Provenance
 from dedupe_news.index.store import decode_page, encode_page, page_hash
@@ -28,6 +29,7 @@ from dedupe_news.index.write import (
 )
 from dedupe_news.pipeline import dedupe
 from dedupe_news.records import Label, Page, PageId, Report, SegmentId
+from dedupe_news.stages.link import FURNITURE_ROLES
 from dedupe_news.stages.segment import segment_page
 
 if TYPE_CHECKING:
@@ -65,7 +67,14 @@ def add_crawl(  # noqa: PLR0913 - the crawl, its time, and the run's knobs
     segments = [s for p in fresh for s in segment_page(p)]
     keys = crawl_keys([s.text for s in segments], config)
     replaced = [stored[p.id][0] for p in fresh if p.id in stored]
-    region = _region(connection, neighbours(connection, keys), replaced, {p.id for p in fresh})
+    near = neighbours(connection, keys)
+    known = _known_texts(connection, keys)
+    sides = _sides(segments, keys, known)
+    held = wide.wide_clusters(connection, sides.values())
+    exact = set(sides.values())
+    others = [(t, f) for t in near for f in (False, True) if (t, f) not in exact]
+    pulled = [*replaced, *wide.representatives(connection, others)]
+    region = _region(connection, near, pulled, {p.id for p in fresh})
     report = dedupe(
         (*fresh, *region.values()),
         config,
@@ -77,26 +86,36 @@ def add_crawl(  # noqa: PLR0913 - the crawl, its time, and the run's knobs
     if on_start is not None:
         on_start("store", len(report.segments))
     before = _before(connection, [*region, *replaced])
-    known = _known_texts(connection, keys)
+    anchors = {s: held[side] for s, side in sides.items() if side in held}
+    anchors.update(
+        (s, c)
+        for s, (c, label, _, _) in before.items()
+        if c is not None and label is Label.BOILERPLATE and s.rsplit(":", 1)[0] not in bodies
+    )
     provenance = _provenance(connection, segments, keys, known)
     rowids = write_pages(connection, fresh, bodies, stored, seq)
     fresh_texts, text_of = write_texts(connection, segments, keys, known, rowids, seq)
     store_keys(connection, keys, fresh_texts)
     crawl_of = (fresh, unchanged, provenance, text_of)
-    return _finish(connection, report, before, seq, crawl_of)
+    return _finish(connection, report, (before, anchors), seq, crawl_of)
 
 
 def _finish(
     connection: sqlite3.Connection,
     report: Report,
-    before: Before,
+    held: tuple[Before, dict[SegmentId, str]],
     seq: int,
     crawl: tuple[list[Page], tuple[PageId, ...], tuple[Provenance, ...], dict[SegmentId, int]],
 ) -> Added:
     """Give lasting ids, write the segments and groups, and build the outcome."""
     fresh, unchanged, provenance, text_of = crawl
-    live = cluster_ids.resolve(connection, (c for c, *_ in before.values() if c is not None))
+    before, anchors = held
+    live = cluster_ids.resolve(
+        connection, [*(c for c, *_ in before.values() if c is not None), *anchors.values()]
+    )
+    report = wide.join(report, {s: live[c][1] for s, c in anchors.items()})
     old = {s: live[c] for s, (c, *_) in before.items() if c is not None}
+    old.update((s, live[c]) for s, c in anchors.items())
     assigned = cluster_ids.assign(report.clusters, old, lambda i: taken(connection, i), seq)
     connection.executemany(
         "INSERT INTO clusters (id, key, created) VALUES (?, ?, ?)",
@@ -147,6 +166,18 @@ def _stored(connection: sqlite3.Connection, page_ids: Sequence[str]) -> dict[str
     return found
 
 
+def _sides(
+    segments: Sequence[Segment], keys: Keys, known: dict[int, int]
+) -> dict[SegmentId, tuple[int, bool]]:
+    """Return each crawl segment whose text the index holds: its text rowid and side."""
+    sides = {}
+    for segment, group in zip(segments, keys.group_of.tolist(), strict=True):
+        text = known.get(int(keys.hashes[group])) if group >= 0 else None
+        if text is not None:
+            sides[segment.id] = (text, segment.role in FURNITURE_ROLES)
+    return sides
+
+
 def _region(
     connection: sqlite3.Connection, texts: Sequence[int], replaced: Sequence[int], new: set[str]
 ) -> dict[int, Page]:
@@ -157,9 +188,14 @@ def _region(
     connection.execute("CREATE TEMP TABLE IF NOT EXISTS near_pages (page INTEGER PRIMARY KEY)")
     connection.execute("DELETE FROM near_pages")
     connection.executemany("INSERT OR IGNORE INTO near_pages VALUES (?)", [(r,) for r in replaced])
+    connection.execute(  # holders outside wide clusters: seeks on segments_held
+        "INSERT OR IGNORE INTO near_pages SELECT s.page FROM near n JOIN segments s "
+        "ON s.text = n.text AND s.label IN ('unique', 'duplicate')"
+    )
     connection.execute(
-        "INSERT OR IGNORE INTO near_pages SELECT DISTINCT s.page FROM near n "
-        "JOIN segments s ON s.text = n.text"
+        "INSERT OR IGNORE INTO near_pages SELECT s.page FROM near n JOIN segments s "  # noqa: S608 - role names are ours
+        f"ON s.text = n.text AND s.label = 'boilerplate' AND s.role IN ({wide.FURNITURE_SQL}) "
+        "AND s.cluster IS NULL"
     )
     rows = connection.execute(
         "SELECT rowid, body FROM pages WHERE grp IN (SELECT p.grp FROM near_pages n "

@@ -174,17 +174,27 @@ class Index:
                 "WHERE p.id = ? AND s.line = ?",
                 (page_id, line),
             ).fetchone()
-            stored.append((segment, None if cluster is None else cluster[0], seen))
+            live = None if cluster is None or cluster[0] is None else self.resolve(cluster[0])
+            stored.append((segment, live, seen))
         return _hits(text, stored, self.config)
 
     def segments(self) -> tuple[tuple[SegmentId, ClusterId | None, Label], ...]:
-        """Return every stored segment's id, cluster and label, sorted by page id and line."""
+        """Return every stored segment's id, live cluster and label, by page id and line.
+
+        A member of a wide cluster that an add did not read back keeps the id it was stored
+        with; when that id became an alias, the live id is returned (`resolve`).
+        """
+        aliases = dict(
+            self._connection.execute(
+                "SELECT id, merged_into FROM clusters WHERE merged_into IS NOT NULL"
+            ).fetchall()
+        )
         rows = self._connection.execute(
             "SELECT p.id, s.line, s.cluster, s.label FROM segments s "
             "JOIN pages p ON p.rowid = s.page ORDER BY p.id, s.line"
         )
         return tuple(
-            (SegmentId(f"{page}:{line}"), None if c is None else ClusterId(c), Label(label))
+            (SegmentId(f"{page}:{line}"), _live(c, aliases), Label(label))
             for page, line, c, label in rows
         )
 
@@ -248,6 +258,13 @@ class Index:
     def _count(self, table: str) -> int:
         query = f"SELECT count(*) FROM {table}"  # noqa: S608 - table names are ours
         return int(self._connection.execute(query).fetchone()[0])
+
+
+def _live(cluster: str | None, aliases: dict[str, str]) -> ClusterId | None:
+    """Return the live id of a stored cluster id, following aliases."""
+    while cluster in aliases:
+        cluster = aliases[cluster]
+    return None if cluster is None else ClusterId(cluster)
 
 
 def _hits(
