@@ -148,19 +148,32 @@ def _insert_capped(
     rows: Sequence[tuple[int, ...]],
     cap: int,
 ) -> None:
-    """Insert rows, at most `cap` per key from this batch and none for a key already full."""
+    """Insert rows, at most `cap` per key counting the holders stored before; in bulk.
+
+    The stored holders of the batch's keys are counted in one grouped query (each key's count
+    is itself capped), then the kept rows go in with one `executemany`.
+    """
+    names = key.split(", ")
+    heads = sorted({row[:-1] for row in rows})
+    connection.execute(f"CREATE TEMP TABLE IF NOT EXISTS cap_{table} ({key})")
+    connection.execute(f"DELETE FROM cap_{table}")  # noqa: S608 - our table names
+    marks = ", ".join("?" * len(names))
+    connection.executemany(f"INSERT INTO cap_{table} VALUES ({marks})", heads)  # noqa: S608 - ours
+    match = " AND ".join(f"s.{c} = p.{c}" for c in names)
+    held = {
+        tuple(found[:-1]): int(found[-1])
+        for found in connection.execute(
+            f"SELECT {', '.join(f'p.{c}' for c in names)}, count(*) FROM cap_{table} p "  # noqa: S608 - ours
+            f"JOIN {table} s ON {match} GROUP BY {', '.join(f'p.{c}' for c in names)}"
+        )
+    }
     kept: list[tuple[int, ...]] = []
-    seen: dict[tuple[int, ...], int] = {}
     for row in sorted(rows):
         head = row[:-1]
-        seen[head] = seen.get(head, 0) + 1
-        if seen[head] <= cap:
+        held[head] = held.get(head, 0) + 1
+        if held[head] <= cap:
             kept.append(row)
-    columns = f"{key}, text"
-    marks = ", ".join("?" * len(columns.split(", ")))
-    match = " AND ".join(f"s.{c} = ?" for c in key.split(", "))
     connection.executemany(
-        f"INSERT OR IGNORE INTO {table} ({columns}) SELECT {marks} WHERE "  # noqa: S608 - ours
-        f"(SELECT count(*) FROM (SELECT 1 FROM {table} s WHERE {match} LIMIT {cap})) < {cap}",
-        [(*row, *row[:-1]) for row in kept],
+        f"INSERT OR IGNORE INTO {table} ({key}, text) VALUES ({marks}, ?)",  # noqa: S608 - ours
+        kept,
     )

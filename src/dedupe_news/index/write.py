@@ -75,18 +75,24 @@ def write_texts(  # noqa: PLR0913, PLR0917 - the crawl's segments, keys and wher
     text rowid.
     """
     fresh = np.zeros(len(keys.hashes), dtype=np.int64)
-    all_rowids = dict(known)
-    for group, (text_hash, first) in enumerate(
-        zip(keys.hashes.tolist(), keys.firsts.tolist(), strict=True)
-    ):
-        if text_hash in all_rowids:
-            continue
-        segment = segments[first]
-        cursor = connection.execute(
-            "INSERT INTO texts (hash, first_page, first_line, first_seen) VALUES (?, ?, ?, ?)",
-            (text_hash, rowids[segment.page_id], segment.line, seq),
+    new = [
+        (group, text_hash, segments[first])
+        for group, (text_hash, first) in enumerate(
+            zip(keys.hashes.tolist(), keys.firsts.tolist(), strict=True)
         )
-        fresh[group] = all_rowids[text_hash] = int(cursor.lastrowid or 0)
+        if text_hash not in known
+    ]
+    connection.executemany(
+        "INSERT INTO texts (hash, first_page, first_line, first_seen) VALUES (?, ?, ?, ?)",
+        [(h, rowids[s.page_id], s.line, seq) for _, h, s in new],
+    )
+    all_rowids = dict(  # probe_hash holds the crawl's exact keys (`keys.neighbours`)
+        connection.execute(
+            "SELECT t.hash, t.rowid FROM probe_hash p JOIN texts t ON t.hash = p.hash"
+        ).fetchall()
+    )
+    for group, text_hash, _ in new:
+        fresh[group] = all_rowids[text_hash]
     text_of = {
         s.id: all_rowids[int(keys.hashes[g])]
         for s, g in zip(segments, keys.group_of.tolist(), strict=True)
