@@ -64,6 +64,17 @@ def test_seed_pages_one_at_a_time_equal_one_batch(tmp_path: Path) -> None:
         assert _stored(index) == _batch(SEEDS)
 
 
+def test_shared_furniture_reads_no_stored_page_back(tmp_path: Path) -> None:
+    """A crawl sharing only a section heading with history joins its cluster by key alone."""
+    with Index.open(tmp_path / "news.idx") as index:
+        first = index.add(SEEDS[:4])
+        added = index.add(SEEDS[4:])
+        assert [p.id for p in added.report.pages] == [SEEDS[4].id]
+        heading = next(c for c in first.report.clusters if len(c.members) == 4)
+        assert heading.id in added.report.segment_clusters
+        assert _stored(index) == _batch(SEEDS)
+
+
 @given(st.lists(st.integers(0, 4), min_size=len(_crawl()), max_size=len(_crawl())))
 def test_random_splits_equal_one_batch_and_ids_last(
     tmp_path_factory: pytest.TempPathFactory, crawl_of: list[int]

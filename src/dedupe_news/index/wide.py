@@ -45,40 +45,33 @@ def wide_clusters(
 
     One index seek per pair (`segments_held`): the cost follows the crawl, not the history.
     """
-    found: dict[tuple[int, bool], str] = {}
-    pairs = sorted(set(sides))
-    for furniture in (False, True):
-        texts = [(t,) for t, side in pairs if side is furniture]
-        connection.execute("CREATE TEMP TABLE IF NOT EXISTS probe_wide (text INTEGER)")
-        connection.execute("DELETE FROM probe_wide")
-        connection.executemany("INSERT INTO probe_wide VALUES (?)", texts)
-        rows = connection.execute(
-            "SELECT p.text, (SELECT s.cluster FROM segments s WHERE s.text = p.text AND "  # noqa: S608 - role names are ours
-            f"s.label = 'boilerplate' AND s.role IN ({_roles(furniture)}) AND "
-            "s.cluster IS NOT NULL LIMIT 1) FROM probe_wide p"
-        ).fetchall()
-        found.update({(t, furniture): c for t, c in rows if c is not None})
-    return found
+    return {side: str(cluster) for side, cluster in _held(connection, sides, "cluster").items()}
 
 
-def representatives(
-    connection: sqlite3.Connection, sides: Iterable[tuple[int, bool]]
-) -> list[int]:
+def representatives(connection: sqlite3.Connection, sides: Iterable[tuple[int, bool]]) -> list[int]:
     """Return one page (rowid) holding each (text rowid, side) in a wide cluster, sorted."""
-    pages: set[int] = set()
+    return sorted({int(page) for page in _held(connection, sides, "page").values()})
+
+
+def _held(
+    connection: sqlite3.Connection, sides: Iterable[tuple[int, bool]], column: str
+) -> dict[tuple[int, bool], int | str]:
+    """Return `column` of one wide-cluster segment holding each (text rowid, side), if any."""
+    found: dict[tuple[int, bool], int | str] = {}
     pairs = sorted(set(sides))
+    connection.execute("CREATE TEMP TABLE IF NOT EXISTS probe_wide (text INTEGER)")
     for furniture in (False, True):
-        texts = [(t,) for t, side in pairs if side is furniture]
-        connection.execute("CREATE TEMP TABLE IF NOT EXISTS probe_wide (text INTEGER)")
         connection.execute("DELETE FROM probe_wide")
-        connection.executemany("INSERT INTO probe_wide VALUES (?)", texts)
+        connection.executemany(
+            "INSERT INTO probe_wide VALUES (?)", [(t,) for t, side in pairs if side is furniture]
+        )
         rows = connection.execute(
-            "SELECT (SELECT s.page FROM segments s WHERE s.text = p.text AND "  # noqa: S608 - role names are ours
+            f"SELECT p.text, (SELECT s.{column} FROM segments s WHERE s.text = p.text AND "  # noqa: S608 - our names
             f"s.label = 'boilerplate' AND s.role IN ({_roles(furniture)}) AND "
             "s.cluster IS NOT NULL LIMIT 1) FROM probe_wide p"
         ).fetchall()
-        pages.update(r[0] for r in rows if r[0] is not None)
-    return sorted(pages)
+        found.update({(t, furniture): value for t, value in rows if value is not None})
+    return found
 
 
 def join(report: Report, anchors: Mapping[SegmentId, str]) -> Report:
@@ -112,7 +105,9 @@ def join(report: Report, anchors: Mapping[SegmentId, str]) -> Report:
         if root in wide_roots:
             members.setdefault(root, []).append(item)
     position = {s.id: i for i, s in enumerate(report.segments)}
-    merged = _merged(report, roots, members, {r: w for w, r in sorted(node_of.items(), reverse=True)})
+    merged = _merged(
+        report, roots, members, {r: w for w, r in sorted(node_of.items(), reverse=True)}
+    )
     clusters = [c for i, c in enumerate(report.clusters) if roots[i] not in wide_roots]
     clusters.extend(merged.values())
     return dataclasses.replace(
