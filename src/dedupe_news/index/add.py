@@ -67,14 +67,12 @@ def add_crawl(  # noqa: PLR0913 - the crawl, its time, and the run's knobs
     segments = [s for p in fresh for s in segment_page(p)]
     keys = crawl_keys([s.text for s in segments], config)
     replaced = [stored[p.id][0] for p in fresh if p.id in stored]
-    near = neighbours(connection, keys)
-    known = _known_texts(connection, keys)
-    sides = _sides(segments, keys, known)
-    held = wide.wide_clusters(connection, sides.values())
-    exact = set(sides.values())
-    others = [(t, f) for t in near for f in (False, True) if (t, f) not in exact]
-    pulled = [*replaced, *wide.representatives(connection, others)]
-    region = _region(connection, near, pulled, {p.id for p in fresh})
+    new = {p.id for p in fresh}
+    known = _known_texts(connection, keys, neighbours(connection, keys))
+    sides = _sides(segments, keys, known[0])
+    region = _region(
+        connection, known[1], [*replaced, *_representatives(connection, known, sides)], new
+    )
     report = dedupe(
         (*fresh, *region.values()),
         config,
@@ -86,15 +84,16 @@ def add_crawl(  # noqa: PLR0913 - the crawl, its time, and the run's knobs
     if on_start is not None:
         on_start("store", len(report.segments))
     before = _before(connection, [*region, *replaced])
+    held = wide.wide_clusters(connection, sides.values())
     anchors = {s: held[side] for s, side in sides.items() if side in held}
     anchors.update(
         (s, c)
         for s, (c, label, _, _) in before.items()
-        if c is not None and label is Label.BOILERPLATE and s.rsplit(":", 1)[0] not in bodies
+        if c is not None and label is Label.BOILERPLATE and s.rsplit(":", 1)[0] not in new
     )
-    provenance = _provenance(connection, segments, keys, known)
+    provenance = _provenance(connection, segments, keys, known[0])
     rowids = write_pages(connection, fresh, bodies, stored, seq)
-    fresh_texts, text_of = write_texts(connection, segments, keys, known, rowids, seq)
+    fresh_texts, text_of = write_texts(connection, segments, keys, known[0], rowids, seq)
     store_keys(connection, keys, fresh_texts)
     crawl_of = (fresh, unchanged, provenance, text_of)
     return _finish(connection, report, (before, anchors), seq, crawl_of)
@@ -217,9 +216,14 @@ def _before(connection: sqlite3.Connection, rowids: Sequence[int]) -> Before:
     return before
 
 
-def _known_texts(connection: sqlite3.Connection, keys: Keys) -> dict[int, int]:
-    """Return the crawl's texts the index holds: exact key -> text rowid (`probe_hash` is set)."""
-    return (
+def _known_texts(
+    connection: sqlite3.Connection, keys: Keys, near: list[int]
+) -> tuple[dict[int, int], list[int]]:
+    """Return the crawl's texts the index holds (exact key -> text rowid), and `near`.
+
+    `neighbours` filled `probe_hash`; the neighbours ride along for `_representatives`.
+    """
+    found = (
         dict(
             connection.execute(
                 "SELECT t.hash, t.rowid FROM probe_hash p JOIN texts t ON t.hash = p.hash"
@@ -228,6 +232,22 @@ def _known_texts(connection: sqlite3.Connection, keys: Keys) -> dict[int, int]:
         if len(keys.hashes)
         else {}
     )
+    return found, near
+
+
+def _representatives(
+    connection: sqlite3.Connection,
+    known: tuple[dict[int, int], list[int]],
+    sides: dict[SegmentId, tuple[int, bool]],
+) -> list[int]:
+    """Return a page for each neighbour text and side held by a wide cluster, but not exactly.
+
+    A text the crawl holds on the same side joins its wide cluster by key (`wide.join`); one
+    only near it needs verification, so one page holding it runs with the crawl.
+    """
+    exact = set(sides.values())
+    others = [(t, f) for t in known[1] for f in (False, True) if (t, f) not in exact]
+    return wide.representatives(connection, others)
 
 
 def _provenance(

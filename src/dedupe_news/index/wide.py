@@ -106,7 +106,7 @@ def join(report: Report, anchors: Mapping[SegmentId, str]) -> Report:
             members.setdefault(root, []).append(item)
     position = {s.id: i for i, s in enumerate(report.segments)}
     merged = _merged(
-        report, roots, members, {r: w for w, r in sorted(node_of.items(), reverse=True)}
+        report, roots, members, {roots[n]: w for w, n in sorted(node_of.items(), reverse=True)}
     )
     clusters = [c for i, c in enumerate(report.clusters) if roots[i] not in wide_roots]
     clusters.extend(merged.values())
