@@ -1,10 +1,12 @@
 """Index add: a new crawl -> the batch run over it and the history it touches -> stored.
 
 The crawl's texts are looked up by exact, band and shingle keys (`index.keys`); the pages
-holding the texts found, and every page connected to those by a cluster, an article cluster or
-a link (a page's group), are read back and run through `pipeline.dedupe` together with the
-crawl. The result replaces what the index held for those pages, with lasting cluster ids
-(`index.ids`). Everything runs inside the caller's transaction.
+holding the texts found outside wide clusters (furniture and boilerplate, `index.wide`), and
+every page connected to those by a cluster that is not wide or an article cluster (a page's
+group), are read back and run through `pipeline.dedupe` together with the crawl. Wide
+clusters are joined by exact key (`wide.join`). The result replaces what the index held for
+those pages, with lasting cluster ids (`index.ids`). Everything runs inside the caller's
+transaction.
 """
 
 from __future__ import annotations

@@ -161,7 +161,7 @@ class Index:
         """
         keys = crawl_keys([text], self.config)
         found = neighbours(self._connection, keys)
-        stored = []
+        stored: list[tuple[Segment, ClusterId | None, str]] = []
         for text_rowid in found:
             body, page_id, line, seen = self._connection.execute(
                 "SELECT p.body, p.id, t.first_line, c.at FROM texts t JOIN pages p ON "
@@ -268,7 +268,7 @@ def _live(cluster: str | None, aliases: dict[str, str]) -> ClusterId | None:
 
 
 def _hits(
-    text: str, stored: list[tuple[Segment, str | None, str]], config: Config
+    text: str, stored: list[tuple[Segment, ClusterId | None, str]], config: Config
 ) -> tuple[Hit, ...]:
     """Verify a text against stored segments; return the direct matches."""
     found = find_duplicates([text, *(s.text for s, _, _ in stored)], config)
@@ -284,6 +284,5 @@ def _hits(
                 score = scores[member]
             else:
                 continue  # joined through another text, not matched directly
-            live = None if cluster_id is None else ClusterId(cluster_id)
-            hits.append(Hit(segment.id, live, score, seen))
+            hits.append(Hit(segment.id, cluster_id, score, seen))
     return tuple(sorted(hits, key=lambda h: (-h.score, h.segment)))

@@ -102,7 +102,7 @@ def join(report: Report, anchors: Mapping[SegmentId, str]) -> Report:
     ]
     members: dict[int, list[int]] = {}
     for item, root in enumerate(node):
-        if root in wide_roots:
+        if root is not None and root in wide_roots:
             members.setdefault(root, []).append(item)
     position = {s.id: i for i, s in enumerate(report.segments)}
     merged = _merged(
