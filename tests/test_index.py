@@ -64,6 +64,37 @@ def test_seed_pages_one_at_a_time_equal_one_batch(tmp_path: Path) -> None:
         assert _stored(index) == _batch(SEEDS)
 
 
+_STORY = (
+    "GRENOBLE (ANP) - De Nederlandse wielrenner heeft zaterdag de koninginnenrit gewonnen na "
+    "een solo van zestig kilometer door de bergen."
+)
+_MORE = (
+    "Hij reed op de laatste klim weg bij de favorieten en hield in de afdaling genoeg "
+    "voorsprong over om alleen te finishen."
+)
+_TEASERS = (
+    "1 uur geledenMADRID (ANP) - In Spanje is een tentoonstelling over oude kaarten geopend.\n"
+    "2 uur geledenOSLO (ANP) - Noorwegen bouwt een nieuwe brug over een fjord in het noorden."
+)
+RAIL_ONLY = dn.Page(
+    "zz_rail_only",
+    f"\nWielrenner wint bergrit in de Alpen\n{_STORY}\n{_MORE}\nMeer uit Buitenland\n"
+    f"{_TEASERS}\n3 uur geleden",
+)
+"""A page sharing nothing with the seeds but their rail heading, "Meer uit Buitenland"."""
+
+
+def test_shared_furniture_reads_no_stored_page_back(tmp_path: Path) -> None:
+    """A crawl sharing only a section heading with history joins its cluster by key alone."""
+    with Index.open(tmp_path / "news.idx") as index:
+        first = index.add(SEEDS[:4])
+        added = index.add([RAIL_ONLY])
+        assert [p.id for p in added.report.pages] == [RAIL_ONLY.id]
+        heading = next(c for c in first.report.clusters if len(c.members) == 4)
+        assert added.report.segment_clusters.count(heading.id) == 1
+        assert _stored(index) == _batch([*SEEDS[:4], RAIL_ONLY])
+
+
 @given(st.lists(st.integers(0, 4), min_size=len(_crawl()), max_size=len(_crawl())))
 def test_random_splits_equal_one_batch_and_ids_last(
     tmp_path_factory: pytest.TempPathFactory, crawl_of: list[int]

@@ -1,10 +1,12 @@
 """Index add: a new crawl -> the batch run over it and the history it touches -> stored.
 
 The crawl's texts are looked up by exact, band and shingle keys (`index.keys`); the pages
-holding the texts found, and every page connected to those by a cluster, an article cluster or
-a link (a page's group), are read back and run through `pipeline.dedupe` together with the
-crawl. The result replaces what the index held for those pages, with lasting cluster ids
-(`index.ids`). Everything runs inside the caller's transaction.
+holding the texts found outside wide clusters (furniture and boilerplate, `index.wide`), and
+every page connected to those by a cluster that is not wide or an article cluster (a page's
+group), are read back and run through `pipeline.dedupe` together with the crawl. Wide
+clusters are joined by exact key (`wide.join`). The result replaces what the index held for
+those pages, with lasting cluster ids (`index.ids`). Everything runs inside the caller's
+transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from dedupe_news.errors import InputError
 from dedupe_news.index import ids as cluster_ids
+from dedupe_news.index import wide
 from dedupe_news.index.keys import crawl_keys, neighbours, store_keys
 from dedupe_news.index.results import Added, LabelChange, Merge, Provenance
 from dedupe_news.index.store import decode_page, encode_page, page_hash
@@ -28,6 +31,7 @@ from dedupe_news.index.write import (
 )
 from dedupe_news.pipeline import dedupe
 from dedupe_news.records import Label, Page, PageId, Report, SegmentId
+from dedupe_news.stages.link import FURNITURE_ROLES
 from dedupe_news.stages.segment import segment_page
 
 if TYPE_CHECKING:
@@ -65,7 +69,12 @@ def add_crawl(  # noqa: PLR0913 - the crawl, its time, and the run's knobs
     segments = [s for p in fresh for s in segment_page(p)]
     keys = crawl_keys([s.text for s in segments], config)
     replaced = [stored[p.id][0] for p in fresh if p.id in stored]
-    region = _region(connection, neighbours(connection, keys), replaced, {p.id for p in fresh})
+    new = {p.id for p in fresh}
+    known = _known_texts(connection, keys, neighbours(connection, keys))
+    sides = _sides(segments, keys, known[0])
+    region = _region(
+        connection, known[1], [*replaced, *_representatives(connection, known, sides)], new
+    )
     report = dedupe(
         (*fresh, *region.values()),
         config,
@@ -77,26 +86,37 @@ def add_crawl(  # noqa: PLR0913 - the crawl, its time, and the run's knobs
     if on_start is not None:
         on_start("store", len(report.segments))
     before = _before(connection, [*region, *replaced])
-    known = _known_texts(connection, keys)
-    provenance = _provenance(connection, segments, keys, known)
+    held = wide.wide_clusters(connection, sides.values())
+    anchors = {s: held[side] for s, side in sides.items() if side in held}
+    anchors.update(
+        (s, c)
+        for s, (c, label, _, _) in before.items()
+        if c is not None and label is Label.BOILERPLATE and s.rsplit(":", 1)[0] not in new
+    )
+    provenance = _provenance(connection, segments, keys, known[0])
     rowids = write_pages(connection, fresh, bodies, stored, seq)
-    fresh_texts, text_of = write_texts(connection, segments, keys, known, rowids, seq)
+    fresh_texts, text_of = write_texts(connection, segments, keys, known[0], rowids, seq)
     store_keys(connection, keys, fresh_texts)
     crawl_of = (fresh, unchanged, provenance, text_of)
-    return _finish(connection, report, before, seq, crawl_of)
+    return _finish(connection, report, (before, anchors), seq, crawl_of)
 
 
 def _finish(
     connection: sqlite3.Connection,
     report: Report,
-    before: Before,
+    held: tuple[Before, dict[SegmentId, str]],
     seq: int,
     crawl: tuple[list[Page], tuple[PageId, ...], tuple[Provenance, ...], dict[SegmentId, int]],
 ) -> Added:
     """Give lasting ids, write the segments and groups, and build the outcome."""
     fresh, unchanged, provenance, text_of = crawl
-    live = cluster_ids.resolve(connection, (c for c, *_ in before.values() if c is not None))
+    before, anchors = held
+    live = cluster_ids.resolve(
+        connection, [*(c for c, *_ in before.values() if c is not None), *anchors.values()]
+    )
+    report = wide.join(report, {s: live[c][1] for s, c in anchors.items()})
     old = {s: live[c] for s, (c, *_) in before.items() if c is not None}
+    old.update((s, live[c]) for s, c in anchors.items())
     assigned = cluster_ids.assign(report.clusters, old, lambda i: taken(connection, i), seq)
     connection.executemany(
         "INSERT INTO clusters (id, key, created) VALUES (?, ?, ?)",
@@ -147,6 +167,18 @@ def _stored(connection: sqlite3.Connection, page_ids: Sequence[str]) -> dict[str
     return found
 
 
+def _sides(
+    segments: Sequence[Segment], keys: Keys, known: dict[int, int]
+) -> dict[SegmentId, tuple[int, bool]]:
+    """Return each crawl segment whose text the index holds: its text rowid and side."""
+    sides = {}
+    for segment, group in zip(segments, keys.group_of.tolist(), strict=True):
+        text = known.get(int(keys.hashes[group])) if group >= 0 else None
+        if text is not None:
+            sides[segment.id] = (text, segment.role in FURNITURE_ROLES)
+    return sides
+
+
 def _region(
     connection: sqlite3.Connection, texts: Sequence[int], replaced: Sequence[int], new: set[str]
 ) -> dict[int, Page]:
@@ -157,9 +189,14 @@ def _region(
     connection.execute("CREATE TEMP TABLE IF NOT EXISTS near_pages (page INTEGER PRIMARY KEY)")
     connection.execute("DELETE FROM near_pages")
     connection.executemany("INSERT OR IGNORE INTO near_pages VALUES (?)", [(r,) for r in replaced])
+    connection.execute(  # holders outside wide clusters: seeks on segments_held
+        "INSERT OR IGNORE INTO near_pages SELECT s.page FROM near n JOIN segments s "
+        "ON s.text = n.text AND s.label IN ('unique', 'duplicate')"
+    )
     connection.execute(
-        "INSERT OR IGNORE INTO near_pages SELECT DISTINCT s.page FROM near n "
-        "JOIN segments s ON s.text = n.text"
+        "INSERT OR IGNORE INTO near_pages SELECT s.page FROM near n JOIN segments s "  # noqa: S608 - role names are ours
+        f"ON s.text = n.text AND s.label = 'boilerplate' AND s.role IN ({wide.FURNITURE_SQL}) "
+        "AND s.cluster IS NULL"
     )
     rows = connection.execute(
         "SELECT rowid, body FROM pages WHERE grp IN (SELECT p.grp FROM near_pages n "
@@ -181,9 +218,14 @@ def _before(connection: sqlite3.Connection, rowids: Sequence[int]) -> Before:
     return before
 
 
-def _known_texts(connection: sqlite3.Connection, keys: Keys) -> dict[int, int]:
-    """Return the crawl's texts the index holds: exact key -> text rowid (`probe_hash` is set)."""
-    return (
+def _known_texts(
+    connection: sqlite3.Connection, keys: Keys, near: list[int]
+) -> tuple[dict[int, int], list[int]]:
+    """Return the crawl's texts the index holds (exact key -> text rowid), and `near`.
+
+    `neighbours` filled `probe_hash`; the neighbours ride along for `_representatives`.
+    """
+    found = (
         dict(
             connection.execute(
                 "SELECT t.hash, t.rowid FROM probe_hash p JOIN texts t ON t.hash = p.hash"
@@ -192,6 +234,22 @@ def _known_texts(connection: sqlite3.Connection, keys: Keys) -> dict[int, int]:
         if len(keys.hashes)
         else {}
     )
+    return found, near
+
+
+def _representatives(
+    connection: sqlite3.Connection,
+    known: tuple[dict[int, int], list[int]],
+    sides: dict[SegmentId, tuple[int, bool]],
+) -> list[int]:
+    """Return a page for each neighbour text and side held by a wide cluster, but not exactly.
+
+    A text the crawl holds on the same side joins its wide cluster by key (`wide.join`); one
+    only near it needs verification, so one page holding it runs with the crawl.
+    """
+    exact = set(sides.values())
+    others = [(t, f) for t in known[1] for f in (False, True) if (t, f) not in exact]
+    return wide.representatives(connection, others)
 
 
 def _provenance(

@@ -161,7 +161,7 @@ class Index:
         """
         keys = crawl_keys([text], self.config)
         found = neighbours(self._connection, keys)
-        stored = []
+        stored: list[tuple[Segment, ClusterId | None, str]] = []
         for text_rowid in found:
             body, page_id, line, seen = self._connection.execute(
                 "SELECT p.body, p.id, t.first_line, c.at FROM texts t JOIN pages p ON "
@@ -174,17 +174,27 @@ class Index:
                 "WHERE p.id = ? AND s.line = ?",
                 (page_id, line),
             ).fetchone()
-            stored.append((segment, None if cluster is None else cluster[0], seen))
+            live = None if cluster is None or cluster[0] is None else self.resolve(cluster[0])
+            stored.append((segment, live, seen))
         return _hits(text, stored, self.config)
 
     def segments(self) -> tuple[tuple[SegmentId, ClusterId | None, Label], ...]:
-        """Return every stored segment's id, cluster and label, sorted by page id and line."""
+        """Return every stored segment's id, live cluster and label, by page id and line.
+
+        A member of a wide cluster that an add did not read back keeps the id it was stored
+        with; when that id became an alias, the live id is returned (`resolve`).
+        """
+        aliases = dict(
+            self._connection.execute(
+                "SELECT id, merged_into FROM clusters WHERE merged_into IS NOT NULL"
+            ).fetchall()
+        )
         rows = self._connection.execute(
             "SELECT p.id, s.line, s.cluster, s.label FROM segments s "
             "JOIN pages p ON p.rowid = s.page ORDER BY p.id, s.line"
         )
         return tuple(
-            (SegmentId(f"{page}:{line}"), None if c is None else ClusterId(c), Label(label))
+            (SegmentId(f"{page}:{line}"), _live(c, aliases), Label(label))
             for page, line, c, label in rows
         )
 
@@ -250,8 +260,15 @@ class Index:
         return int(self._connection.execute(query).fetchone()[0])
 
 
+def _live(cluster: str | None, aliases: dict[str, str]) -> ClusterId | None:
+    """Return the live id of a stored cluster id, following aliases."""
+    while cluster in aliases:
+        cluster = aliases[cluster]
+    return None if cluster is None else ClusterId(cluster)
+
+
 def _hits(
-    text: str, stored: list[tuple[Segment, str | None, str]], config: Config
+    text: str, stored: list[tuple[Segment, ClusterId | None, str]], config: Config
 ) -> tuple[Hit, ...]:
     """Verify a text against stored segments; return the direct matches."""
     found = find_duplicates([text, *(s.text for s, _, _ in stored)], config)
@@ -267,6 +284,5 @@ def _hits(
                 score = scores[member]
             else:
                 continue  # joined through another text, not matched directly
-            live = None if cluster_id is None else ClusterId(cluster_id)
-            hits.append(Hit(segment.id, live, score, seen))
+            hits.append(Hit(segment.id, cluster_id, score, seen))
     return tuple(sorted(hits, key=lambda h: (-h.score, h.segment)))

@@ -130,37 +130,64 @@ def store_keys(connection: sqlite3.Connection, keys: Keys, rowids: NDArray[np.in
     Each key keeps at most `BAND_HOLDERS` (bands) or `SHINGLE_HOLDERS` (shingles) holders:
     storage stays bounded by the number of texts, and a common key is known to be common.
     """
-    fresh = rowids > 0
-    rows = [(b, k, int(rowids[g])) for b, k, g in band_rows(keys) if fresh[g]]
-    _insert_capped(connection, "bands", "band, key", rows, BAND_HOLDERS)
-    shingle_rows = [
-        (k, int(rowids[g]))
-        for k, g in zip(keys.shingles.tolist(), keys.owners.tolist(), strict=True)
-        if fresh[g]
-    ]
-    _insert_capped(connection, "shingles", "key", shingle_rows, SHINGLE_HOLDERS)
+    texts, bands = np.nonzero(keys.bands)
+    fresh = rowids[texts] > 0
+    heads = np.stack([bands[fresh], keys.bands[texts, bands][fresh]], axis=1).astype(np.int64)
+    _insert_capped(connection, "bands", "band, key", heads, rowids[texts[fresh]], BAND_HOLDERS)
+    owned = rowids[keys.owners] > 0
+    _insert_capped(
+        connection,
+        "shingles",
+        "key",
+        keys.shingles[owned].reshape(-1, 1),
+        rowids[keys.owners[owned]],
+        SHINGLE_HOLDERS,
+    )
 
 
-def _insert_capped(
+def _insert_capped(  # noqa: PLR0913, PLR0917 - the table, its key, the rows, the cap
     connection: sqlite3.Connection,
     table: str,
     key: str,
-    rows: Sequence[tuple[int, ...]],
+    heads: NDArray[np.int64],
+    texts: NDArray[np.int64],
     cap: int,
 ) -> None:
-    """Insert rows, at most `cap` per key from this batch and none for a key already full."""
-    kept: list[tuple[int, ...]] = []
-    seen: dict[tuple[int, ...], int] = {}
-    for row in sorted(rows):
-        head = row[:-1]
-        seen[head] = seen.get(head, 0) + 1
-        if seen[head] <= cap:
-            kept.append(row)
-    columns = f"{key}, text"
-    marks = ", ".join("?" * len(columns.split(", ")))
-    match = " AND ".join(f"s.{c} = ?" for c in key.split(", "))
+    """Insert (head, text) rows, at most `cap` per head counting the holders stored before.
+
+    In bulk: the stored holders of the batch's heads are counted in one grouped query, the
+    rows to keep are chosen with numpy (the smallest texts of each head first), and they go in
+    with one `executemany`.
+    """
+    names = key.split(", ")
+    marks = ", ".join("?" * len(names))
+    order = np.lexsort((texts, *heads.T[::-1]))
+    heads, texts = heads[order], texts[order]
+    starts = np.ones(len(texts), dtype=bool)
+    starts[1:] = np.any(heads[1:] != heads[:-1], axis=1)
+    firsts = np.flatnonzero(starts)
+    distinct = heads[firsts]
+    connection.execute(f"CREATE TEMP TABLE IF NOT EXISTS cap_{table} ({key})")
+    connection.execute(f"DELETE FROM cap_{table}")  # noqa: S608 - our table names
     connection.executemany(
-        f"INSERT OR IGNORE INTO {table} ({columns}) SELECT {marks} WHERE "  # noqa: S608 - ours
-        f"(SELECT count(*) FROM (SELECT 1 FROM {table} s WHERE {match} LIMIT {cap})) < {cap}",
-        [(*row, *row[:-1]) for row in kept],
+        f"INSERT INTO cap_{table} VALUES ({marks})",  # noqa: S608 - ours
+        distinct.tolist(),
+    )
+    columns = ", ".join(f"p.{c}" for c in names)
+    match = " AND ".join(f"s.{c} = p.{c}" for c in names)
+    held = {
+        tuple(found[:-1]): int(found[-1])
+        for found in connection.execute(
+            f"SELECT {columns}, count(*) FROM cap_{table} p "  # noqa: S608 - ours
+            f"JOIN {table} s ON {match} GROUP BY {columns}"
+        )
+    }
+    before = np.array([held.get(tuple(h), 0) for h in distinct.tolist()], dtype=np.int64)
+    group = np.cumsum(starts) - 1
+    rank = np.arange(len(texts)) - firsts[group]
+    keep = rank + before[group] < cap
+    rows = np.concatenate([heads[keep], texts[keep].reshape(-1, 1)], axis=1)
+    connection.executemany(
+        f"INSERT OR IGNORE INTO {table} ({key}, text) VALUES ({marks}, ?)",  # noqa: S608 - ours
+        rows.tolist(),
     )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dedupe_news.index.store import page_hash
-from dedupe_news.records import SegmentId
+from dedupe_news.records import Label, SegmentId
 from dedupe_news.stages.cluster import components
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from dedupe_news.index.keys import Keys
-    from dedupe_news.records import Label, Page, Report, Segment
+    from dedupe_news.records import Page, Report, Segment
 
 Before = dict[SegmentId, tuple[str | None, "Label", int, int | None]]
 """A stored segment's cluster, label, first crawl and text rowid."""
@@ -75,18 +75,24 @@ def write_texts(  # noqa: PLR0913, PLR0917 - the crawl's segments, keys and wher
     text rowid.
     """
     fresh = np.zeros(len(keys.hashes), dtype=np.int64)
-    all_rowids = dict(known)
-    for group, (text_hash, first) in enumerate(
-        zip(keys.hashes.tolist(), keys.firsts.tolist(), strict=True)
-    ):
-        if text_hash in all_rowids:
-            continue
-        segment = segments[first]
-        cursor = connection.execute(
-            "INSERT INTO texts (hash, first_page, first_line, first_seen) VALUES (?, ?, ?, ?)",
-            (text_hash, rowids[segment.page_id], segment.line, seq),
+    new = [
+        (group, text_hash, segments[first])
+        for group, (text_hash, first) in enumerate(
+            zip(keys.hashes.tolist(), keys.firsts.tolist(), strict=True)
         )
-        fresh[group] = all_rowids[text_hash] = int(cursor.lastrowid or 0)
+        if text_hash not in known
+    ]
+    connection.executemany(
+        "INSERT INTO texts (hash, first_page, first_line, first_seen) VALUES (?, ?, ?, ?)",
+        [(h, rowids[s.page_id], s.line, seq) for _, h, s in new],
+    )
+    all_rowids = dict(  # probe_hash holds the crawl's exact keys (`keys.neighbours`)
+        connection.execute(
+            "SELECT t.hash, t.rowid FROM probe_hash p JOIN texts t ON t.hash = p.hash"
+        ).fetchall()
+    )
+    for group, text_hash, _ in new:
+        fresh[group] = all_rowids[text_hash]
     text_of = {
         s.id: all_rowids[int(keys.hashes[g])]
         for s, g in zip(segments, keys.group_of.tolist(), strict=True)
@@ -126,18 +132,22 @@ def write_segments(
 
 
 def write_groups(connection: sqlite3.Connection, report: Report) -> None:
-    """Set each page's group: pages joined by a cluster, an article cluster or a link."""
+    """Set each page's group: pages joined by a cluster that is not wide, or an article cluster.
+
+    A wide cluster (its members `boilerplate`) is joined by exact key (`index.wide`), and a
+    teaser link decides no cluster or label: neither joins a group.
+    """
     position = {p.id: i for i, p in enumerate(report.pages)}
+    label_of = dict(zip((s.id for s in report.segments), report.labels, strict=True))
     edges: list[tuple[int, int]] = []
     for cluster in report.clusters:
+        if label_of[cluster.members[0]] is Label.BOILERPLATE:
+            continue
         pages = sorted({position[m.rsplit(":", 1)[0]] for m in cluster.members})
         edges.extend((pages[0], other) for other in pages[1:])
     for page, article in zip(report.pages, report.article_clusters, strict=True):
         if article is not None:
             edges.append((position[page.id], position[article]))
-    edges.extend(
-        (position[link.teaser.rsplit(":", 1)[0]], position[link.page]) for link in report.links
-    )
     roots = components(len(report.pages), edges)
     rowid_of = _page_rowids(connection, [p.id for p in report.pages])
     rowids = [rowid_of[p.id] for p in report.pages]
