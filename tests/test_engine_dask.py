@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import orjson
 import pytest
 
 pytest.importorskip("dask", reason="the dask extra is not installed")
@@ -22,6 +23,7 @@ from dedupe_news.cli import main
 from dedupe_news.demo import seed_folder
 from dedupe_news.engines.components import roots
 from dedupe_news.engines.dask import dedupe_dask, scheduler
+from dedupe_news.engines.inputs import cut, numbered, path_partitions, read_range
 from dedupe_news.errors import ConfigError, InputError
 from dedupe_news.pipeline import dedupe
 from dedupe_news.records import Page, PageId
@@ -158,3 +160,39 @@ def test_cli_scheduler_matches_embedded(tmp_path: Path) -> None:
         == 0
     )
     assert distributed.read_bytes() == embedded.read_bytes()
+
+
+def _jsonl_crawl(folder: Path, crawl: list[Page], count: int) -> Path:
+    """Write some pages of the crawl as one JSONL file, with blank lines and a bad line."""
+    lines = [orjson.dumps({"id": p.id, "text": p.text, "site": p.site}) for p in crawl[:count]]
+    lines[5:5] = [b"", b"{not json"]
+    path = folder / "crawl.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path
+
+
+@pytest.mark.usefixtures("synchronous")
+@pytest.mark.parametrize("count", [1, 2, 5, 9])
+def test_byte_ranges_keep_ids_and_paths(tmp_path: Path, crawl: list[Page], count: int) -> None:
+    """Ranges of a JSONL file, read apart, give read_pages' ids, paths and skipped lines."""
+    path = _jsonl_crawl(tmp_path, crawl, 60)
+    expected = read_pages(path)
+    ranges = numbered(cut(str(path), count))
+    assert len(ranges) == count
+    assert ranges[0].start == 0
+    assert ranges[-1].end == path.stat().st_size
+    read = [read_range(r) for r in ranges]
+    assert [(p.id, p.path, p.text) for c in read for p in c.pages] == [
+        (p.id, p.path, p.text) for p in expected.pages
+    ]
+    assert [s for c in read for s in c.skipped] == list(expected.skipped)
+
+
+@pytest.mark.usefixtures("synchronous")
+def test_one_jsonl_file_spreads_over_partitions(tmp_path: Path, crawl: list[Page]) -> None:
+    """One JSONL file given as a path is cut into ranges and gives the embedded report."""
+    path = _jsonl_crawl(tmp_path, crawl, 300)
+    assert len(path_partitions([str(path)], 4)) == 4
+    expected = to_json(dedupe(read_pages(path)))
+    assert to_json(dedupe_dask(str(path), partitions=4)) == expected
+    assert len(path_partitions([str(path), str(seed_folder())], 5)) == 5
