@@ -24,10 +24,13 @@ from dedupe_news.demo import seed_folder
 from dedupe_news.engines.components import roots
 from dedupe_news.engines.dask import dedupe_dask, scheduler
 from dedupe_news.engines.inputs import cut, numbered, path_partitions, read_range
+from dedupe_news.engines.parquet import dedupe_dask_parquet
 from dedupe_news.errors import ConfigError, InputError
 from dedupe_news.pipeline import dedupe
 from dedupe_news.records import Page, PageId
 from dedupe_news.report import to_json
+from dedupe_news.report.arrow import write_parquet
+from dedupe_news.report.output import clusters_path
 from dedupe_news.stages.cluster import components
 
 if TYPE_CHECKING:
@@ -196,3 +199,40 @@ def test_one_jsonl_file_spreads_over_partitions(tmp_path: Path, crawl: list[Page
     expected = to_json(dedupe(read_pages(path)))
     assert to_json(dedupe_dask(str(path), partitions=4)) == expected
     assert len(path_partitions([str(path), str(seed_folder())], 5)) == 5
+
+
+def _sorted_tables(path: Path) -> tuple[object, object]:
+    """Read a Parquet pair back, segment rows sorted by id, cluster rows by cluster."""
+    import pyarrow.parquet as pq  # noqa: PLC0415 - the parquet extra, for these tests
+
+    segments = pq.read_table(path).sort_by("segment_id")
+    clusters = pq.read_table(clusters_path(path)).sort_by("cluster")
+    return segments, clusters
+
+
+@pytest.mark.usefixtures("synchronous")
+@pytest.mark.parametrize(
+    ("partitions", "strategy"), [(1, "client"), (3, "distributed"), (7, "auto")]
+)
+def test_parquet_written_by_workers_equals_embedded(
+    tmp_path: Path, crawl: list[Page], partitions: int, strategy: str
+) -> None:
+    """Workers' Parquet rows equal the embedded `-f parquet` tables after sorting."""
+    pytest.importorskip("pyarrow", reason="the parquet extra is not installed")
+    few = crawl[:400]
+    embedded, distributed = tmp_path / "e.parquet", tmp_path / "d.parquet"
+    with embedded.open("wb") as out, clusters_path(embedded).open("wb") as rest:
+        write_parquet(dedupe(few), out, rest)
+    bag = dask.bag.from_sequence(few, npartitions=partitions)
+    rows = dedupe_dask_parquet(bag, distributed, components=strategy)  # type: ignore[arg-type]
+    expected, got = _sorted_tables(embedded), _sorted_tables(distributed)
+    assert rows == expected[0].num_rows > 5_000  # type: ignore[attr-defined]
+    assert got[0].equals(expected[0])  # type: ignore[attr-defined]
+    assert got[1].equals(expected[1])  # type: ignore[attr-defined]
+    assert expected[1].num_rows > 10  # type: ignore[attr-defined]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "d.clusters.parquet",
+        "d.parquet",
+        "e.clusters.parquet",
+        "e.parquet",
+    ]

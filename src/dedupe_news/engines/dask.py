@@ -10,7 +10,7 @@ first positions, so the report is the embedded one, byte for byte, whatever the 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -79,6 +79,16 @@ def dedupe_dask(  # noqa: PLR0913 - the source, its config and the driver's keyw
         >>> [len(c.members) for c in report.clusters]
         [5, 2]
     """
+    check_knobs(components, threads, client_edges)
+    run = matched(source, config, partitions, threads)
+    gathered = compute(*run.prepared, *run.pos, *run.ids)
+    n = len(run.prepared)
+    report = assemble(gathered[:n], gathered[n : 2 * n], gathered[2 * n :], run.duplicates)
+    return finish(report, run.matches, config, components, client_edges)
+
+
+def check_knobs(components: Components, threads: int, client_edges: int) -> None:
+    """Refuse a component strategy, thread count or edge limit out of range."""
     if components not in ("auto", "client", "distributed"):
         msg = f"components must be 'auto', 'client' or 'distributed', got {components!r}"
         raise ConfigError(msg)
@@ -86,6 +96,21 @@ def dedupe_dask(  # noqa: PLR0913 - the source, its config and the driver's keyw
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             msg = f"{name} must be a positive integer, got {value!r}"
             raise ConfigError(msg)
+
+
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """A run up to its verified matches: the partitions' data stay on the workers."""
+
+    prepared: list[Delayed]
+    pos: list[Delayed]
+    ids: list[Delayed]
+    matches: Frame
+    duplicates: list[Skipped]
+
+
+def matched(source: object, config: Config, partitions: int | None, threads: int) -> Matched:
+    """Read, prepare, number and verify on the cluster; return the persisted partitions."""
     inputs, from_paths = _page_partitions(source, partitions)
     prepared = list(persist(*[delayed(part_ops.prepare)(p, config, threads) for p in inputs]))
     metas = compute(*[delayed(part_ops.Part.page_ids)(p) for p in prepared])
@@ -99,10 +124,7 @@ def dedupe_dask(  # noqa: PLR0913 - the source, its config and the driver's keyw
     total = max(1, sum(int(counts.sum()) for _, counts in metas))
     ids, size = _distinct_ids(prepared, pos, total)
     matches = _verified_matches(prepared, pos, ids, size, config, threads)
-    gathered = compute(*prepared, *pos, *ids)
-    n = len(prepared)
-    report = assemble(gathered[:n], gathered[n : 2 * n], gathered[2 * n :], duplicates)
-    return finish(report, matches, config, components, client_edges)
+    return Matched(list(persist(*prepared)), pos, ids, matches, duplicates)
 
 
 def _page_partitions(source: object, partitions: int | None) -> tuple[list[Delayed], bool]:
