@@ -77,7 +77,7 @@ def _dask(source: object, partitions: int) -> str:
     from dedupe_news.engines.dask import dedupe_dask  # noqa: PLC0415
 
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster,
         Client(cluster) as client,
     ):
         client.run(lambda: __import__("dedupe_news.engines.partition"))  # warm imports

@@ -34,7 +34,7 @@ def scheduler(address: str | None) -> Iterator[object]:
             raise ConfigError(msg)
         with (
             LocalCluster(
-                n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=":0"
             ) as cluster,
             Client(cluster) as client,
         ):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
     from dedupe_news.engines.assemble import Components
     from dedupe_news.engines.partition import Part
-    from dedupe_news.records import ClusterId, PageId, Segment
+    from dedupe_news.records import ClusterId, PageId, Segment, Skipped
 
 
 def dedupe_dask_parquet(  # noqa: PLR0913 - dedupe_dask's arguments and the output path
@@ -48,8 +49,8 @@ def dedupe_dask_parquet(  # noqa: PLR0913 - dedupe_dask's arguments and the outp
     components: Components = "auto",
     client_edges: int = CLIENT_EDGES,
     threads: int = 1,
-) -> int:
-    """Run `dedupe_dask` and write its segment and cluster rows as Parquet; return the rows.
+) -> Written:
+    """Run `dedupe_dask` and write its segment and cluster rows as Parquet files.
 
     `output` gets the segment rows, `<stem>.clusters.parquet` beside it the cluster rows, as
     `scan -f parquet -o output` writes them. Workers write parts next to `output` (a shared
@@ -71,6 +72,7 @@ def dedupe_dask_parquet(  # noqa: PLR0913 - dedupe_dask's arguments and the outp
     article_of = {p.id: a for p, a in zip(shell.pages, articles, strict=True) if a is not None}
     cluster_of = {s.id: c for s, c in zip(segments, found, strict=True) if c is not None}
     stories = _stories(segments, found, article_of)
+    skipped = shell.skipped
     del gathered, shell, distinct, segments, found  # the rows are the workers' from here
     target = Path(output)
     folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -91,7 +93,16 @@ def dedupe_dask_parquet(  # noqa: PLR0913 - dedupe_dask's arguments and the outp
     parquet = import_module("pyarrow.parquet")
     with open_binary_atomically(clusters_path(target)) as out:
         parquet.write_table(clusters_to_arrow(shell_clusters), out)
-    return int(sum(written))
+    return Written(int(sum(written)), len(clustering.clusters), skipped)
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What a Parquet run wrote: segment rows, cluster rows, and the inputs it skipped."""
+
+    rows: int
+    clusters: int
+    skipped: tuple[Skipped, ...]
 
 
 def _stories(
