@@ -5,6 +5,9 @@
 JSON reports are equal, and prints wall time and peak memory (this process's peak RSS; the
 workers' peak RSS from the cluster) as a Markdown row.
 
+`--driver parquet --out FILE` runs `dedupe_dask_parquet` instead (the rows written by the
+workers; no report, so no digest).
+
 `--input crawl.jsonl --driver embedded|dask` reads a JSONL file instead (the Dask driver cuts
 it into byte ranges read by the workers) and runs one driver per process, so each peak RSS is
 that driver's own; the JSON digest printed shows whether two runs made the same report.
@@ -38,7 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=6_500)
     parser.add_argument("--partitions", type=int, default=8)
     parser.add_argument("--input", default=None, help="a JSONL crawl instead of --pages")
-    parser.add_argument("--driver", choices=("embedded", "dask", "both"), default="both")
+    parser.add_argument("--driver", choices=("embedded", "dask", "both", "parquet"), default="both")
+    parser.add_argument("--out", default="dask-rows.parquet", help="where --driver parquet writes")
     args = parser.parse_args(argv)
     if args.input is not None:
         source: object = args.input
@@ -48,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             for i in generate_pages(args.pages, seed=7)
         ]
     print(_HEADER)
+    if args.driver == "parquet":
+        _parquet(source, args.partitions, args.out)
+        return 0
     digests = set()
     if args.driver in {"embedded", "both"}:
         digests.add(_embedded(source))
@@ -92,6 +99,30 @@ def _dask(source: object, partitions: int) -> str:
         f"{m:,.0f}" for m in workers.values()
     )
     return _row(f"dask, 2 workers, {partitions} partitions", report, seconds, memory)
+
+
+def _parquet(source: object, partitions: int, out: str) -> None:
+    """Run `dedupe_dask_parquet` on 2 local worker processes and print its row."""
+    from distributed import Client, LocalCluster  # noqa: PLC0415 - the dask extra
+
+    from dedupe_news.engines.parquet import dedupe_dask_parquet  # noqa: PLC0415
+
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster,
+        Client(cluster) as client,
+    ):
+        client.run(lambda: __import__("dedupe_news.engines.partition"))  # warm imports
+        start = time.perf_counter()
+        written = dedupe_dask_parquet(source, out, partitions=partitions)
+        seconds = time.perf_counter() - start
+        workers = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    client_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    memory = f"client {client_mib:,.0f}, workers " + " + ".join(
+        f"{m:,.0f}" for m in workers.values()
+    )
+    name = f"dask to Parquet, 2 workers, {partitions} partitions"
+    rate = f"{written.rows / seconds:,.0f}"
+    print(f"| {name} | {written.rows} | {seconds:.1f} | {rate} | {memory} | |", flush=True)
 
 
 def _row(name: str, report: Report, seconds: float, memory: str) -> str:
