@@ -195,7 +195,7 @@ def test_byte_ranges_keep_ids_and_paths(tmp_path: Path, crawl: list[Page], count
 @pytest.mark.usefixtures("synchronous")
 def test_one_jsonl_file_spreads_over_partitions(tmp_path: Path, crawl: list[Page]) -> None:
     """One JSONL file given as a path is cut into ranges and gives the embedded report."""
-    path = _jsonl_crawl(tmp_path, crawl, 300)
+    path = _jsonl_crawl(tmp_path, crawl, 150)
     assert len(path_partitions([str(path)], 4)) == 4
     expected = to_json(dedupe(read_pages(path)))
     assert to_json(dedupe_dask(str(path), partitions=4)) == expected

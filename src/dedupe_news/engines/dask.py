@@ -60,7 +60,9 @@ def dedupe_dask(  # noqa: PLR0913 - the source, its config and the driver's keyw
         source: Paths or globs of inputs (read in parallel, files split over partitions), a
             Dask bag of `Page`s, or a Dask DataFrame with `id` and `text` columns.
         config: The run's settings.
-        partitions: Partitions of a path source (default: one per file, at most 64).
+        partitions: Partitions of a path source (default: one per file or per 64 MiB of
+            plain JSONL, at most 64); a plain JSONL file is cut into byte ranges when there
+            are more partitions than files.
         components: Cluster on the client, on the cluster (large-star/small-star), or
             "auto": on the cluster when there are more than `client_edges` matches.
         client_edges: The matches "auto" clusters on the client at most.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import glob
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 from dask.base import compute
@@ -51,17 +51,18 @@ class Range:
 class _RangeStream:
     """A JSONL range as a line stream, after `blank` blank lines that number the lines."""
 
-    def __init__(self, handle: object, blank: int, end: int) -> None:
+    def __init__(self, handle: BinaryIO, blank: int, end: int) -> None:
         self.handle, self.blank, self.end = handle, blank, end
 
     def readline(self, size: int = -1, /) -> bytes:
+        """Return a blank line while any are left, then the range's next line (or b"")."""
         if self.blank:
             self.blank -= 1
             return b"\n"
-        left = self.end - self.handle.tell()  # type: ignore[attr-defined]
+        left = self.end - self.handle.tell()
         if left <= 0:
             return b""
-        return self.handle.readline(left if size < 0 else min(size, left))  # type: ignore[attr-defined, no-any-return]
+        return self.handle.readline(left if size < 0 else min(size, left))
 
 
 def read_range(part: Range) -> Corpus:
