@@ -78,8 +78,7 @@ def dedupe_dask_parquet(  # noqa: PLR0913 - dedupe_dask's arguments and the outp
     folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         parts = [str(folder / f"part-{i:05d}.parquet") for i in range(n)]
-        # traverse=False: the tables go into the graph once, not walked or copied per task.
-        tables = [delayed(t, traverse=False) for t in (cluster_of, article_of, stories)]
+        tables = [_shared(t) for t in (cluster_of, article_of, stories)]
         written = compute(
             *[
                 delayed(write_part)(p, *tables, config, path)
@@ -103,6 +102,18 @@ class Written:
     rows: int
     clusters: int
     skipped: tuple[Skipped, ...]
+
+
+def _shared(table: object) -> object:
+    """Send a table to every worker once (a distributed client), else put it in the graph."""
+    from distributed import default_client  # noqa: PLC0415 - the dask extra
+
+    try:
+        client = default_client()
+    except ValueError:  # no distributed client: the synchronous or threaded scheduler
+        # traverse=False: the table goes into the graph once, not walked or copied per task.
+        return delayed(table, traverse=False)
+    return client.scatter([table], broadcast=True)[0]
 
 
 def _stories(
