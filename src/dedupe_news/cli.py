@@ -223,12 +223,12 @@ def _workers_write_parquet(args: argparse.Namespace) -> bool:
     `scan --scheduler ... -f parquet -o FILE` with the default reading options and no
     --index or --strict: the client then never holds the segment rows (docs/scaling.md).
     """
+    if args.command != "scan" or args.scheduler is None:
+        return False
     defaults = build_parser().parse_args(["scan", "x"])
     reading = ("encoding", "max_page_bytes", "include", "exclude", "html_field")
     return (
-        args.command == "scan"
-        and args.scheduler is not None
-        and args.format == "parquet"
+        args.format == "parquet"
         and args.output is not None
         and args.index is None
         and not args.strict
