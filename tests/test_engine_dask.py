@@ -200,6 +200,7 @@ def test_one_jsonl_file_spreads_over_partitions(tmp_path: Path, crawl: list[Page
     expected = to_json(dedupe(read_pages(path)))
     assert to_json(dedupe_dask(str(path), partitions=4)) == expected
     assert len(path_partitions([str(path), str(seed_folder())], 5)) == 5
+    assert dedupe_dask(str(tmp_path / "none-*.jsonl")).segments == ()
 
 
 def _sorted_tables(path: Path) -> tuple[Any, Any]:

@@ -155,12 +155,11 @@ def path_partitions(sources: Sequence[object], partitions: int | None) -> list[D
     """
     units = [u for s in sources for u in _expand(str(s))]
     sizes = {u: Path(u).stat().st_size for u in units if _splittable(u)}
-    wanted = partitions or min(
-        MAX_PARTITIONS, max(len(units), sum(-(-s // RANGE_BYTES) for s in sizes.values()))
-    )
+    ranges = sum(-(-s // RANGE_BYTES) for s in sizes.values())
+    wanted = partitions or min(MAX_PARTITIONS, max(1, len(units), ranges))
     if wanted <= len(units) or not sizes:
         groups = [g.tolist() for g in np.array_split(np.array(units, dtype=object), wanted)]
-        return [delayed(read_pages)(*g) for g in groups if g]
+        return [delayed(read_pages)(*g) for g in groups if g or not units]  # one, even empty
     spare, total = wanted - len(units) + len(sizes), max(1, sum(sizes.values()))
     cuts = {u: cut(u, max(1, round(spare * s / total))) for u, s in sizes.items()}
     ordered = iter(numbered([r for u in units for r in cuts.get(u, [])]))
