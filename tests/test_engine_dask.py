@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
+from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import orjson
 import pytest
 
 pytest.importorskip("dask", reason="the dask extra is not installed")
@@ -22,10 +24,14 @@ from dedupe_news.cli import main
 from dedupe_news.demo import seed_folder
 from dedupe_news.engines.components import roots
 from dedupe_news.engines.dask import dedupe_dask, scheduler
+from dedupe_news.engines.inputs import cut, numbered, path_partitions, read_range
+from dedupe_news.engines.parquet import dedupe_dask_parquet
 from dedupe_news.errors import ConfigError, InputError
 from dedupe_news.pipeline import dedupe
 from dedupe_news.records import Page, PageId
 from dedupe_news.report import to_json
+from dedupe_news.report.arrow import write_parquet
+from dedupe_news.report.output import clusters_path
 from dedupe_news.stages.cluster import components
 
 if TYPE_CHECKING:
@@ -158,3 +164,89 @@ def test_cli_scheduler_matches_embedded(tmp_path: Path) -> None:
         == 0
     )
     assert distributed.read_bytes() == embedded.read_bytes()
+
+
+def _jsonl_crawl(folder: Path, crawl: list[Page], count: int) -> Path:
+    """Write some pages of the crawl as one JSONL file, with blank lines and a bad line."""
+    lines = [orjson.dumps({"id": p.id, "text": p.text, "site": p.site}) for p in crawl[:count]]
+    lines[5:5] = [b"", b"{not json"]
+    path = folder / "crawl.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path
+
+
+@pytest.mark.usefixtures("synchronous")
+@pytest.mark.parametrize("count", [1, 2, 5, 9])
+def test_byte_ranges_keep_ids_and_paths(tmp_path: Path, crawl: list[Page], count: int) -> None:
+    """Ranges of a JSONL file, read apart, give read_pages' ids, paths and skipped lines."""
+    path = _jsonl_crawl(tmp_path, crawl, 60)
+    expected = read_pages(path)
+    ranges = numbered(cut(str(path), count))
+    assert len(ranges) == count
+    assert ranges[0].start == 0
+    assert ranges[-1].end == path.stat().st_size
+    read = [read_range(r) for r in ranges]
+    assert [(p.id, p.path, p.text) for c in read for p in c.pages] == [
+        (p.id, p.path, p.text) for p in expected.pages
+    ]
+    assert [s for c in read for s in c.skipped] == list(expected.skipped)
+
+
+@pytest.mark.usefixtures("synchronous")
+def test_one_jsonl_file_spreads_over_partitions(tmp_path: Path, crawl: list[Page]) -> None:
+    """One JSONL file given as a path is cut into ranges and gives the embedded report."""
+    path = _jsonl_crawl(tmp_path, crawl, 150)
+    assert len(path_partitions([str(path)], 4)) == 4
+    expected = to_json(dedupe(read_pages(path)))
+    assert to_json(dedupe_dask(str(path), partitions=4)) == expected
+    assert len(path_partitions([str(path), str(seed_folder())], 5)) == 5
+    assert dedupe_dask(str(tmp_path / "none-*.jsonl")).segments == ()
+
+
+def _sorted_tables(path: Path) -> tuple[Any, Any]:
+    """Read a Parquet pair back, segment rows sorted by id, cluster rows by cluster."""
+    pq: Any = import_module("pyarrow.parquet")  # untyped: read through Any
+    segments = pq.read_table(path).sort_by("segment_id")
+    clusters = pq.read_table(clusters_path(path)).sort_by("cluster")
+    return segments, clusters
+
+
+@pytest.mark.usefixtures("synchronous")
+@pytest.mark.parametrize(("partitions", "strategy"), [(3, "distributed"), (7, "client")])
+def test_parquet_written_by_workers_equals_embedded(
+    tmp_path: Path, crawl: list[Page], partitions: int, strategy: str
+) -> None:
+    """Workers' Parquet rows equal the embedded `-f parquet` tables after sorting."""
+    pytest.importorskip("pyarrow", reason="the parquet extra is not installed")
+    few = crawl[:250]
+    embedded, distributed = tmp_path / "e.parquet", tmp_path / "d.parquet"
+    with embedded.open("wb") as out, clusters_path(embedded).open("wb") as rest:
+        write_parquet(dedupe(few), out, rest)
+    bag = dask.bag.from_sequence(few, npartitions=partitions)
+    written = dedupe_dask_parquet(bag, distributed, components=strategy)  # type: ignore[arg-type]
+    expected, got = _sorted_tables(embedded), _sorted_tables(distributed)
+    assert written.rows == expected[0].num_rows > 3_000
+    assert written.clusters == expected[1].num_rows
+    assert got[0].equals(expected[0])
+    assert got[1].equals(expected[1])
+    assert expected[1].num_rows > 10
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "d.clusters.parquet",
+        "d.parquet",
+        "e.clusters.parquet",
+        "e.parquet",
+    ]
+
+
+def test_cli_parquet_on_workers_matches_embedded(tmp_path: Path, crawl: list[Page]) -> None:
+    """`scan --scheduler local:2 -f parquet -o FILE` writes the embedded tables' rows."""
+    pytest.importorskip("pyarrow", reason="the parquet extra is not installed")
+    path = _jsonl_crawl(tmp_path, crawl, 200)
+    embedded, distributed = tmp_path / "e.parquet", tmp_path / "d.parquet"
+    common = ["scan", str(path), "-q", "-f", "parquet", "-o"]
+    assert main([*common, str(embedded)]) == 3  # the bad line is skipped
+    assert main([*common, str(distributed), "--scheduler", "local:2"]) == 3
+    expected, got = _sorted_tables(embedded), _sorted_tables(distributed)
+    assert got[0].equals(expected[0])
+    assert got[1].equals(expected[1])
+    assert got[0].num_rows > 2_000

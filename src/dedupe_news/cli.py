@@ -217,6 +217,40 @@ def _dedupe(
     )
 
 
+def _workers_write_parquet(args: argparse.Namespace) -> bool:
+    """Whether the Dask workers read the paths and write the Parquet rows themselves.
+
+    `scan --scheduler ... -f parquet -o FILE` with the default reading options and no
+    --index or --strict: the client then never holds the segment rows (docs/scaling.md).
+    """
+    if args.command != "scan" or args.scheduler is None:
+        return False
+    defaults = build_parser().parse_args(["scan", "x"])
+    reading = ("encoding", "max_page_bytes", "include", "exclude", "html_field")
+    return (
+        args.format == "parquet"
+        and args.output is not None
+        and args.index is None
+        and not args.strict
+        and "-" not in args.paths
+        and all(getattr(args, n) == getattr(defaults, n) for n in reading)
+        and all(getattr(args, f"{n}_field") == n for n in ("id", "text", "title"))
+    )
+
+
+def _scan_parquet_on_workers(args: argparse.Namespace, config: Config) -> int:
+    """Run `dedupe_dask_parquet` on the paths; print what was skipped; return the exit code."""
+    from dedupe_news.engines import require  # noqa: PLC0415 - the dask extra, on demand
+
+    require()
+    from dedupe_news.engines.connect import scheduler  # noqa: PLC0415
+    from dedupe_news.engines.parquet import dedupe_dask_parquet  # noqa: PLC0415
+
+    with scheduler(args.scheduler):
+        written = dedupe_dask_parquet(args.paths, args.output, config)
+    return EXIT_SKIPPED if _print_skipped(written.skipped) else EXIT_OK
+
+
 def _add_input_options(io: argparse._ArgumentGroup) -> None:
     """Add the discovery and JSONL field options (docs/input.md)."""
     for flag, what in (("include", "read as pages too"), ("exclude", "not read")):
@@ -350,6 +384,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     progress = _Progress() if not args.quiet and sys.stderr.isatty() else None
     try:
         config = Config(**{f.name: getattr(args, f.name) for f in fields(Config)})
+        if _workers_write_parquet(args):
+            return _scan_parquet_on_workers(args, config)
         sources = [seed_folder()] if args.command == "demo" else args.paths
         if progress is not None:
             progress.start("read", None, unit="B")

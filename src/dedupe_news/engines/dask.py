@@ -10,12 +10,9 @@ first positions, so the report is the embedded one, byte for byte, whatever the 
 
 from __future__ import annotations
 
-import glob
-from contextlib import contextmanager, nullcontext
-from dataclasses import replace
-from itertools import pairwise
+from dataclasses import dataclass, replace
 from operator import attrgetter
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 from dask.base import compute, persist
@@ -23,33 +20,27 @@ from dask.delayed import delayed
 
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.engines import partition as part_ops
-from dedupe_news.engines.components import cluster_components
+from dedupe_news.engines.assemble import Components, assemble, finish
+from dedupe_news.engines.connect import scheduler
+from dedupe_news.engines.inputs import check_partitions, frame_pages, path_partitions
 from dedupe_news.engines.shuffle import hashed, range_bounds, ranged, shuffle
-from dedupe_news.engines.texts import TextRows, concat_rows, concat_tokens, split_rows, take_tokens
+from dedupe_news.engines.texts import TextRows, concat_rows, split_rows
 from dedupe_news.errors import ConfigError, InputError
-from dedupe_news.records import Corpus, Match, Page, PageId, Report, Skipped
-from dedupe_news.sources.read import read_pages
-from dedupe_news.stages.article import article_clusters
-from dedupe_news.stages.cluster import build_clusters
-from dedupe_news.stages.exact import Distinct
-from dedupe_news.stages.label import label_segments
-from dedupe_news.stages.link import separate
-from dedupe_news.stages.verify import CHUNK_PAIRS
+from dedupe_news.records import Corpus, Report, Skipped
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Sequence
 
     from dask.delayed import Delayed
     from numpy.typing import NDArray
 
-    from dedupe_news.engines.partition import Part
     from dedupe_news.engines.shuffle import Frame
 
-Components = Literal["auto", "client", "distributed"]
+__all__ = ["CLIENT_EDGES", "Components", "dedupe_corpus", "dedupe_dask", "scheduler"]
+
 CLIENT_EDGES = 50_000_000
 """Matches clustered on the client at most (about 3 GiB of Python objects, docs/scaling.md)."""
-_GLOB = frozenset("*?[")
 PAGES_PER_PARTITION = 2_000
 """Pages per partition of a corpus read on the client (`scan --scheduler`)."""
 
@@ -69,7 +60,9 @@ def dedupe_dask(  # noqa: PLR0913 - the source, its config and the driver's keyw
         source: Paths or globs of inputs (read in parallel, files split over partitions), a
             Dask bag of `Page`s, or a Dask DataFrame with `id` and `text` columns.
         config: The run's settings.
-        partitions: Partitions of a path source (default: one per file, at most 64).
+        partitions: Partitions of a path source (default: one per file or per 64 MiB of
+            plain JSONL, at most 64); a plain JSONL file is cut into byte ranges when there
+            are more partitions than files.
         components: Cluster on the client, on the cluster (large-star/small-star), or
             "auto": on the cluster when there are more than `client_edges` matches.
         client_edges: The matches "auto" clusters on the client at most.
@@ -88,6 +81,16 @@ def dedupe_dask(  # noqa: PLR0913 - the source, its config and the driver's keyw
         >>> [len(c.members) for c in report.clusters]
         [5, 2]
     """
+    check_knobs(components, threads, client_edges)
+    run = matched(source, config, partitions, threads)
+    gathered = compute(*run.prepared, *run.pos, *run.ids)
+    n = len(run.prepared)
+    report = assemble(gathered[:n], gathered[n : 2 * n], gathered[2 * n :], run.duplicates)
+    return finish(report, run.matches, config, components, client_edges)
+
+
+def check_knobs(components: Components, threads: int, client_edges: int) -> None:
+    """Refuse a component strategy, thread count or edge limit out of range."""
     if components not in ("auto", "client", "distributed"):
         msg = f"components must be 'auto', 'client' or 'distributed', got {components!r}"
         raise ConfigError(msg)
@@ -95,6 +98,21 @@ def dedupe_dask(  # noqa: PLR0913 - the source, its config and the driver's keyw
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             msg = f"{name} must be a positive integer, got {value!r}"
             raise ConfigError(msg)
+
+
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """A run up to its verified matches: the partitions' data stay on the workers."""
+
+    prepared: list[Delayed]
+    pos: list[Delayed]
+    ids: list[Delayed]
+    matches: Frame
+    duplicates: list[Skipped]
+
+
+def matched(source: object, config: Config, partitions: int | None, threads: int) -> Matched:
+    """Read, prepare, number and verify on the cluster; return the persisted partitions."""
     inputs, from_paths = _page_partitions(source, partitions)
     prepared = list(persist(*[delayed(part_ops.prepare)(p, config, threads) for p in inputs]))
     metas = compute(*[delayed(part_ops.Part.page_ids)(p) for p in prepared])
@@ -108,39 +126,19 @@ def dedupe_dask(  # noqa: PLR0913 - the source, its config and the driver's keyw
     total = max(1, sum(int(counts.sum()) for _, counts in metas))
     ids, size = _distinct_ids(prepared, pos, total)
     matches = _verified_matches(prepared, pos, ids, size, config, threads)
-    gathered = compute(*prepared, *pos, *ids)
-    n = len(prepared)
-    report = _assemble(gathered[:n], gathered[n : 2 * n], gathered[2 * n :], duplicates)
-    return _finish(report, matches, config, components, client_edges)
+    return Matched(list(persist(*prepared)), pos, ids, matches, duplicates)
 
 
 def _page_partitions(source: object, partitions: int | None) -> tuple[list[Delayed], bool]:
     """Return one delayed batch of pages per partition, and whether they came from paths."""
-    if partitions is not None and (
-        isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1
-    ):
-        msg = f"partitions must be a positive integer or None, got {partitions!r}"
-        raise ConfigError(msg)
+    check_partitions(partitions)
     if hasattr(source, "to_delayed") and hasattr(source, "columns"):
         frames = source.to_delayed()  # a Dask DataFrame
-        return [delayed(_frame_pages)(f) for f in frames], False
+        return [delayed(frame_pages)(f) for f in frames], False
     if hasattr(source, "to_delayed"):
         return list(source.to_delayed()), False  # a Dask bag of pages
     given = [source] if isinstance(source, str) or hasattr(source, "__fspath__") else source
-    units = [u for s in given for u in _expand(str(s))]  # type: ignore[attr-defined]
-    count = partitions or max(1, min(len(units), 64))
-    groups = [g.tolist() for g in np.array_split(np.array(units, dtype=object), count)]
-    return [delayed(read_pages)(*g) for g in groups if g], True
-
-
-def _expand(source: str) -> list[str]:
-    return sorted(glob.glob(source, recursive=True))  # noqa: PTH207 - a glob given as a string, absolute or not if _GLOB & set(source) else [source]
-
-
-def _frame_pages(frame: object) -> list[Page]:
-    """Return the pages of a pandas frame with `id` and `text` columns."""
-    ids, texts = frame["id"].tolist(), frame["text"].tolist()  # type: ignore[index]
-    return [Page(PageId(str(i)), str(t)) for i, t in zip(ids, texts, strict=True)]
+    return path_partitions(given, partitions), True  # type: ignore[arg-type]
 
 
 def _order_pages(
@@ -252,133 +250,6 @@ def _shuffle_rows(rows: Sequence[Delayed], bounds: NDArray[np.int64]) -> list[De
     width = len(bounds) - 1
     splits = [delayed(split_rows, nout=width)(r, bounds) for r in rows]
     return list(persist(*[delayed(concat_rows)([s[j] for s in splits]) for j in range(width)]))
-
-
-def _assemble(
-    parts: Sequence[Part],
-    pos: Sequence[NDArray[np.int64]],
-    ids: Sequence[tuple[NDArray[np.int64], NDArray[np.int64]]],
-    duplicates: Sequence[Skipped],
-) -> tuple[Report, Distinct]:
-    """Put the partitions' pages, segments and tokens in the embedded order."""
-    order = np.argsort(np.concatenate(pos), kind="stable")
-    segments_all = [s for p in parts for s in p.segments]
-    segments = tuple(segments_all[i] for i in order.tolist())
-    tokens = take_tokens(concat_tokens([p.tokens for p in parts]), order)
-    group_of = np.concatenate([i[0] for i in ids])[order]
-    firsts = np.flatnonzero(
-        np.r_[group_of >= 0] & (np.concatenate([i[1] for i in ids])[order] == np.arange(len(order)))
-    )
-    distinct = Distinct([s.text for s in segments], tokens, group_of, firsts.astype(np.int64))
-    pages = tuple(sorted((p for part in parts for p in part.pages), key=attrgetter("id")))
-    skipped = tuple(s for p in parts for s in p.skipped) + tuple(duplicates)
-    shell = Report(
-        config=DEFAULT,
-        pages=pages,
-        segments=segments,
-        labels=(),
-        segment_clusters=(),
-        clusters=(),
-        article_clusters=(),
-        skipped=skipped,
-    )
-    return shell, distinct
-
-
-def _replay(found: Frame) -> tuple[tuple[Match[int], ...], tuple[bool, ...]]:
-    """Replay verify's order: a pair joined by matches of earlier chunks is no match."""
-    order = np.argsort(found["rank"], kind="stable")
-    parent: dict[int, int] = {}
-
-    def root(node: int) -> int:
-        while parent.get(node, node) != node:
-            parent[node] = parent.get(parent[node], parent[node])
-            node = parent[node]
-        return node
-
-    matches: list[Match[int]] = []
-    contained: list[bool] = []
-    chunks = found["rank"][order] // CHUNK_PAIRS
-    cuts = np.flatnonzero(np.r_[True, chunks[1:] != chunks[:-1], True]).tolist()
-    for low, high in pairwise(cuts):
-        rows = order[low:high].tolist()
-        open_rows = [r for r in rows if root(int(found["a"][r])) != root(int(found["b"][r]))]
-        for r in open_rows:
-            a, b = int(found["a"][r]), int(found["b"][r])
-            matches.append(Match(a, b, float(found["score"][r]), float(found["jaccard"][r])))
-            inside = bool(found["contained"][r])
-            contained.append(inside)
-            if not inside:
-                low_root, high_root = sorted((root(a), root(b)))
-                parent[high_root] = low_root
-    return tuple(matches), tuple(contained)
-
-
-def _finish(
-    assembled: tuple[Report, Distinct],
-    found: Frame,
-    config: Config,
-    components: Components,
-    client_edges: int,
-) -> Report:
-    """Separate, cluster, find article clusters and label, as `dedupe` does."""
-    shell, distinct = assembled
-    matches, contained = _replay(found)
-    segments = shell.segments
-    separated = separate(distinct, matches, segments, contained)
-    on_cluster = components == "distributed" or (
-        components == "auto" and len(separated.matches) > client_edges
-    )
-    if on_cluster:
-        clustering = cluster_components(separated, segments)
-    else:
-        clustering = build_clusters(
-            separated.sides, separated.matches, segments, separated.contained
-        )
-    articles = article_clusters(
-        shell.pages, segments, clustering.segment_clusters, config, tokens=distinct.tokens
-    )
-    labels = label_segments(shell.pages, articles, segments, clustering.segment_clusters, config)
-    return Report(
-        config=config,
-        pages=shell.pages,
-        segments=segments,
-        labels=labels,
-        segment_clusters=clustering.segment_clusters,
-        clusters=clustering.clusters,
-        article_clusters=articles,
-        skipped=shell.skipped,
-        links=separated.links,
-    )
-
-
-@contextmanager
-def scheduler(address: str | None) -> Iterator[object]:
-    """Connect to a Dask scheduler for the block: `local:N` starts N local worker processes.
-
-    None keeps Dask's current scheduler (a client already made, or the configured one).
-    """
-    if address is None:
-        with nullcontext() as nothing:
-            yield nothing
-        return
-    from distributed import Client, LocalCluster  # noqa: PLC0415 - the extra, on demand
-
-    if address.startswith("local:"):
-        count = address.removeprefix("local:")
-        if not count.isdigit() or int(count) < 1:
-            msg = f"scheduler must be an address or local:N with N >= 1, got {address!r}"
-            raise ConfigError(msg)
-        with (
-            LocalCluster(
-                n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=None
-            ) as cluster,
-            Client(cluster) as client,
-        ):
-            yield client
-        return
-    with Client(address) as client:
-        yield client
 
 
 def dedupe_corpus(corpus: Corpus, config: Config, address: str | None) -> Report:
