@@ -12,11 +12,12 @@ from typing import IO, TYPE_CHECKING, cast
 import orjson
 
 from dedupe_news.records import ClusterKind, Label
+from dedupe_news.report.rows import segment_fields
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from dedupe_news.records import Cluster, Report, Segment, SegmentId
+    from dedupe_news.records import Cluster, Report, SegmentId
 
 FORMAT_VERSION = "2"
 """Version of the JSON report format (docs/report.md); bumped on any incompatible change."""
@@ -102,7 +103,7 @@ def _pages(report: Report) -> Iterable[dict[str, object]]:
         while end < len(report.segments) and report.segments[end].page_id == page.id:
             end += 1
         segments = [
-            _segment_dict(report.segments[i], report.labels[i], report.segment_clusters[i])
+            segment_fields(report.segments[i], report.labels[i], report.segment_clusters[i])
             for i in range(start, end)
         ]
         start = end
@@ -116,21 +117,6 @@ def _pages(report: Report) -> Iterable[dict[str, object]]:
             "article_cluster": article,
             "segments": segments,
         }
-
-
-def _segment_dict(segment: Segment, label: Label, cluster: str | None) -> dict[str, object]:
-    return {
-        "id": f"{segment.page_id}:{segment.line}",  # Segment.id, without a call
-        "line": segment.line,
-        "role": str(segment.role),  # a StrEnum's str is its value, without a descriptor
-        "label": str(label),
-        "cluster": cluster,
-        "text": segment.text,
-        "place": segment.place,
-        "agencies": list(segment.agencies),
-        "age": segment.age,
-        "age_minutes": segment.age_minutes,
-    }
 
 
 def _cluster_dict(cluster: Cluster[SegmentId]) -> dict[str, object]:

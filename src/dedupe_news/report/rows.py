@@ -14,7 +14,7 @@ import orjson
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from dedupe_news.records import Cluster, Report, SegmentId
+    from dedupe_news.records import Cluster, Label, Report, Segment, SegmentId
 
 SEGMENT_COLUMNS = (
     "page_id",
@@ -71,23 +71,39 @@ def segment_rows(report: Report) -> Iterator[dict[str, object]]:
         report.segments, report.labels, report.segment_clusters, strict=True
     ):
         page, article = pages[segment.page_id]
+        fields = segment_fields(segment, label, cluster)
         yield {
             "page_id": segment.page_id,
-            "segment_id": f"{segment.page_id}:{segment.line}",  # Segment.id, without a call
-            "line": segment.line,
-            "role": str(segment.role),  # a StrEnum's str is its value, without a descriptor
-            "label": str(label),
-            "cluster": cluster,
-            "text": segment.text,
-            "place": segment.place,
-            "agencies": list(segment.agencies),
-            "age": segment.age,
-            "age_minutes": segment.age_minutes,
+            "segment_id": fields.pop("id"),
+            **fields,
             "url": page.url,
             "site": page.site,
             "published": page.published,
             "article_cluster": article,
         }
+
+
+def segment_fields(segment: Segment, label: Label, cluster: str | None) -> dict[str, object]:
+    """Return a segment's own fields, as the JSON report writes them (`id` first).
+
+    Examples:
+        >>> from dedupe_news.records import Label, Role, Segment
+        >>> segment_fields(Segment("p", 2, Role.LEDE, "Nieuws.", "PARIJS", ("ANP",)),
+        ...     Label.UNIQUE, None)["agencies"]
+        ['ANP']
+    """
+    return {
+        "id": f"{segment.page_id}:{segment.line}",  # Segment.id, without a call
+        "line": segment.line,
+        "role": str(segment.role),  # a StrEnum's str is its value, without a descriptor
+        "label": str(label),
+        "cluster": cluster,
+        "text": segment.text,
+        "place": segment.place,
+        "agencies": list(segment.agencies),
+        "age": segment.age,
+        "age_minutes": segment.age_minutes,
+    }
 
 
 def segment_columns(report: Report) -> dict[str, list[object]]:
