@@ -224,7 +224,7 @@ def test_a_surrogate_in_a_page_id_reaches_stdout_as_valid_utf8(
 ) -> None:
     """A lone surrogate in an id is written as its JSON escape: valid UTF-8 that reads back."""
     page = dn.Page(dn.PageId("a\udc80"), "Titel\nPARIJS (ANP) - Het nieuws van vandaag.\n")
-    monkeypatch.setattr(cli, "read_pages", lambda *_, **__: dn.Corpus((page,)))
+    monkeypatch.setattr("dedupe_news.cli.run.read_pages", lambda *_, **__: dn.Corpus((page,)))
     assert cli.main(["scan", "ignored"]) == cli.EXIT_OK
     out, err = capfdbinary.readouterr()
     assert err == b""

@@ -1,0 +1,232 @@
+"""CLI run: read, dedupe (embedded, Dask or an index), write; skipped inputs on stderr."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dedupe_news.cli.outcomes import (
+    EXIT_OK,
+    EXIT_SKIPPED,
+    EXIT_USAGE,
+    process_outcomes,
+    stdout_bytes,
+)
+from dedupe_news.cli.parser import build_parser
+from dedupe_news.cli.progress import Progress, configure_logging
+from dedupe_news.config import Config
+from dedupe_news.demo import seed_folder
+from dedupe_news.errors import DedupeNewsError
+from dedupe_news.records import SkipKind, Skipped
+from dedupe_news.report import open_binary_atomically, write_corpus, write_report
+from dedupe_news.sources import read_pages
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+
+    from dedupe_news.records import Corpus, Report
+
+_NOT_PAGES_SHOWN = 5
+
+
+@process_outcomes
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code."""
+    args = build_parser().parse_args(argv)
+    if args.command == "index":
+        return index_command(args)
+    configure_logging(args.verbose)
+    progress = Progress() if not args.quiet and sys.stderr.isatty() else None
+    try:
+        config = Config(**{f.name: getattr(args, f.name) for f in fields(Config)})
+        if _workers_write_parquet(args):
+            return _scan_parquet_on_workers(args, config)
+        sources = [seed_folder()] if args.command == "demo" else args.paths
+        if progress is not None:
+            progress.start("read", None, unit="B")
+        corpus = read_pages(
+            *sources,
+            encoding=args.encoding,
+            max_page_bytes=args.max_page_bytes,
+            include=args.include,
+            exclude=args.exclude,
+            id_field=args.id_field,
+            text_field=args.text_field,
+            title_field=args.title_field,
+            html_field=args.html_field,
+            on_item=None if progress is None else progress.read,
+        )
+        if progress is not None:
+            progress.close()
+        errors = _print_skipped(corpus.skipped)
+        if args.strict and errors:
+            print(f"error: {errors} input(s) skipped; --strict writes no output", file=sys.stderr)
+            return EXIT_SKIPPED
+        if getattr(args, "index", None) is not None:
+            report = _scan_index(corpus, config, args, progress)
+        else:
+            report = _dedupe(corpus, config, args, progress)
+        _emit(report, args, progress)
+    except DedupeNewsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        if progress is not None:
+            progress.close()
+    return EXIT_SKIPPED if errors else EXIT_OK
+
+
+def _dedupe(
+    corpus: Corpus, config: Config, args: argparse.Namespace, progress: Progress | None
+) -> Report:
+    """Run the embedded pipeline, or the Dask driver when --scheduler is given."""
+    scheduler = getattr(args, "scheduler", None)
+    if scheduler is not None:
+        from dedupe_news.engines import require  # noqa: PLC0415 - the dask extra, on demand
+
+        require()
+        from dedupe_news.engines.dask import dedupe_corpus  # noqa: PLC0415
+
+        return dedupe_corpus(corpus, config, scheduler)
+    from dedupe_news.pipeline import dedupe  # noqa: PLC0415 - loads numba: not for --help
+
+    return dedupe(
+        corpus,
+        config,
+        on_stage=None if progress is None else progress.done,
+        on_start=None if progress is None else progress.start,
+        threads=args.threads,
+    )
+
+
+def _workers_write_parquet(args: argparse.Namespace) -> bool:
+    """Whether the Dask workers read the paths and write the Parquet rows themselves.
+
+    `scan --scheduler ... -f parquet -o FILE` with the default reading options and no
+    --index or --strict: the client then never holds the segment rows (docs/scaling.md).
+    """
+    if args.command != "scan" or args.scheduler is None:
+        return False
+    defaults = build_parser().parse_args(["scan", "x"])
+    reading = ("encoding", "max_page_bytes", "include", "exclude", "html_field")
+    return (
+        args.format == "parquet"
+        and args.output is not None
+        and args.index is None
+        and not args.strict
+        and "-" not in args.paths
+        and all(getattr(args, n) == getattr(defaults, n) for n in reading)
+        and all(getattr(args, f"{n}_field") == n for n in ("id", "text", "title"))
+    )
+
+
+def _scan_parquet_on_workers(args: argparse.Namespace, config: Config) -> int:
+    """Run `dedupe_dask_parquet` on the paths; print what was skipped; return the exit code."""
+    from dedupe_news.engines import require  # noqa: PLC0415 - the dask extra, on demand
+
+    require()
+    from dedupe_news.engines.connect import scheduler  # noqa: PLC0415
+    from dedupe_news.engines.parquet import dedupe_dask_parquet  # noqa: PLC0415
+
+    with scheduler(args.scheduler):
+        written = dedupe_dask_parquet(args.paths, args.output, config)
+    return EXIT_SKIPPED if _print_skipped(written.skipped) else EXIT_OK
+
+
+def index_command(args: argparse.Namespace) -> int:
+    """Run `index stats` or `index prune`; print to stdout."""
+    from dedupe_news.index import Index  # noqa: PLC0415 - loads numba: not for --help
+
+    if not args.file.exists():
+        print(f"error: index file must exist, got {str(args.file)!r}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        with Index.open(args.file) as index:
+            if args.action == "prune":
+                print(f"pruned {index.prune(args.before, batch=args.batch)} pages")
+            for name, value in asdict(index.stats()).items():
+                print(f"{name}: {value}")
+    except DedupeNewsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _scan_index(
+    corpus: Corpus, config: Config, args: argparse.Namespace, progress: Progress | None
+) -> Report:
+    """Add the pages to the index and return the report joined with its history."""
+    from dedupe_news.index import Index  # noqa: PLC0415 - loads numba: not for --help
+
+    with Index.open(args.index, config) as index:
+        added = index.add(
+            corpus,
+            threads=args.threads,
+            on_stage=None if progress is None else progress.done,
+            on_start=None if progress is None else progress.start,
+        )
+    logging.getLogger(__name__).info(
+        "index %s: %d new pages, %d unchanged, %d seen before, %d merges, %d label changes",
+        args.index,
+        len(added.new_pages),
+        len(added.unchanged),
+        len(added.provenance),
+        len(added.merged),
+        len(added.changes),
+    )
+    return added.report
+
+
+def _print_skipped(skipped: Sequence[Skipped]) -> int:
+    """Print each input skipped as an error and a count of files that are not pages.
+
+    Return how many inputs were skipped as errors.
+    """
+    errors = [s for s in skipped if s.kind is SkipKind.ERROR]
+    for item in errors:
+        print(f"skipped: {item.path}: {item.reason}", file=sys.stderr)
+    names = [Path(s.path).name for s in skipped if s.kind is SkipKind.NOT_PAGE]
+    if names:
+        shown = ", ".join(names[:_NOT_PAGES_SHOWN]) + (
+            ", ..." if len(names) > _NOT_PAGES_SHOWN else ""
+        )
+        print(f"not pages: {len(names)} files ({shown})", file=sys.stderr)
+    return len(errors)
+
+
+def _emit(report: Report, args: argparse.Namespace, progress: Progress | None) -> None:
+    """Write the report (scan, demo) or the corpus (export), with a `write` progress phase."""
+    if progress is not None:
+        progress.start("write", len(report.segments))
+    try:
+        if args.command == "export":
+            _export(report, args.output)
+        else:
+            with stdout_bytes() as stdout:
+                write_report(report, args.format, args.output, stdout)
+    except BrokenPipeError:  # the reader went away: exit 141, see process_outcomes
+        raise
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        msg = f"cannot write the report to {str(args.output)!r}: {reason}"
+        raise DedupeNewsError(msg) from error
+    if progress is not None:
+        progress.finish()
+
+
+def _export(report: Report, output: Path | None) -> None:
+    """Write the deduplicated corpus and count it on stderr."""
+    if output is None:
+        with stdout_bytes() as stdout:
+            counts = write_corpus(report, stdout)
+    else:
+        with open_binary_atomically(output) as out:
+            counts = write_corpus(report, out)
+    print(
+        f"exported {counts.written} pages; omitted {counts.omitted} with no text of their own",
+        file=sys.stderr,
+    )
