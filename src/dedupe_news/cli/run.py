@@ -89,7 +89,7 @@ def _dedupe(
         from dedupe_news.engines import require  # noqa: PLC0415 - the dask extra, on demand
 
         require()
-        from dedupe_news.engines.dask import dedupe_corpus  # noqa: PLC0415
+        from dedupe_news.engines.dask import dedupe_corpus  # noqa: PLC0415 - the dask extra
 
         return dedupe_corpus(corpus, config, scheduler)
     from dedupe_news.pipeline import dedupe  # noqa: PLC0415 - loads numba: not for --help
@@ -129,8 +129,8 @@ def _scan_parquet_on_workers(args: argparse.Namespace, config: Config) -> int:
     from dedupe_news.engines import require  # noqa: PLC0415 - the dask extra, on demand
 
     require()
-    from dedupe_news.engines.connect import scheduler  # noqa: PLC0415
-    from dedupe_news.engines.parquet import dedupe_dask_parquet  # noqa: PLC0415
+    from dedupe_news.engines.connect import scheduler  # noqa: PLC0415 - the dask extra
+    from dedupe_news.engines.parquet import dedupe_dask_parquet  # noqa: PLC0415 - the dask extra
 
     with scheduler(args.scheduler):
         written = dedupe_dask_parquet(args.paths, args.output, config)

@@ -19,7 +19,7 @@ def require() -> None:
     """
     try:
         import dask  # noqa: F401, PLC0415 - probing the optional extra is the point
-        import distributed  # noqa: F401, PLC0415
+        import distributed  # noqa: F401, PLC0415 - probing the optional extra is the point
     except ImportError as error:
         msg = f"the Dask driver must have the dask extra ({EXTRA}), got {error}"
         raise MissingDependencyError(msg) from error

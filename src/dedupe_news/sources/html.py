@@ -35,7 +35,7 @@ def require() -> None:
     """
     try:
         import lxml.html  # noqa: F401, PLC0415 - probing the optional extra is the point
-        import warcio  # noqa: F401, PLC0415
+        import warcio  # noqa: F401, PLC0415 - probing the optional extra is the point
     except ImportError as error:
         msg = f"HTML and WARC input must have the html extra ({EXTRA}), got {error}"
         raise ConfigError(msg) from error

@@ -57,7 +57,7 @@ def warc_pages(
     """
     require()
     from warcio.archiveiterator import ArchiveIterator  # noqa: PLC0415 - needs the extra
-    from warcio.exceptions import ArchiveLoadFailed  # noqa: PLC0415
+    from warcio.exceptions import ArchiveLoadFailed  # noqa: PLC0415 - needs the extra
 
     name = str(path)
     with open(path, "rb") as stream:  # noqa: PTH123 - a str or PathLike, read as given
