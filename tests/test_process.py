@@ -156,6 +156,10 @@ def test_ctrl_c_before_the_report_is_written_writes_nothing(
     assert capfdbinary.readouterr() == (b"", b"interrupted\n")
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_while_writing_to_a_slow_pipe_leaves_invalid_json(big_input: Path) -> None:
     """Interrupted mid-write, a consumer sees exit 130 and a prefix that is never valid JSON."""
     with subprocess.Popen(
@@ -164,6 +168,9 @@ def test_ctrl_c_while_writing_to_a_slow_pipe_leaves_invalid_json(big_input: Path
         stderr=subprocess.PIPE,
         env=ENV,
         bufsize=0,  # unbuffered: read(10) takes at most 10 bytes off the pipe
+        # A test run started as a background job inherits SIGINT ignored, and Python then
+        # leaves it ignored; Ctrl-C comes from a terminal, where it is not.
+        preexec_fn=_default_sigint,  # noqa: PLW1509 - one signal reset; the test starts no thread
     ) as child:
         assert child.stdout is not None
         assert child.stderr is not None
