@@ -12,15 +12,18 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
 import dedupe_news as dn
 from benchmarks.generate import generate_pages
+from benchmarks.records import PageItem
 
 
-def _pages(count: int, skip: int, seed: int) -> list[dn.Page]:
-    items = islice(generate_pages(skip + count, seed=seed), skip, skip + count)
+def _take(stream: Iterator[PageItem], count: int) -> list[dn.Page]:
+    """The stream's next `count` pages (one stream: generating is not repeated per crawl)."""
+    items = islice(stream, count)
     return [dn.Page(i.id, i.text, url=i.url, site=i.site, published=i.published) for i in items]
 
 
@@ -37,14 +40,15 @@ def main(argv: list[str] | None = None) -> int:
         "| pages held | segments held | add crawl s | pages re-run | in-memory s | bytes/segment |"
     )
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    stream = generate_pages(sizes[-1] + args.crawl * len(sizes), seed=args.seed)
     with tempfile.TemporaryDirectory() as folder, dn.Index.open(Path(folder) / "b.idx") as index:
         held = 0
         for size in sizes:
             while held < size:
                 step = min(args.crawl, size - held)
-                index.add(_pages(step, held, args.seed))
+                index.add(_take(stream, step))
                 held += step
-            crawl = _pages(args.crawl, held, args.seed)  # the stream's next pages
+            crawl = _take(stream, args.crawl)
             start = time.perf_counter()
             dn.dedupe(crawl)
             memory = time.perf_counter() - start
