@@ -1,8 +1,9 @@
 """Main job: `scan` end to end, pages in and report written, at growing crawl sizes.
 
-`python -m benchmarks main-job --sizes 20000,100000,200000 --formats json` generates (or
-reuses) seeded page crawls (`benchmarks/generate.py`, pages) and, for each size, runs in
-fresh processes:
+`python -m benchmarks main-job --sizes 20000,100000,200000 --formats json --plot P.png`
+generates (or reuses) seeded page crawls (`benchmarks/generate.py`, pages) and, for each
+size, runs in fresh processes (`--plot`: time and peak RSS against segments, needs
+matplotlib):
 
 - `python -m dedupe_news scan CRAWL --format F --output REPORT` for every format asked,
   unchanged (wrapped by `benchmarks.measured` only to read its own peak RSS): wall time
@@ -28,6 +29,7 @@ from pathlib import Path
 
 from benchmarks.compare import DATA_DIR, child_env
 from benchmarks.generate import write_pages
+from benchmarks.scale import plot_scaling
 
 FORMATS = ("json",)
 """Formats measured by default (`--formats` adds others once the CLI supports them)."""
@@ -137,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="20000,100000,200000", help="pages, comma-separated")
     parser.add_argument("--formats", default=",".join(FORMATS), help="scan --format values")
     parser.add_argument("--seed", type=int, default=0, help="generator seed (0)")
+    parser.add_argument("--plot", type=Path, help="write a PNG of the first format's runs here")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     rows: list[ScanRow] = []
@@ -154,4 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     print(scan_table(rows, segments))
     print("\nthe same job through the library, seconds per step (benchmarks.scan_driver)\n")
     print(split_table(splits))
+    if args.plot is not None:
+        first = [r for r in rows if r.report_format == rows[0].report_format and not r.skipped]
+        points = [(segments[r.pages], r.seconds, r.peak_rss_mb) for r in first]
+        plot_scaling(points, args.plot, unit=f"segments (scan -f {rows[0].report_format})")
     return 0

@@ -33,11 +33,12 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((size, seconds, rss))
         print(f"| {size:,} | {seconds:.2f} | {size / seconds:,.0f} | {rss:,.0f} |", flush=True)
     if args.plot is not None:
-        _plot(rows, args.plot)
+        plot_scaling(rows, args.plot, unit="paragraphs")
     return 0
 
 
-def _plot(rows: list[tuple[int, float, float]], path: Path) -> None:
+def plot_scaling(rows: list[tuple[int, float, float]], path: Path, *, unit: str) -> None:
+    """Draw wall time and peak RSS against size (`rows`: size, seconds, MB) on log-log axes."""
     # matplotlib is a benchmark-only dependency: imported here, untyped, so `make test`
     # (which does not install it) type-checks this module all the same.
     importlib.import_module("matplotlib").use("Agg")
@@ -47,9 +48,9 @@ def _plot(rows: list[tuple[int, float, float]], path: Path) -> None:
     figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
     left.loglog(sizes, [r[1] for r in rows], "o-", label="dedupe_news")
     left.loglog(sizes, [rows[-1][1] * s / sizes[-1] for s in sizes], ":", label="linear")
-    left.set(xlabel="paragraphs", ylabel="wall time (s)", title="Time")
+    left.set(xlabel=unit, ylabel="wall time (s)", title="Time")
     right.loglog(sizes, [r[2] for r in rows], "o-", color="tab:orange")
-    right.set(xlabel="paragraphs", ylabel="peak RSS (MB)", title="Memory")
+    right.set(xlabel=unit, ylabel="peak RSS (MB)", title="Memory")
     left.legend()
     for axis in (left, right):
         axis.grid(visible=True, which="both", alpha=0.3)
