@@ -60,7 +60,8 @@ def add_crawl(  # noqa: PLR0913 - the crawl, its time, and the run's knobs
     bodies = {p.id: encode_page(p) for p in batch}
     stored = _stored(connection, [p.id for p in batch])
     fresh = [p for p in batch if stored.get(p.id, (0, None))[1] != page_hash(bodies[p.id])]
-    unchanged = tuple(p.id for p in batch if p not in fresh)
+    fresh_ids = {p.id for p in fresh}
+    unchanged = tuple(p.id for p in batch if p.id not in fresh_ids)
     if not fresh:
         empty = Report(config, (), (), (), (), (), (), skipped)
         return Added(empty, (), unchanged, (), (), ())

@@ -20,7 +20,7 @@ from dedupe_news.stages.tokenize import tokenize
 
 if TYPE_CHECKING:
     import sqlite3
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
     from numpy.typing import NDArray
 
@@ -78,21 +78,30 @@ def crawl_keys(texts: Sequence[str], config: Config) -> Keys:
     )
 
 
-def _probe(connection: sqlite3.Connection, table: str, rows: Sequence[tuple[int, ...]]) -> None:
-    columns = {"probe_hash": "hash, owner", "probe_band": "band, key, owner"}.get(
-        table, "key, owner"
-    )
+def _probe(connection: sqlite3.Connection, table: str, rows: Iterable[Sequence[int]]) -> None:
+    columns = {"probe_hash": "hash, owner", "probe_band": "band, key, owner"}.get(table, "key")
     connection.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({columns})")
     connection.execute(f"DELETE FROM {table}")  # noqa: S608 - our table names
     marks = ", ".join("?" * len(columns.split(", ")))
     connection.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)  # noqa: S608 - ours
 
 
-def band_rows(keys: Keys) -> list[tuple[int, int, int]]:
-    """Return (band, key, distinct text) for every nonzero band or anchor key."""
+def band_rows(keys: Keys) -> Iterator[tuple[int, int, int]]:
+    """Yield (band, key, distinct text) for every nonzero band or anchor key."""
     texts, bands = np.nonzero(keys.bands)
     values = keys.bands[texts, bands]
-    return list(zip(bands.tolist(), values.tolist(), texts.tolist(), strict=True))
+    return zip(bands.tolist(), values.tolist(), texts.tolist(), strict=True)
+
+
+def _rows(columns: NDArray[np.int64]) -> Iterator[tuple[int, ...]]:
+    """Yield the rows of a 2-D array as tuples of ints, one at a time.
+
+    For `executemany`: `tolist()` on the whole array makes every row's list at once, and
+    millions of live lists wake the cyclic garbage collector again and again over the whole
+    heap (10 s of a 40 s add); columns of ints are not tracked, and each row tuple is freed
+    as soon as SQLite has read it.
+    """
+    return zip(*(column.tolist() for column in columns.T), strict=True)
 
 
 def neighbours(connection: sqlite3.Connection, keys: Keys) -> list[int]:
@@ -101,27 +110,52 @@ def neighbours(connection: sqlite3.Connection, keys: Keys) -> list[int]:
     A shingle key counts when the index holds it for at most `lsh.MAX_HOLDERS` texts, and a
     stored text needs `lsh.MIN_SHARED` such keys with one text of the crawl, as in a batch.
     """
-    _probe(connection, "probe_hash", [(h, g) for g, h in enumerate(keys.hashes.tolist())])
+    _probe(connection, "probe_hash", ((h, g) for g, h in enumerate(keys.hashes.tolist())))
     _probe(connection, "probe_band", band_rows(keys))
-    _probe(
-        connection,
-        "probe_shingle",
-        list(zip(keys.shingles.tolist(), keys.owners.tolist(), strict=True)),
-    )
     found = connection.execute(
         """
         SELECT t.rowid FROM probe_hash p JOIN texts t ON t.hash = p.hash
         UNION SELECT b.text FROM probe_band p JOIN bands b ON b.band = p.band AND b.key = p.key
-        UNION SELECT text FROM (
-            SELECT p.owner, s.text FROM probe_shingle p JOIN shingles s ON s.key = p.key
-            WHERE p.key NOT IN (
-                SELECT key FROM shingles WHERE key IN (SELECT key FROM probe_shingle)
-                GROUP BY key HAVING count(*) > ?)
-            GROUP BY p.owner, s.text HAVING count(*) >= ?)
-        """,
-        (lsh.MAX_HOLDERS, lsh.MIN_SHARED),
+        """
     ).fetchall()
-    return sorted(r[0] for r in found)
+    return sorted({r[0] for r in found}.union(_sharing_shingles(connection, keys).tolist()))
+
+
+def _sharing_shingles(connection: sqlite3.Connection, keys: Keys) -> NDArray[np.int64]:
+    """Return the stored texts sharing `lsh.MIN_SHARED` rare shingle keys with a crawl text.
+
+    Each distinct key is looked up once (one index seek); the holders are counted and the
+    (crawl text, stored text) pairs joined with numpy sorts, not by a second pass of SQL over
+    every (key, owner) row of the crawl.
+    """
+    _probe(connection, "probe_shingle", zip(lsh.distinct_sorted(keys.shingles).tolist()))
+    held = np.array(
+        connection.execute(
+            "SELECT s.key, s.text FROM probe_shingle p JOIN shingles s ON s.key = p.key"
+        ).fetchall(),
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    held = held[np.argsort(held[:, 0], kind="stable")]
+    _, holders = _counted(held[:, 0])
+    held = held[np.repeat(holders, holders) <= lsh.MAX_HOLDERS]
+    order = np.argsort(keys.shingles, kind="stable")
+    crawl_keys, crawl_owners = keys.shingles[order], keys.owners[order]
+    starts = np.searchsorted(crawl_keys, held[:, 0], side="left")
+    counts = np.searchsorted(crawl_keys, held[:, 0], side="right") - starts
+    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    owners = crawl_owners[np.repeat(starts, counts) + offsets]
+    texts = np.repeat(held[:, 1], counts)
+    span = int(texts.max()) + 1 if len(texts) else 1  # rowids: owner * span + text fits int64
+    pairs, shared = _counted(np.sort(owners * span + texts))
+    return lsh.distinct_sorted(pairs[shared >= lsh.MIN_SHARED] % span)
+
+
+def _counted(ordered: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Return the distinct values of a sorted array and how often each occurs."""
+    if len(ordered) == 0:
+        return ordered, np.empty(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    return ordered[starts], np.diff(np.r_[starts, len(ordered)])
 
 
 def store_keys(connection: sqlite3.Connection, keys: Keys, rowids: NDArray[np.int64]) -> None:
@@ -171,7 +205,7 @@ def _insert_capped(  # noqa: PLR0913, PLR0917 - the table, its key, the rows, th
     connection.execute(f"DELETE FROM cap_{table}")  # noqa: S608 - our table names
     connection.executemany(
         f"INSERT INTO cap_{table} VALUES ({marks})",  # noqa: S608 - ours
-        distinct.tolist(),
+        _rows(distinct),
     )
     columns = ", ".join(f"p.{c}" for c in names)
     match = " AND ".join(f"s.{c} = p.{c}" for c in names)
@@ -182,12 +216,12 @@ def _insert_capped(  # noqa: PLR0913, PLR0917 - the table, its key, the rows, th
             f"JOIN {table} s ON {match} GROUP BY {columns}"
         )
     }
-    before = np.array([held.get(tuple(h), 0) for h in distinct.tolist()], dtype=np.int64)
+    before = np.array([held.get(h, 0) for h in _rows(distinct)], dtype=np.int64)
     group = np.cumsum(starts) - 1
     rank = np.arange(len(texts)) - firsts[group]
     keep = rank + before[group] < cap
     rows = np.concatenate([heads[keep], texts[keep].reshape(-1, 1)], axis=1)
     connection.executemany(
         f"INSERT OR IGNORE INTO {table} ({key}, text) VALUES ({marks}, ?)",  # noqa: S608 - ours
-        rows.tolist(),
+        _rows(rows),
     )

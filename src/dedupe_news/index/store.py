@@ -29,6 +29,11 @@ FORMAT_VERSION = 1
 BUSY_TIMEOUT_MS = 5_000
 """How long a writer waits for another writer before "index is busy", by default."""
 
+TUNING = ("cache_size = -131072", "mmap_size = 1073741824", "temp_store = MEMORY")
+"""Per connection: a 128 MiB page cache (SQLite's default is 2 MiB, too small to keep the
+band and shingle indexes' upper pages while a crawl's keys are looked up and inserted),
+reads through a 1 GiB memory map, and the look-up tables of an add in memory."""
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS crawls (seq INTEGER PRIMARY KEY, at TEXT NOT NULL,
@@ -91,6 +96,8 @@ def connect(
         connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
+        for pragma in TUNING:
+            connection.execute(f"PRAGMA {pragma}")
         _check_or_create(connection, path, config)
     except sqlite3.DatabaseError as error:
         connection.close()
