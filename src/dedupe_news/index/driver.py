@@ -250,8 +250,10 @@ class Index:
             shingle_keys=count("shingles"),
             first_crawl=first,
             last_crawl=last,
-            file_bytes=sum(
-                p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists()
+            file_bytes=int(
+                self._connection.execute(
+                    "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size"
+                ).fetchone()[0]
             ),
         )
 

@@ -97,3 +97,5 @@ class Stats:
     first_crawl: str | None
     last_crawl: str | None
     file_bytes: int
+    """The database's size once checkpointed (pages x page size): the index's own bytes, not
+    the write-ahead log's leftover space."""

@@ -29,10 +29,17 @@ FORMAT_VERSION = 1
 BUSY_TIMEOUT_MS = 5_000
 """How long a writer waits for another writer before "index is busy", by default."""
 
-TUNING = ("cache_size = -131072", "mmap_size = 1073741824", "temp_store = MEMORY")
+TUNING = (
+    "cache_size = -131072",
+    "mmap_size = 1073741824",
+    "temp_store = MEMORY",
+    "journal_size_limit = 67108864",
+)
 """Per connection: a 128 MiB page cache (SQLite's default is 2 MiB, too small to keep the
 band and shingle indexes' upper pages while a crawl's keys are looked up and inserted),
-reads through a 1 GiB memory map, and the look-up tables of an add in memory."""
+reads through a 1 GiB memory map, the look-up tables of an add in memory, and the write-ahead
+log cut back to 64 MiB after each checkpoint (a large add grows it past a gigabyte, and
+SQLite otherwise keeps that size on disk)."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
