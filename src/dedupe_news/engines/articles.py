@@ -50,14 +50,16 @@ def _lookup(pages: NDArray[np.int64], values: NDArray[np.int64]) -> NDArray[np.i
     """Return a sorted-lookup table's keys and values (each page once)."""
     order = np.argsort(pages, kind="stable")
     keys, at = np.unique(pages[order], return_index=True)
-    return np.stack((keys, values[order][at])) if len(keys) else np.zeros((2, 0), np.int64)
+    table: NDArray[np.int64] = np.stack((keys, values[order][at]))
+    return table
 
 
 def _smaller(codes: NDArray[np.int64], table: NDArray[np.int64], pages: int) -> NDArray[np.int64]:
     """Return the smaller of the two pages' sizes for each pair code."""
     first = table[1][np.searchsorted(table[0], codes // max(pages, 1))]
     second = table[1][np.searchsorted(table[0], codes % max(pages, 1))]
-    return np.minimum(first, second).astype(np.int64)
+    smaller: NDArray[np.int64] = np.minimum(first, second).astype(np.int64)
+    return smaller
 
 
 def cluster_pairs(frame: Frame, pages: int) -> Frame:
@@ -89,7 +91,7 @@ def shingle_rows(part: Part, numbers: NDArray[np.int64], pages: int) -> Frame:
     story = [s.role in STORY_ROLES for s in part.segments]
     _, counts = part.page_ids()
     page_of = np.repeat(numbers, counts)
-    page, shingle = story_shingles(part.tokens, story, page_of, pages)
+    page, shingle = story_shingles(part.tokens, story, page_of.tolist(), pages)
     held, sizes = np.unique(page, return_counts=True)
     size = sizes[np.searchsorted(held, page)] if len(held) else page
     return {"shingle": shingle, "page": page, "size": size.astype(np.int64)}

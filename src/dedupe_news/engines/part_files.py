@@ -77,7 +77,7 @@ def write_clusters(members: Frame, joined: Joined, path: str) -> int:
     cid, pos = members["cid"][order], members["pos"][order]
     ids, keys = members["segment"][order], members["ckey"][order]
     starts = np.flatnonzero(np.r_[True, cid[1:] != cid[:-1]])[: len(cid)]
-    ends = np.r_[starts[1:], len(cid)].astype(np.int64)
+    ends = np.r_[starts[1:], len(cid)][: len(starts)].astype(np.int64)
     clusters = [
         _cluster(int(cid[low]), int(keys[low]), pos[low:high], ids[low:high].tolist(), joined)
         for low, high in zip(starts.tolist(), ends.tolist(), strict=True)

@@ -137,7 +137,7 @@ def cluster_texts(
 
 
 def join_matches(
-    size: int,
+    texts: int,
     matches: Sequence[Match[int]],
     contained: Sequence[bool],
     length: Sequence[int],
@@ -145,7 +145,7 @@ def join_matches(
     """Return the matches that join clusters: all similarity ones, the containment ones kept.
 
     Args:
-        size: The number of texts (matches name texts 0 to size - 1).
+        texts: The number of texts (matches name texts 0 to texts - 1).
         matches: Verified matches between the texts.
         contained: Per match, whether it is a containment match.
         length: Each text's normalized characters.
@@ -154,7 +154,7 @@ def join_matches(
     texts, numbered in order of first appearance, joins them as a whole batch does.
     """
     similar = [m for m, c in zip(matches, contained, strict=True) if not c]
-    roots = components(size, [(m.a, m.b) for m in similar])
+    roots = components(texts, [(m.a, m.b) for m in similar])
 
     def inner(match: Match[int]) -> tuple[int, int]:  # (contained text, its container)
         a_first = (length[match.a], match.a) < (length[match.b], match.b)
