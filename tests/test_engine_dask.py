@@ -282,7 +282,7 @@ def _client_side(
     types: set[str] = set()
     strings: set[str] = set()
     count = 0
-    real = dask.base.compute
+    real: Callable[..., Any] = dask.base.compute  # untyped in dask: typed here
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         nonlocal count
