@@ -148,6 +148,10 @@ def _page_partitions(source: object, partitions: int | None) -> tuple[list[Delay
     return path_partitions(given, partitions), True  # type: ignore[arg-type]
 
 
+_Order = tuple[list["NDArray[np.int64]"], list["NDArray[np.int64]"], tuple[str, ...]]
+"""Each partition's page starts and page numbers, and the page ids in order."""
+
+
 def _order_pages(
     metas: Sequence[tuple[tuple[str, ...], NDArray[np.int64]]], *, from_paths: bool
 ) -> tuple[list[set[int]], _Order, list[Skipped]]:
@@ -188,9 +192,6 @@ def _order_pages(
         tuple(page_id for page_id, *_ in kept),
     )
     return dropped, order, duplicates
-
-
-_Order = tuple[list["NDArray[np.int64]"], list["NDArray[np.int64]"], tuple[str, ...]]
 
 
 def _distinct_ids(

@@ -62,7 +62,10 @@ def segment_rows(
     key[owner] = np.array(
         [int(content_key(part.tokens.norm(int(r))), 16) for r in owned.tolist()], np.uint64
     )
-    segment_ids = np.array([f"{part.segments[r].page_id}:{part.segments[r].line}" for r in rows])
+    segments = part.segments
+    segment_ids = np.array(
+        [f"{segments[r].page_id}:{segments[r].line}" for r in rows.tolist()], object
+    )
     return {
         "pos": pos[rows],
         "home": np.full(len(rows), home, dtype=np.int64),
@@ -71,7 +74,7 @@ def segment_rows(
         "page": numbers[local_page[rows]],
         "story": story[rows],
         "story_count": story_count[rows].astype(np.int64),
-        "segment": segment_ids.astype(object),
+        "segment": segment_ids,
         "owner": owner,
         "length": length,
         "key": key,
@@ -132,6 +135,7 @@ def join_sides(found: Frame, sides: Sequence[Frame], *, distributed: bool) -> Jo
     matches, contained = replay(found)
     dids = np.unique([t for m in matches for t in (m.a, m.b)]).astype(np.int64)
     rows = {k: np.concatenate([s[k] for s in sides]) for k in sides[0]}
+    rows = {k: v[np.isin(rows["did"], dids)] for k, v in rows.items()}  # of replayed matches
     rows = {k: v[np.argsort(rows["first"], kind="stable")] for k, v in rows.items()}
     side_of = np.full(2 * len(dids), -1, dtype=np.int64)
     text = np.searchsorted(dids, rows["did"])
