@@ -7,7 +7,7 @@ shuffle on its key to pair its pages, count its stories and list its members, fi
 article clusters (`engines.articles`: the client unites page pairs only), then label their
 segments with the stage's `label` and write the rows with `report.arrow.to_arrow` and
 `clusters_to_arrow` to part files. The client copies the parts into the two output files,
-one part in memory at a time. Segment rows come partition by partition (pages sorted by id
+one row group in memory at a time. Segment rows come partition by partition (pages sorted by id
 within each) and cluster rows by first member, so the files equal the embedded run's after
 sorting by `segment_id` and `cluster`.
 """

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 EMPTY = Report(DEFAULT, (), (), (), (), (), ())
 """A report without rows: the schema of an empty output."""
+ROW_GROUP = 16_384
+"""Rows per row group of a part: the most rows the client holds while copying the parts."""
 
 
 def shared(table: object) -> object:
@@ -67,7 +69,7 @@ def write_part(  # noqa: PLR0913, PLR0917 - a partition, its numbering, what it 
     )
     page_articles = tuple(names.get(n) for n in numbers.tolist())
     rows = Report(config, part.pages, part.segments, labels, tuple(found), (), page_articles)
-    import_module("pyarrow.parquet").write_table(to_arrow(rows), path)
+    import_module("pyarrow.parquet").write_table(to_arrow(rows), path, row_group_size=ROW_GROUP)
     return len(part.segments)
 
 
@@ -83,7 +85,8 @@ def write_clusters(members: Frame, joined: Joined, path: str) -> int:
         for low, high in zip(starts.tolist(), ends.tolist(), strict=True)
     ]
     rows = Report(DEFAULT, (), (), (), (), tuple(clusters), ())
-    import_module("pyarrow.parquet").write_table(clusters_to_arrow(rows), path)
+    parquet = import_module("pyarrow.parquet")
+    parquet.write_table(clusters_to_arrow(rows), path, row_group_size=ROW_GROUP)
     return len(clusters)
 
 
@@ -113,11 +116,13 @@ def _cluster(
 
 
 def concatenate(parts: Sequence[str], target: Path, empty: object) -> None:
-    """Copy part files into one Parquet file, a row group per part, one part in memory."""
+    """Copy part files into one Parquet file, row group by row group (one in memory)."""
     parquet = import_module("pyarrow.parquet")
     schema = parquet.read_schema(parts[0]) if parts else empty.schema  # type: ignore[attr-defined]  # a pyarrow.Table
     with open_binary_atomically(target) as out, parquet.ParquetWriter(out, schema) as writer:
         for part in parts:
-            writer.write_table(parquet.read_table(part))
+            with parquet.ParquetFile(part) as source:
+                for group in range(source.num_row_groups):
+                    writer.write_table(source.read_row_group(group))
         if not parts:
             writer.write_table(empty)
