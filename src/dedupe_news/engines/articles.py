@@ -9,11 +9,13 @@ the data lives, through the stage's own kernels:
 - whole-story evidence: each partition makes its pages' story shingles (`story_shingles`,
   global page numbers); a shuffle on the shingle brings every holder of a shingle together
   for `shingle_pairs`; a shuffle on the pair code adds up the shared shingles, and
-  `contains_enough` keeps the candidates, whose number places (`story_places`) the
-  partitions holding their pages send back for the `replaced_numbers` check.
+  `contains_enough` keeps the candidates; the partition holding a candidate's first page
+  sends its number places (`story_places`) to the one holding the second, which makes the
+  `replaced_numbers` check.
 
-The client gets page pairs only (O(copies)), unites them with the stage's `components` and
-names each article by its smallest page, as `article_clusters` does.
+The client gets page pairs only (O(copies)) and sends each page's partition (O(pages)
+integers); it unites the pairs with the stage's `components` and names each article by its
+smallest page, as `article_clusters` does.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from dedupe_news.stages.story import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
 
     from numpy.typing import NDArray
 
@@ -112,7 +114,7 @@ def story_candidates(frame: Frame, minimum: float) -> NDArray[np.int64]:
     return codes[contains_enough(shared, smaller, minimum)]
 
 
-def page_places(
+def _page_places(
     part: Part, numbers: NDArray[np.int64], wanted: NDArray[np.int64]
 ) -> dict[int, Places]:
     """Return the number places of the story text of this partition's pages in `wanted`."""
@@ -126,16 +128,37 @@ def page_places(
     return found
 
 
-def checked(
-    candidates: NDArray[np.int64], places: Mapping[int, Places], pages: int
-) -> list[tuple[int, int]]:
-    """Return the story candidates that replace no more numbers than a copy may."""
-    pairs = zip(
-        (candidates // max(pages, 1)).tolist(), (candidates % max(pages, 1)).tolist(), strict=True
-    )
-    return [
-        (p, q) for p, q in pairs if replaced_numbers(places[p], places[q]) <= MAX_REPLACED_NUMBERS
+def places_out(
+    part: Part,
+    numbers: NDArray[np.int64],
+    candidates: NDArray[np.int64],
+    home_of: NDArray[np.int64],
+) -> Frame:
+    """Return the candidates whose first page is here, with its number places, to send on."""
+    pages = len(home_of)
+    first = candidates // max(pages, 1)
+    here = np.isin(first, numbers)
+    places = _page_places(part, numbers, np.unique(first[here]))
+    column = np.empty(int(here.sum()), dtype=object)
+    column[:] = [places[p] for p in first[here].tolist()]
+    return {
+        "code": candidates[here],
+        "home": home_of[candidates[here] % max(pages, 1)],
+        "places": column,
+    }
+
+
+def places_checked(
+    part: Part, numbers: NDArray[np.int64], frame: Frame, pages: int
+) -> NDArray[np.int64]:
+    """Return the candidates (second page here) that replace no more numbers than a copy may."""
+    second = frame["code"] % max(pages, 1)
+    places = _page_places(part, numbers, np.unique(second))
+    keep = [
+        replaced_numbers(first, places[q]) <= MAX_REPLACED_NUMBERS
+        for first, q in zip(frame["places"].tolist(), second.tolist(), strict=True)
     ]
+    return frame["code"][np.array(keep, dtype=np.bool_)]
 
 
 def article_roots(copies: Sequence[tuple[int, int]]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:

@@ -147,20 +147,25 @@ def _copies(run: Matched, by_key: Sequence[Delayed], config: Config) -> list[tup
     ]
     found = compute(*segment, *story)
     candidates = np.concatenate([np.empty(0, np.int64), *found[width:]])
-    wanted = np.unique(np.r_[candidates // max(pages, 1), candidates % max(pages, 1)])
-    places: dict[int, articles.Places] = {}
-    for part in compute(
+    home_of = np.zeros(pages, dtype=np.int64)
+    for home, numbers in enumerate(run.numbers):
+        home_of[numbers] = home
+    table, homes = shared(candidates), shared(home_of)
+    sent = [
+        delayed(articles.places_out)(p, n, table, homes)
+        for p, n in zip(run.prepared, run.numbers, strict=True)
+    ]
+    homed = shuffle(sent, ranged("home", np.arange(width + 1, dtype=np.int64)), width)
+    checked = compute(
         *[
-            delayed(articles.page_places)(p, n, wanted)
-            for p, n in zip(run.prepared, run.numbers, strict=True)
+            delayed(articles.places_checked)(p, n, f, pages)
+            for p, n, f in zip(run.prepared, run.numbers, homed, strict=True)
         ]
-    ):
-        places.update(part)
-    codes = np.concatenate([np.empty(0, np.int64), *found[:width]])
-    copies = list(
+    )
+    codes = np.concatenate([np.empty(0, np.int64), *found[:width], *checked])
+    return list(
         zip((codes // max(pages, 1)).tolist(), (codes % max(pages, 1)).tolist(), strict=True)
     )
-    return copies + articles.checked(candidates, places, pages)
 
 
 def _write_parts(  # noqa: PLR0913, PLR0917 - the run, its clusters and articles, the output
