@@ -124,7 +124,8 @@ def _parquet(source: object, partitions: int, out: str) -> None:
     )
     name = f"dask to Parquet, 2 workers, {partitions} partitions"
     rate = f"{written.rows / seconds:,.0f}"
-    print(f"| {name} | {written.rows} | {seconds:.1f} | {rate} | {memory} | |", flush=True)
+    pairs = f"{written.pairs:,} verified pairs"
+    print(f"| {name} | {written.rows} | {seconds:.1f} | {rate} | {memory} | {pairs} |", flush=True)
 
 
 def _row(name: str, report: Report, seconds: float, memory: str) -> str:

@@ -94,16 +94,21 @@ def dedupe_dask_parquet(  # noqa: PLR0913 - dedupe_dask's arguments and the outp
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     every = tuple(s for part in skipped for s in part) + tuple(run.duplicates)
-    return Written(int(sum(rows[1])), int(sum(clusters[0])), every)
+    return Written(int(sum(rows[1])), int(sum(clusters[0])), every, len(run.matches["a"]))
 
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """What a Parquet run wrote: segment rows, cluster rows, and the inputs it skipped."""
+    """What a Parquet run wrote: segment rows, cluster rows, and the inputs it skipped.
+
+    `pairs` counts the verified pairs the client received: with the pages, what its
+    memory grows with.
+    """
 
     rows: int
     clusters: int
     skipped: tuple[Skipped, ...]
+    pairs: int = 0
 
 
 def _clustered(run: Matched, *, distributed: bool) -> tuple[list[Delayed], object]:
