@@ -151,7 +151,16 @@ def _copies(run: Matched, by_key: Sequence[Delayed], config: Config) -> list[tup
         for f in shuffle(paired, hashed("code", width), width)
     ]
     found = compute(*segment, *story)
-    candidates = np.concatenate([np.empty(0, np.int64), *found[width:]])
+    checked = _numbers_checked(run, np.concatenate([np.empty(0, np.int64), *found[width:]]))
+    codes = np.concatenate([np.empty(0, np.int64), *found[:width], checked])
+    return list(
+        zip((codes // max(pages, 1)).tolist(), (codes % max(pages, 1)).tolist(), strict=True)
+    )
+
+
+def _numbers_checked(run: Matched, candidates: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Return the story candidates that replace few enough numbers, checked on the workers."""
+    width, pages = len(run.prepared), len(run.page_ids)
     home_of = np.zeros(pages, dtype=np.int64)
     for home, numbers in enumerate(run.numbers):
         home_of[numbers] = home
@@ -167,10 +176,7 @@ def _copies(run: Matched, by_key: Sequence[Delayed], config: Config) -> list[tup
             for p, n, f in zip(run.prepared, run.numbers, homed, strict=True)
         ]
     )
-    codes = np.concatenate([np.empty(0, np.int64), *found[:width], *checked])
-    return list(
-        zip((codes // max(pages, 1)).tolist(), (codes % max(pages, 1)).tolist(), strict=True)
-    )
+    return np.concatenate([np.empty(0, np.int64), *checked])
 
 
 def _write_parts(  # noqa: PLR0913, PLR0917 - the run, its clusters and articles, the output
