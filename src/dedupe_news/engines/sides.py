@@ -135,8 +135,9 @@ def join_sides(found: Frame, sides: Sequence[Frame], *, distributed: bool) -> Jo
     matches, contained = replay(found)
     dids = np.unique([t for m in matches for t in (m.a, m.b)]).astype(np.int64)
     rows = {k: np.concatenate([s[k] for s in sides]) for k in sides[0]}
-    rows = {k: v[np.isin(rows["did"], dids)] for k, v in rows.items()}  # of replayed matches
-    rows = {k: v[np.argsort(rows["first"], kind="stable")] for k, v in rows.items()}
+    kept = np.flatnonzero(np.isin(rows["did"], dids))  # the sides of replayed matches
+    kept = kept[np.argsort(rows["first"][kept], kind="stable")]
+    rows = {k: v[kept] for k, v in rows.items()}
     side_of = np.full(2 * len(dids), -1, dtype=np.int64)
     text = np.searchsorted(dids, rows["did"])
     side_of[2 * text + rows["furniture"]] = np.arange(len(text))
