@@ -6,7 +6,8 @@ JSON reports are equal, and prints wall time and peak memory (this process's pea
 workers' peak RSS from the cluster) as a Markdown row.
 
 `--driver parquet --out FILE` runs `dedupe_dask_parquet` instead (the rows written by the
-workers; no report, so no digest).
+workers; no report, so no digest); the client's peak before the run starts (imports and the
+local cluster's client) is printed beside its peak.
 
 `--input crawl.jsonl --driver embedded|dask` reads a JSONL file instead (the Dask driver cuts
 it into byte ranges read by the workers) and runs one driver per process, so each peak RSS is
@@ -112,17 +113,19 @@ def _parquet(source: object, partitions: int, out: str) -> None:
         Client(cluster) as client,
     ):
         client.run(lambda: __import__("dedupe_news.engines.partition"))  # warm imports
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         start = time.perf_counter()
         written = dedupe_dask_parquet(source, out, partitions=partitions)
         seconds = time.perf_counter() - start
         workers = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     client_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    memory = f"client {client_mib:,.0f}, workers " + " + ".join(
+    memory = f"client {client_mib:,.0f} ({before:,.0f} at the start), workers " + " + ".join(
         f"{m:,.0f}" for m in workers.values()
     )
     name = f"dask to Parquet, 2 workers, {partitions} partitions"
     rate = f"{written.rows / seconds:,.0f}"
-    print(f"| {name} | {written.rows} | {seconds:.1f} | {rate} | {memory} | |", flush=True)
+    pairs = f"{written.pairs:,} verified pairs"
+    print(f"| {name} | {written.rows} | {seconds:.1f} | {rate} | {memory} | {pairs} |", flush=True)
 
 
 def _row(name: str, report: Report, seconds: float, memory: str) -> str:

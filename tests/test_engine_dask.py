@@ -35,7 +35,7 @@ from dedupe_news.report.output import clusters_path
 from dedupe_news.stages.cluster import components
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 
 @pytest.fixture(scope="module")
@@ -250,3 +250,82 @@ def test_cli_parquet_on_workers_matches_embedded(tmp_path: Path, crawl: list[Pag
     assert got[0].equals(expected[0])
     assert got[1].equals(expected[1])
     assert got[0].num_rows > 2_000
+
+
+_ROWS_OF_SEGMENTS = frozenset({"Segment", "Page", "Part", "Tokens", "TextRows", "Report"})
+
+
+def _received(value: object, types: set[str], strings: set[str]) -> int:
+    """Count the scalar values in what a compute returned; note its types and strings."""
+    if isinstance(value, np.ndarray):
+        if value.dtype == object:
+            return sum(_received(v, types, strings) for v in value.tolist())
+        return int(value.size)
+    if isinstance(value, str):
+        strings.add(value)
+        return 1
+    if isinstance(value, dict):
+        return sum(
+            _received(k, types, strings) + _received(v, types, strings) for k, v in value.items()
+        )
+    if isinstance(value, list | tuple | set | frozenset):
+        return sum(_received(v, types, strings) for v in value)
+    types.add(type(value).__name__)
+    slots = getattr(type(value), "__slots__", ())
+    return 1 + sum(_received(getattr(value, s), types, strings) for s in slots)
+
+
+def _client_side(
+    monkeypatch: pytest.MonkeyPatch, run: Callable[[], object]
+) -> tuple[int, set[str], set[str]]:
+    """Run a driver, spying on every `compute` (what comes back to the client)."""
+    types: set[str] = set()
+    strings: set[str] = set()
+    count = 0
+    real: Callable[..., Any] = dask.base.compute  # untyped in dask: typed here
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        nonlocal count
+        found = real(*args, **kwargs)
+        count += _received(found, types, strings)
+        return found
+
+    for module in ("dask", "parquet", "components"):
+        monkeypatch.setattr(f"dedupe_news.engines.{module}.compute", spy)
+    run()
+    return count, types, strings
+
+
+def _unmatched_pages(count: int) -> list[Page]:
+    """Pages of 30 lines of random words each: segments that match nothing."""
+    rng = random.Random(5)  # noqa: S311 - a fixed text, not a secret
+    letters = "abcdefghijklmnopqrstuvwxyz"
+
+    def line() -> str:
+        return " ".join("".join(rng.choices(letters, k=8)) for _ in range(12)) + "."
+
+    return [Page(PageId(f"zz{n:04d}"), "\n".join(line() for _ in range(30))) for n in range(count)]
+
+
+@pytest.mark.usefixtures("synchronous")
+def test_parquet_client_receives_no_segment_data(
+    tmp_path: Path, crawl: list[Page], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Parquet path's client gets no segment, text or id, and a value or so per page."""
+    pytest.importorskip("pyarrow", reason="the parquet extra is not installed")
+    few = crawl[:250]
+    segments = dedupe(few).segments
+    texts = {s.text for s in segments} | {s.id for s in segments}
+
+    def parquet(pages: list[Page]) -> Callable[[], object]:
+        bag = dask.bag.from_sequence(pages, npartitions=3)
+        return lambda: dedupe_dask_parquet(bag, tmp_path / "d.parquet")
+
+    base, types, strings = _client_side(monkeypatch, parquet(few))
+    assert not types & _ROWS_OF_SEGMENTS
+    assert not strings & texts
+    more, _, _ = _client_side(monkeypatch, parquet(few + _unmatched_pages(100)))
+    assert 0 < more - base <= 3 * 100  # 3,000 more segments, a page id and count per page
+    bag = dask.bag.from_sequence(few, npartitions=3)
+    _, report_types, _ = _client_side(monkeypatch, lambda: dedupe_dask(bag))
+    assert {"Segment", "Part"} <= report_types  # the report path does gather them

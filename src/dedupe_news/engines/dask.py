@@ -109,6 +109,12 @@ class Matched:
     ids: list[Delayed]
     matches: Frame
     duplicates: list[Skipped]
+    numbers: list[NDArray[np.int64]]
+    """Each partition's pages' numbers in the global order (pages sorted by id)."""
+    page_ids: tuple[str, ...]
+    """The page ids in the global order."""
+    segments: int
+    """The number of segments."""
 
 
 def matched(source: object, config: Config, partitions: int | None, threads: int) -> Matched:
@@ -116,17 +122,18 @@ def matched(source: object, config: Config, partitions: int | None, threads: int
     inputs, from_paths = _page_partitions(source, partitions)
     prepared = list(persist(*[delayed(part_ops.prepare)(p, config, threads) for p in inputs]))
     metas = compute(*[delayed(part_ops.Part.page_ids)(p) for p in prepared])
-    dropped, starts, duplicates = _order_pages(metas, from_paths=from_paths)
+    dropped, (starts, numbers, page_ids), duplicates = _order_pages(metas, from_paths=from_paths)
     prepared = [
         delayed(part_ops.drop_pages)(p, frozenset(d)) if d else p
         for p, d in zip(prepared, dropped, strict=True)
     ]
     pos = [delayed(part_ops.positions)(p, s) for p, s in zip(prepared, starts, strict=True)]
     pos = list(persist(*pos))
-    total = max(1, sum(int(counts.sum()) for _, counts in metas))
-    ids, size = _distinct_ids(prepared, pos, total)
+    total = sum(int(counts.sum()) for _, counts in metas)
+    ids, size = _distinct_ids(prepared, pos, max(1, total))
     matches = _verified_matches(prepared, pos, ids, size, config, threads)
-    return Matched(list(persist(*prepared)), pos, ids, matches, duplicates)
+    kept = list(persist(*prepared))
+    return Matched(kept, pos, ids, matches, duplicates, numbers, page_ids, total)
 
 
 def _page_partitions(source: object, partitions: int | None) -> tuple[list[Delayed], bool]:
@@ -141,10 +148,18 @@ def _page_partitions(source: object, partitions: int | None) -> tuple[list[Delay
     return path_partitions(given, partitions), True  # type: ignore[arg-type]
 
 
+_Order = tuple[list["NDArray[np.int64]"], list["NDArray[np.int64]"], tuple[str, ...]]
+"""Each partition's page starts and page numbers, and the page ids in order."""
+
+
 def _order_pages(
     metas: Sequence[tuple[tuple[str, ...], NDArray[np.int64]]], *, from_paths: bool
-) -> tuple[list[set[int]], list[NDArray[np.int64]], list[Skipped]]:
-    """Drop duplicate page ids, sort the pages by id: each page's first global position."""
+) -> tuple[list[set[int]], _Order, list[Skipped]]:
+    """Drop duplicate page ids, sort the pages by id: each page's first global position.
+
+    Returns the dropped pages, each partition's page starts and page numbers with the page
+    ids in order, and the duplicates skipped.
+    """
     seen: dict[str, int] = {}
     dropped: list[set[int]] = [set() for _ in metas]
     duplicates: list[Skipped] = []
@@ -165,11 +180,18 @@ def _order_pages(
     ]
     kept.sort()
     starts: list[list[int]] = [[] for _ in metas]
+    numbers: list[list[int]] = [[] for _ in metas]
     at = 0
-    for _, count, number, _ in kept:  # pages of a partition come in its own (id) order
+    for rank, (_, count, number, _) in enumerate(kept):  # a partition's pages in id order
         starts[number].append(at)
+        numbers[number].append(rank)
         at += count
-    return dropped, [np.array(s, dtype=np.int64) for s in starts], duplicates
+    order = (
+        [np.array(s, dtype=np.int64) for s in starts],
+        [np.array(n, dtype=np.int64) for n in numbers],
+        tuple(page_id for page_id, *_ in kept),
+    )
+    return dropped, order, duplicates
 
 
 def _distinct_ids(

@@ -1,12 +1,15 @@
-"""Parquet: a Dask run's segment rows written by the workers, partition by partition.
+"""Parquet: a Dask run's segment and cluster rows, computed and written by the workers.
 
-The client clusters, finds article clusters and turns the clusters into two small tables: each
-clustered segment's cluster, and each cluster's number of stories (what `label` reads). Each
-worker joins its partition's segments against them, labels them with the stage's `label`, and
-writes its rows with `report.arrow.to_arrow` (the columns of `-f parquet`) to a part file; the
-client then copies the parts into one file, one row group per partition, never holding more
-than one partition's rows. Rows come partition by partition (pages sorted by id within each),
-so the files equal the embedded run's after sorting by `segment_id`.
+After verification the client holds only what grows with the matches or the copies, never a
+segment, a text or a token. The workers find each segment's side and cluster
+(`engines.sides`: the client clusters the matched sides only), meet each cluster's rows by a
+shuffle on its key to pair its pages, count its stories and list its members, find the
+article clusters (`engines.articles`: the client unites page pairs only), then label their
+segments with the stage's `label` and write the rows with `report.arrow.to_arrow` and
+`clusters_to_arrow` to part files. The client copies the parts into the two output files,
+one row group in memory at a time. Segment rows come partition by partition (pages sorted by id
+within each) and cluster rows by first member, so the files equal the embedded run's after
+sorting by `segment_id` and `cluster`.
 """
 
 from __future__ import annotations
@@ -14,30 +17,39 @@ from __future__ import annotations
 import shutil
 import tempfile
 from dataclasses import dataclass
-from importlib import import_module
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dask.base import compute
+import numpy as np
+from dask.base import compute, persist
 from dask.delayed import delayed
 
 from dedupe_news.config import DEFAULT, Config
-from dedupe_news.engines.assemble import assemble, clustered
-from dedupe_news.engines.dask import CLIENT_EDGES, check_knobs, matched
-from dedupe_news.records import Report
+from dedupe_news.engines import articles
+from dedupe_news.engines.dask import CLIENT_EDGES, Matched, check_knobs, matched
+from dedupe_news.engines.part_files import EMPTY, concatenate, shared, write_clusters, write_part
+from dedupe_news.engines.shuffle import hashed, range_bounds, ranged, shuffle
+from dedupe_news.engines.sides import (
+    clustered_rows,
+    join_sides,
+    matched_sides,
+    segment_rows,
+    side_reduce,
+    wanted_texts,
+)
 from dedupe_news.report.arrow import clusters_to_arrow, to_arrow
 from dedupe_news.report.output import clusters_path
-from dedupe_news.report.write import open_binary_atomically
-from dedupe_news.stages.article import article_clusters
-from dedupe_news.stages.label import label
 
 if TYPE_CHECKING:
     import os
     from collections.abc import Sequence
 
+    from dask.delayed import Delayed
+    from numpy.typing import NDArray
+
     from dedupe_news.engines.assemble import Components
-    from dedupe_news.engines.partition import Part
-    from dedupe_news.records import ClusterId, PageId, Segment, Skipped
+    from dedupe_news.records import Skipped
 
 
 def dedupe_dask_parquet(  # noqa: PLR0913 - dedupe_dask's arguments and the output path
@@ -50,11 +62,12 @@ def dedupe_dask_parquet(  # noqa: PLR0913 - dedupe_dask's arguments and the outp
     client_edges: int = CLIENT_EDGES,
     threads: int = 1,
 ) -> Written:
-    """Run `dedupe_dask` and write its segment and cluster rows as Parquet files.
+    """Run `dedupe` on Dask and have the workers write its segment and cluster rows.
 
     `output` gets the segment rows, `<stem>.clusters.parquet` beside it the cluster rows, as
     `scan -f parquet -o output` writes them. Workers write parts next to `output` (a shared
-    filesystem on a cluster). Arguments as `dedupe_dask`.
+    filesystem on a cluster). Arguments as `dedupe_dask`; `components` and `client_edges`
+    choose where the matched texts' components are found (the client or the cluster).
 
     Raises:
         ConfigError: A knob is out of range.
@@ -63,105 +76,131 @@ def dedupe_dask_parquet(  # noqa: PLR0913 - dedupe_dask's arguments and the outp
     """
     check_knobs(components, threads, client_edges)
     run = matched(source, config, partitions, threads)
-    gathered = compute(*run.prepared, *run.pos, *run.ids)
-    n = len(run.prepared)
-    shell, distinct = assemble(gathered[:n], gathered[n : 2 * n], gathered[2 * n :], run.duplicates)
-    _, clustering = clustered((shell, distinct), run.matches, components, client_edges)
-    segments, found = shell.segments, clustering.segment_clusters
-    articles = article_clusters(shell.pages, segments, found, config, tokens=distinct.tokens)
-    article_of = {p.id: a for p, a in zip(shell.pages, articles, strict=True) if a is not None}
-    cluster_of = {s.id: c for s, c in zip(segments, found, strict=True) if c is not None}
-    stories = _stories(segments, found, article_of)
-    skipped = shell.skipped
-    del gathered, shell, distinct, segments, found  # the rows are the workers' from here
+    distributed = components == "distributed" or (
+        components == "auto" and len(run.matches["a"]) > client_edges
+    )
+    by_key, joined = _clustered(run, distributed=distributed)
+    held, roots = articles.article_roots(_copies(run, by_key, config))
+    names = {
+        int(p): run.page_ids[int(r)] for p, r in zip(held.tolist(), roots.tolist(), strict=True)
+    }
+    skipped = compute(*[delayed(attrgetter("skipped"))(p) for p in run.prepared])
     target = Path(output)
     folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        parts = [str(folder / f"part-{i:05d}.parquet") for i in range(n)]
-        tables = [_shared(t) for t in (cluster_of, article_of, stories)]
-        written = compute(
-            *[
-                delayed(write_part)(p, *tables, config, path)
-                for p, path in zip(run.prepared, parts, strict=True)
-            ]
-        )
-        _concatenate(parts, target)
+        rows, clusters = _write_parts(run, by_key, joined, (held, roots, names), config, folder)
+        concatenate(rows[0], target, to_arrow(EMPTY))
+        concatenate(clusters[1], clusters_path(target), clusters_to_arrow(EMPTY))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    shell_clusters = Report(config, (), (), (), (), clustering.clusters, ())
-    parquet = import_module("pyarrow.parquet")
-    with open_binary_atomically(clusters_path(target)) as out:
-        parquet.write_table(clusters_to_arrow(shell_clusters), out)
-    return Written(int(sum(written)), len(clustering.clusters), skipped)
+    every = tuple(s for part in skipped for s in part) + tuple(run.duplicates)
+    return Written(int(sum(rows[1])), int(sum(clusters[0])), every, len(run.matches["a"]))
 
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """What a Parquet run wrote: segment rows, cluster rows, and the inputs it skipped."""
+    """What a Parquet run wrote: segment rows, cluster rows, and the inputs it skipped.
+
+    `pairs` counts the verified pairs the client received: with the pages, what its
+    memory grows with.
+    """
 
     rows: int
     clusters: int
     skipped: tuple[Skipped, ...]
+    pairs: int = 0
 
 
-def _shared(table: object) -> object:
-    """Send a table to every worker once (a distributed client), else put it in the graph."""
-    from distributed import default_client  # noqa: PLC0415 - the dask extra
-
-    try:
-        client = default_client()
-    except ValueError:  # no distributed client: the synchronous or threaded scheduler
-        # traverse=False: the table goes into the graph once, not walked or copied per task.
-        return delayed(table, traverse=False)
-    return client.scatter([table], broadcast=True)[0]
-
-
-def _stories(
-    segments: Sequence[Segment],
-    found: Sequence[ClusterId | None],
-    article_of: dict[PageId, PageId],
-) -> dict[ClusterId, int]:
-    """Return each cluster's stories as `label_segments` counts them (0 on one page only)."""
-    stories_of: dict[ClusterId, set[PageId]] = {}
-    pages_of: dict[ClusterId, set[PageId]] = {}
-    for segment, cluster in zip(segments, found, strict=True):
-        if cluster is not None:
-            stories_of.setdefault(cluster, set()).add(
-                article_of.get(segment.page_id, segment.page_id)
-            )
-            pages_of.setdefault(cluster, set()).add(segment.page_id)
-    return {c: 0 if len(pages_of[c]) == 1 else len(s) for c, s in stories_of.items()}
-
-
-def write_part(  # noqa: PLR0913, PLR0917 - a partition, the tables it joins, where it goes
-    part: Part,
-    cluster_of: dict[str, ClusterId],
-    article_of: dict[PageId, PageId],
-    stories: dict[ClusterId, int],
-    config: Config,
-    path: str,
-) -> int:
-    """Join a partition's segments with the cluster and article tables; write their rows."""
-    found = tuple(cluster_of.get(s.id) for s in part.segments)
-    labels = tuple(
-        label(s.role, 0 if c is None else stories[c], config)
-        for s, c in zip(part.segments, found, strict=True)
+def _clustered(run: Matched, *, distributed: bool) -> tuple[list[Delayed], object]:
+    """Give every segment its side and cluster: the clustered rows by key, the joined table."""
+    width = len(run.prepared)
+    rows = [
+        delayed(segment_rows)(p, q, i, n, home)
+        for home, (p, q, i, n) in enumerate(
+            zip(run.prepared, run.pos, run.ids, run.numbers, strict=True)
+        )
+    ]
+    sides = list(
+        persist(*[delayed(side_reduce)(f) for f in shuffle(rows, hashed("did", width), width)])
     )
-    articles = tuple(article_of.get(p.id) for p in part.pages)
-    rows = Report(config, part.pages, part.segments, labels, found, (), articles)
-    import_module("pyarrow.parquet").write_table(to_arrow(rows), path)
-    return len(part.segments)
+    dids = wanted_texts(run.matches)
+    found = compute(*[delayed(matched_sides)(s, dids) for s in sides])
+    joined = shared(join_sides(run.matches, found, distributed=distributed))
+    clustered = [delayed(clustered_rows)(s, joined) for s in sides]
+    return list(persist(*shuffle(clustered, hashed("ckey", width), width))), joined
 
 
-def _concatenate(parts: Sequence[str], target: Path) -> None:
-    """Copy part files into one Parquet file, a row group per part, one part in memory."""
-    parquet = import_module("pyarrow.parquet")
-    schema = parquet.read_schema(parts[0]) if parts else to_arrow(_EMPTY).schema
-    with open_binary_atomically(target) as out, parquet.ParquetWriter(out, schema) as writer:
-        for part in parts:
-            writer.write_table(parquet.read_table(part))
-        if not parts:
-            writer.write_table(to_arrow(_EMPTY))
+def _copies(run: Matched, by_key: Sequence[Delayed], config: Config) -> list[tuple[int, int]]:
+    """Return the page pairs that are copies, on segment and on whole-story evidence."""
+    width, pages = len(run.prepared), len(run.page_ids)
+    pairs = [delayed(articles.cluster_pairs)(f, pages) for f in by_key]
+    segment = [
+        delayed(articles.segment_copies)(f, config)
+        for f in shuffle(pairs, hashed("code", width), width)
+    ]
+    held = [
+        delayed(articles.shingle_rows)(p, n, pages)
+        for p, n in zip(run.prepared, run.numbers, strict=True)
+    ]
+    paired = [
+        delayed(articles.story_pairs)(f, pages)
+        for f in shuffle(held, hashed("shingle", width), width)
+    ]
+    story = [
+        delayed(articles.story_candidates)(f, config.article_min_shared)
+        for f in shuffle(paired, hashed("code", width), width)
+    ]
+    found = compute(*segment, *story)
+    checked = _numbers_checked(run, np.concatenate([np.empty(0, np.int64), *found[width:]]))
+    codes = np.concatenate([np.empty(0, np.int64), *found[:width], checked])
+    return list(
+        zip((codes // max(pages, 1)).tolist(), (codes % max(pages, 1)).tolist(), strict=True)
+    )
 
 
-_EMPTY = Report(DEFAULT, (), (), (), (), (), ())
+def _numbers_checked(run: Matched, candidates: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Return the story candidates that replace few enough numbers, checked on the workers."""
+    width, pages = len(run.prepared), len(run.page_ids)
+    home_of = np.zeros(pages, dtype=np.int64)
+    for home, numbers in enumerate(run.numbers):
+        home_of[numbers] = home
+    table, homes = shared(candidates), shared(home_of)
+    sent = [
+        delayed(articles.places_out)(p, n, table, homes)
+        for p, n in zip(run.prepared, run.numbers, strict=True)
+    ]
+    homed = shuffle(sent, ranged("home", np.arange(width + 1, dtype=np.int64)), width)
+    checked = compute(
+        *[
+            delayed(articles.places_checked)(p, n, f, pages)
+            for p, n, f in zip(run.prepared, run.numbers, homed, strict=True)
+        ]
+    )
+    return np.concatenate([np.empty(0, np.int64), *checked])
+
+
+def _write_parts(  # noqa: PLR0913, PLR0917 - the run, its clusters and articles, the output
+    run: Matched,
+    by_key: Sequence[Delayed],
+    joined: object,
+    article: tuple[NDArray[np.int64], NDArray[np.int64], dict[int, str]],
+    config: Config,
+    folder: Path,
+) -> tuple[tuple[list[str], tuple[int, ...]], tuple[tuple[int, ...], list[str]]]:
+    """Label and write the segment rows per partition, the cluster rows per range of cids."""
+    width = len(run.prepared)
+    held, roots, names = (shared(t) for t in article)
+    stories = [delayed(articles.cluster_stories)(f, held, roots) for f in by_key]
+    homed = shuffle(stories, ranged("home", np.arange(width + 1, dtype=np.int64)), width)
+    members = shuffle(by_key, ranged("cid", range_bounds(run.segments, width)), width)
+    rows = [str(folder / f"part-{i:05d}.parquet") for i in range(width)]
+    clusters = [str(folder / f"clusters-{i:05d}.parquet") for i in range(width)]
+    written = [
+        delayed(write_part)(p, q, h, n, names, config, path)
+        for p, q, h, n, path in zip(run.prepared, run.pos, homed, run.numbers, rows, strict=True)
+    ]
+    made = [
+        delayed(write_clusters)(m, joined, path) for m, path in zip(members, clusters, strict=True)
+    ]
+    counts = compute(*written, *made)
+    return (rows, counts[:width]), (counts[width:], clusters)

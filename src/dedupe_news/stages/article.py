@@ -27,6 +27,8 @@ from dedupe_news.stages.story import STORY_ROLES, story_copies
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from numpy.typing import NDArray
+
     from dedupe_news.config import Config
     from dedupe_news.records import ClusterId, Page, PageId, Segment
     from dedupe_news.stages.tokenize import Tokens
@@ -48,9 +50,8 @@ def _segment_copies(
 ) -> list[tuple[int, int]]:
     """Return the page pairs (p < q, ascending) sharing enough story segment clusters.
 
-    Each cluster on 2 to `_MAX_PAGES_PER_CLUSTER` pages pairs its pages (a compiled loop),
-    and the pairs are counted by one sort: no Python object per page pair, which large
-    groups of near copies made by the million.
+    No Python object per page pair, which large groups of near copies made by the million:
+    the pairs are made by a compiled loop and counted by one sort.
     """
     page = np.asarray(page_of, dtype=np.int64)
     story_at = np.asarray(story, dtype=np.bool_)
@@ -62,7 +63,30 @@ def _segment_copies(
     )
     story_count = np.bincount(page[story_at], minlength=pages)
     held = story_at & (cluster >= 0)
-    keys = np.sort(cluster[held] * max(pages, 1) + page[held])  # (cluster, page), sorted
+    made = cluster_page_pairs(cluster[held], page[held], pages)
+    made.sort()
+    firsts = np.flatnonzero(np.r_[True, made[1:] != made[:-1]]) if len(made) else made
+    shared = np.diff(np.r_[firsts, len(made)])
+    first, second = made[firsts] // max(pages, 1), made[firsts] % max(pages, 1)
+    smaller = np.minimum(story_count[first], story_count[second])
+    enough = segment_copies_enough(shared, smaller, config)
+    return list(zip(first[enough].tolist(), second[enough].tolist(), strict=True))
+
+
+def cluster_page_pairs(
+    cluster: NDArray[np.int64], page: NDArray[np.int64], pages: int
+) -> NDArray[np.int64]:
+    """Return a code p * pages + q (p < q) per cluster holding story segments of both pages.
+
+    Each cluster (any int code) on 2 to `_MAX_PAGES_PER_CLUSTER` pages pairs its pages; the
+    codes are unsorted, one per (cluster, page pair): counted, they are the shared clusters.
+    A driver may call it on any set of whole clusters and add up the counts.
+
+    Examples:
+        >>> cluster_page_pairs(np.array([7, 7, 7, 9]), np.array([3, 1, 3, 1]), 10).tolist()
+        [13]
+    """
+    keys = np.sort(cluster * max(pages, 1) + page)  # (cluster, page), sorted
     keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
     owners = keys % max(pages, 1)
     starts = np.flatnonzero(np.r_[True, np.diff(keys // max(pages, 1)) != 0]) if len(keys) else keys
@@ -70,14 +94,14 @@ def _segment_copies(
     size = ends - starts
     chosen = (size >= 2) & (size <= _MAX_PAGES_PER_CLUSTER)
     with kernels.threads_for(int((size[chosen] ** 2).sum())):
-        made = kernels.group_pairs(owners, starts[chosen].astype(np.int64), ends[chosen], pages)
-    made.sort()
-    firsts = np.flatnonzero(np.r_[True, made[1:] != made[:-1]]) if len(made) else made
-    shared = np.diff(np.r_[firsts, len(made)])
-    first, second = made[firsts] // max(pages, 1), made[firsts] % max(pages, 1)
-    smaller = np.minimum(story_count[first], story_count[second])
-    enough = (shared >= _MIN_SHARED_SEGMENTS) & (shared >= config.article_min_shared * smaller)
-    return list(zip(first[enough].tolist(), second[enough].tolist(), strict=True))
+        return kernels.group_pairs(owners, starts[chosen].astype(np.int64), ends[chosen], pages)
+
+
+def segment_copies_enough(
+    shared: NDArray[np.int64], smaller: NDArray[np.int64], config: Config
+) -> NDArray[np.bool_]:
+    """Return which page pairs share enough story clusters: copies on segment evidence."""
+    return (shared >= _MIN_SHARED_SEGMENTS) & (shared >= config.article_min_shared * smaller)
 
 
 def article_clusters(

@@ -120,7 +120,7 @@ def cluster_texts(
     """
     flags = list(contained) or [False] * len(matches)
     lengths = distinct.lengths().tolist()
-    joined = _join(distinct, matches, flags, lengths)
+    joined = join_matches(len(distinct.firsts), matches, flags, lengths)
     roots = components(len(distinct.firsts), [(m.a, m.b) for m in joined])
     return tuple(
         Cluster(
@@ -136,15 +136,25 @@ def cluster_texts(
     )
 
 
-def _join(
-    distinct: Groups,
+def join_matches(
+    texts: int,
     matches: Sequence[Match[int]],
     contained: Sequence[bool],
     length: Sequence[int],
 ) -> list[Match[int]]:
-    """Return the matches that join clusters: all similarity ones, the containment ones kept."""
+    """Return the matches that join clusters: all similarity ones, the containment ones kept.
+
+    Args:
+        texts: The number of texts (matches name texts 0 to texts - 1).
+        matches: Verified matches between the texts.
+        contained: Per match, whether it is a containment match.
+        length: Each text's normalized characters.
+
+    It reads the matched texts only (their lengths), so a driver holding just the matched
+    texts, numbered in order of first appearance, joins them as a whole batch does.
+    """
     similar = [m for m, c in zip(matches, contained, strict=True) if not c]
-    roots = components(len(distinct.firsts), [(m.a, m.b) for m in similar])
+    roots = components(texts, [(m.a, m.b) for m in similar])
 
     def inner(match: Match[int]) -> tuple[int, int]:  # (contained text, its container)
         a_first = (length[match.a], match.a) < (length[match.b], match.b)
@@ -177,6 +187,16 @@ def _join(
             parent[high] = low
             kept.extend(edges)
     return sorted(kept, key=lambda m: (m.a, m.b))
+
+
+def representative(texts: Sequence[int], length: Sequence[int]) -> int:
+    """Return a cluster's representative text: the longest, ties to the first (smallest).
+
+    Examples:
+        >>> representative([2, 5, 7], [0, 0, 10, 0, 0, 12, 0, 12])
+        5
+    """
+    return min(texts, key=lambda t: (-length[t], t))
 
 
 class _Part(NamedTuple):
@@ -218,7 +238,7 @@ def _parts(
     for start, end in zip(starts[repeated].tolist(), ends[repeated].tolist(), strict=True):
         root = int(item_roots[start])
         texts = texts_of.get(root, [root])
-        best = min(texts, key=lambda t: (-length[t], t))  # t ascends with members
+        best = representative(texts, length)
         joined = matches_of.get(root, [])
         found.append(
             _Part(
@@ -243,7 +263,7 @@ def build_clusters(
     """Group segments into clusters (`cluster_texts` over segments sorted by page and line)."""
     flags = list(contained) or [False] * len(matches)
     lengths = distinct.lengths().tolist()
-    joined = _join(distinct, matches, flags, lengths)
+    joined = join_matches(len(distinct.firsts), matches, flags, lengths)
     roots = components(len(distinct.firsts), [(m.a, m.b) for m in joined])
     clusters = []
     segment_clusters: list[ClusterId | None] = [None] * len(segments)

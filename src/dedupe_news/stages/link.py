@@ -123,6 +123,37 @@ def separate(
     group_of = np.full(len(segments), -1, dtype=np.int64)
     group_of[valid] = side_of[keys]
     sides = Sides(group_of, firsts[order], distinct)
+    within, across = side_matches(side_of, matches, contained)
+    story, shown = side_of[0::2], side_of[1::2]  # one text printed as story and as furniture
+    both = np.flatnonzero((story >= 0) & (shown >= 0))
+    across.extend(
+        (a, b, 1.0) for a, b in zip(story[both].tolist(), shown[both].tolist(), strict=True)
+    )
+    links = _links(sides, across, segments)
+    return Separated(
+        sides, tuple(m for m, _ in within), links, tuple(inside for _, inside in within)
+    )
+
+
+def side_matches(
+    side_of: NDArray[np.int64], matches: Sequence[Match[int]], contained: Sequence[bool] = ()
+) -> tuple[list[tuple[Match[int], bool]], list[tuple[int, int, float]]]:
+    """Map matches between distinct texts to matches within a side and pairs across the sides.
+
+    Args:
+        side_of: For text t, `side_of[2 * t]` is its story side and `side_of[2 * t + 1]`
+            its furniture side, -1 where it has none.
+        matches: Verified matches between distinct texts.
+        contained: Aligned with `matches`: whether each joins by containment only.
+
+    Returns:
+        The matches within a side with their containment flags, sorted by (a, b), and the
+        (story or furniture side, other side, score) pairs across the sides.
+
+    Examples:
+        >>> side_matches(np.array([0, -1, 1, 2]), [Match(0, 1, 0.9, 0.8)])
+        ([(Match(a=0, b=1, score=0.9, jaccard=0.8), False)], [(0, 2, 0.9)])
+    """
     within: list[tuple[Match[int], bool]] = []
     across: list[tuple[int, int, float]] = []
     flags = contained or (False,) * len(matches)
@@ -133,16 +164,8 @@ def separate(
                 within.append((Match(min(a, b), max(a, b), match.score, match.jaccard), inside))
             if a >= 0 and int(side_of[2 * match.b + 1 - side]) >= 0:
                 across.append((a, int(side_of[2 * match.b + 1 - side]), match.score))
-    story, shown = side_of[0::2], side_of[1::2]  # one text printed as story and as furniture
-    both = np.flatnonzero((story >= 0) & (shown >= 0))
-    across.extend(
-        (a, b, 1.0) for a, b in zip(story[both].tolist(), shown[both].tolist(), strict=True)
-    )
     within.sort(key=lambda pair: (pair[0].a, pair[0].b))
-    links = _links(sides, across, segments)
-    return Separated(
-        sides, tuple(m for m, _ in within), links, tuple(inside for _, inside in within)
-    )
+    return within, across
 
 
 def _links(

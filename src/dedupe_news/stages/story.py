@@ -90,6 +90,41 @@ def story_copies(
     """
     page, shingle = story_shingles(tokens, story, page_of, pages)
     sizes = np.bincount(page, minlength=pages)
+    pair_codes = np.sort(shingle_pairs(page, shingle, pages))
+    starts = _run_starts(pair_codes)
+    shared = np.diff(np.r_[starts, len(pair_codes)])
+    pair_codes = pair_codes[starts]
+    first, second = pair_codes // pages, pair_codes % pages
+    copy = contains_enough(shared, np.minimum(sizes[first], sizes[second]), minimum)
+    places: dict[int, dict[tuple[str, ...], frozenset[str]]] = {}
+    bounds = np.searchsorted(np.asarray(page_of, dtype=np.int64), np.arange(pages + 1))
+
+    def places_of(page: int) -> dict[tuple[str, ...], frozenset[str]]:
+        if page not in places:
+            rows = range(int(bounds[page]), int(bounds[page + 1]))
+            places[page] = story_places(tokens, [i for i in rows if story[i]])
+        return places[page]
+
+    return [
+        (p, q)
+        for p, q in zip(first[copy].tolist(), second[copy].tolist(), strict=True)
+        if replaced_numbers(places_of(p), places_of(q)) <= MAX_REPLACED_NUMBERS
+    ]
+
+
+def shingle_pairs(
+    page: NDArray[np.int64], shingle: NDArray[np.uint64], pages: int
+) -> NDArray[np.int64]:
+    """Return a code p * pages + q (p < q) per rare shingle the two pages share, unsorted.
+
+    `page` and `shingle` are (page, shingle) pairs, unique, sorted by (shingle, page), with
+    every holder of each shingle present: a driver may call it on any set of whole shingles
+    and add up the counts of the codes.
+
+    Examples:
+        >>> shingle_pairs(np.array([0, 2, 1]), np.array([5, 5, 6], dtype=np.uint64), 3)
+        array([2])
+    """
     run_start = _run_starts(shingle)
     run_length = np.diff(np.r_[run_start, len(shingle)])
     rare = (run_length >= 2) & (run_length <= MAX_PAGES_PER_SHINGLE)  # shared, not template
@@ -99,28 +134,19 @@ def story_copies(
     for distance in range(1, int(run_length[rare].max(initial=1))):  # pages ascend in a run
         at = np.flatnonzero(shingle[:-distance] == shingle[distance:])
         codes.append(page[at] * pages + page[at + distance])
-    pair_codes = np.sort(np.concatenate(codes))
-    starts = _run_starts(pair_codes)
-    shared = np.diff(np.r_[starts, len(pair_codes)])
-    pair_codes = pair_codes[starts]
-    first, second = pair_codes // pages, pair_codes % pages
-    smaller = np.minimum(sizes[first], sizes[second])
-    copy = (shared >= MIN_SHARED_SHINGLES) & (shared >= minimum * smaller)
-    places: dict[int, dict[tuple[str, ...], frozenset[str]]] = {}
-    bounds = np.searchsorted(np.asarray(page_of, dtype=np.int64), np.arange(pages + 1))
+    return np.concatenate(codes)
 
-    def places_of(page: int) -> dict[tuple[str, ...], frozenset[str]]:
-        if page not in places:
-            segments = range(int(bounds[page]), int(bounds[page + 1]))
-            norms = [tokens.norm(i) for i in segments if story[i]]
-            places[page] = number_places(" ".join(norms))
-        return places[page]
 
-    return [
-        (p, q)
-        for p, q in zip(first[copy].tolist(), second[copy].tolist(), strict=True)
-        if replaced_numbers(places_of(p), places_of(q)) <= MAX_REPLACED_NUMBERS
-    ]
+def contains_enough(
+    shared: NDArray[np.int64], smaller: NDArray[np.int64], minimum: float
+) -> NDArray[np.bool_]:
+    """Return which page pairs share enough shingles of the smaller story: candidate copies."""
+    return (shared >= MIN_SHARED_SHINGLES) & (shared >= minimum * smaller)
+
+
+def story_places(tokens: Tokens, rows: Sequence[int]) -> dict[tuple[str, ...], frozenset[str]]:
+    """Return the number places of one page's story text (the norms of its story `rows`)."""
+    return number_places(" ".join(tokens.norm(i) for i in rows))
 
 
 def number_places(norm: str) -> dict[tuple[str, ...], frozenset[str]]:
