@@ -335,6 +335,58 @@ def band_keys(signatures: NDArray[np.uint32], bands: int, rows: int) -> NDArray[
     return keys
 
 
+@_inline
+def _shingle_bounds(
+    starts: NDArray[np.int64], ends: NDArray[np.int64], width: int
+) -> NDArray[np.int64]:
+    """Where each text's shingles (before removing repeats) start in one flat array."""
+    n = len(starts)
+    bounds = np.zeros(n + 1, dtype=np.int64)
+    for i in range(n):
+        count = ends[i] - starts[i]
+        bounds[i + 1] = bounds[i] + (count - min(width, count) + 1 if count else 0)
+    return bounds
+
+
+@_inline
+def _distinct_shingles(
+    tokens: NDArray[np.uint64], start: int, end: int, width: int, out: NDArray[np.uint64]
+) -> int:
+    """Write the distinct shingle hashes of tokens[start:end], sorted, to out; return how many.
+
+    `out` has room for every shingle; it is sorted in place (no allocation per text).
+    """
+    k = min(width, end - start)
+    for s in range(len(out)):
+        h = np.uint64(0)
+        for j in range(k):
+            h = h * POLY + tokens[start + s + j]
+        out[s] = fmix64(h)
+    out.sort()
+    kept = 0
+    for s in range(len(out)):
+        if kept == 0 or out[s] != out[kept - 1]:
+            out[kept] = out[s]
+            kept += 1
+    return kept
+
+
+@_inline
+def _compact(
+    raw: NDArray[np.uint64], bounds: NDArray[np.int64], sizes: NDArray[np.int64]
+) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+    """Move each text's kept values, raw[bounds[i]:bounds[i] + sizes[i + 1]], to the left.
+
+    In text order, in place: a text's new start is never after its old one.
+    """
+    offsets = np.cumsum(sizes)
+    for i in range(len(bounds) - 1):
+        if offsets[i] != bounds[i]:
+            for s in range(sizes[i + 1]):
+                raw[offsets[i] + s] = raw[bounds[i] + s]
+    return raw[: offsets[-1]], offsets
+
+
 @_compiled
 def shingle_sets(
     tokens: NDArray[np.uint64], starts: NDArray[np.int64], ends: NDArray[np.int64], width: int
@@ -346,31 +398,46 @@ def shingle_sets(
     but for a chance of about n**2 / 2**64.
     """
     n = len(starts)
-    bounds = np.zeros(n + 1, dtype=np.int64)
-    for i in range(n):
-        count = ends[i] - starts[i]
-        bounds[i + 1] = bounds[i] + (count - min(width, count) + 1 if count else 0)
+    bounds = _shingle_bounds(starts, ends, width)
     raw = np.empty(bounds[-1], dtype=np.uint64)
     sizes = np.zeros(n + 1, dtype=np.int64)
     for i in numba.prange(n):
-        k, low, high = min(width, ends[i] - starts[i]), bounds[i], bounds[i + 1]
-        for s in range(high - low):
-            h = np.uint64(0)
-            for j in range(k):
-                h = h * POLY + tokens[starts[i] + s + j]
-            raw[low + s] = fmix64(h)
-        raw[low:high] = np.sort(raw[low:high])
-        kept = 0
-        for s in range(low, high):
-            if kept == 0 or raw[s] != raw[low + kept - 1]:
-                raw[low + kept] = raw[s]
-                kept += 1
-        sizes[i + 1] = kept
-    offsets = np.cumsum(sizes)
-    sets = np.empty(offsets[-1], dtype=np.uint64)
+        out = raw[bounds[i] : bounds[i + 1]]
+        sizes[i + 1] = _distinct_shingles(tokens, starts[i], ends[i], width, out)
+    return _compact(raw, bounds, sizes)
+
+
+@_compiled
+def sketch_sets(  # noqa: PLR0913 - the tokens, their texts, the shingle width, the permutations
+    tokens: NDArray[np.uint64],
+    starts: NDArray[np.int64],
+    ends: NDArray[np.int64],
+    width: int,
+    a: NDArray[np.uint32],
+    b: NDArray[np.uint32],
+) -> tuple[NDArray[np.uint32], NDArray[np.uint64], NDArray[np.int64]]:
+    """`affine32` and `shingle_sets` of the same texts in one pass: (matrix, sets, offsets).
+
+    Each shingle is hashed once: `shingle_hash32` is the top half of the 64-bit set hash, and
+    a minimum over a text's distinct shingles is the minimum over all of them, so the
+    matrix is `affine32`'s, bit for bit, at the cost of the distinct shingles only.
+    """
+    n, width_p = len(starts), len(a)
+    bounds = _shingle_bounds(starts, ends, width)
+    raw = np.empty(bounds[-1], dtype=np.uint64)
+    sizes = np.zeros(n + 1, dtype=np.int64)
+    matrix = np.full((n, width_p), EMPTY, dtype=np.uint32)
     for i in numba.prange(n):
-        sets[offsets[i] : offsets[i + 1]] = raw[bounds[i] : bounds[i] + sizes[i + 1]]
-    return sets, offsets
+        out = raw[bounds[i] : bounds[i + 1]]
+        kept = _distinct_shingles(tokens, starts[i], ends[i], width, out)
+        sizes[i + 1] = kept
+        row = matrix[i]
+        for s in range(kept):
+            h = fmix32(np.uint32(out[s] >> np.uint64(32)))
+            for p in range(width_p):
+                row[p] = min(row[p], np.uint32(a[p] * h + b[p]))
+    sets, offsets = _compact(raw, bounds, sizes)
+    return matrix, sets, offsets
 
 
 @_compiled
