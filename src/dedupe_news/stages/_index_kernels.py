@@ -12,7 +12,7 @@ together, in entry order. Memory stays one range's entries, not a copy of the in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numba
 import numpy as np
@@ -22,6 +22,7 @@ from dedupe_news.stages._kernels import _compiled, _sequential
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
+IntT = TypeVar("IntT", np.int32, np.int64)
 TOP_BITS = 8
 """Ranges are unions of the 2**TOP_BITS bins of a key's top bits."""
 _SHIFT = np.uint64(64 - TOP_BITS)
@@ -40,10 +41,10 @@ def top_counts(keys: NDArray[np.uint64]) -> NDArray[np.int64]:
 def take_range(
     keys: NDArray[np.uint64],
     offsets: NDArray[np.int64],
-    owners: NDArray[np.int64],
+    owners: NDArray[IntT],
     cursors: NDArray[np.int64],
     until: tuple[int, int],
-) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+) -> tuple[NDArray[np.uint64], NDArray[IntT]]:
     """Return the next keys of every row whose top bits lie below bin `until[0]`, and owners.
 
     Row r's keys are keys[offsets[r]:offsets[r + 1]], ascending, owned by owners[r];
@@ -52,7 +53,7 @@ def take_range(
     """
     high = np.uint64(until[0])
     taken = np.empty(until[1], dtype=np.uint64)
-    taken_owners = np.empty(until[1], dtype=np.int64)
+    taken_owners = np.empty(until[1], dtype=owners.dtype)
     at = 0
     for row in range(len(offsets) - 1):
         entry = cursors[row]
@@ -106,12 +107,34 @@ def rare_ids(
 
 @_sequential
 def group_owners(
-    ids: NDArray[np.int64], owners: NDArray[np.int64], starts: NDArray[np.int64]
-) -> NDArray[np.int64]:
+    ids: NDArray[IntT], owners: NDArray[IntT], starts: NDArray[np.int64]
+) -> NDArray[IntT]:
     """Return the owners grouped by id (a counting sort, stable): id g's at starts[g]:..."""
-    grouped = np.empty(len(owners), dtype=np.int64)
+    grouped = np.empty(len(owners), dtype=owners.dtype)
     at = starts[:-1].copy()
     for entry in range(len(ids)):
         grouped[at[ids[entry]]] = owners[entry]
         at[ids[entry]] += 1
     return grouped
+
+
+@_sequential
+def count_runs(ordered: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Return the distinct values of a sorted array and how often each occurs.
+
+    The values are moved to the front of `ordered` itself (returned as a view of it), so
+    counting a step of pair codes allocates only the counts.
+    """
+    distinct = 0
+    for at in range(len(ordered)):
+        if at == 0 or ordered[at] != ordered[at - 1]:
+            distinct += 1
+    counts = np.zeros(distinct, dtype=np.int64)
+    kept = 0
+    for at in range(len(ordered)):
+        value = ordered[at]
+        if kept == 0 or value != ordered[kept - 1]:
+            ordered[kept] = value
+            kept += 1
+        counts[kept - 1] += 1
+    return ordered[:kept], counts

@@ -319,14 +319,19 @@ def text_keys(hashes: NDArray[np.uint64], offsets: NDArray[np.int64]) -> NDArray
 
 
 @_compiled
-def band_keys(signatures: NDArray[np.uint32], bands: int, rows: int) -> NDArray[np.uint64]:
+def band_keys(
+    signatures: NDArray[np.uint32], bands: int, rows: int, extra: int = 0
+) -> NDArray[np.uint64]:
     """Hash band j (columns j*rows .. j*rows + rows - 1) of each row to one uint64 key.
 
     Keys of different bands differ by a salt, so equal values in two bands never collide.
+    `extra` zero columns follow the bands, for the caller's own keys (no second matrix).
     """
     n = len(signatures)
-    keys = np.empty((n, bands), dtype=np.uint64)
+    keys = np.empty((n, bands + extra), dtype=np.uint64)
     for i in numba.prange(n):
+        for column in range(bands, bands + extra):
+            keys[i, column] = 0
         for band in range(bands):
             h = np.uint64(band + 1) * _P5
             for column in range(band * rows, band * rows + rows):
@@ -408,7 +413,7 @@ def shingle_sets(
 
 
 @_compiled
-def sketch_sets(  # noqa: PLR0913 - the tokens, their texts, the shingle width, the permutations
+def sketch_sets(
     tokens: NDArray[np.uint64],
     starts: NDArray[np.int64],
     ends: NDArray[np.int64],

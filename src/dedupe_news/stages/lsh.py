@@ -37,6 +37,8 @@ from dedupe_news.stages import _index_kernels as index_kernels
 from dedupe_news.stages import _kernels as kernels
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from numpy.typing import NDArray
 
     from dedupe_news.config import Config
@@ -52,8 +54,9 @@ MAX_HOLDERS = 16
 MIN_SHARED = 3
 MIN_SHARED_FRACTION = 0.5
 _WORD_SALT = np.uint64(0x5A17_5A17_5A17_5A17)  # word keys never equal shingle keys
-_PAIRS_PER_STEP = 1 << 22  # codes made at once before they are counted
-_KEYS_PER_RANGE = 1 << 22  # index keys sorted at once
+_PAIRS_PER_STEP = 1 << 23  # codes made at once before they are counted (64 MB)
+_INT32_OWNERS = 1 << 31
+_KEYS_PER_RANGE = 1 << 20  # index keys sorted at once: 1M keys, 32 MB with their owners
 CodeT = TypeVar("CodeT", np.int64, np.uint64)
 
 
@@ -106,8 +109,9 @@ def bucket_keys(found: Sketch, config: Config) -> NDArray[np.uint64]:
     """
     bands, rows = config.bands_rows()
     with kernels.threads_for(len(found.signatures) * bands * rows):
-        keys = kernels.band_keys(found.signatures, bands, rows)
-    return np.concatenate((keys, found.anchors), axis=1)
+        keys = kernels.band_keys(found.signatures, bands, rows, found.anchors.shape[1])
+    keys[:, bands:] = found.anchors
+    return keys
 
 
 def pairs_within(keys: NDArray[np.uint64]) -> NDArray[np.int64]:
@@ -118,11 +122,15 @@ def pairs_within(keys: NDArray[np.uint64]) -> NDArray[np.int64]:
         >>> pairs_within(keys).tolist()
         [[0, 2], [1, 2]]
     """
-    n = len(keys)
+    return _column_pairs(iter(keys.T), len(keys))
+
+
+def _column_pairs(columns: Iterator[NDArray[np.uint64]], n: int) -> NDArray[np.int64]:
+    """Return `pairs_within` of the key matrix whose columns these are."""
     everyone = np.arange(n, dtype=np.int64)
     found_pairs = [np.empty((0, 2), dtype=np.int64)]
     # One column at a time: sorting n keys that fit in cache beats one sort of n * bands.
-    for column in keys.T:
+    for column in columns:
         owners = everyone[column != 0]
         found_pairs.append(pairs_sharing_key(np.ascontiguousarray(column[owners]), owners))
     pairs = np.concatenate(found_pairs)
@@ -167,7 +175,7 @@ def index_pairs(found: Sketch) -> NDArray[np.int64]:
     The index is as large as the batch's shingles: this never builds its keys and owners.
     """
     n = len(found.shingle_offsets) - 1
-    everyone = np.arange(n, dtype=np.int64)
+    everyone = np.arange(n, dtype=np.int32 if n < _INT32_OWNERS else np.int64)  # half the memory
     sources = [
         (found.shingles, found.shingle_offsets, everyone),
         (_sorted_rows(found.words ^ _WORD_SALT, found.word_offsets), found.word_offsets, everyone),
@@ -228,9 +236,11 @@ def _shared_counts(sources: list[Source], size: int) -> tuple[NDArray[np.int64],
         # About _PAIRS_PER_STEP pairs at once: memory stays bounded.
         made = kernels.group_pairs(grouped, starts[low:high], ends[low:high], size)
         made.sort()
-        firsts = _run_starts(made)
-        codes.append(made[firsts])
-        counts.append(np.diff(np.r_[firsts, len(made)]))
+        found, count = index_kernels.count_runs(made)  # in place: no copy of the step
+        codes.append(found)
+        counts.append(count)
+    if len(codes) == 2:  # one step: its codes are distinct and ascending already
+        return codes[1], counts[1]
     return _sum_by_code(np.concatenate(codes), np.concatenate(counts))
 
 
@@ -242,7 +252,8 @@ def _rare_holders(sources: list[Source]) -> tuple[NDArray[np.int64], NDArray[np.
     """
     bins = np.cumsum([index_kernels.top_counts(keys) for keys, _, _ in sources], axis=1)
     cursors = [offsets[:-1].copy() for _, offsets, _ in sources]
-    ids, owners, holders = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [np.empty(0, np.int64)]
+    kind = sources[0][2].dtype  # of owners, ids and groups: int32 when owners fit
+    ids, owners, holders = [np.empty(0, kind)], [np.empty(0, kind)], [np.empty(0, np.int64)]
     for low, high in _ranges(np.diff(np.r_[0, bins.sum(axis=0)])):
         taken = [
             index_kernels.take_range(
@@ -257,7 +268,7 @@ def _rare_holders(sources: list[Source]) -> tuple[NDArray[np.int64], NDArray[np.
         rare = (lengths >= 2) & (lengths <= MAX_HOLDERS)
         found = index_kernels.rare_ids(keys, *index_kernels.key_table(ordered[firsts[rare]]))
         held = np.flatnonzero(found >= 0)
-        ids.append(found[held] + sum(len(h) for h in holders))
+        ids.append((found[held] + sum(len(h) for h in holders)).astype(kind))
         owners.append(np.concatenate([t[1] for t in taken])[held])
         holders.append(lengths[rare])
     ends = np.cumsum(np.concatenate(holders)).astype(np.int64)

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 # in for it. News paragraphs and teasers are far shorter; whole articles are not.
 MAX_RATIO_CHARS = 4_000
 CHUNK_PAIRS = 1 << 15
-_FACTS_KEPT = 1 << 16  # texts whose words and facts the veto keeps at once
+_FACTS_KEPT = 1 << 13  # texts whose words and facts the veto keeps at once (~4 KB each)
 
 
 class Texts(Protocol):
