@@ -91,10 +91,10 @@ def key_table(rare: NDArray[np.uint64]) -> tuple[NDArray[np.uint64], NDArray[np.
 @_compiled
 def rare_ids(
     keys: NDArray[np.uint64], slot_keys: NDArray[np.uint64], slot_ids: NDArray[np.int64]
-) -> NDArray[np.int64]:
-    """Return each key's index in a `key_table`, or -1 when the table does not hold it."""
+) -> NDArray[np.int32]:
+    """Return each key's index in a `key_table` (of fewer than 2**31 keys), or -1 when absent."""
     mask = np.uint64(len(slot_keys) - 1)
-    found = np.full(len(keys), -1, dtype=np.int64)
+    found = np.full(len(keys), -1, dtype=np.int32)
     for entry in numba.prange(len(keys)):
         slot = keys[entry] & mask
         while slot_ids[slot] >= 0:
@@ -138,3 +138,59 @@ def count_runs(ordered: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[n
             kept += 1
         counts[kept - 1] += 1
     return ordered[:kept], counts
+
+
+@_sequential
+def rare_runs(
+    ordered: NDArray[np.uint64], most: int
+) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+    """Return the values occurring 2 to `most` times in a sorted array, and how often each.
+
+    One pass, no temporary array per value: (values ascending, their counts).
+    """
+    found = 0
+    at = 0
+    while at < len(ordered):
+        end = at + 1
+        while end < len(ordered) and ordered[end] == ordered[at]:
+            end += 1
+        if 2 <= end - at <= most:
+            found += 1
+        at = end
+    values = np.empty(found, dtype=np.uint64)
+    counts = np.empty(found, dtype=np.int64)
+    found, at = 0, 0
+    while at < len(ordered):
+        end = at + 1
+        while end < len(ordered) and ordered[end] == ordered[at]:
+            end += 1
+        if 2 <= end - at <= most:
+            values[found], counts[found] = ordered[at], end - at
+            found += 1
+        at = end
+    return values, counts
+
+
+@_sequential
+def enough_pairs(
+    codes: NDArray[np.int64],
+    shared: NDArray[np.int64],
+    keys_of: NDArray[np.int64],
+    size: int,
+    rule: tuple[int, float],
+) -> NDArray[np.int64]:
+    """Return the pairs (a, b) of the codes a * size + b that share enough keys.
+
+    `keys_of[i]` is owner i's number of keys; `rule` is (least shared keys, least fraction
+    of the smaller side's keys), as in `lsh.enough_shared`; one pass, no array per test.
+    """
+    n = max(size, 1)
+    kept = np.zeros(len(codes), dtype=np.bool_)
+    for p in range(len(codes)):
+        fewer = min(keys_of[codes[p] // n], keys_of[codes[p] % n])
+        kept[p] = shared[p] >= rule[0] and shared[p] >= rule[1] * fewer
+    chosen = np.flatnonzero(kept)
+    pairs = np.empty((len(chosen), 2), dtype=np.int64)
+    for k in range(len(chosen)):
+        pairs[k, 0], pairs[k, 1] = codes[chosen[k]] // n, codes[chosen[k]] % n
+    return pairs

@@ -42,7 +42,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Levenshtein, Postfix, Prefix
 
 from dedupe_news.stages.normalize import fold
 
@@ -202,13 +202,9 @@ def word_blocks(
     words_a: tuple[str, ...], words_b: tuple[str, ...]
 ) -> list[tuple[int, int, int, int]]:
     """Return the differing blocks (a_start, a_end, b_start, b_end) of the aligned words."""
-    head = 0
     limit = min(len(words_a), len(words_b))
-    while head < limit and words_a[head] == words_b[head]:
-        head += 1
-    tail = 0
-    while tail < limit - head and words_a[-1 - tail] == words_b[-1 - tail]:
-        tail += 1
+    head = int(Prefix.similarity(words_a, words_b))  # compiled: no Python step per word
+    tail = min(int(Postfix.similarity(words_a, words_b)), limit - head)
     a_end, b_end = len(words_a) - tail, len(words_b) - tail
     a_mid, b_mid = words_a[head:a_end], words_b[head:b_end]
     if len(a_mid) > _ALIGN_WORDS or len(b_mid) > _ALIGN_WORDS:

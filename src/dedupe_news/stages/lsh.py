@@ -56,7 +56,7 @@ MIN_SHARED_FRACTION = 0.5
 _WORD_SALT = np.uint64(0x5A17_5A17_5A17_5A17)  # word keys never equal shingle keys
 _PAIRS_PER_STEP = 1 << 23  # codes made at once before they are counted (64 MB)
 _INT32_OWNERS = 1 << 31
-_KEYS_PER_RANGE = 1 << 20  # index keys sorted at once: 1M keys, 32 MB with their owners
+_KEYS_PER_RANGE = 1 << 22  # index keys sorted at once: 4M keys, 48 MB with their owners
 CodeT = TypeVar("CodeT", np.int64, np.uint64)
 
 
@@ -176,27 +176,27 @@ def index_pairs(found: Sketch) -> NDArray[np.int64]:
     """
     n = len(found.shingle_offsets) - 1
     everyone = np.arange(n, dtype=np.int32 if n < _INT32_OWNERS else np.int64)  # half the memory
+    word_counts = np.diff(found.word_offsets)
+    short = np.flatnonzero(word_counts)  # few texts are short: a source of only those
+    rows = np.repeat(np.arange(len(short)), word_counts[short])
+    words = found.words ^ _WORD_SALT
     sources = [
         (found.shingles, found.shingle_offsets, everyone),
-        (_sorted_rows(found.words ^ _WORD_SALT, found.word_offsets), found.word_offsets, everyone),
-    ]
-    keys_of = found.shingle_counts() + np.diff(found.word_offsets)
+        (
+            words[np.lexsort((words, rows))],
+            np.r_[0, np.cumsum(word_counts[short])],
+            everyone[short],
+        ),
+    ]  # each row's keys ascending (the salt reorders the sorted words)
+    keys_of = found.shingle_counts() + word_counts
     return _enough(_shared_counts(sources, n), keys_of, n)
-
-
-def _sorted_rows(keys: NDArray[np.uint64], offsets: NDArray[np.int64]) -> NDArray[np.uint64]:
-    """Return the keys with each row's keys ascending (the salt reorders sorted words)."""
-    rows = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
-    return keys[np.lexsort((keys, rows))]
 
 
 def _enough(
     counted: tuple[NDArray[np.int64], NDArray[np.int64]], keys_of: NDArray[np.int64], size: int
 ) -> NDArray[np.int64]:
-    pair_codes, shared = counted
-    a, b = pair_codes // max(size, 1), pair_codes % max(size, 1)
-    enough = enough_shared(shared, np.minimum(keys_of[a], keys_of[b]))
-    return np.column_stack((a[enough], b[enough])).astype(np.int64)
+    rule = (MIN_SHARED, MIN_SHARED_FRACTION)  # `enough_shared`, pair by pair
+    return index_kernels.enough_pairs(*counted, keys_of.astype(np.int64), size, rule)
 
 
 def shared_key_counts(
@@ -262,15 +262,12 @@ def _rare_holders(sources: list[Source]) -> tuple[NDArray[np.int64], NDArray[np.
             for (keys, offsets, of), cursor, b in zip(sources, cursors, bins, strict=True)
         ]
         keys = np.concatenate([t[0] for t in taken])
-        ordered = np.sort(keys)
-        firsts = _run_starts(ordered)
-        lengths = np.diff(np.r_[firsts, len(ordered)])
-        rare = (lengths >= 2) & (lengths <= MAX_HOLDERS)
-        found = index_kernels.rare_ids(keys, *index_kernels.key_table(ordered[firsts[rare]]))
+        rare, counts = index_kernels.rare_runs(np.sort(keys), MAX_HOLDERS)
+        found = index_kernels.rare_ids(keys, *index_kernels.key_table(rare))
         held = np.flatnonzero(found >= 0)
         ids.append((found[held] + sum(len(h) for h in holders)).astype(kind))
         owners.append(np.concatenate([t[1] for t in taken])[held])
-        holders.append(lengths[rare])
+        holders.append(counts)
     ends = np.cumsum(np.concatenate(holders)).astype(np.int64)
     grouped = index_kernels.group_owners(
         np.concatenate(ids), np.concatenate(owners), np.r_[0, ends].astype(np.int64)
