@@ -12,7 +12,7 @@ together, in entry order. Memory stays one range's entries, not a copy of the in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import numba
 import numpy as np
@@ -22,7 +22,6 @@ from dedupe_news.stages._kernels import _compiled, _sequential
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-IntT = TypeVar("IntT", np.int32, np.int64)
 TOP_BITS = 8
 """Ranges are unions of the 2**TOP_BITS bins of a key's top bits."""
 _SHIFT = np.uint64(64 - TOP_BITS)
@@ -41,10 +40,10 @@ def top_counts(keys: NDArray[np.uint64]) -> NDArray[np.int64]:
 def take_range(
     keys: NDArray[np.uint64],
     offsets: NDArray[np.int64],
-    owners: NDArray[IntT],
+    owners: NDArray[np.signedinteger[Any]],
     cursors: NDArray[np.int64],
     until: tuple[int, int],
-) -> tuple[NDArray[np.uint64], NDArray[IntT]]:
+) -> tuple[NDArray[np.uint64], NDArray[np.signedinteger[Any]]]:
     """Return the next keys of every row whose top bits lie below bin `until[0]`, and owners.
 
     Row r's keys are keys[offsets[r]:offsets[r + 1]], ascending, owned by owners[r];
@@ -107,8 +106,10 @@ def rare_ids(
 
 @_sequential
 def group_owners(
-    ids: NDArray[IntT], owners: NDArray[IntT], starts: NDArray[np.int64]
-) -> NDArray[IntT]:
+    ids: NDArray[np.signedinteger[Any]],
+    owners: NDArray[np.signedinteger[Any]],
+    starts: NDArray[np.int64],
+) -> NDArray[np.signedinteger[Any]]:
     """Return the owners grouped by id (a counting sort, stable): id g's at starts[g]:..."""
     grouped = np.empty(len(owners), dtype=owners.dtype)
     at = starts[:-1].copy()

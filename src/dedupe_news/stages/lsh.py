@@ -29,7 +29,7 @@ Verification decides; candidates only need recall.
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -43,6 +43,9 @@ if TYPE_CHECKING:
 
     from dedupe_news.config import Config
     from dedupe_news.stages.signature import Sketch
+
+    Source = tuple[NDArray[np.uint64], NDArray[np.int64], NDArray[np.signedinteger[Any]]]
+    """Keys by row: row r's keys are keys[offsets[r]:offsets[r + 1]] (ascending), of owners[r]."""
 
 # In a bucket of more than this many distinct texts, each pairs only with its nearest
 # neighbours in a fixed order: the candidate count stays linear in the batch size. The
@@ -175,16 +178,18 @@ def index_pairs(found: Sketch) -> NDArray[np.int64]:
     The index is as large as the batch's shingles: this never builds its keys and owners.
     """
     n = len(found.shingle_offsets) - 1
-    everyone = np.arange(n, dtype=np.int32 if n < _INT32_OWNERS else np.int64)  # half the memory
+    everyone: NDArray[np.signedinteger[Any]] = np.arange(  # int32: half the memory
+        n, dtype=np.int32 if n < _INT32_OWNERS else np.int64
+    )
     word_counts = np.diff(found.word_offsets)
     short = np.flatnonzero(word_counts)  # few texts are short: a source of only those
     rows = np.repeat(np.arange(len(short)), word_counts[short])
     words = found.words ^ _WORD_SALT
-    sources = [
+    sources: list[Source] = [
         (found.shingles, found.shingle_offsets, everyone),
         (
             words[np.lexsort((words, rows))],
-            np.r_[0, np.cumsum(word_counts[short])],
+            np.r_[0, np.cumsum(word_counts[short])].astype(np.int64),
             everyone[short],
         ),
     ]  # each row's keys ascending (the salt reorders the sorted words)
@@ -215,10 +220,6 @@ def shared_key_counts(
     """
     entries = np.arange(len(keys) + 1, dtype=np.int64)  # one key per row
     return _shared_counts([(keys, entries, np.asarray(owners, dtype=np.int64))], size)
-
-
-Source = tuple["NDArray[np.uint64]", "NDArray[np.int64]", "NDArray[np.int64]"]
-"""Keys by row: row r's keys are keys[offsets[r]:offsets[r + 1]], held by owners[r]."""
 
 
 def _shared_counts(sources: list[Source], size: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
