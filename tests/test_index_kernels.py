@@ -119,9 +119,14 @@ def test_rare_ids_find_each_key_in_the_table(keys: list[int], table: set[int]) -
     """key_table and rare_ids: each key's index among the table's keys, or -1."""
     rare = np.array(sorted(table), dtype=np.uint64)
     key_array = np.array(keys, dtype=np.uint64)
-    found = index_kernels.rare_ids(key_array, *index_kernels.key_table(rare))
+    table_arrays = index_kernels.key_table(rare)
+    for got, expected in zip(table_arrays, _python(index_kernels.key_table)(rare), strict=True):
+        np.testing.assert_array_equal(got, expected)
+    found = index_kernels.rare_ids(key_array, *table_arrays)
     index = {k: i for i, k in enumerate(sorted(table))}
     assert found.tolist() == [index.get(k, -1) for k in keys]
+    python = _python(index_kernels.rare_ids)(key_array, *table_arrays)
+    np.testing.assert_array_equal(found, python)
 
 
 @given(ids=st.lists(st.integers(0, 4), max_size=30))
@@ -132,6 +137,8 @@ def test_group_owners_is_a_stable_counting_sort(ids: list[int]) -> None:
     starts = np.r_[0, np.cumsum(np.bincount(id_array, minlength=5))].astype(np.int64)
     grouped = index_kernels.group_owners(id_array, owners, starts)
     assert grouped.tolist() == [k for g in range(5) for k, i in enumerate(ids) if i == g]
+    python = _python(index_kernels.group_owners)(id_array, owners, starts)
+    np.testing.assert_array_equal(grouped, python)
 
 
 @given(
@@ -147,6 +154,9 @@ def test_enough_pairs_is_enough_shared(shared: list[int], keys_of: list[int]) ->
     of = np.array(keys_of, dtype=np.int64)
     rule = (lsh.MIN_SHARED, lsh.MIN_SHARED_FRACTION)
     got = index_kernels.enough_pairs(codes, counts, of, size, rule)
+    np.testing.assert_array_equal(
+        got, _python(index_kernels.enough_pairs)(codes, counts, of, size, rule)
+    )
     fewer = np.minimum(of[codes // size], of[codes % size])
     kept = lsh.enough_shared(counts, fewer)
     assert got.tolist() == [list(p) for p, keep in zip(pairs, kept.tolist(), strict=True) if keep]
@@ -180,3 +190,24 @@ def test_chunked_tokens_equal_one_chunk(texts: list[str], chars: int) -> None:
     assert [chunked.norm(i) for i in range(len(texts))] == [
         whole.norm(i) for i in range(len(texts))
     ]
+
+
+@given(rows=st.lists(st.sets(st.integers(0, 2**64 - 1), max_size=6), max_size=8))
+def test_take_range_reads_each_key_once_over_ascending_ranges(rows: list[set[int]]) -> None:
+    """Ranges of top-bit bins taken in order: every key once, with its owner, as in Python."""
+    keys = np.array([k for r in rows for k in sorted(r)], dtype=np.uint64)
+    offsets = np.r_[0, np.cumsum([len(r) for r in rows])].astype(np.int64)
+    owners = np.arange(len(rows), dtype=np.int64) * 10
+    bins = np.cumsum(index_kernels.top_counts(keys))
+    cursors = offsets[:-1].copy()
+    python_cursors = offsets[:-1].copy()
+    taken: list[tuple[int, int]] = []
+    for low, high in ((0, 3), (3, 100), (100, 256)):
+        until = (high, int(bins[high - 1] - (bins[low - 1] if low else 0)))
+        got = index_kernels.take_range(keys, offsets, owners, cursors, until)
+        python = _python(index_kernels.take_range)(keys, offsets, owners, python_cursors, until)
+        for a, b in zip(got, python, strict=True):
+            np.testing.assert_array_equal(a, b)
+        assert all(low <= k >> 56 < high for k in got[0].tolist())
+        taken += zip(got[0].tolist(), got[1].tolist(), strict=True)
+    assert sorted(taken) == sorted((k, 10 * i) for i, r in enumerate(rows) for k in r)
