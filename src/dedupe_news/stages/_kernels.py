@@ -319,20 +319,137 @@ def text_keys(hashes: NDArray[np.uint64], offsets: NDArray[np.int64]) -> NDArray
 
 
 @_compiled
-def band_keys(signatures: NDArray[np.uint32], bands: int, rows: int) -> NDArray[np.uint64]:
+def band_keys(
+    signatures: NDArray[np.uint32], bands: int, rows: int, extra: int = 0
+) -> NDArray[np.uint64]:
     """Hash band j (columns j*rows .. j*rows + rows - 1) of each row to one uint64 key.
 
     Keys of different bands differ by a salt, so equal values in two bands never collide.
+    `extra` zero columns follow the bands, for the caller's own keys (no second matrix).
     """
     n = len(signatures)
-    keys = np.empty((n, bands), dtype=np.uint64)
+    keys = np.empty((n, bands + extra), dtype=np.uint64)
     for i in numba.prange(n):
+        for column in range(bands, bands + extra):
+            keys[i, column] = 0
         for band in range(bands):
             h = np.uint64(band + 1) * _P5
             for column in range(band * rows, band * rows + rows):
                 h = h * POLY + np.uint64(signatures[i, column])
             keys[i, band] = fmix64(h)
     return keys
+
+
+@_inline
+def _shingle_bounds(
+    starts: NDArray[np.int64], ends: NDArray[np.int64], width: int
+) -> NDArray[np.int64]:
+    """Where each text's shingles (before removing repeats) start in one flat array."""
+    n = len(starts)
+    bounds = np.zeros(n + 1, dtype=np.int64)
+    for i in range(n):
+        count = ends[i] - starts[i]
+        bounds[i + 1] = bounds[i] + (count - min(width, count) + 1 if count else 0)
+    return bounds
+
+
+_SORT_SCRATCH = 4096  # texts of more shingles are sorted by numba's quicksort
+
+
+@_inline
+def _insertion_sort(values: NDArray[np.uint64]) -> None:
+    """Sort in place by insertion: linear on the nearly sorted output of a bucket pass."""
+    for i in range(1, len(values)):
+        value = values[i]
+        j = i - 1
+        while j >= 0 and values[j] > value:
+            values[j + 1] = values[j]
+            j -= 1
+        values[j + 1] = value
+
+
+@_inline
+def _sort_hashes(
+    values: NDArray[np.uint64], scratch: NDArray[np.uint64], counts: NDArray[np.int64]
+) -> None:
+    """Sort uniformly spread hashes in place: a bucket pass on their top bits, then insertion.
+
+    With about one hash per bucket the insertion pass moves few values: five times faster
+    than a quicksort on the 50 shingles of a paragraph. `scratch` and `counts` are the
+    caller's, reused across texts (no allocation per text).
+    """
+    n = len(values)
+    if n <= 16:
+        _insertion_sort(values)
+        return
+    if n > len(scratch):
+        values.sort()
+        return
+    bits = 1
+    while (1 << bits) < n:
+        bits += 1
+    shift = np.uint64(64 - bits)
+    counts[: (1 << bits) + 1] = 0
+    for value in values:
+        counts[(value >> shift) + np.uint64(1)] += 1
+    for bucket in range(1 << bits):
+        counts[bucket + 1] += counts[bucket]
+    for value in values:
+        bucket = value >> shift
+        scratch[counts[bucket]] = value
+        counts[bucket] += 1
+    _insertion_sort(scratch[:n])
+    values[:] = scratch[:n]
+
+
+@_inline
+def _distinct_shingles(
+    tokens: NDArray[np.uint64],
+    start: int,
+    end: int,
+    width: int,
+    out: NDArray[np.uint64],
+    scratch: tuple[NDArray[np.uint64], NDArray[np.int64]],
+) -> int:
+    """Write the distinct shingle hashes of tokens[start:end], sorted, to out; return how many.
+
+    `out` has room for every shingle; it is sorted in place (no allocation per text).
+    """
+    k = min(width, end - start)
+    for s in range(len(out)):
+        h = np.uint64(0)
+        for j in range(k):
+            h = h * POLY + tokens[start + s + j]
+        out[s] = fmix64(h)
+    _sort_hashes(out, scratch[0], scratch[1])
+    kept = 0
+    for s in range(len(out)):
+        if kept == 0 or out[s] != out[kept - 1]:
+            out[kept] = out[s]
+            kept += 1
+    return kept
+
+
+@_inline
+def _blocks(n: int) -> int:
+    """Blocks of texts for a parallel loop that reuses scratch memory within each block."""
+    return min(n, 256)
+
+
+@_inline
+def _compact(
+    raw: NDArray[np.uint64], bounds: NDArray[np.int64], sizes: NDArray[np.int64]
+) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+    """Move each text's kept values, raw[bounds[i]:bounds[i] + sizes[i + 1]], to the left.
+
+    In text order, in place: a text's new start is never after its old one.
+    """
+    offsets = np.cumsum(sizes)
+    for i in range(len(bounds) - 1):
+        if offsets[i] != bounds[i]:
+            for s in range(sizes[i + 1]):
+                raw[offsets[i] + s] = raw[bounds[i] + s]
+    return raw[: offsets[-1]], offsets
 
 
 @_compiled
@@ -346,31 +463,58 @@ def shingle_sets(
     but for a chance of about n**2 / 2**64.
     """
     n = len(starts)
-    bounds = np.zeros(n + 1, dtype=np.int64)
-    for i in range(n):
-        count = ends[i] - starts[i]
-        bounds[i + 1] = bounds[i] + (count - min(width, count) + 1 if count else 0)
+    bounds = _shingle_bounds(starts, ends, width)
     raw = np.empty(bounds[-1], dtype=np.uint64)
     sizes = np.zeros(n + 1, dtype=np.int64)
-    for i in numba.prange(n):
-        k, low, high = min(width, ends[i] - starts[i]), bounds[i], bounds[i + 1]
-        for s in range(high - low):
-            h = np.uint64(0)
-            for j in range(k):
-                h = h * POLY + tokens[starts[i] + s + j]
-            raw[low + s] = fmix64(h)
-        raw[low:high] = np.sort(raw[low:high])
-        kept = 0
-        for s in range(low, high):
-            if kept == 0 or raw[s] != raw[low + kept - 1]:
-                raw[low + kept] = raw[s]
-                kept += 1
-        sizes[i + 1] = kept
-    offsets = np.cumsum(sizes)
-    sets = np.empty(offsets[-1], dtype=np.uint64)
-    for i in numba.prange(n):
-        sets[offsets[i] : offsets[i + 1]] = raw[bounds[i] : bounds[i] + sizes[i + 1]]
-    return sets, offsets
+    blocks = _blocks(n)
+    for block in numba.prange(blocks):
+        scratch = (
+            np.empty(_SORT_SCRATCH, dtype=np.uint64),
+            np.empty(_SORT_SCRATCH + 1, dtype=np.int64),
+        )
+        for i in range(block * n // blocks, (block + 1) * n // blocks):
+            out = raw[bounds[i] : bounds[i + 1]]
+            sizes[i + 1] = _distinct_shingles(tokens, starts[i], ends[i], width, out, scratch)
+    return _compact(raw, bounds, sizes)
+
+
+@_compiled
+def sketch_sets(
+    tokens: NDArray[np.uint64],
+    starts: NDArray[np.int64],
+    ends: NDArray[np.int64],
+    width: int,
+    a: NDArray[np.uint32],
+    b: NDArray[np.uint32],
+) -> tuple[NDArray[np.uint32], NDArray[np.uint64], NDArray[np.int64]]:
+    """`affine32` and `shingle_sets` of the same texts in one pass: (matrix, sets, offsets).
+
+    Each shingle is hashed once: `shingle_hash32` is the top half of the 64-bit set hash, and
+    a minimum over a text's distinct shingles is the minimum over all of them, so the
+    matrix is `affine32`'s, bit for bit, at the cost of the distinct shingles only.
+    """
+    n, width_p = len(starts), len(a)
+    bounds = _shingle_bounds(starts, ends, width)
+    raw = np.empty(bounds[-1], dtype=np.uint64)
+    sizes = np.zeros(n + 1, dtype=np.int64)
+    matrix = np.full((n, width_p), EMPTY, dtype=np.uint32)
+    blocks = _blocks(n)
+    for block in numba.prange(blocks):
+        scratch = (
+            np.empty(_SORT_SCRATCH, dtype=np.uint64),
+            np.empty(_SORT_SCRATCH + 1, dtype=np.int64),
+        )
+        for i in range(block * n // blocks, (block + 1) * n // blocks):
+            out = raw[bounds[i] : bounds[i + 1]]
+            kept = _distinct_shingles(tokens, starts[i], ends[i], width, out, scratch)
+            sizes[i + 1] = kept
+            row = matrix[i]
+            for s in range(kept):
+                h = fmix32(np.uint32(out[s] >> np.uint64(32)))
+                for p in range(width_p):
+                    row[p] = min(row[p], np.uint32(a[p] * h + b[p]))
+    sets, offsets = _compact(raw, bounds, sizes)
+    return matrix, sets, offsets
 
 
 @_compiled

@@ -42,7 +42,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Levenshtein, Postfix, Prefix
 
 from dedupe_news.stages.normalize import fold
 
@@ -57,6 +57,8 @@ _SENTENCE_END = (".", "!", "?", ":", ";")
 _CHUNK = re.compile(r"\S+")
 _WORD = re.compile(r"[^\W_]+")
 _DIGITS = re.compile(r"\d+")
+_GAP_WORD = re.compile(r"([\W_]*)([^\W_]+)")
+_ENDS = re.compile(r"[.!?:;]")  # the characters of _SENTENCE_END
 
 _UNITS = {
     "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,
@@ -79,8 +81,11 @@ class FactText:
     ends_sentence: bool
 
 
-def fact_text(text: str) -> FactText:
+def fact_text(text: str, *, folded: tuple[str, ...] | None = None) -> FactText:
     """Return the words of a text (those of `normalize`), marking the names.
+
+    `folded` are the words of `fold(text)` when the caller has them (the split of the
+    text's `normalize`d form, which verification holds); else they are computed here.
 
     Examples:
         >>> found = fact_text("Minstens 45 doden in Medina. De politie meldt dat Ahmed vastzit")
@@ -88,17 +93,17 @@ def fact_text(text: str) -> FactText:
         (('minstens', '45', 'doden', 'in', 'medina'), ['ahmed', 'medina'], False)
     """
     ends = bool(text.rstrip()) and text.rstrip().endswith(_SENTENCE_END)
-    found = list(_WORD.finditer(text))
-    words = _WORD.findall(fold(text))
+    found = _GAP_WORD.findall(text)  # (what precedes a word since the last one, the word)
+    words = tuple(_WORD.findall(fold(text))) if folded is None else folded
     if len(words) != len(found):  # folding split or joined a word: the slow, exact way
         return _fact_text_by_word(text, ends=ends)
-    names, previous_end = set(), -1
-    for index, match in enumerate(found):
-        gap = text[previous_end : match.start()] if previous_end >= 0 else "."
-        if match.group()[:1].isupper() and not any(c in gap for c in _SENTENCE_END):
-            names.add(index)
-        previous_end = match.end()
-    return FactText(tuple(words), frozenset(names), ends)
+    # A name: a capitalized word after another word of its sentence (no end mark between).
+    names = frozenset(
+        index
+        for index, (gap, word) in enumerate(found)
+        if word[0].isupper() and index and not _ENDS.search(gap)
+    )
+    return FactText(words, names, ends)
 
 
 def _fact_text_by_word(text: str, *, ends: bool) -> FactText:
@@ -197,13 +202,9 @@ def word_blocks(
     words_a: tuple[str, ...], words_b: tuple[str, ...]
 ) -> list[tuple[int, int, int, int]]:
     """Return the differing blocks (a_start, a_end, b_start, b_end) of the aligned words."""
-    head = 0
     limit = min(len(words_a), len(words_b))
-    while head < limit and words_a[head] == words_b[head]:
-        head += 1
-    tail = 0
-    while tail < limit - head and words_a[-1 - tail] == words_b[-1 - tail]:
-        tail += 1
+    head = int(Prefix.similarity(words_a, words_b))  # compiled: no Python step per word
+    tail = min(int(Postfix.similarity(words_a, words_b)), limit - head)
     a_end, b_end = len(words_a) - tail, len(words_b) - tail
     a_mid, b_mid = words_a[head:a_end], words_b[head:b_end]
     if len(a_mid) > _ALIGN_WORDS or len(b_mid) > _ALIGN_WORDS:

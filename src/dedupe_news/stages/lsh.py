@@ -29,17 +29,23 @@ Verification decides; candidates only need recall.
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from dedupe_news.stages import _index_kernels as index_kernels
 from dedupe_news.stages import _kernels as kernels
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from numpy.typing import NDArray
 
     from dedupe_news.config import Config
     from dedupe_news.stages.signature import Sketch
+
+    Source = tuple[NDArray[np.uint64], NDArray[np.int64], NDArray[np.signedinteger[Any]]]
+    """Keys by row: row r's keys are keys[offsets[r]:offsets[r + 1]] (ascending), of owners[r]."""
 
 # In a bucket of more than this many distinct texts, each pairs only with its nearest
 # neighbours in a fixed order: the candidate count stays linear in the batch size. The
@@ -51,7 +57,9 @@ MAX_HOLDERS = 16
 MIN_SHARED = 3
 MIN_SHARED_FRACTION = 0.5
 _WORD_SALT = np.uint64(0x5A17_5A17_5A17_5A17)  # word keys never equal shingle keys
-_PAIRS_PER_STEP = 1 << 22  # codes made at once before they are counted
+_PAIRS_PER_STEP = 1 << 23  # codes made at once before they are counted (64 MB)
+_INT32_OWNERS = 1 << 31
+_KEYS_PER_RANGE = 1 << 22  # index keys sorted at once: 4M keys, 48 MB with their owners
 CodeT = TypeVar("CodeT", np.int64, np.uint64)
 
 
@@ -104,8 +112,9 @@ def bucket_keys(found: Sketch, config: Config) -> NDArray[np.uint64]:
     """
     bands, rows = config.bands_rows()
     with kernels.threads_for(len(found.signatures) * bands * rows):
-        keys = kernels.band_keys(found.signatures, bands, rows)
-    return np.concatenate((keys, found.anchors), axis=1)
+        keys = kernels.band_keys(found.signatures, bands, rows, found.anchors.shape[1])
+    keys[:, bands:] = found.anchors
+    return keys
 
 
 def pairs_within(keys: NDArray[np.uint64]) -> NDArray[np.int64]:
@@ -116,11 +125,15 @@ def pairs_within(keys: NDArray[np.uint64]) -> NDArray[np.int64]:
         >>> pairs_within(keys).tolist()
         [[0, 2], [1, 2]]
     """
-    n = len(keys)
+    return _column_pairs(iter(keys.T), len(keys))
+
+
+def _column_pairs(columns: Iterator[NDArray[np.uint64]], n: int) -> NDArray[np.int64]:
+    """Return `pairs_within` of the key matrix whose columns these are."""
     everyone = np.arange(n, dtype=np.int64)
     found_pairs = [np.empty((0, 2), dtype=np.int64)]
     # One column at a time: sorting n keys that fit in cache beats one sort of n * bands.
-    for column in keys.T:
+    for column in columns:
         owners = everyone[column != 0]
         found_pairs.append(pairs_sharing_key(np.ascontiguousarray(column[owners]), owners))
     pairs = np.concatenate(found_pairs)
@@ -156,10 +169,39 @@ def pairs_sharing_keys(
         [[0, 1]]
     """
     keys_of = np.bincount(owners, minlength=size)
-    pair_codes, shared = shared_key_counts(keys, owners, size)
-    a, b = pair_codes // max(size, 1), pair_codes % max(size, 1)
-    enough = enough_shared(shared, np.minimum(keys_of[a], keys_of[b]))
-    return np.column_stack((a[enough], b[enough])).astype(np.int64)
+    return _enough(shared_key_counts(keys, owners, size), keys_of, size)
+
+
+def index_pairs(found: Sketch) -> NDArray[np.int64]:
+    """Return `pairs_sharing_keys(*index_keys(found), n)`, reading the sketch's arrays in place.
+
+    The index is as large as the batch's shingles: this never builds its keys and owners.
+    """
+    n = len(found.shingle_offsets) - 1
+    everyone: NDArray[np.signedinteger[Any]] = np.arange(  # int32: half the memory
+        n, dtype=np.int32 if n < _INT32_OWNERS else np.int64
+    )
+    word_counts = np.diff(found.word_offsets)
+    short = np.flatnonzero(word_counts)  # few texts are short: a source of only those
+    rows = np.repeat(np.arange(len(short)), word_counts[short])
+    words = found.words ^ _WORD_SALT
+    sources: list[Source] = [
+        (found.shingles, found.shingle_offsets, everyone),
+        (
+            words[np.lexsort((words, rows))],
+            np.r_[0, np.cumsum(word_counts[short])].astype(np.int64),
+            everyone[short],
+        ),
+    ]  # each row's keys ascending (the salt reorders the sorted words)
+    keys_of = found.shingle_counts() + word_counts
+    return _enough(_shared_counts(sources, n), keys_of, n)
+
+
+def _enough(
+    counted: tuple[NDArray[np.int64], NDArray[np.int64]], keys_of: NDArray[np.int64], size: int
+) -> NDArray[np.int64]:
+    rule = (MIN_SHARED, MIN_SHARED_FRACTION)  # `enough_shared`, pair by pair
+    return index_kernels.enough_pairs(*counted, keys_of.astype(np.int64), size, rule)
 
 
 def shared_key_counts(
@@ -176,33 +218,75 @@ def shared_key_counts(
         >>> [x.tolist() for x in shared_key_counts(keys, np.array([0, 0, 1, 1, 1]), 2)]
         [[1], [2]]
     """
-    shared_keys = _rare_shared(keys)
-    with kernels.threads_for(len(keys)):
-        held = np.flatnonzero(kernels.member(keys, shared_keys))  # most are one text's own
-    keys, owners = keys[held], owners[held]
-    order = np.argsort(keys, kind="stable")
-    sorted_keys, sorted_owners = keys[order], owners[order]
-    starts = (
-        np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]) if len(keys) else order
-    )
-    ends = np.r_[starts[1:], len(keys)].astype(np.int64)
+    entries = np.arange(len(keys) + 1, dtype=np.int64)  # one key per row
+    return _shared_counts([(keys, entries, np.asarray(owners, dtype=np.int64))], size)
+
+
+def _shared_counts(sources: list[Source], size: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Return `shared_key_counts` of the keys of some sources together."""
+    grouped, ends = _rare_holders(sources)
+    starts = np.r_[0, ends[:-1]].astype(np.int64)
     holders = ends - starts
-    rare = np.flatnonzero((holders >= 2) & (holders <= MAX_HOLDERS))
-    work = np.cumsum(holders[rare] * (holders[rare] - 1) // 2)
+    work = np.cumsum(holders * (holders - 1) // 2)
     total = int(work[-1]) if len(work) else 0
     cuts = np.r_[
-        0, np.searchsorted(work, np.arange(_PAIRS_PER_STEP, total, _PAIRS_PER_STEP)), len(rare)
+        0, np.searchsorted(work, np.arange(_PAIRS_PER_STEP, total, _PAIRS_PER_STEP)), len(work)
     ]
     codes, counts = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
     for low, high in itertools.pairwise(cuts.tolist()):
-        step = rare[low:high]  # about _PAIRS_PER_STEP pairs: memory stays bounded
-        made = kernels.group_pairs(sorted_owners, starts[step].astype(np.int64), ends[step], size)
+        # About _PAIRS_PER_STEP pairs at once: memory stays bounded.
+        made = kernels.group_pairs(grouped, starts[low:high], ends[low:high], size)
         made.sort()
-        firsts = _run_starts(made)
-        found, count = made[firsts], np.diff(np.r_[firsts, len(made)])
+        found, count = index_kernels.count_runs(made)  # in place: no copy of the step
         codes.append(found)
         counts.append(count)
+    if len(codes) == 2:  # one step: its codes are distinct and ascending already
+        return codes[1], counts[1]
     return _sum_by_code(np.concatenate(codes), np.concatenate(counts))
+
+
+def _rare_holders(sources: list[Source]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Return the holders of each key held 2 to MAX_HOLDERS times, grouped, and group ends.
+
+    Keys are taken a range of their top bits at a time (`_index_kernels`); groups come in
+    ascending key order, holders in source and row order.
+    """
+    bins = np.cumsum([index_kernels.top_counts(keys) for keys, _, _ in sources], axis=1)
+    cursors = [offsets[:-1].copy() for _, offsets, _ in sources]
+    kind = sources[0][2].dtype  # of owners, ids and groups: int32 when owners fit
+    ids, owners, holders = [np.empty(0, kind)], [np.empty(0, kind)], [np.empty(0, np.int64)]
+    for low, high in _ranges(np.diff(np.r_[0, bins.sum(axis=0)])):
+        taken = [
+            index_kernels.take_range(
+                keys, offsets, of, cursor, (high, int(b[high - 1] - (b[low - 1] if low else 0)))
+            )
+            for (keys, offsets, of), cursor, b in zip(sources, cursors, bins, strict=True)
+        ]
+        keys = np.concatenate([t[0] for t in taken])
+        rare, counts = index_kernels.rare_runs(np.sort(keys), MAX_HOLDERS)
+        found = index_kernels.rare_ids(keys, *index_kernels.key_table(rare))
+        held = np.flatnonzero(found >= 0)
+        ids.append((found[held] + sum(len(h) for h in holders)).astype(kind))
+        owners.append(np.concatenate([t[1] for t in taken])[held])
+        holders.append(counts)
+    ends = np.cumsum(np.concatenate(holders)).astype(np.int64)
+    grouped = index_kernels.group_owners(
+        np.concatenate(ids), np.concatenate(owners), np.r_[0, ends].astype(np.int64)
+    )
+    return grouped, ends
+
+
+def _ranges(counts: NDArray[np.int64]) -> list[tuple[int, int]]:
+    """Cut the bins into consecutive ranges of about `_KEYS_PER_RANGE` keys (one bin at least)."""
+    ranges, low, held = [], 0, 0
+    for bin_, count in enumerate(counts.tolist()):
+        if held and held + count > _KEYS_PER_RANGE:
+            ranges.append((low, bin_))
+            low, held = bin_, 0
+        held += count
+    if held:
+        ranges.append((low, len(counts)))
+    return ranges
 
 
 def enough_shared(shared: NDArray[np.int64], fewer: NDArray[np.int64]) -> NDArray[np.bool_]:
@@ -215,14 +299,6 @@ def enough_shared(shared: NDArray[np.int64], fewer: NDArray[np.int64]) -> NDArra
     return np.asarray(
         (shared >= MIN_SHARED) & (shared >= MIN_SHARED_FRACTION * fewer), dtype=np.bool_
     )
-
-
-def _rare_shared(keys: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    """Return the distinct keys held 2 to MAX_HOLDERS times, ascending (one sort, no argsort)."""
-    ordered = np.sort(keys)
-    repeated = distinct_sorted(ordered[1:][ordered[1:] == ordered[:-1]])
-    holders = np.searchsorted(ordered, repeated, side="right") - np.searchsorted(ordered, repeated)
-    return repeated[holders <= MAX_HOLDERS]
 
 
 def distinct_sorted(values: NDArray[CodeT]) -> NDArray[CodeT]:
@@ -272,6 +348,6 @@ def candidates(found: Sketch, config: Config) -> NDArray[np.int64]:
     """
     n = len(found.signatures)
     banded = pairs_within(bucket_keys(found, config))
-    pairs = np.concatenate((banded, pairs_sharing_keys(*index_keys(found), n)))
+    pairs = np.concatenate((banded, index_pairs(found)))
     codes = distinct_sorted(pairs[:, 0] * n + pairs[:, 1])
     return np.column_stack((codes // max(n, 1), codes % max(n, 1))).astype(np.int64)

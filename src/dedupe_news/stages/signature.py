@@ -100,10 +100,11 @@ def sketch(tokens: Tokens, rows: NDArray[np.int64], config: Config) -> Sketch:
     starts, ends = tokens.offsets[rows], tokens.offsets[rows + 1]
     words = int((ends - starts).sum())
     with kernels.threads_for(words * config.num_perm // 8):
-        matrix = kernels.affine32(tokens.hashes, starts, ends, config.shingle_size, a, b)
-    with kernels.threads_for(words * 8):
-        shingles, offsets = kernels.shingle_sets(tokens.hashes, starts, ends, config.shingle_size)
-        short_ends = np.where(ends - starts <= SHORT_WORDS, ends, starts)
+        matrix, shingles, offsets = kernels.sketch_sets(
+            tokens.hashes, starts, ends, config.shingle_size, a, b
+        )
+    short_ends = np.where(ends - starts <= SHORT_WORDS, ends, starts)
+    with kernels.threads_for(int((short_ends - starts).sum()) * 8):
         short_words, word_offsets = kernels.shingle_sets(tokens.hashes, starts, short_ends, 1)
     keys = anchors(tokens.hashes, starts, ends, config.anchor_words)
     return Sketch(

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 # in for it. News paragraphs and teasers are far shorter; whole articles are not.
 MAX_RATIO_CHARS = 4_000
 CHUNK_PAIRS = 1 << 15
-_FACTS_KEPT = 1 << 16  # texts whose words and facts the veto keeps at once
+_FACTS_KEPT = 1 << 13  # texts whose words and facts the veto keeps at once (~4 KB each)
 
 
 class Texts(Protocol):
@@ -189,7 +189,7 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
     parent = np.arange(len(found.shingle_offsets) - 1, dtype=np.int64)
     matches: list[Match[int]] = []
     contained: list[bool] = []
-    facts = _Facts(texts)
+    facts = _Facts(texts, folded=not config.fold_diacritics)
     for start in range(0, len(pairs), chunk):
         part = pairs[start : start + chunk]
         part = part[_roots(parent, part[:, 0]) != _roots(parent, part[:, 1])]
@@ -216,11 +216,13 @@ class _Facts:
 
     Kept across chunks, so a text in many pairs (a large group of near copies) is split and
     read once, not once per pair or chunk; cleared when it holds `_FACTS_KEPT` texts, so
-    memory stays bounded.
+    memory stays bounded. With `folded`, the normalized texts' words are those of `fold`
+    (no diacritics stripped): the facts reuse them instead of folding the text again.
     """
 
-    def __init__(self, texts: Texts) -> None:
+    def __init__(self, texts: Texts, *, folded: bool) -> None:
         self._texts = texts
+        self._folded = folded
         self._words: dict[int, tuple[str, ...]] = {}
         self._facts: dict[int, FactText] = {}
 
@@ -234,9 +236,10 @@ class _Facts:
         blocks = word_blocks(*words)
         if not may_conflict_blocks(blocks):
             return False
-        for index in (a, b):
+        for index, known in zip((a, b), words, strict=True):
             if index not in self._facts:
-                self._facts[index] = fact_text(self._texts.original(index))
+                folded = known if self._folded else None
+                self._facts[index] = fact_text(self._texts.original(index), folded=folded)
         first, second = self._facts[a], self._facts[b]
         same_words = (first.words, second.words) == words  # else folding split words otherwise
         return facts_conflict(first, second, blocks if same_words else None)
