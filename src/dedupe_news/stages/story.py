@@ -71,9 +71,9 @@ def story_shingles(
         bits,
     )
     keys.sort()
-    keys = keys[_run_starts(keys)]  # np.unique hashes first: ten times slower here
+    keys = keys[_run_heads(keys)]  # np.unique hashes first: ten times slower here
     low = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
-    return (keys & low).astype(np.int64), keys >> np.uint64(bits)
+    return np.bitwise_and(keys, low).view(np.int64), keys >> np.uint64(bits)
 
 
 def story_copies(
@@ -90,9 +90,19 @@ def story_copies(
     """
     page, shingle = story_shingles(tokens, story, page_of, pages)
     sizes = np.bincount(page, minlength=pages)
+    # Most shingles are on one page: drop them before counting runs (bool masks only, no
+    # index per shingle), so the run arrays are those of the shared shingles alone.
+    shared = np.zeros(len(shingle), dtype=np.bool_)
+    if len(shingle) > 1:
+        equal = shingle[1:] == shingle[:-1]
+        shared[1:] |= equal
+        shared[:-1] |= equal
+        del equal
+    page, shingle = page[shared], shingle[shared]
+    del shared
     run_start = _run_starts(shingle)
     run_length = np.diff(np.r_[run_start, len(shingle)])
-    rare = (run_length >= 2) & (run_length <= MAX_PAGES_PER_SHINGLE)  # shared, not template
+    rare = run_length <= MAX_PAGES_PER_SHINGLE  # shared (every run holds two), not template
     keep = np.repeat(rare, run_length)
     page, shingle = page[keep], shingle[keep]
     codes = [np.empty(0, dtype=np.int64)]
@@ -175,6 +185,14 @@ def replaced_numbers(
     return sum(
         1 for place in first.keys() & second.keys() if first[place].isdisjoint(second[place])
     )
+
+
+def _run_heads(ordered: NDArray[np.uint64]) -> NDArray[np.bool_]:
+    """Return a mask of the first value of each run of equal values in a sorted array."""
+    heads = np.empty(len(ordered), dtype=np.bool_)
+    heads[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=heads[1:])
+    return heads
 
 
 def _run_starts(ordered: NDArray[np.uint64] | NDArray[np.int64]) -> NDArray[np.int64]:
