@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ctypes
 import os
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,9 +29,11 @@ def release_freed() -> None:
         trim(0)
 
 
-@lru_cache(maxsize=1)
 def _malloc_trim() -> Callable[[int], int] | None:
-    """Return glibc's `malloc_trim`, or None when the C library is not glibc."""
+    """Return glibc's `malloc_trim`, or None when the C library is not glibc.
+
+    Looked up on each call (microseconds, a dozen calls a run): no state kept in the module.
+    """
     confstr = getattr(os, "confstr", None)  # absent on Windows
     try:
         libc = "" if confstr is None else confstr("CS_GNU_LIBC_VERSION") or ""

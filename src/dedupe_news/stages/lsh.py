@@ -272,6 +272,30 @@ def candidates(found: Sketch, config: Config) -> NDArray[np.int64]:
     """
     n = len(found.signatures)
     banded = pairs_within(bucket_keys(found, config))
-    pairs = np.concatenate((banded, pairs_sharing_keys(*index_keys(found), n)))
+    pairs = np.concatenate((banded, _pairs_sharing_index_keys(found)))
     codes = distinct_sorted(pairs[:, 0] * n + pairs[:, 1])
     return np.column_stack((codes // max(n, 1), codes % max(n, 1))).astype(np.int64)
+
+
+def _pairs_sharing_index_keys(found: Sketch) -> NDArray[np.int64]:
+    """Return `pairs_sharing_keys(*index_keys(found), n)`, holding only the shared keys.
+
+    Most keys are one text's own: the rare shared ones are found first, and only they get
+    an owner, so no owner column as long as all the keys is built (on 1M segments the two
+    full columns and their sorted copies were 900 MB of the run's peak). The keys kept are
+    every holder of each rare shared key, in their original order: the pairs are the same.
+    """
+    n = len(found.shingle_offsets) - 1
+    keys = np.concatenate((found.shingles, found.words ^ _WORD_SALT))
+    with kernels.threads_for(len(keys)):
+        held = np.flatnonzero(kernels.member(keys, _rare_shared(keys)))
+    keys = keys[held]
+    bounds = np.concatenate((found.shingle_offsets[:-1], found.word_offsets + len(found.shingles)))
+    owners = np.searchsorted(bounds, held, side="right") - 1  # shingles 0..n-1, words n..2n-1
+    del held
+    owners[owners >= n] -= n
+    keys_of = found.shingle_counts() + np.diff(found.word_offsets)
+    pair_codes, shared = shared_key_counts(keys, owners, n)
+    a, b = pair_codes // max(n, 1), pair_codes % max(n, 1)
+    enough = enough_shared(shared, np.minimum(keys_of[a], keys_of[b]))
+    return np.column_stack((a[enough], b[enough])).astype(np.int64)

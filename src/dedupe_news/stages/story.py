@@ -71,9 +71,14 @@ def story_shingles(
         bits,
     )
     keys.sort()
-    keys = keys[_run_heads(keys)]  # np.unique hashes first: ten times slower here
+    heads = _run_heads(keys)  # np.unique hashes first: ten times slower here
+    if not heads.all():  # a page repeating a run of words; usually none, and no copy made
+        keys = keys[heads]
+    del heads
     low = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
-    return np.bitwise_and(keys, low).view(np.int64), keys >> np.uint64(bits)
+    shingles = keys >> np.uint64(bits)
+    np.bitwise_and(keys, low, out=keys)  # the pages, in place: two arrays held, not three
+    return keys.view(np.int64), shingles
 
 
 def story_copies(
