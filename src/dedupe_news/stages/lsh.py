@@ -181,11 +181,19 @@ def shared_key_counts(
         held = np.flatnonzero(kernels.member(keys, shared_keys))  # most are one text's own
     keys, owners = keys[held], owners[held]
     order = np.argsort(keys, kind="stable")
-    sorted_keys, sorted_owners = keys[order], owners[order]
+    return _counts_of_sorted(keys[order], owners[order], size)
+
+
+def _counts_of_sorted(
+    sorted_keys: NDArray[np.uint64], sorted_owners: NDArray[np.int64], size: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Return `shared_key_counts` of keys already sorted (stably) that are all rare shared."""
     starts = (
-        np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]) if len(keys) else order
+        np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+        if len(sorted_keys)
+        else np.empty(0, np.int64)
     )
-    ends = np.r_[starts[1:], len(keys)].astype(np.int64)
+    ends = np.r_[starts[1:], len(sorted_keys)].astype(np.int64)
     holders = ends - starts
     rare = np.flatnonzero((holders >= 2) & (holders <= MAX_HOLDERS))
     work = np.cumsum(holders[rare] * (holders[rare] - 1) // 2)
@@ -290,12 +298,16 @@ def _pairs_sharing_index_keys(found: Sketch) -> NDArray[np.int64]:
     with kernels.threads_for(len(keys)):
         held = np.flatnonzero(kernels.member(keys, _rare_shared(keys)))
     keys = keys[held]
+    order = np.argsort(keys, kind="stable")
+    keys, held = keys[order], held[order]
+    del order
     bounds = np.concatenate((found.shingle_offsets[:-1], found.word_offsets + len(found.shingles)))
     owners = np.searchsorted(bounds, held, side="right") - 1  # shingles 0..n-1, words n..2n-1
     del held
     owners[owners >= n] -= n
     keys_of = found.shingle_counts() + np.diff(found.word_offsets)
-    pair_codes, shared = shared_key_counts(keys, owners, n)
+    pair_codes, shared = _counts_of_sorted(keys, owners, n)
+    del keys, owners
     a, b = pair_codes // max(n, 1), pair_codes % max(n, 1)
     enough = enough_shared(shared, np.minimum(keys_of[a], keys_of[b]))
     return np.column_stack((a[enough], b[enough])).astype(np.int64)
