@@ -290,24 +290,31 @@ def _pairs_sharing_index_keys(found: Sketch) -> NDArray[np.int64]:
 
     Most keys are one text's own: the rare shared ones are found first, and only they get
     an owner, so no owner column as long as all the keys is built (on 1M segments the two
-    full columns and their sorted copies were 900 MB of the run's peak). The keys kept are
-    every holder of each rare shared key, in their original order: the pairs are the same.
+    full columns and their sorted copies were 900 MB of the run's peak). Shingles and words
+    are counted apart (a word key never equals a shingle key: `index_keys` salts them), so
+    neither is copied into one long array; the counts of a pair are summed. The keys kept
+    are every holder of each rare shared key, in their original order: the same pairs.
     """
     n = len(found.shingle_offsets) - 1
-    keys = np.concatenate((found.shingles, found.words ^ _WORD_SALT))
-    with kernels.threads_for(len(keys)):
-        held = np.flatnonzero(kernels.member(keys, _rare_shared(keys)))
-    keys = keys[held]
-    order = np.argsort(keys, kind="stable")
-    keys, held = keys[order], held[order]
-    del order
-    bounds = np.concatenate((found.shingle_offsets[:-1], found.word_offsets + len(found.shingles)))
-    owners = np.searchsorted(bounds, held, side="right") - 1  # shingles 0..n-1, words n..2n-1
-    del held
-    owners[owners >= n] -= n
+    shingles = _held_key_counts(found.shingles, found.shingle_offsets)
+    words = _held_key_counts(found.words, found.word_offsets)
+    pair_codes, shared = _sum_by_code(*map(np.concatenate, zip(shingles, words, strict=True)))
     keys_of = found.shingle_counts() + np.diff(found.word_offsets)
-    pair_codes, shared = _counts_of_sorted(keys, owners, n)
-    del keys, owners
     a, b = pair_codes // max(n, 1), pair_codes % max(n, 1)
     enough = enough_shared(shared, np.minimum(keys_of[a], keys_of[b]))
     return np.column_stack((a[enough], b[enough])).astype(np.int64)
+
+
+def _held_key_counts(
+    keys: NDArray[np.uint64], offsets: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Return `shared_key_counts` of ragged keys (owner i's are keys[offsets[i]:offsets[i+1]])."""
+    with kernels.threads_for(len(keys)):
+        held = np.flatnonzero(kernels.member(keys, _rare_shared(keys)))
+    kept = keys[held]
+    order = np.argsort(kept, kind="stable")
+    kept, held = kept[order], held[order]
+    del order
+    owners = np.searchsorted(offsets, held, side="right") - 1
+    del held
+    return _counts_of_sorted(kept, owners, len(offsets) - 1)
