@@ -60,6 +60,17 @@ def story_shingles(
     `64 - bits(pages)` bits, and a rare collision adds one shared shingle, far below
     `MIN_SHARED_SHINGLES`.
     """
+    keys, bits = _story_keys(tokens, story, page_of, pages)
+    low = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
+    shingles = keys >> np.uint64(bits)
+    np.bitwise_and(keys, low, out=keys)  # the pages, in place: two arrays held, not three
+    return keys.view(np.int64), shingles
+
+
+def _story_keys(
+    tokens: Tokens, story: Sequence[bool], page_of: Sequence[int], pages: int
+) -> tuple[NDArray[np.uint64], int]:
+    """Return `story_shingles` still packed as one sorted key per pair, and the page bits."""
     chosen = np.flatnonzero(np.asarray(story, dtype=np.bool_))
     bits = max(1, (pages - 1).bit_length())
     keys = kernels.story_keys(
@@ -74,11 +85,34 @@ def story_shingles(
     heads = _run_heads(keys)  # np.unique hashes first: ten times slower here
     if not heads.all():  # a page repeating a run of words; usually none, and no copy made
         keys = keys[heads]
-    del heads
+    return keys, bits
+
+
+def _shared_story_keys(
+    tokens: Tokens, story: Sequence[bool], page_of: Sequence[int], pages: int
+) -> tuple[NDArray[np.int64], NDArray[np.uint64], NDArray[np.int64]]:
+    """Return the pages' shingle counts, and the (page, shingle) pairs of shingles shared.
+
+    Most shingles are on one page: they are dropped while the pairs are still one packed
+    key each, comparing neighbours' shingle bits (one key array and one scratch array held,
+    not a page and a shingle array for every shingle).
+    """
+    keys, bits = _story_keys(tokens, story, page_of, pages)
     low = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
-    shingles = keys >> np.uint64(bits)
-    np.bitwise_and(keys, low, out=keys)  # the pages, in place: two arrays held, not three
-    return keys.view(np.int64), shingles
+    scratch = np.bitwise_and(keys, low)
+    sizes = np.bincount(scratch.view(np.int64), minlength=pages)
+    shared = np.zeros(len(keys), dtype=np.bool_)
+    if len(keys) > 1:
+        np.bitwise_xor(keys[1:], keys[:-1], out=scratch[1:])
+        np.right_shift(scratch[1:], np.uint64(bits), out=scratch[1:])
+        equal = scratch[1:] == 0  # the same shingle on the next page
+        del scratch
+        shared[1:] |= equal
+        shared[:-1] |= equal
+        del equal
+    kept = keys[shared]
+    del keys, shared
+    return sizes, np.bitwise_and(kept, low).view(np.int64), kept >> np.uint64(bits)
 
 
 def story_copies(
@@ -93,18 +127,7 @@ def story_copies(
         >>> story_copies(tokenize(texts), [True] * 3, [0, 1, 2], 3, 0.5)
         [(0, 2)]
     """
-    page, shingle = story_shingles(tokens, story, page_of, pages)
-    sizes = np.bincount(page, minlength=pages)
-    # Most shingles are on one page: drop them before counting runs (bool masks only, no
-    # index per shingle), so the run arrays are those of the shared shingles alone.
-    shared = np.zeros(len(shingle), dtype=np.bool_)
-    if len(shingle) > 1:
-        equal = shingle[1:] == shingle[:-1]
-        shared[1:] |= equal
-        shared[:-1] |= equal
-        del equal
-    page, shingle = page[shared], shingle[shared]
-    del shared
+    sizes, page, shingle = _shared_story_keys(tokens, story, page_of, pages)
     run_start = _run_starts(shingle)
     run_length = np.diff(np.r_[run_start, len(shingle)])
     rare = run_length <= MAX_PAGES_PER_SHINGLE  # shared (every run holds two), not template
