@@ -17,7 +17,7 @@ the segments of two copies one to one, for reporting which segment of a copy is 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 
@@ -37,6 +37,10 @@ STORY_ROLES = frozenset({Role.TITLE, Role.LEDE, Role.PARAGRAPH})
 """Roles that carry a story; subheadings are too short to tell two stories apart."""
 STORY_SHINGLE_WORDS = 5
 """Words per story shingle: long enough that two stories on one topic share few by chance."""
+Flags: TypeAlias = "Sequence[bool] | NDArray[np.bool_]"
+"""One flag per segment (a list, or a numpy array on a large batch)."""
+Indices: TypeAlias = "Sequence[int] | NDArray[np.int64]"
+"""One index per segment (a list, or a numpy array on a large batch)."""
 MIN_SHARED_SHINGLES = 20
 """Shingles two stories must share (about two sentences) before their containment counts."""
 MAX_PAGES_PER_SHINGLE = 64
@@ -49,7 +53,7 @@ _DIGIT = re.compile(r"\d")  # a digit: its word, between single spaces, is a num
 
 
 def story_shingles(
-    tokens: Tokens, story: Sequence[bool], page_of: Sequence[int], pages: int
+    tokens: Tokens, story: Flags, page_of: Indices, pages: int
 ) -> tuple[NDArray[np.int64], NDArray[np.uint64]]:
     """Return the (page, shingle) pairs of the pages' story texts: unique, sorted by shingle.
 
@@ -68,7 +72,7 @@ def story_shingles(
 
 
 def _story_keys(
-    tokens: Tokens, story: Sequence[bool], page_of: Sequence[int], pages: int
+    tokens: Tokens, story: Flags, page_of: Indices, pages: int
 ) -> tuple[NDArray[np.uint64], int]:
     """Return `story_shingles` still packed as one sorted key per pair, and the page bits."""
     chosen = np.flatnonzero(np.asarray(story, dtype=np.bool_))
@@ -89,34 +93,37 @@ def _story_keys(
 
 
 def _shared_story_keys(
-    tokens: Tokens, story: Sequence[bool], page_of: Sequence[int], pages: int
-) -> tuple[NDArray[np.int64], NDArray[np.uint64], NDArray[np.int64]]:
+    tokens: Tokens, story: Flags, page_of: Indices, pages: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.uint64]]:
     """Return the pages' shingle counts, and the (page, shingle) pairs of shingles shared.
 
     Most shingles are on one page: they are dropped while the pairs are still one packed
-    key each, comparing neighbours' shingle bits (one key array and one scratch array held,
-    not a page and a shingle array for every shingle).
+    key each, comparing neighbours' shingle bits a slice at a time (the key array and two
+    masks held, not a page and a shingle array for every shingle).
     """
     keys, bits = _story_keys(tokens, story, page_of, pages)
     low = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
-    scratch = np.bitwise_and(keys, low)
-    sizes = np.bincount(scratch.view(np.int64), minlength=pages)
-    shared = np.zeros(len(keys), dtype=np.bool_)
-    if len(keys) > 1:
-        np.bitwise_xor(keys[1:], keys[:-1], out=scratch[1:])
-        np.right_shift(scratch[1:], np.uint64(bits), out=scratch[1:])
-        equal = scratch[1:] == 0  # the same shingle on the next page
-        del scratch
-        shared[1:] |= equal
-        shared[:-1] |= equal
-        del equal
+    sizes = np.zeros(pages, dtype=np.int64)
+    equal = np.zeros(len(keys), dtype=np.bool_)  # equal[i]: keys i - 1 and i share a shingle
+    for start in range(0, len(keys), _SLICE):
+        part = keys[start : start + _SLICE]
+        sizes += np.bincount((part & low).view(np.int64), minlength=pages)
+        before = keys[max(start - 1, 0) : start + len(part) - 1]
+        same = ((part[len(part) - len(before) :] ^ before) >> np.uint64(bits)) == 0
+        equal[start + len(part) - len(same) : start + len(part)] = same
+    shared = equal.copy()
+    shared[:-1] |= equal[1:]
+    del equal
     kept = keys[shared]
     del keys, shared
     return sizes, np.bitwise_and(kept, low).view(np.int64), kept >> np.uint64(bits)
 
 
+_SLICE = 1 << 20  # keys compared at once: scratch of a few MB, whatever the crawl
+
+
 def story_copies(
-    tokens: Tokens, story: Sequence[bool], page_of: Sequence[int], pages: int, minimum: float
+    tokens: Tokens, story: Flags, page_of: Indices, pages: int, minimum: float
 ) -> list[tuple[int, int]]:
     """Return the page pairs (p < q) whose story texts contain each other's: copies.
 
