@@ -116,7 +116,9 @@ def _shared_story_keys(
     del equal
     kept = keys[shared]
     del keys, shared
-    return sizes, np.bitwise_and(kept, low).view(np.int64), kept >> np.uint64(bits)
+    shingles = kept >> np.uint64(bits)
+    np.bitwise_and(kept, low, out=kept)  # the pages, in place
+    return sizes, kept.view(np.int64), shingles
 
 
 _SLICE = 1 << 20  # keys compared at once: scratch of a few MB, whatever the crawl
@@ -138,13 +140,18 @@ def story_copies(
     run_start = _run_starts(shingle)
     run_length = np.diff(np.r_[run_start, len(shingle)])
     rare = run_length <= MAX_PAGES_PER_SHINGLE  # shared (every run holds two), not template
-    keep = np.repeat(rare, run_length)
-    page, shingle = page[keep], shingle[keep]
+    if not rare.all():  # a template shingle on many pages; one column copied at a time
+        keep = np.repeat(rare, run_length)
+        page = page[keep]
+        shingle = shingle[keep]
+        del keep
     codes = [np.empty(0, dtype=np.int64)]
     for distance in range(1, int(run_length[rare].max(initial=1))):  # pages ascend in a run
         at = np.flatnonzero(shingle[:-distance] == shingle[distance:])
         codes.append(page[at] * pages + page[at + distance])
-    pair_codes = np.sort(np.concatenate(codes))
+    pair_codes = np.concatenate(codes)
+    codes.clear()  # the pieces go before the sort, which works in place
+    pair_codes.sort()
     starts = _run_starts(pair_codes)
     shared = np.diff(np.r_[starts, len(pair_codes)])
     pair_codes = pair_codes[starts]
