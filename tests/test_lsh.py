@@ -260,11 +260,14 @@ _SHORT_TEXTS = st.lists(
 def test_candidates_index_pairs_hold_only_the_shared_keys_yet_equal_the_full_index(
     texts: list[str],
 ) -> None:
-    """The lean shingle-index pairing of `candidates` equals pairs_sharing_keys(index_keys)."""
+    """`candidates`, pairing bands, anchors and the index apart, equals the joined keys' pairs."""
     found = sketch(tokenize(texts), np.arange(len(texts)), dn.DEFAULT)
     lean = lsh._pairs_sharing_index_keys(found)  # noqa: SLF001 - the memory-lean equivalent
     full = pairs_sharing_keys(*index_keys(found), len(texts))
     assert lean.tolist() == full.tolist()
+    joined = {*map(tuple, pairs_within(bucket_keys(found, dn.DEFAULT)).tolist())}
+    expected = sorted(joined | {*map(tuple, full.tolist())})
+    assert [tuple(p) for p in candidates(found, dn.DEFAULT).tolist()] == expected
 
 
 def test_template_teasers_make_a_bounded_number_of_candidates_per_text() -> None:

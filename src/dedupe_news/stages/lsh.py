@@ -102,10 +102,14 @@ def bucket_keys(found: Sketch, config: Config) -> NDArray[np.uint64]:
     are candidates; this is the half of LSH a second driver reuses to pair a new batch
     against keys stored earlier.
     """
+    return np.concatenate((_band_keys(found, config), found.anchors), axis=1)
+
+
+def _band_keys(found: Sketch, config: Config) -> NDArray[np.uint64]:
+    """Return each text's band keys: the first columns of `bucket_keys`."""
     bands, rows = config.bands_rows()
     with kernels.threads_for(len(found.signatures) * bands * rows):
-        keys = kernels.band_keys(found.signatures, bands, rows)
-    return np.concatenate((keys, found.anchors), axis=1)
+        return kernels.band_keys(found.signatures, bands, rows)
 
 
 def pairs_within(keys: NDArray[np.uint64]) -> NDArray[np.int64]:
@@ -279,8 +283,12 @@ def candidates(found: Sketch, config: Config) -> NDArray[np.int64]:
         [[0, 1], [0, 2], [1, 2]]
     """
     n = len(found.signatures)
-    banded = pairs_within(bucket_keys(found, config))
-    pairs = np.concatenate((banded, _pairs_sharing_index_keys(found)))
+    # The bands and the anchors apart (pairs_within pairs column by column, and the final
+    # distinct_sorted joins the lists): `bucket_keys`'s joined copy of the two is never made.
+    banded = pairs_within(_band_keys(found, config))
+    anchored = pairs_within(found.anchors)
+    pairs = np.concatenate((banded, anchored, _pairs_sharing_index_keys(found)))
+    del banded, anchored
     codes = distinct_sorted(pairs[:, 0] * n + pairs[:, 1])
     return np.column_stack((codes // max(n, 1), codes % max(n, 1))).astype(np.int64)
 
