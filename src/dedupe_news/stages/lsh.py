@@ -198,6 +198,7 @@ def _counts_of_sorted(
         else np.empty(0, np.int64)
     )
     ends = np.r_[starts[1:], len(sorted_keys)].astype(np.int64)
+    del sorted_keys  # the runs are known: only the owners are read from here
     holders = ends - starts
     rare = np.flatnonzero((holders >= 2) & (holders <= MAX_HOLDERS))
     work = np.cumsum(holders[rare] * (holders[rare] - 1) // 2)
@@ -214,7 +215,14 @@ def _counts_of_sorted(
         found, count = made[firsts], np.diff(np.r_[firsts, len(made)])
         codes.append(found)
         counts.append(count)
-    return _sum_by_code(np.concatenate(codes), np.concatenate(counts))
+    return _sum_by_code(_joined(codes), _joined(counts))
+
+
+def _joined(pieces: list[NDArray[np.int64]]) -> NDArray[np.int64]:
+    """Concatenate the pieces and empty the list, so they are freed as soon as they are joined."""
+    joined = np.concatenate(pieces)
+    pieces.clear()
+    return joined
 
 
 def enough_shared(shared: NDArray[np.int64], fewer: NDArray[np.int64]) -> NDArray[np.bool_]:
@@ -232,7 +240,11 @@ def enough_shared(shared: NDArray[np.int64], fewer: NDArray[np.int64]) -> NDArra
 def _rare_shared(keys: NDArray[np.uint64]) -> NDArray[np.uint64]:
     """Return the distinct keys held 2 to MAX_HOLDERS times, ascending (one sort, no argsort)."""
     ordered = np.sort(keys)
-    repeated = distinct_sorted(ordered[1:][ordered[1:] == ordered[:-1]])
+    # Each repeated key once, where its run starts: no copy of every repeat, no second sort.
+    first: NDArray[np.bool_] = ordered[1:] == ordered[:-1]
+    first[1:] &= ~first[:-1]
+    repeated = ordered[:-1][first]
+    del first
     holders = np.searchsorted(ordered, repeated, side="right") - np.searchsorted(ordered, repeated)
     return repeated[holders <= MAX_HOLDERS]
 
@@ -263,7 +275,9 @@ def _sum_by_code(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Return the distinct codes, ascending, and the sum of the counts of each."""
     order = np.argsort(codes, kind="stable")
-    codes, counts = codes[order], counts[order]
+    codes = codes[order]
+    counts = counts[order]
+    del order
     if len(codes) == 0:
         return codes, counts
     firsts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
@@ -317,12 +331,19 @@ def _held_key_counts(
     keys: NDArray[np.uint64], offsets: NDArray[np.int64]
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Return `shared_key_counts` of ragged keys (owner i's are keys[offsets[i]:offsets[i+1]])."""
+    return _counts_of_sorted(*_held_sorted(keys, offsets), len(offsets) - 1)
+
+
+def _held_sorted(
+    keys: NDArray[np.uint64], offsets: NDArray[np.int64]
+) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+    """Return the rare shared keys, sorted stably, and their owners (handed over, not kept)."""
     with kernels.threads_for(len(keys)):
         held = np.flatnonzero(kernels.member(keys, _rare_shared(keys)))
     kept = keys[held]
     order = np.argsort(kept, kind="stable")
-    kept, held = kept[order], held[order]
+    kept = kept[order]
+    held = held[order]
     del order
     owners = np.searchsorted(offsets, held, side="right") - 1
-    del held
-    return _counts_of_sorted(kept, owners, len(offsets) - 1)
+    return kept, owners
