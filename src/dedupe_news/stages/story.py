@@ -52,29 +52,18 @@ _CONTEXT_CHARS = 128  # a window that holds two words before a number, but for f
 _DIGIT = re.compile(r"\d")  # a digit: its word, between single spaces, is a number
 
 
-def story_shingles(
-    tokens: Tokens, story: Flags, page_of: Indices, pages: int
-) -> tuple[NDArray[np.int64], NDArray[np.uint64]]:
-    """Return the (page, shingle) pairs of the pages' story texts: unique, sorted by shingle.
-
-    A page's story text is its story segments' words in order (`story` marks them, `page_of`
-    names each segment's page, ascending); shingles are its runs of `STORY_SHINGLE_WORDS`
-    words, hashed by chaining the word hashes. The page index is packed into the low bits of
-    each shingle hash, so one sort of one array orders by (shingle, page): the hash keeps
-    `64 - bits(pages)` bits, and a rare collision adds one shared shingle, far below
-    `MIN_SHARED_SHINGLES`.
-    """
-    keys, bits = _story_keys(tokens, story, page_of, pages)
-    low = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
-    shingles = keys >> np.uint64(bits)
-    np.bitwise_and(keys, low, out=keys)  # the pages, in place: two arrays held, not three
-    return keys.view(np.int64), shingles
-
-
 def _story_keys(
     tokens: Tokens, story: Flags, page_of: Indices, pages: int
 ) -> tuple[NDArray[np.uint64], int]:
-    """Return `story_shingles` still packed as one sorted key per pair, and the page bits."""
+    """Return the (shingle, page) keys of the pages' story texts, unique and sorted, and the bits.
+
+    A page's story text is its story segments' words in order (`story` marks them, `page_of`
+    names each segment's page, ascending); shingles are its runs of `STORY_SHINGLE_WORDS`
+    words, hashed by chaining the word hashes. The page index is packed into the low `bits`
+    of each shingle hash, so one sort of one array orders by (shingle, page): the hash keeps
+    `64 - bits` bits, and a rare collision adds one shared shingle, far below
+    `MIN_SHARED_SHINGLES`.
+    """
     chosen = np.flatnonzero(np.asarray(story, dtype=np.bool_))
     bits = max(1, (pages - 1).bit_length())
     keys = kernels.story_keys(
