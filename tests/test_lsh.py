@@ -270,20 +270,6 @@ def test_candidates_index_pairs_hold_only_the_shared_keys_yet_equal_the_full_ind
     assert [tuple(p) for p in candidates(found, dn.DEFAULT).tolist()] == expected
 
 
-@given(
-    keys=st.lists(
-        st.sampled_from([0, 7, (1 << 62) - 1, 1 << 62, 1 << 63, (3 << 62) + 5, (1 << 64) - 1]),
-        max_size=80,
-    )
-)
-def test_rare_shared_keys_equal_a_count(keys: list[int]) -> None:
-    """The keys held 2 to MAX_HOLDERS times, ascending, whichever quarter of the range."""
-    counts = {k: keys.count(k) for k in keys}
-    expected = sorted(k for k, n in counts.items() if 2 <= n <= MAX_HOLDERS)
-    found = lsh._rare_shared(np.array(keys, dtype=np.uint64))  # noqa: SLF001 - by quarters
-    assert found.tolist() == expected
-
-
 def test_template_teasers_make_a_bounded_number_of_candidates_per_text() -> None:
     """N teasers of one template: candidates and scored pairs grow linearly in N (issue 9, 4)."""
     counts = []

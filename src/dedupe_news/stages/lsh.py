@@ -238,30 +238,15 @@ def enough_shared(shared: NDArray[np.int64], fewer: NDArray[np.int64]) -> NDArra
 
 
 def _rare_shared(keys: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    """Return the distinct keys held 2 to MAX_HOLDERS times, ascending (sorts, no argsort).
-
-    The keys are taken a quarter of the key range at a time: equal keys fall in one
-    quarter, and the sorted copy held is a quarter of the keys (on 1M segments the shingle
-    keys are 155 MB).
-    """
-    found = []
-    for k, low in enumerate(_QUARTERS):
-        inside = keys >= low
-        if k + 1 < len(_QUARTERS):
-            inside &= keys < _QUARTERS[k + 1]
-        ordered = np.sort(keys[inside])
-        del inside
-        # Each repeated key once, where its run starts: no copy of every repeat.
-        first: NDArray[np.bool_] = ordered[1:] == ordered[:-1]
-        first[1:] &= ~first[:-1]
-        repeated = ordered[:-1][first]
-        del first
-        holders = np.searchsorted(ordered, repeated, "right") - np.searchsorted(ordered, repeated)
-        found.append(repeated[holders <= MAX_HOLDERS])
-    return np.concatenate(found)
-
-
-_QUARTERS = tuple(np.uint64(k << 62) for k in range(4))  # where each quarter of the keys starts
+    """Return the distinct keys held 2 to MAX_HOLDERS times, ascending (one sort, no argsort)."""
+    ordered = np.sort(keys)
+    # Each repeated key once, where its run starts: no copy of every repeat, no second sort.
+    first: NDArray[np.bool_] = ordered[1:] == ordered[:-1]
+    first[1:] &= ~first[:-1]
+    repeated = ordered[:-1][first]
+    del first
+    holders = np.searchsorted(ordered, repeated, side="right") - np.searchsorted(ordered, repeated)
+    return repeated[holders <= MAX_HOLDERS]
 
 
 def distinct_sorted(values: NDArray[CodeT]) -> NDArray[CodeT]:
