@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dedupe_news.stages.exact import exact_groups, group_keys
 from dedupe_news.stages.tokenize import tokenize
+from tests.strategies import TEXTS
 
 
 def test_group_keys_number_groups_by_first_appearance() -> None:
@@ -27,3 +30,19 @@ def test_distinct_texts_read_through_the_first_text_of_each_group() -> None:
     assert (distinct.original(0), distinct.original(1)) == ("Aa, bb!", "cc")
     assert distinct.words().tolist() == [2, 1]
     assert distinct.group_of.tolist() == [0, 1, 0, -1]
+
+
+@given(texts=st.lists(TEXTS, max_size=12).flatmap(lambda t: st.permutations(t + t[:3])))
+def test_shared_norms_read_back_every_norm_and_hold_each_distinct_one_once(
+    texts: list[str],
+) -> None:
+    """Each text's norm is unchanged; the buffer holds the distinct texts' norms alone."""
+    tokens = tokenize(texts)
+    distinct = exact_groups(texts, tokens)
+    assert [distinct.tokens.norm(i) for i in range(len(texts))] == [
+        tokens.norm(i) for i in range(len(texts))
+    ]
+    assert len(distinct.tokens.norms) == sum(
+        len(distinct.norm(g).encode()) for g in range(len(distinct))
+    )
+    assert distinct.tokens.hashes is tokens.hashes

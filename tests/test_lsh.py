@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import dedupe_news as dn
 from dedupe_news.config import optimal_bands_rows as bands_rows
 from dedupe_news.interop import shingles
+from dedupe_news.stages import lsh
 from dedupe_news.stages.exact import exact_groups
 from dedupe_news.stages.lsh import (
     MAX_HOLDERS,
@@ -21,6 +22,7 @@ from dedupe_news.stages.lsh import (
     bucket_keys,
     candidate_probability,
     candidates,
+    index_keys,
     pairs_sharing_key,
     pairs_sharing_keys,
     pairs_within,
@@ -244,6 +246,28 @@ def test_pairs_sharing_keys_equal_brute_force(sets: list[set[int]]) -> None:
     ]
     found = pairs_sharing_keys(keys, owners, len(sets))
     assert [tuple(p) for p in found.tolist()] == expected
+
+
+_SHORT_TEXTS = st.lists(
+    st.lists(st.sampled_from(["een", "twee", "drie", "vier", "vijf", "zes"]), max_size=12).map(
+        " ".join
+    ),
+    max_size=30,
+)
+
+
+@given(texts=_SHORT_TEXTS)
+def test_candidates_index_pairs_hold_only_the_shared_keys_yet_equal_the_full_index(
+    texts: list[str],
+) -> None:
+    """`candidates`, the index read in place, equals the pairs of the joined keys."""
+    found = sketch(tokenize(texts), np.arange(len(texts)), dn.DEFAULT)
+    lean = lsh.index_pairs(found)
+    full = pairs_sharing_keys(*index_keys(found), len(texts))
+    assert lean.tolist() == full.tolist()
+    joined = {*map(tuple, pairs_within(bucket_keys(found, dn.DEFAULT)).tolist())}
+    expected = sorted(joined | {*map(tuple, full.tolist())})
+    assert [tuple(p) for p in candidates(found, dn.DEFAULT).tolist()] == expected
 
 
 def test_template_teasers_make_a_bounded_number_of_candidates_per_text() -> None:

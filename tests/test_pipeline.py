@@ -135,6 +135,26 @@ def test_corpus_skips_reach_the_report(seed_corpus: dn.Corpus) -> None:
     assert dn.dedupe(iter(seed_corpus.pages)).skipped == ()
 
 
+def test_pages_without_their_text_give_the_same_report(seed_corpus: dn.Corpus) -> None:
+    """keep_page_text=False empties the report's page texts and changes nothing written."""
+    kept = dn.dedupe(seed_corpus)
+    dropped = dn.dedupe(iter(seed_corpus.pages), keep_page_text=False)
+    assert to_json(dropped) == to_json(kept)
+    assert dropped.segments == kept.segments
+    assert {(p.text, p.blocks) for p in dropped.pages} == {("", ())}
+    assert [p.id for p in dropped.pages] == [p.id for p in kept.pages]
+    assert all(p.text for p in kept.pages)
+
+
+def test_handed_over_pages_are_checked_as_they_come() -> None:
+    """Pages taken one at a time are still refused by type and by duplicate id."""
+    page = _page("a", *STORIES[0])
+    with pytest.raises(TypeError, match="at position 1"):
+        dn.dedupe(iter([page, "tekst"]), keep_page_text=False)  # type: ignore[arg-type]
+    with pytest.raises(dn.InputError, match="duplicate page id 'a'"):
+        dn.dedupe(iter([page, _page("b", *STORIES[1]), page]), keep_page_text=False)
+
+
 def test_empty_input_gives_an_empty_report() -> None:
     """No pages: no segments, clusters or labels, and no error."""
     report = dn.dedupe([])

@@ -456,3 +456,16 @@ def test_generated_and_seed_pages_are_cut_as_the_reference_cuts_them(
     batch = (*pages, *seed_corpus.pages)
     expected = tuple(s for page in batch for s in reference.segment_page(page))
     assert segment_pages(batch) == expected
+
+
+def test_a_dateline_repeated_across_pages_is_held_once() -> None:
+    """Ledes and teasers with the same credits share one place, agencies tuple and age string."""
+    text = (
+        "Titel\nMOSKOU (ANP/AFP) - Het nieuws.\nMeer uit X\nBERN (ANP) - Een teaser.\n3 uur geleden"
+    )
+    first, second = (segment_page(dn.Page(PageId(name), text)) for name in ("a", "b"))
+    assert first[1].agencies == ("ANP", "AFP")
+    assert first[1].agencies is second[1].agencies
+    assert first[1].place is second[1].place
+    assert first[3].age == "3 uur geleden"
+    assert first[3].age is second[3].age

@@ -6,11 +6,13 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import dedupe_news as dn
 from dedupe_news.records import PageId, Role, Segment
+from dedupe_news.stages import story
 from dedupe_news.stages.segment import segment_page
 from dedupe_news.stages.story import (
     MAX_PAGES_PER_SHINGLE,
@@ -72,6 +74,25 @@ def test_story_copies_of_nothing_are_none() -> None:
     """No story text, no pairs."""
     assert story_copies(tokenize([]), [], [], 0, 0.5) == []
     assert story_copies(tokenize(["kort"]), [True], [0], 1, 0.5) == []
+
+
+@given(
+    picks=st.lists(st.integers(0, 3), min_size=2, max_size=12),
+    size=st.integers(1, 40),
+)
+def test_shared_shingles_compared_a_slice_at_a_time_find_the_same_copies(
+    picks: list[int], size: int
+) -> None:
+    """Comparing the packed keys in slices of any size finds what one slice finds."""
+    texts = {
+        f"p{n:02}": f"T{n}\nPARIJS (ANP) - {_story(k, 30)} {_story(n, 3)}"
+        for n, k in enumerate(picks)
+    }
+    whole = _copies(texts)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(story, "_SLICE", size)
+        assert _copies(texts) == whole
+    assert len(whole) == sum(picks.count(k) * (picks.count(k) - 1) // 2 for k in set(picks))
 
 
 def test_align_pairs_the_segments_of_a_re_split_copy_one_to_one() -> None:

@@ -11,14 +11,16 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from contextlib import contextmanager
-from itertools import pairwise
+from dataclasses import replace
+from itertools import chain, pairwise
 from typing import TYPE_CHECKING
 
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.errors import ConfigError, InputError
-from dedupe_news.records import Cluster, Corpus, Page, Report
+from dedupe_news.memory import release_freed
+from dedupe_news.records import Cluster, Corpus, Page, Report, Segment
 from dedupe_news.stages._kernels import thread_cap
 from dedupe_news.stages.article import article_clusters
 from dedupe_news.stages.cluster import build_clusters, cluster_texts
@@ -26,7 +28,7 @@ from dedupe_news.stages.exact import Distinct, exact_groups
 from dedupe_news.stages.label import label_segments
 from dedupe_news.stages.link import separate
 from dedupe_news.stages.lsh import candidates
-from dedupe_news.stages.segment import segment_pages
+from dedupe_news.stages.segment import segment_page
 from dedupe_news.stages.signature import sketch
 from dedupe_news.stages.tokenize import tokenize
 from dedupe_news.stages.verify import Verified, verify
@@ -45,13 +47,14 @@ STAGES = ("segment", "tokenize", "signatures", "candidates", "verify", "cluster"
 """The stages of `dedupe`, in order (`find_duplicates` runs the middle five)."""
 
 
-def dedupe(
+def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per concept
     pages: Corpus | Iterable[Page],
     config: Config = DEFAULT,
     *,
     on_stage: StageTimer | None = None,
     on_start: StageStart | None = None,
     threads: int | None = None,
+    keep_page_text: bool = True,
 ) -> Report:
     """Find the repeated text in a batch of pages and label every segment.
 
@@ -63,6 +66,10 @@ def dedupe(
         on_start: Optional callback receiving each stage's name and item count, before it.
         threads: Cap on the threads of every pool (numba, rapidfuzz); None uses all cores.
             The output does not depend on it.
+        keep_page_text: False gives the report's pages without their text and blocks
+            (`Page.text == ""`; the segments hold the text): pages are taken from `pages`
+            one at a time, so a caller handing its only references over (the CLI) frees
+            each page's text once it is segmented. Nothing a report writes reads it.
 
     Raises:
         ConfigError: `threads` is not a positive integer.
@@ -80,9 +87,10 @@ def dedupe(
     """
     timer = _Timer(on_stage, on_start, _threads(threads))
     skipped = pages.skipped if isinstance(pages, Corpus) else ()
-    batch = _sorted_pages(pages.pages if isinstance(pages, Corpus) else pages)
-    with timer("segment", len(batch)):
-        segments = segment_pages(batch)
+    given = _sized(pages.pages if isinstance(pages, Corpus) else pages)
+    with timer("segment", len(given)):
+        batch, segments = _segmented(given, keep_page_text=keep_page_text)
+    del given, pages  # a handed-over iterable is drained: its pages live in `batch` alone
     distinct, verified = _match([s.text for s in segments], config, timer)
     with timer("cluster", len(verified.matches)), _collector_paused():
         separated = separate(  # teasers link, never cluster, to story
@@ -171,11 +179,21 @@ def _strings(texts: Iterable[str]) -> tuple[str, ...]:
     return batch
 
 
-def _sorted_pages(pages: Iterable[Page]) -> tuple[Page, ...]:
+def _sized(pages: Iterable[Page]) -> Collection[Page]:
     if isinstance(pages, str | bytes):
         msg = "pages must be an iterable of Page or a Corpus, got a single str"
         raise TypeError(msg)
-    given = tuple(pages)
+    return pages if isinstance(pages, Collection) else tuple(pages)
+
+
+def _segmented(
+    given: Iterable[Page], *, keep_page_text: bool
+) -> tuple[tuple[Page, ...], tuple[Segment, ...]]:
+    """Segment the pages as they come; return them and their segments sorted by page id.
+
+    Without `keep_page_text`, each page is kept without its text as soon as it is cut.
+    """
+    cut: list[tuple[Page, tuple[Segment, ...]]] = []
     for position, page in enumerate(given):
         if not isinstance(page, Page):
             msg = (
@@ -183,11 +201,14 @@ def _sorted_pages(pages: Iterable[Page]) -> tuple[Page, ...]:
                 " (for plain texts, use find_duplicates)"
             )
             raise TypeError(msg)
-    batch = tuple(sorted(given, key=lambda page: page.id))
-    for previous, page in pairwise(batch):
+        pieces = segment_page(page)
+        cut.append((page if keep_page_text else replace(page, text="", blocks=()), pieces))
+    cut.sort(key=lambda item: item[0].id)
+    for (previous, _), (page, _) in pairwise(cut):
         if previous.id == page.id:
             raise InputError(page.path or page.id, 0, f"duplicate page id {page.id!r}")
-    return batch
+    batch = tuple(page for page, _ in cut)
+    return batch, tuple(chain.from_iterable(pieces for _, pieces in cut))
 
 
 def _threads(threads: int | None) -> int | None:
@@ -219,7 +240,10 @@ def _collector_paused() -> Iterator[None]:
 
 
 class _Timer:
-    """Run each stage under the thread cap; announce it, measure its wall time, report it."""
+    """Run each stage under the thread cap; announce it, measure its wall time, report it.
+
+    Around each stage the heap's free pages go back to the system (`memory.release_freed`).
+    """
 
     def __init__(
         self, callback: StageTimer | None, on_start: StageStart | None, threads: int | None
@@ -233,7 +257,9 @@ class _Timer:
         if self._on_start is not None:
             self._on_start(stage, items)
         start = time.perf_counter()
+        release_freed()  # what the last stage dropped, before this one maps its arrays
         with thread_cap(self.threads):
             yield
+        release_freed()  # this stage's temporaries: the peak is the largest stage's alone
         if self._callback is not None:
             self._callback(stage, time.perf_counter() - start)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,9 +26,9 @@ from dedupe_news.sources import read_pages
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
-    from dedupe_news.records import Corpus, Report
+    from dedupe_news.records import Corpus, Page, Report
 
 _NOT_PAGES_SHOWN = 5
 
@@ -68,8 +68,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_SKIPPED
         if getattr(args, "index", None) is not None:
             report = _scan_index(corpus, config, args, progress)
+        elif getattr(args, "scheduler", None) is not None:
+            report = _dedupe_dask(corpus, config, args.scheduler)
         else:
-            report = _dedupe(corpus, config, args, progress)
+            pages, skipped = list(corpus.pages), corpus.skipped
+            del corpus  # handed over: each page's text is freed once it is segmented
+            report = _dedupe(_drain(pages), skipped, config, args, progress)
         _emit(report, args, progress)
     except DedupeNewsError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -80,27 +84,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_SKIPPED if errors else EXIT_OK
 
 
+def _dedupe_dask(corpus: Corpus, config: Config, scheduler: str) -> Report:
+    """Run the Dask driver (--scheduler)."""
+    from dedupe_news.engines import require  # noqa: PLC0415 - the dask extra, on demand
+
+    require()
+    from dedupe_news.engines.dask import dedupe_corpus  # noqa: PLC0415 - the dask extra
+
+    return dedupe_corpus(corpus, config, scheduler)
+
+
 def _dedupe(
-    corpus: Corpus, config: Config, args: argparse.Namespace, progress: Progress | None
+    pages: Iterator[Page],
+    skipped: tuple[Skipped, ...],
+    config: Config,
+    args: argparse.Namespace,
+    progress: Progress | None,
 ) -> Report:
-    """Run the embedded pipeline, or the Dask driver when --scheduler is given."""
-    scheduler = getattr(args, "scheduler", None)
-    if scheduler is not None:
-        from dedupe_news.engines import require  # noqa: PLC0415 - the dask extra, on demand
-
-        require()
-        from dedupe_news.engines.dask import dedupe_corpus  # noqa: PLC0415 - the dask extra
-
-        return dedupe_corpus(corpus, config, scheduler)
+    """Run the embedded pipeline on pages handed over to it: no page text is kept."""
     from dedupe_news.pipeline import dedupe  # noqa: PLC0415 - loads numba: not for --help
 
-    return dedupe(
-        corpus,
+    report = dedupe(
+        pages,
         config,
         on_stage=None if progress is None else progress.done,
         on_start=None if progress is None else progress.start,
         threads=args.threads,
+        keep_page_text=False,  # no report format reads it: segments hold the text
     )
+    return replace(report, skipped=skipped)
+
+
+def _drain(pages: list[Page]) -> Iterator[Page]:
+    """Yield the pages, each removed from the list as it goes: the caller keeps none."""
+    pages.reverse()
+    while pages:
+        yield pages.pop()
 
 
 def _workers_write_parquet(args: argparse.Namespace) -> bool:

@@ -13,7 +13,9 @@ non-empty line. Every parser here is a linear scan: no input line can make it ba
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -107,18 +109,29 @@ def _dateline_parts(text: str) -> tuple[str, tuple[str, ...], str] | None:
     """Return a dateline's (place, agencies, body), or None: `parse_dateline` without a record."""
     fast = _ASCII_DATELINE.match(text)
     if fast is not None and len(fast["agencies"]) <= _AGENCIES_MAX_CHARS:
-        return fast["place"], tuple(fast["agencies"].split("/")), text[fast.end() :].strip()
+        return sys.intern(fast["place"]), _agencies(fast["agencies"]), text[fast.end() :].strip()
     open_at = text.find(" (", 0, _PLACE_MAX_CHARS + 2)
     close_at = text.find(")", open_at + 2, open_at + 80) if open_at > 0 else -1
     if close_at < 0:
         return None
     place = text[:open_at]
-    agencies = tuple(text[open_at + 2 : close_at].split("/"))
+    agencies = _agencies(text[open_at + 2 : close_at])
     rest = text[close_at + 1 :]
     dash = next((d for d in _DATELINE_DASHES if rest.startswith(d)), None)
     if dash is None or not _is_place(place) or not all(map(_is_agency, agencies)):
         return None
-    return place, agencies, rest[len(dash) :].strip()
+    return sys.intern(place), agencies, rest[len(dash) :].strip()
+
+
+# A crawl repeats a few hundred places and agency credits over hundreds of thousands of
+# ledes and teasers: one shared string and tuple each, not one per segment (about 75 bytes
+# per segment, a quarter of the segments' own memory beside their text). Places are
+# interned (Python frees an interned string with its last use); the agencies' cache is a
+# bounded memo of a pure function: a freak crawl of all-different datelines only misses.
+@lru_cache(maxsize=4096)
+def _agencies(credit: str) -> tuple[str, ...]:
+    """Return the agencies of a dateline's credits (`"ANP/AFP"`), one shared tuple per text."""
+    return tuple(map(sys.intern, credit.split("/")))
 
 
 def _is_place(text: str) -> bool:
@@ -227,7 +240,8 @@ def _rail_line(line: str) -> _RailLine | None:
     if found is None:
         age, minutes, rest = None, None, line
     else:
-        age, minutes, rest = found.group(), _minutes(found), line[found.end() :].strip()
+        age, minutes = sys.intern(found.group()), _minutes(found)  # a few hundred distinct ages
+        rest = line[found.end() :].strip()
     if not rest:
         return age, minutes, None
     dateline = _dateline_parts(rest)

@@ -17,7 +17,7 @@ the segments of two copies one to one, for reporting which segment of a copy is 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 
@@ -37,6 +37,10 @@ STORY_ROLES = frozenset({Role.TITLE, Role.LEDE, Role.PARAGRAPH})
 """Roles that carry a story; subheadings are too short to tell two stories apart."""
 STORY_SHINGLE_WORDS = 5
 """Words per story shingle: long enough that two stories on one topic share few by chance."""
+Flags: TypeAlias = "Sequence[bool] | NDArray[np.bool_]"
+"""One flag per segment (a list, or a numpy array on a large batch)."""
+Indices: TypeAlias = "Sequence[int] | NDArray[np.int64]"
+"""One index per segment (a list, or a numpy array on a large batch)."""
 MIN_SHARED_SHINGLES = 20
 """Shingles two stories must share (about two sentences) before their containment counts."""
 MAX_PAGES_PER_SHINGLE = 64
@@ -48,16 +52,16 @@ _CONTEXT_CHARS = 128  # a window that holds two words before a number, but for f
 _DIGIT = re.compile(r"\d")  # a digit: its word, between single spaces, is a number
 
 
-def story_shingles(
-    tokens: Tokens, story: Sequence[bool], page_of: Sequence[int], pages: int
-) -> tuple[NDArray[np.int64], NDArray[np.uint64]]:
-    """Return the (page, shingle) pairs of the pages' story texts: unique, sorted by shingle.
+def _story_keys(
+    tokens: Tokens, story: Flags, page_of: Indices, pages: int
+) -> tuple[NDArray[np.uint64], int]:
+    """Return the (shingle, page) keys of the pages' story texts, unique and sorted, and the bits.
 
     A page's story text is its story segments' words in order (`story` marks them, `page_of`
     names each segment's page, ascending); shingles are its runs of `STORY_SHINGLE_WORDS`
-    words, hashed by chaining the word hashes. The page index is packed into the low bits of
-    each shingle hash, so one sort of one array orders by (shingle, page): the hash keeps
-    `64 - bits(pages)` bits, and a rare collision adds one shared shingle, far below
+    words, hashed by chaining the word hashes. The page index is packed into the low `bits`
+    of each shingle hash, so one sort of one array orders by (shingle, page): the hash keeps
+    `64 - bits` bits, and a rare collision adds one shared shingle, far below
     `MIN_SHARED_SHINGLES`.
     """
     chosen = np.flatnonzero(np.asarray(story, dtype=np.bool_))
@@ -71,13 +75,46 @@ def story_shingles(
         bits,
     )
     keys.sort()
-    keys = keys[_run_starts(keys)]  # np.unique hashes first: ten times slower here
+    heads = _run_heads(keys)  # np.unique hashes first: ten times slower here
+    if not heads.all():  # a page repeating a run of words; usually none, and no copy made
+        keys = keys[heads]
+    return keys, bits
+
+
+def _shared_story_keys(
+    tokens: Tokens, story: Flags, page_of: Indices, pages: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.uint64]]:
+    """Return the pages' shingle counts, and the (page, shingle) pairs of shingles shared.
+
+    Most shingles are on one page: they are dropped while the pairs are still one packed
+    key each, comparing neighbours' shingle bits a slice at a time (the key array and two
+    masks held, not a page and a shingle array for every shingle).
+    """
+    keys, bits = _story_keys(tokens, story, page_of, pages)
     low = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
-    return (keys & low).astype(np.int64), keys >> np.uint64(bits)
+    sizes = np.zeros(pages, dtype=np.int64)
+    equal = np.zeros(len(keys), dtype=np.bool_)  # equal[i]: keys i - 1 and i share a shingle
+    for start in range(0, len(keys), _SLICE):
+        part = keys[start : start + _SLICE]
+        sizes += np.bincount((part & low).view(np.int64), minlength=pages)
+        before = keys[max(start - 1, 0) : start + len(part) - 1]
+        same = ((part[len(part) - len(before) :] ^ before) >> np.uint64(bits)) == 0
+        equal[start + len(part) - len(same) : start + len(part)] = same
+    shared = equal.copy()
+    shared[:-1] |= equal[1:]
+    del equal
+    kept = keys[shared]
+    del keys, shared
+    shingles = kept >> np.uint64(bits)
+    np.bitwise_and(kept, low, out=kept)  # the pages, in place
+    return sizes, kept.view(np.int64), shingles
+
+
+_SLICE = 1 << 20  # keys compared at once: scratch of a few MB, whatever the crawl
 
 
 def story_copies(
-    tokens: Tokens, story: Sequence[bool], page_of: Sequence[int], pages: int, minimum: float
+    tokens: Tokens, story: Flags, page_of: Indices, pages: int, minimum: float
 ) -> list[tuple[int, int]]:
     """Return the page pairs (p < q) whose story texts contain each other's: copies.
 
@@ -88,9 +125,10 @@ def story_copies(
         >>> story_copies(tokenize(texts), [True] * 3, [0, 1, 2], 3, 0.5)
         [(0, 2)]
     """
-    page, shingle = story_shingles(tokens, story, page_of, pages)
-    sizes = np.bincount(page, minlength=pages)
-    pair_codes = np.sort(shingle_pairs(page, shingle, pages))
+    sizes, page, shingle = _shared_story_keys(tokens, story, page_of, pages)
+    pair_codes = shingle_pairs(page, shingle, pages)
+    del page, shingle  # the sort below works in place
+    pair_codes.sort()
     starts = _run_starts(pair_codes)
     shared = np.diff(np.r_[starts, len(pair_codes)])
     pair_codes = pair_codes[starts]
@@ -112,6 +150,19 @@ def story_copies(
     ]
 
 
+def story_shingles(
+    tokens: Tokens, story: Flags, page_of: Indices, pages: int
+) -> tuple[NDArray[np.int64], NDArray[np.uint64]]:
+    """Return the (page, shingle) pairs of the pages' story texts: unique, sorted by shingle.
+
+    All of them, shared here or not: a driver holding part of the pages (engines.articles)
+    pairs them with other parts' by shingle.
+    """
+    keys, bits = _story_keys(tokens, story, page_of, pages)
+    low = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
+    return (keys & low).astype(np.int64), keys >> np.uint64(bits)
+
+
 def shingle_pairs(
     page: NDArray[np.int64], shingle: NDArray[np.uint64], pages: int
 ) -> NDArray[np.int64]:
@@ -127,9 +178,12 @@ def shingle_pairs(
     """
     run_start = _run_starts(shingle)
     run_length = np.diff(np.r_[run_start, len(shingle)])
-    rare = (run_length >= 2) & (run_length <= MAX_PAGES_PER_SHINGLE)  # shared, not template
-    keep = np.repeat(rare, run_length)
-    page, shingle = page[keep], shingle[keep]
+    rare = run_length <= MAX_PAGES_PER_SHINGLE  # not template (a run of one pairs nothing)
+    if not rare.all():  # a template shingle on many pages; one column copied at a time
+        keep = np.repeat(rare, run_length)
+        page = page[keep]
+        shingle = shingle[keep]
+        del keep
     codes = [np.empty(0, dtype=np.int64)]
     for distance in range(1, int(run_length[rare].max(initial=1))):  # pages ascend in a run
         at = np.flatnonzero(shingle[:-distance] == shingle[distance:])
@@ -201,6 +255,14 @@ def replaced_numbers(
     return sum(
         1 for place in first.keys() & second.keys() if first[place].isdisjoint(second[place])
     )
+
+
+def _run_heads(ordered: NDArray[np.uint64]) -> NDArray[np.bool_]:
+    """Return a mask of the first value of each run of equal values in a sorted array."""
+    heads = np.empty(len(ordered), dtype=np.bool_)
+    heads[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=heads[1:])
+    return heads
 
 
 def _run_starts(ordered: NDArray[np.uint64] | NDArray[np.int64]) -> NDArray[np.int64]:

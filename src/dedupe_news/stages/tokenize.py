@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -71,26 +71,35 @@ def tokenize(texts: Sequence[str], *, fold_diacritics: bool = False) -> Tokens:
         >>> tokens.counts().tolist(), int(tokens.hashes[0]) == xxhash.xxh64_intdigest(b"hallo")
         ([2, 0, 1], True)
     """
-    parts = [
-        _tokenize_chunk(texts[start:end], fold_diacritics=fold_diacritics)
-        for start, end in _chunks(texts)
-    ]
-    if not parts:
+    if not texts:
         empty = np.zeros(0, dtype=np.int64)
         return Tokens(
             np.empty(0, np.uint64), np.zeros(1, np.int64), np.empty(0, np.uint8), empty, empty
         )
-    word_base = np.cumsum([0] + [int(p.offsets[-1]) for p in parts[:-1]])
-    byte_base = np.cumsum([0] + [len(p.norms) for p in parts[:-1]])
-    return Tokens(
-        np.concatenate([p.hashes for p in parts]),
-        np.concatenate(
-            [[0]] + [p.offsets[1:] + base for p, base in zip(parts, word_base, strict=True)]
-        ),
-        np.concatenate([p.norms for p in parts]),
-        np.concatenate([p.norm_starts + base for p, base in zip(parts, byte_base, strict=True)]),
-        np.concatenate([p.norm_lengths for p in parts]),
-    )
+    columns: list[list[NDArray[Any]]] = [[], [], [], [], []]
+    word_base, byte_base = 0, 0
+    for start, end in _chunks(texts):
+        part = _tokenize_chunk(texts[start:end], fold_diacritics=fold_diacritics)
+        columns[0].append(part.hashes)
+        columns[1].append(part.offsets[1:] + word_base)
+        columns[2].append(part.norms)
+        columns[3].append(part.norm_starts + byte_base)
+        columns[4].append(part.norm_lengths)
+        word_base += int(part.offsets[-1])
+        byte_base += len(part.norms)
+    del part  # the columns alone hold the chunks now
+    columns[1].insert(0, np.zeros(1, dtype=np.int64))
+    # One column at a time, its chunks dropped once joined: the batch's tokens are held
+    # once plus one column while joining, not twice.
+    hashes, offsets, norms, starts, lengths = (_joined(column) for column in columns)
+    return Tokens(hashes, offsets, norms, starts, lengths)
+
+
+def _joined(chunks: list[NDArray[Any]]) -> NDArray[Any]:
+    """Concatenate one column's chunks and empty the list, so the chunks can be freed."""
+    joined = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
+    chunks.clear()
+    return joined
 
 
 def _chunks(texts: Sequence[str]) -> list[tuple[int, int]]:
