@@ -1,4 +1,4 @@
-"""Memory: hand the heap pages a finished stage freed back to the operating system.
+"""Memory: hand freed heap pages back to the system; pause the collector over acyclic bursts.
 
 glibc keeps freed memory in its heap for reuse. A stage frees much of it in the middle of
 the heap (the pages' text once segmented, a stage's temporary arrays), and the next stage's
@@ -11,11 +11,13 @@ a no-op: their allocators return memory on their own terms.
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
 
 def release_freed() -> None:
@@ -43,3 +45,31 @@ def _malloc_trim() -> Callable[[int], int] | None:
         return None
     trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim  # libc is loaded: no search
     return trim
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector over work that makes many small acyclic objects.
+
+    Clusters, ids, labels and the report's per-page dicts make no reference cycles, but each
+    allocation burst triggers full collections that walk every live object of the batch
+    (the pages and segments): on 300k segments that was half of the cluster and label
+    stages' time, and 40% of writing the JSON report of 1.5M segments (4.4 s, 2.6 s with the
+    collector paused). Reference counting still frees everything; the collector is switched
+    back on (if it was on) when the work ends, even on an error.
+
+    Examples:
+        >>> import gc
+        >>> with collector_paused():
+        ...     gc.isenabled()
+        False
+        >>> gc.isenabled()
+        True
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -8,7 +8,6 @@ be a whole crawl, one partition of a distributed run, or a new crawl checked aga
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 from collections.abc import Callable, Collection, Iterable
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.errors import ConfigError, InputError
-from dedupe_news.memory import release_freed
+from dedupe_news.memory import collector_paused, release_freed
 from dedupe_news.records import Cluster, Corpus, Page, Report, Segment
 from dedupe_news.stages._kernels import thread_cap
 from dedupe_news.stages.article import article_clusters
@@ -92,14 +91,14 @@ def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per 
         batch, segments = _segmented(given, keep_page_text=keep_page_text)
     del given, pages  # a handed-over iterable is drained: its pages live in `batch` alone
     distinct, verified = _match([s.text for s in segments], config, timer)
-    with timer("cluster", len(verified.matches)), _collector_paused():
+    with timer("cluster", len(verified.matches)), collector_paused():
         separated = separate(  # teasers link, never cluster, to story
             distinct, verified.matches, segments, verified.contained
         )
         clustering = build_clusters(
             separated.sides, separated.matches, segments, separated.contained
         )
-    with timer("label", len(segments)), _collector_paused():
+    with timer("label", len(segments)), collector_paused():
         articles = article_clusters(
             batch, segments, clustering.segment_clusters, config, tokens=distinct.tokens
         )
@@ -149,7 +148,7 @@ def find_duplicates(
     batch = _strings(texts)
     timer = _Timer(on_stage, None, _threads(threads))
     distinct, verified = _match(batch, config, timer)
-    with timer("cluster", len(verified.matches)), _collector_paused():
+    with timer("cluster", len(verified.matches)), collector_paused():
         return cluster_texts(distinct, verified.matches, verified.contained)
 
 
@@ -218,25 +217,6 @@ def _threads(threads: int | None) -> int | None:
         msg = f"threads must be a positive integer or None, got {threads!r}"
         raise ConfigError(msg)
     return threads
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for a stage that makes many small acyclic objects.
-
-    Clusters, ids and labels make no reference cycles, but each allocation burst triggers
-    full collections that walk every live object of the batch (the pages and segments):
-    on 300k segments that was half of the cluster and label stages' time. Reference
-    counting still frees everything; the collector is switched back on (if it was on)
-    when the stage ends, even on an error.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _Timer:

@@ -11,6 +11,7 @@ from typing import IO, TYPE_CHECKING, cast
 
 import orjson
 
+from dedupe_news.memory import collector_paused
 from dedupe_news.records import ClusterKind, Label
 from dedupe_news.report.rows import segment_fields
 
@@ -45,6 +46,11 @@ def write_json(report: Report, out: IO[bytes]) -> None:
     a newline, but the whole text is never held in memory: pages and clusters are encoded
     one by one (with orjson: 20k pages in 0.6 s instead of 4.5 s, docs/benchmarks.md).
     """
+    with collector_paused():
+        _write_parts(report, out)
+
+
+def _write_parts(report: Report, out: IO[bytes]) -> None:
     out.write(b"{")
     for number, (key, value) in enumerate(_parts(report)):
         out.write(b"," if number else b"")
