@@ -452,7 +452,6 @@ def _compact(
     return raw[: offsets[-1]], offsets
 
 
-@_compiled
 def shingle_sets(
     tokens: NDArray[np.uint64], starts: NDArray[np.int64], ends: NDArray[np.int64], width: int
 ) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
@@ -460,22 +459,13 @@ def shingle_sets(
 
     A shingle is `width` consecutive tokens (the whole text when it is shorter), hashed as the
     polynomial of its tokens mixed by fmix64, so the 64-bit hashes of distinct shingles differ
-    but for a chance of about n**2 / 2**64.
+    but for a chance of about n**2 / 2**64. `sketch_sets` with no permutations.
     """
-    n = len(starts)
-    bounds = _shingle_bounds(starts, ends, width)
-    raw = np.empty(bounds[-1], dtype=np.uint64)
-    sizes = np.zeros(n + 1, dtype=np.int64)
-    blocks = _blocks(n)
-    for block in numba.prange(blocks):
-        scratch = (
-            np.empty(_SORT_SCRATCH, dtype=np.uint64),
-            np.empty(_SORT_SCRATCH + 1, dtype=np.int64),
-        )
-        for i in range(block * n // blocks, (block + 1) * n // blocks):
-            out = raw[bounds[i] : bounds[i + 1]]
-            sizes[i + 1] = _distinct_shingles(tokens, starts[i], ends[i], width, out, scratch)
-    return _compact(raw, bounds, sizes)
+    _, sets, offsets = sketch_sets(tokens, starts, ends, width, _NO_PERMUTATIONS, _NO_PERMUTATIONS)
+    return sets, offsets
+
+
+_NO_PERMUTATIONS = np.empty(0, dtype=np.uint32)
 
 
 @_compiled
@@ -509,7 +499,7 @@ def sketch_sets(
             kept = _distinct_shingles(tokens, starts[i], ends[i], width, out, scratch)
             sizes[i + 1] = kept
             row = matrix[i]
-            for s in range(kept):
+            for s in range(kept if width_p else 0):
                 h = fmix32(np.uint32(out[s] >> np.uint64(32)))
                 for p in range(width_p):
                     row[p] = min(row[p], np.uint32(a[p] * h + b[p]))
