@@ -77,3 +77,13 @@ def test_a_batch_is_tokenized_as_each_text_alone(
         start, end = tokens.offsets[index], tokens.offsets[index + 1]
         assert tokens.hashes[start:end].tolist() == expected, text
         assert tokens.norm(index) == norm
+
+
+def test_tokens_without_words_keep_counts_and_norms() -> None:
+    """Dropping the word hashes leaves every text's word count and normalized text as they were."""
+    texts = ["Hallo, wereld!", "", "Oekraïne en Rusland", "a b c d"]
+    tokens = tokenize(texts)
+    lean = tokens.without_words()
+    assert len(lean.hashes) == 0 < len(tokens.hashes)
+    assert lean.counts().tolist() == tokens.counts().tolist()
+    assert [lean.norm(i) for i in range(len(texts))] == [tokens.norm(i) for i in range(len(texts))]

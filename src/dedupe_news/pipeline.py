@@ -21,14 +21,14 @@ from dedupe_news.errors import ConfigError, InputError
 from dedupe_news.memory import collector_paused, release_freed
 from dedupe_news.records import Cluster, Corpus, Page, Report, Segment
 from dedupe_news.stages._kernels import thread_cap
-from dedupe_news.stages.article import article_clusters
+from dedupe_news.stages.article import article_clusters, whole_story_copies
 from dedupe_news.stages.cluster import build_clusters, cluster_texts
 from dedupe_news.stages.exact import Distinct, exact_groups
 from dedupe_news.stages.label import label_segments
 from dedupe_news.stages.link import separate
 from dedupe_news.stages.lsh import candidates
 from dedupe_news.stages.segment import segment_page
-from dedupe_news.stages.signature import sketch
+from dedupe_news.stages.signature import Sketch, sketch
 from dedupe_news.stages.tokenize import tokenize
 from dedupe_news.stages.verify import Verified, verify
 
@@ -90,7 +90,14 @@ def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per 
     with timer("segment", len(given)):
         batch, segments = _segmented(given, keep_page_text=keep_page_text)
     del given, pages  # a handed-over iterable is drained: its pages live in `batch` alone
-    distinct, verified = _match([s.text for s in segments], config, timer)
+    texts = [s.text for s in segments]
+    with timer("tokenize", len(texts)):
+        distinct = _distinct(texts, config)
+        # Whole-story copies need the word hashes, which go once the batch is signed.
+        whole_story = whole_story_copies(batch, segments, distinct.tokens, config)
+    distinct, found = _signed(distinct, config, timer)
+    verified = _verified(distinct, found, config, timer)
+    del found
     with timer("cluster", len(verified.matches)), collector_paused():
         separated = separate(  # teasers link, never cluster, to story
             distinct, verified.matches, segments, verified.contained
@@ -100,7 +107,7 @@ def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per 
         )
     with timer("label", len(segments)), collector_paused():
         articles = article_clusters(
-            batch, segments, clustering.segment_clusters, config, tokens=distinct.tokens
+            batch, segments, clustering.segment_clusters, config, whole_story=whole_story
         )
         labels = label_segments(batch, articles, segments, clustering.segment_clusters, config)
     logger.info(
@@ -147,23 +154,38 @@ def find_duplicates(
     """
     batch = _strings(texts)
     timer = _Timer(on_stage, None, _threads(threads))
-    distinct, verified = _match(batch, config, timer)
+    with timer("tokenize", len(batch)):
+        distinct = _distinct(batch, config)
+    distinct, found = _signed(distinct, config, timer)
+    verified = _verified(distinct, found, config, timer)
+    del found
     with timer("cluster", len(verified.matches)), collector_paused():
         return cluster_texts(distinct, verified.matches, verified.contained)
 
 
-def _match(texts: Sequence[str], config: Config, timer: _Timer) -> tuple[Distinct, Verified]:
-    """Tokenize, group exact copies, sign, band and verify: the core of both entries."""
-    with timer("tokenize", len(texts)):
-        distinct = exact_groups(texts, tokenize(texts, fold_diacritics=config.fold_diacritics))
+def _distinct(texts: Sequence[str], config: Config) -> Distinct:
+    """Tokenize and group exact copies."""
+    return exact_groups(texts, tokenize(texts, fold_diacritics=config.fold_diacritics))
+
+
+def _signed(distinct: Distinct, config: Config, timer: _Timer) -> tuple[Distinct, Sketch]:
+    """Sign the distinct texts; return them without their word hashes, and the sketch.
+
+    The word hashes (`Tokens.without_words`) go as soon as the signatures are made: the
+    caller rebinds its `distinct` to the one returned, so they are freed before candidates.
+    """
     with timer("signatures", len(distinct.firsts)):
         found = sketch(distinct.tokens, distinct.firsts, config)
+        return replace(distinct, tokens=distinct.tokens.without_words()), found
+
+
+def _verified(distinct: Distinct, found: Sketch, config: Config, timer: _Timer) -> Verified:
+    """Band and verify: the candidates and matches of both entries."""
     with timer("candidates", len(distinct.firsts)):
         pairs = candidates(found, config)
     with timer("verify", len(pairs)):
         workers = -1 if timer.threads is None else timer.threads
-        verified = verify(pairs, distinct, found, config, workers=workers)
-    return distinct, verified
+        return verify(pairs, distinct, found, config, workers=workers)
 
 
 def _strings(texts: Iterable[str]) -> tuple[str, ...]:

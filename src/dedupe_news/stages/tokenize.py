@@ -9,7 +9,7 @@ later stages slice norms out of one buffer instead of normalizing again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +60,19 @@ class Tokens:
         """Return the normalized text of text `index`: `normalize(text)`, without redoing it."""
         start = int(self.norm_starts[index])
         return self.norms[start : start + int(self.norm_lengths[index])].tobytes().decode()
+
+    def without_words(self) -> Tokens:
+        """Return these tokens without their word hashes: `hashes` is empty.
+
+        `counts` and `norm` answer as before. Once a batch is signed only the norms are read
+        again, and the hashes (8 bytes a word) are the largest column a batch holds.
+
+        Examples:
+            >>> tokens = tokenize(["Hallo, wereld!"]).without_words()
+            >>> len(tokens.hashes), tokens.counts().tolist(), tokens.norm(0)
+            (0, [2], 'hallo wereld')
+        """
+        return replace(self, hashes=np.empty(0, dtype=np.uint64))
 
 
 def tokenize(texts: Sequence[str], *, fold_diacritics: bool = False) -> Tokens:
