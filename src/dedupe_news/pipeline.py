@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Iterable
 from contextlib import contextmanager
 from dataclasses import replace
 from itertools import chain, pairwise
+from operator import length_hint
 from typing import TYPE_CHECKING
 
 from dedupe_news.config import DEFAULT, Config
@@ -86,8 +87,8 @@ def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per 
     """
     timer = _Timer(on_stage, on_start, _threads(threads))
     skipped = pages.skipped if isinstance(pages, Corpus) else ()
-    given = _sized(pages.pages if isinstance(pages, Corpus) else pages)
-    with timer("segment", len(given)):
+    given, count = _sized(pages.pages if isinstance(pages, Corpus) else pages)
+    with timer("segment", count):
         batch, segments = _segmented(given, keep_page_text=keep_page_text)
     del given, pages  # a handed-over iterable is drained: its pages live in `batch` alone
     texts = [s.text for s in segments]
@@ -200,11 +201,22 @@ def _strings(texts: Iterable[str]) -> tuple[str, ...]:
     return batch
 
 
-def _sized(pages: Iterable[Page]) -> Collection[Page]:
+def _sized(pages: Iterable[Page]) -> tuple[Iterable[Page], int]:
+    """Return the pages and their number, without holding them when the iterable says it.
+
+    An iterator that knows its length (`__length_hint__`, as the CLI's hand-over does) is
+    taken one page at a time; any other iterator is gathered first, to be counted.
+    """
     if isinstance(pages, str | bytes):
         msg = "pages must be an iterable of Page or a Corpus, got a single str"
         raise TypeError(msg)
-    return pages if isinstance(pages, Collection) else tuple(pages)
+    if isinstance(pages, Collection):
+        return pages, len(pages)
+    hint = length_hint(pages, -1)  # only the progress display reads the number
+    if hint >= 0:
+        return pages, hint
+    gathered = tuple(pages)
+    return gathered, len(gathered)
 
 
 def _segmented(
