@@ -158,7 +158,7 @@ def test_handed_over_pages_are_checked_as_they_come() -> None:
 def test_an_iterator_that_tells_its_length_is_counted_by_it(
     seed_corpus: dn.Corpus,
 ) -> None:
-    """An iterator with a length hint is counted by the hint, not gathered; the report is the same."""
+    """An iterator with a length hint is counted by it, not gathered; the report is the same."""
     given = list(seed_corpus.pages)
     left: list[int] = []
 
