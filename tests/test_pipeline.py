@@ -176,11 +176,11 @@ def test_an_iterator_that_tells_its_length_is_counted_by_it(
             return len(given)
 
     counted: dict[str, int] = {}
-    report = dn.dedupe(Handed(), on_start=counted.setdefault, keep_page_text=False)
+    report = dn.dedupe(Handed(), on_start=counted.__setitem__, keep_page_text=False)
     assert counted["segment"] == len(seed_corpus.pages) == left[0]
     assert to_json(report) == to_json(dn.dedupe(seed_corpus))
     unhinted: dict[str, int] = {}
-    dn.dedupe((p for p in seed_corpus.pages), on_start=unhinted.setdefault)
+    dn.dedupe((p for p in seed_corpus.pages), on_start=unhinted.__setitem__)
     assert unhinted["segment"] == len(seed_corpus.pages)
 
 
