@@ -95,6 +95,20 @@ def test_shared_shingles_compared_a_slice_at_a_time_find_the_same_copies(
     assert len(whole) == sum(picks.count(k) * (picks.count(k) - 1) // 2 for k in set(picks))
 
 
+@pytest.mark.parametrize("size", [3, 64, 1 << 20])
+def test_repeated_runs_and_template_shingles_are_dropped_in_place(size: int) -> None:
+    """Pages repeating their own words, on a template of more than 64 pages, pair only copies."""
+    template = _story(999, 12)
+    texts = {
+        f"p{n:03}": f"T{n}\nPARIJS (ANP) - {template}\n{_story(n // 2, 30)}\n{_story(n // 2, 30)}"
+        for n in range(MAX_PAGES_PER_SHINGLE + 6)
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(story, "_SLICE", size)
+        found = _copies(texts)
+    assert found == {(f"p{n:03}", f"p{n + 1:03}") for n in range(0, len(texts), 2)}
+
+
 def test_align_pairs_the_segments_of_a_re_split_copy_one_to_one() -> None:
     """A merged copy: each segment is paired at most once, and the title and lede find theirs."""
     case = next(c for c in _article_cases() if c[0] == "art-merged-001")
