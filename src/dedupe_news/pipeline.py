@@ -17,6 +17,8 @@ from itertools import chain, pairwise
 from operator import length_hint
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.errors import ConfigError, InputError
 from dedupe_news.memory import collector_paused, release_freed
@@ -30,7 +32,7 @@ from dedupe_news.stages.link import separate
 from dedupe_news.stages.lsh import candidates
 from dedupe_news.stages.segment import segment_page
 from dedupe_news.stages.signature import Sketch, sketch
-from dedupe_news.stages.tokenize import tokenize
+from dedupe_news.stages.tokenize import Tokens, tokenize
 from dedupe_news.stages.verify import Verified, verify
 
 if TYPE_CHECKING:
@@ -96,7 +98,9 @@ def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per 
         distinct = _distinct(texts, config)
         # Whole-story copies need the word hashes, which go once the batch is signed.
         whole_story = whole_story_copies(batch, segments, distinct.tokens, config)
-    distinct, found = _signed(distinct, config, timer)
+        distinct, words = _words_apart(distinct)
+    found = _signed(words, config, timer)
+    del words
     verified = _verified(distinct, found, config, timer)
     del found
     with timer("cluster", len(verified.matches)), collector_paused():
@@ -156,8 +160,9 @@ def find_duplicates(
     batch = _strings(texts)
     timer = _Timer(on_stage, None, _threads(threads))
     with timer("tokenize", len(batch)):
-        distinct = _distinct(batch, config)
-    distinct, found = _signed(distinct, config, timer)
+        distinct, words = _words_apart(_distinct(batch, config))
+    found = _signed(words, config, timer)
+    del words
     verified = _verified(distinct, found, config, timer)
     del found
     with timer("cluster", len(verified.matches)), collector_paused():
@@ -169,15 +174,22 @@ def _distinct(texts: Sequence[str], config: Config) -> Distinct:
     return exact_groups(texts, tokenize(texts, fold_diacritics=config.fold_diacritics))
 
 
-def _signed(distinct: Distinct, config: Config, timer: _Timer) -> tuple[Distinct, Sketch]:
-    """Sign the distinct texts; return them without their word hashes, and the sketch.
+def _words_apart(distinct: Distinct) -> tuple[Distinct, Tokens]:
+    """Return the distinct texts without word hashes, and the tokens of each distinct text.
 
-    The word hashes (`Tokens.without_words`) go as soon as the signatures are made: the
-    caller rebinds its `distinct` to the one returned, so they are freed before candidates.
+    Only the signatures read the word hashes from here on, and only those of each distinct
+    text's first occurrence (40% of a crawl's words are in repeated texts). The caller
+    rebinds its `distinct`, so the batch's hashes (8 bytes a word) are freed before the
+    signatures are made, and `words` once they are.
     """
-    with timer("signatures", len(distinct.firsts)):
-        found = sketch(distinct.tokens, distinct.firsts, config)
-        return replace(distinct, tokens=distinct.tokens.without_words()), found
+    words = distinct.tokens.take(distinct.firsts)
+    return replace(distinct, tokens=distinct.tokens.without_words()), words
+
+
+def _signed(words: Tokens, config: Config, timer: _Timer) -> Sketch:
+    """Sign the distinct texts, given their tokens in order (`_words_apart`)."""
+    with timer("signatures", len(words.offsets) - 1):
+        return sketch(words, np.arange(len(words.offsets) - 1, dtype=np.int64), config)
 
 
 def _verified(distinct: Distinct, found: Sketch, config: Config, timer: _Timer) -> Verified:
