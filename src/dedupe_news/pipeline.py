@@ -96,7 +96,7 @@ def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per 
     texts = [s.text for s in segments]
     with timer("tokenize", len(texts)):
         distinct = _distinct(texts, config)
-        # Whole-story copies need the word hashes, which go once the batch is signed.
+        # Whole-story copies need every segment's word hashes, which go before the signatures.
         whole_story = whole_story_copies(batch, segments, distinct.tokens, config)
         distinct, words = _words_apart(distinct)
     found = _signed(words, config, timer)

@@ -87,8 +87,9 @@ class Tokens:
     def without_words(self) -> Tokens:
         """Return these tokens without their word hashes: `hashes` is empty.
 
-        `counts` and `norm` answer as before. Once a batch is signed only the norms are read
-        again, and the hashes (8 bytes a word) are the largest column a batch holds.
+        `counts` and `norm` answer as before. The pipeline keeps these for the stages after
+        the signatures, which read no word hash: the hashes (8 bytes a word) are the largest
+        column a batch holds.
 
         Examples:
             >>> tokens = tokenize(["Hallo, wereld!"]).without_words()
