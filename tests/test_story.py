@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -107,6 +108,14 @@ def test_repeated_runs_and_template_shingles_are_dropped_in_place(size: int) -> 
         patch.setattr(story, "_SLICE", size)
         found = _copies(texts)
     assert found == {(f"p{n:03}", f"p{n + 1:03}") for n in range(0, len(texts), 2)}
+
+
+def test_shingle_pairs_skip_a_template_shingle_given_to_them() -> None:
+    """A driver's shingle on more than MAX_PAGES_PER_SHINGLE pages pairs none; rarer ones pair."""
+    holders = MAX_PAGES_PER_SHINGLE + 1
+    page = np.r_[np.arange(holders), [3, 7]].astype(np.int64)
+    shingle = np.r_[np.full(holders, 5), [9, 9]].astype(np.uint64)
+    assert story.shingle_pairs(page, shingle, holders).tolist() == [3 * holders + 7]
 
 
 def test_align_pairs_the_segments_of_a_re_split_copy_one_to_one() -> None:

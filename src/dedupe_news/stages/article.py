@@ -146,8 +146,8 @@ def whole_story_copies(
 
     The whole-story evidence of `article_clusters`, taken while the segments' word hashes
     are held: `article_clusters(..., whole_story=pairs)` then gives the same clusters as
-    `article_clusters(..., tokens=tokens)`, and the pipeline frees the word hashes (8 bytes
-    a word, the largest column of a batch) once the signatures are made.
+    `article_clusters(..., tokens=tokens)`, and the pipeline frees the batch's word hashes
+    (8 bytes a word, the largest column of a batch) before the signatures are made.
     """
     page_of, story = _page_story(pages, segments)
     return story_copies(tokens, story, page_of, len(pages), config.article_min_shared)
