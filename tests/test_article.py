@@ -10,7 +10,7 @@ import pytest
 
 import dedupe_news as dn
 from dedupe_news.records import ClusterId, PageId, Role, Segment
-from dedupe_news.stages.article import STORY_ROLES, article_clusters
+from dedupe_news.stages.article import STORY_ROLES, article_clusters, whole_story_copies
 from dedupe_news.stages.tokenize import tokenize
 
 STORY = (Role.TITLE, Role.LEDE, Role.PARAGRAPH, Role.PARAGRAPH)
@@ -136,3 +136,22 @@ def test_whole_story_containment_joins_real_copies_only(
     """Real pages abridged, merged, re-split or edited join; other stories on one rail do not."""
     expected = ("a", "a") if copy else (None, None)
     assert _story_only({"a": a, "b": b}) == expected, case
+
+
+def test_whole_story_pairs_found_beforehand_give_the_same_articles() -> None:
+    """Pairs from `whole_story_copies` (taken before the word hashes go) equal the tokens' path."""
+    texts = {
+        f"{n:02}{side}": page
+        for n, (_, *pair, _) in enumerate(_article_cases())
+        for side, page in zip("ab", pair, strict=True)
+    }
+    pages = [dn.Page(PageId(k), v) for k, v in sorted(texts.items())]
+    segments = [s for page in pages for s in dn.segment_page(page)]
+    tokens = tokenize([s.text for s in segments])
+    none: list[ClusterId | None] = [None] * len(segments)
+    pairs = whole_story_copies(pages, segments, tokens, dn.DEFAULT)
+    found = article_clusters(pages, segments, none, dn.DEFAULT, whole_story=pairs)
+    assert found == article_clusters(pages, segments, none, dn.DEFAULT, tokens=tokens)
+    assert pairs
+    assert any(found)
+    assert article_clusters(pages, segments, none, dn.DEFAULT) == (None,) * len(pages)

@@ -155,6 +155,35 @@ def test_handed_over_pages_are_checked_as_they_come() -> None:
         dn.dedupe(iter([page, _page("b", *STORIES[1]), page]), keep_page_text=False)
 
 
+def test_an_iterator_that_tells_its_length_is_counted_by_it(
+    seed_corpus: dn.Corpus,
+) -> None:
+    """An iterator with a length hint is counted by it, not gathered; the report is the same."""
+    given = list(seed_corpus.pages)
+    left: list[int] = []
+
+    class Handed:
+        def __iter__(self) -> Handed:
+            return self
+
+        def __next__(self) -> dn.Page:
+            if not given:
+                raise StopIteration
+            return given.pop(0)
+
+        def __length_hint__(self) -> int:
+            left.append(len(given))
+            return len(given)
+
+    counted: dict[str, int] = {}
+    report = dn.dedupe(Handed(), on_start=counted.__setitem__, keep_page_text=False)
+    assert counted["segment"] == len(seed_corpus.pages) == left[0]
+    assert to_json(report) == to_json(dn.dedupe(seed_corpus))
+    unhinted: dict[str, int] = {}
+    dn.dedupe((p for p in seed_corpus.pages), on_start=unhinted.__setitem__)
+    assert unhinted["segment"] == len(seed_corpus.pages)
+
+
 def test_empty_input_gives_an_empty_report() -> None:
     """No pages: no segments, clusters or labels, and no error."""
     report = dn.dedupe([])

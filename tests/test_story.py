@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -93,6 +94,28 @@ def test_shared_shingles_compared_a_slice_at_a_time_find_the_same_copies(
         patch.setattr(story, "_SLICE", size)
         assert _copies(texts) == whole
     assert len(whole) == sum(picks.count(k) * (picks.count(k) - 1) // 2 for k in set(picks))
+
+
+@pytest.mark.parametrize("size", [3, 64, 1 << 20])
+def test_repeated_runs_and_template_shingles_are_dropped_in_place(size: int) -> None:
+    """Pages repeating their own words, on a template of more than 64 pages, pair only copies."""
+    template = _story(999, 12)
+    texts = {
+        f"p{n:03}": f"T{n}\nPARIJS (ANP) - {template}\n{_story(n // 2, 30)}\n{_story(n // 2, 30)}"
+        for n in range(MAX_PAGES_PER_SHINGLE + 6)
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(story, "_SLICE", size)
+        found = _copies(texts)
+    assert found == {(f"p{n:03}", f"p{n + 1:03}") for n in range(0, len(texts), 2)}
+
+
+def test_shingle_pairs_skip_a_template_shingle_given_to_them() -> None:
+    """A driver's shingle on more than MAX_PAGES_PER_SHINGLE pages pairs none; rarer ones pair."""
+    holders = MAX_PAGES_PER_SHINGLE + 1
+    page = np.r_[np.arange(holders), [3, 7]].astype(np.int64)
+    shingle = np.r_[np.full(holders, 5), [9, 9]].astype(np.uint64)
+    assert story.shingle_pairs(page, shingle, holders).tolist() == [3 * holders + 7]
 
 
 def test_align_pairs_the_segments_of_a_re_split_copy_one_to_one() -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import xxhash
 from hypothesis import given
 from hypothesis import strategies as st
 
 import dedupe_news as dn
+from dedupe_news.stages import tokenize as tokenize_module
 from dedupe_news.stages.signature import signatures
 from dedupe_news.stages.tokenize import text_keys, tokenize
 from tests.strategies import SENTENCES
@@ -25,6 +27,22 @@ def test_batches_larger_than_one_chunk_are_joined_correctly() -> None:
         np.testing.assert_array_equal(tokens.hashes[start:end], single.hashes)
     matrix = signatures(texts[65_530:], dn.DEFAULT)
     np.testing.assert_array_equal(matrix[-1], signatures([texts[-1]], dn.DEFAULT)[0])
+
+
+@pytest.mark.parametrize("guess", [1, 1000])
+def test_columns_grown_across_many_chunks_equal_text_by_text(
+    monkeypatch: pytest.MonkeyPatch, guess: int
+) -> None:
+    """Columns filled over many small chunks, grown past a first guess, equal each text's own."""
+    texts = [f"Poetin {i} bezoekt Noord-Korea" if i % 5 else "ﷺ Oekraïne ﬁ" for i in range(300)]
+    texts[7] = ""
+    monkeypatch.setattr(tokenize_module, "_CHUNK_CHARS", 64)
+    monkeypatch.setattr(tokenize_module, "_CHARS_PER_WORD", guess)
+    tokens = tokenize(texts)
+    singles = [tokenize([text]) for text in texts]
+    assert tokens.counts().tolist() == [len(one.hashes) for one in singles]
+    assert tokens.hashes.tolist() == [h for one in singles for h in one.hashes.tolist()]
+    assert [tokens.norm(i) for i in range(len(texts))] == [one.norm(0) for one in singles]
 
 
 def test_words_are_hashed_with_xxh64() -> None:
@@ -77,3 +95,30 @@ def test_a_batch_is_tokenized_as_each_text_alone(
         start, end = tokens.offsets[index], tokens.offsets[index + 1]
         assert tokens.hashes[start:end].tolist() == expected, text
         assert tokens.norm(index) == norm
+
+
+def test_tokens_without_words_keep_counts_and_norms() -> None:
+    """Dropping the word hashes leaves every text's word count and normalized text as they were."""
+    texts = ["Hallo, wereld!", "", "Oekraïne en Rusland", "a b c d"]
+    tokens = tokenize(texts)
+    lean = tokens.without_words()
+    assert len(lean.hashes) == 0 < len(tokens.hashes)
+    assert lean.counts().tolist() == tokens.counts().tolist()
+    assert [lean.norm(i) for i in range(len(texts))] == [tokens.norm(i) for i in range(len(texts))]
+
+
+def test_taken_rows_hold_their_texts_words_and_norms(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tokens taken by rows, gathered a few texts at a time, equal each row's own tokens."""
+    texts = [f"Poetin {i} bezoekt Noord-Korea {'en Oekraïne ' * (i % 4)}" for i in range(50)]
+    texts[3] = ""
+    tokens = tokenize(texts)
+    rows = np.array([49, 3, 0, 7, 7, 20], dtype=np.int64)
+    monkeypatch.setattr(tokenize_module, "_TAKE_ROWS", 2)
+    taken = tokens.take(rows)
+    for k, row in enumerate(rows.tolist()):
+        start, end = tokens.offsets[row], tokens.offsets[row + 1]
+        assert taken.hashes[taken.offsets[k] : taken.offsets[k + 1]].tolist() == (
+            tokens.hashes[start:end].tolist()
+        )
+        assert taken.norm(k) == tokens.norm(row)
+    assert len(taken.hashes) == int(tokens.counts()[rows].sum())

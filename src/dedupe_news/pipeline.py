@@ -14,22 +14,25 @@ from collections.abc import Callable, Collection, Iterable
 from contextlib import contextmanager
 from dataclasses import replace
 from itertools import chain, pairwise
+from operator import length_hint
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.errors import ConfigError, InputError
 from dedupe_news.memory import collector_paused, release_freed
 from dedupe_news.records import Cluster, Corpus, Page, Report, Segment
 from dedupe_news.stages._kernels import thread_cap
-from dedupe_news.stages.article import article_clusters
+from dedupe_news.stages.article import article_clusters, whole_story_copies
 from dedupe_news.stages.cluster import build_clusters, cluster_texts
 from dedupe_news.stages.exact import Distinct, exact_groups
 from dedupe_news.stages.label import label_segments
 from dedupe_news.stages.link import separate
 from dedupe_news.stages.lsh import candidates
 from dedupe_news.stages.segment import segment_page
-from dedupe_news.stages.signature import sketch
-from dedupe_news.stages.tokenize import tokenize
+from dedupe_news.stages.signature import Sketch, sketch
+from dedupe_news.stages.tokenize import Tokens, tokenize
 from dedupe_news.stages.verify import Verified, verify
 
 if TYPE_CHECKING:
@@ -86,11 +89,20 @@ def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per 
     """
     timer = _Timer(on_stage, on_start, _threads(threads))
     skipped = pages.skipped if isinstance(pages, Corpus) else ()
-    given = _sized(pages.pages if isinstance(pages, Corpus) else pages)
-    with timer("segment", len(given)):
+    given, count = _sized(pages.pages if isinstance(pages, Corpus) else pages)
+    with timer("segment", count):
         batch, segments = _segmented(given, keep_page_text=keep_page_text)
     del given, pages  # a handed-over iterable is drained: its pages live in `batch` alone
-    distinct, verified = _match([s.text for s in segments], config, timer)
+    texts = [s.text for s in segments]
+    with timer("tokenize", len(texts)):
+        distinct = _distinct(texts, config)
+        # Whole-story copies need every segment's word hashes, which go before the signatures.
+        whole_story = whole_story_copies(batch, segments, distinct.tokens, config)
+        distinct, words = _words_apart(distinct)
+    found = _signed(words, config, timer)
+    del words
+    verified = _verified(distinct, found, config, timer)
+    del found
     with timer("cluster", len(verified.matches)), collector_paused():
         separated = separate(  # teasers link, never cluster, to story
             distinct, verified.matches, segments, verified.contained
@@ -100,7 +112,7 @@ def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per 
         )
     with timer("label", len(segments)), collector_paused():
         articles = article_clusters(
-            batch, segments, clustering.segment_clusters, config, tokens=distinct.tokens
+            batch, segments, clustering.segment_clusters, config, whole_story=whole_story
         )
         labels = label_segments(batch, articles, segments, clustering.segment_clusters, config)
     logger.info(
@@ -147,23 +159,46 @@ def find_duplicates(
     """
     batch = _strings(texts)
     timer = _Timer(on_stage, None, _threads(threads))
-    distinct, verified = _match(batch, config, timer)
+    with timer("tokenize", len(batch)):
+        distinct, words = _words_apart(_distinct(batch, config))
+    found = _signed(words, config, timer)
+    del words
+    verified = _verified(distinct, found, config, timer)
+    del found
     with timer("cluster", len(verified.matches)), collector_paused():
         return cluster_texts(distinct, verified.matches, verified.contained)
 
 
-def _match(texts: Sequence[str], config: Config, timer: _Timer) -> tuple[Distinct, Verified]:
-    """Tokenize, group exact copies, sign, band and verify: the core of both entries."""
-    with timer("tokenize", len(texts)):
-        distinct = exact_groups(texts, tokenize(texts, fold_diacritics=config.fold_diacritics))
-    with timer("signatures", len(distinct.firsts)):
-        found = sketch(distinct.tokens, distinct.firsts, config)
+def _distinct(texts: Sequence[str], config: Config) -> Distinct:
+    """Tokenize and group exact copies."""
+    return exact_groups(texts, tokenize(texts, fold_diacritics=config.fold_diacritics))
+
+
+def _words_apart(distinct: Distinct) -> tuple[Distinct, Tokens]:
+    """Return the distinct texts without word hashes, and the tokens of each distinct text.
+
+    Only the signatures read the word hashes from here on, and only those of each distinct
+    text's first occurrence (40% of a crawl's words are in repeated texts). The caller
+    rebinds its `distinct`, so the batch's hashes (8 bytes a word) are freed before the
+    signatures are made, and `words` once they are.
+    """
+    words = distinct.tokens.take(distinct.firsts)
+    return replace(distinct, tokens=distinct.tokens.without_words()), words
+
+
+def _signed(words: Tokens, config: Config, timer: _Timer) -> Sketch:
+    """Sign the distinct texts, given their tokens in order (`_words_apart`)."""
+    with timer("signatures", len(words.offsets) - 1):
+        return sketch(words, np.arange(len(words.offsets) - 1, dtype=np.int64), config)
+
+
+def _verified(distinct: Distinct, found: Sketch, config: Config, timer: _Timer) -> Verified:
+    """Band and verify: the candidates and matches of both entries."""
     with timer("candidates", len(distinct.firsts)):
         pairs = candidates(found, config)
     with timer("verify", len(pairs)):
         workers = -1 if timer.threads is None else timer.threads
-        verified = verify(pairs, distinct, found, config, workers=workers)
-    return distinct, verified
+        return verify(pairs, distinct, found, config, workers=workers)
 
 
 def _strings(texts: Iterable[str]) -> tuple[str, ...]:
@@ -178,11 +213,22 @@ def _strings(texts: Iterable[str]) -> tuple[str, ...]:
     return batch
 
 
-def _sized(pages: Iterable[Page]) -> Collection[Page]:
+def _sized(pages: Iterable[Page]) -> tuple[Iterable[Page], int]:
+    """Return the pages and their number, without holding them when the iterable says it.
+
+    An iterator that knows its length (`__length_hint__`, as the CLI's hand-over does) is
+    taken one page at a time; any other iterator is gathered first, to be counted.
+    """
     if isinstance(pages, str | bytes):
         msg = "pages must be an iterable of Page or a Corpus, got a single str"
         raise TypeError(msg)
-    return pages if isinstance(pages, Collection) else tuple(pages)
+    if isinstance(pages, Collection):
+        return pages, len(pages)
+    hint = length_hint(pages, -1)  # only the progress display reads the number
+    if hint >= 0:
+        return pages, hint
+    gathered = tuple(pages)
+    return gathered, len(gathered)
 
 
 def _segmented(

@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             pages, skipped = list(corpus.pages), corpus.skipped
             del corpus  # handed over: each page's text is freed once it is segmented
-            report = _dedupe(_drain(pages), skipped, config, args, progress)
+            report = _dedupe(_Drain(pages), skipped, config, args, progress)
         _emit(report, args, progress)
     except DedupeNewsError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -115,11 +115,27 @@ def _dedupe(
     return replace(report, skipped=skipped)
 
 
-def _drain(pages: list[Page]) -> Iterator[Page]:
-    """Yield the pages, each removed from the list as it goes: the caller keeps none."""
-    pages.reverse()
-    while pages:
-        yield pages.pop()
+class _Drain:
+    """Iterate over the pages, each removed from the list as it goes: the caller keeps none.
+
+    It tells its length (`__length_hint__`), so `dedupe` counts the pages without gathering
+    them: each page's text is freed as soon as the page is segmented.
+    """
+
+    def __init__(self, pages: list[Page]) -> None:
+        pages.reverse()
+        self._pages = pages
+
+    def __iter__(self) -> _Drain:
+        return self
+
+    def __next__(self) -> Page:
+        if not self._pages:
+            raise StopIteration
+        return self._pages.pop()
+
+    def __length_hint__(self) -> int:
+        return len(self._pages)
 
 
 def _workers_write_parquet(args: argparse.Namespace) -> bool:

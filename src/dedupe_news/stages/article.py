@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from dedupe_news.records import ClusterId, Page, PageId, Segment
     from dedupe_news.stages.tokenize import Tokens
 
-__all__ = ["STORY_ROLES", "article_clusters"]
+__all__ = ["STORY_ROLES", "article_clusters", "whole_story_copies"]
 
 _MIN_SHARED_SEGMENTS = 2
 # A cluster on more pages than this is template evidence, not copy evidence: pairing all of
@@ -104,13 +104,14 @@ def segment_copies_enough(
     return (shared >= _MIN_SHARED_SEGMENTS) & (shared >= config.article_min_shared * smaller)
 
 
-def article_clusters(
+def article_clusters(  # noqa: PLR0913 - whole-story evidence comes as tokens or as pairs
     pages: Sequence[Page],
     segments: Sequence[Segment],
     segment_clusters: Sequence[ClusterId | None],
     config: Config,
     *,
     tokens: Tokens | None = None,
+    whole_story: Sequence[tuple[int, int]] | None = None,
 ) -> tuple[PageId | None, ...]:
     """Return, for each page, the id of its article cluster, or None when it has no copy.
 
@@ -121,17 +122,43 @@ def article_clusters(
         config: Supplies `article_min_shared`.
         tokens: The segments' word hashes (aligned with `segments`): with them, whole-story
             containment joins pages too.
+        whole_story: The same page pairs found beforehand (`whole_story_copies`), for a
+            caller that drops the word hashes before this stage; used when `tokens` is None.
     """
-    index = {page.id: i for i, page in enumerate(pages)}
-    # Arrays, not lists: a list holds one int object per segment (36 MB on 1M segments).
-    page_of = np.fromiter((index[s.page_id] for s in segments), np.int64, len(segments))
-    story = np.fromiter((s.role in STORY_ROLES for s in segments), np.bool_, len(segments))
+    page_of, story = _page_story(pages, segments)
     copies = _segment_copies(page_of, story, segment_clusters, len(pages), config)
     if tokens is not None:
         copies.extend(story_copies(tokens, story, page_of, len(pages), config.article_min_shared))
+    elif whole_story is not None:
+        copies.extend(whole_story)
     roots = components(len(pages), copies).tolist()
     name: dict[int, PageId] = {}  # each group is named by its smallest page id, in any order
     for member, root in zip(pages, roots, strict=True):
         name[root] = min(name.get(root, member.id), member.id)
     sizes = Counter(roots)
     return tuple(name[r] if sizes[r] > 1 else None for r in roots)
+
+
+def whole_story_copies(
+    pages: Sequence[Page], segments: Sequence[Segment], tokens: Tokens, config: Config
+) -> list[tuple[int, int]]:
+    """Return the page pairs (p < q, indices into `pages`) whose story texts are copies.
+
+    The whole-story evidence of `article_clusters`, taken while the segments' word hashes
+    are held: `article_clusters(..., whole_story=pairs)` then gives the same clusters as
+    `article_clusters(..., tokens=tokens)`, and the pipeline frees the batch's word hashes
+    (8 bytes a word, the largest column of a batch) before the signatures are made.
+    """
+    page_of, story = _page_story(pages, segments)
+    return story_copies(tokens, story, page_of, len(pages), config.article_min_shared)
+
+
+def _page_story(
+    pages: Sequence[Page], segments: Sequence[Segment]
+) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """Return each segment's page index and whether its role carries the story."""
+    index = {page.id: i for i, page in enumerate(pages)}
+    # Arrays, not lists: a list holds one int object per segment (36 MB on 1M segments).
+    page_of = np.fromiter((index[s.page_id] for s in segments), np.int64, len(segments))
+    story = np.fromiter((s.role in STORY_ROLES for s in segments), np.bool_, len(segments))
+    return page_of, story

@@ -269,6 +269,7 @@ def _rare_holders(sources: list[Source]) -> tuple[NDArray[np.int64], NDArray[np.
         ids.append((found[held] + sum(len(h) for h in holders)).astype(kind))
         owners.append(np.concatenate([t[1] for t in taken])[held])
         holders.append(counts)
+        del taken, keys, found, held  # one range's temporaries held at a time, not two
     ends = np.cumsum(np.concatenate(holders)).astype(np.int64)
     grouped = index_kernels.group_owners(
         np.concatenate(ids), np.concatenate(owners), np.r_[0, ends].astype(np.int64)

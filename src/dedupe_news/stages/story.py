@@ -76,9 +76,23 @@ def _story_keys(
     )
     keys.sort()
     heads = _run_heads(keys)  # np.unique hashes first: ten times slower here
-    if not heads.all():  # a page repeating a run of words; usually none, and no copy made
-        keys = keys[heads]
+    if not heads.all():  # a page repeating a run of words: its repeats dropped in place
+        keys = _kept_in_place(keys, heads)
     return keys, bits
+
+
+def _kept_in_place(values: NDArray[np.uint64], keep: NDArray[np.bool_]) -> NDArray[np.uint64]:
+    """Move the kept values to the front, in order, a slice at a time; return that front.
+
+    `values[keep]` in place: no second array as large as the first (a slice's kept values
+    never land after the slice, so nothing is overwritten before it is read).
+    """
+    kept = 0
+    for start in range(0, len(values), _SLICE):
+        part = values[start : start + _SLICE][keep[start : start + _SLICE]]
+        values[kept : kept + len(part)] = part
+        kept += len(part)
+    return values[:kept]
 
 
 def _shared_story_keys(
@@ -126,6 +140,7 @@ def story_copies(
         [(0, 2)]
     """
     sizes, page, shingle = _shared_story_keys(tokens, story, page_of, pages)
+    page, shingle = _without_templates(page, shingle)
     pair_codes = shingle_pairs(page, shingle, pages)
     del page, shingle  # the sort below works in place
     pair_codes.sort()
@@ -143,11 +158,36 @@ def story_copies(
             places[page] = story_places(tokens, [i for i in rows if story[i]])
         return places[page]
 
-    return [
-        (p, q)
-        for p, q in zip(first[copy].tolist(), second[copy].tolist(), strict=True)
-        if replaced_numbers(places_of(p), places_of(q)) <= MAX_REPLACED_NUMBERS
-    ]
+    first, second = first[copy], second[copy]
+    kept = np.fromiter(
+        (
+            replaced_numbers(places_of(p), places_of(q)) <= MAX_REPLACED_NUMBERS
+            for p, q in zip(first.tolist(), second.tolist(), strict=True)
+        ),
+        np.bool_,
+        len(first),
+    )
+    # The pairs are made once the places are freed: made among them, the few pairs kept
+    # would hold on to much of the heap the places took (170 MiB on 1M segments).
+    places.clear()
+    return list(zip(first[kept].tolist(), second[kept].tolist(), strict=True))
+
+
+def _without_templates(
+    page: NDArray[np.int64], shingle: NDArray[np.uint64]
+) -> tuple[NDArray[np.int64], NDArray[np.uint64]]:
+    """Drop the shingles on more than `MAX_PAGES_PER_SHINGLE` pages, in place.
+
+    `shingle_pairs` would skip them too, but on copies of both columns; these are
+    `story_copies`' own arrays, so they are cut where they are.
+    """
+    run_length = np.diff(np.r_[_run_starts(shingle), len(shingle)])
+    rare = run_length <= MAX_PAGES_PER_SHINGLE
+    if rare.all():
+        return page, shingle
+    keep = np.repeat(rare, run_length)
+    del run_length, rare
+    return _kept_in_place(page.view(np.uint64), keep).view(np.int64), _kept_in_place(shingle, keep)
 
 
 def story_shingles(

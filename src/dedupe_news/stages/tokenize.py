@@ -9,7 +9,7 @@ later stages slice norms out of one buffer instead of normalizing again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +61,43 @@ class Tokens:
         start = int(self.norm_starts[index])
         return self.norms[start : start + int(self.norm_lengths[index])].tobytes().decode()
 
+    def take(self, rows: NDArray[np.int64]) -> Tokens:
+        """Return the tokens of the texts `rows`, in that order: row k is text `rows[k]`.
+
+        The word hashes are copied a block of texts at a time (no index array as long as
+        the words); the norms are shared, not copied.
+
+        Examples:
+            >>> tokens = tokenize(["een twee", "", "drie"])
+            >>> taken = tokens.take(np.array([2, 0]))
+            >>> taken.counts().tolist(), taken.norm(1), bool(taken.hashes[0] == tokens.hashes[2])
+            ([1, 2], 'een twee', True)
+        """
+        counts = self.counts()[rows]
+        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        hashes = np.empty(int(offsets[-1]), dtype=np.uint64)
+        for low in range(0, len(rows), _TAKE_ROWS):
+            high = min(low + _TAKE_ROWS, len(rows))
+            span = np.arange(int(offsets[low]), int(offsets[high]), dtype=np.int64)
+            shift = self.offsets[rows[low:high]] - offsets[low:high]
+            hashes[span] = self.hashes[span + np.repeat(shift, counts[low:high])]
+        return Tokens(hashes, offsets, self.norms, self.norm_starts[rows], self.norm_lengths[rows])
+
+    def without_words(self) -> Tokens:
+        """Return these tokens without their word hashes: `hashes` is empty.
+
+        `counts` and `norm` answer as before. The pipeline keeps these for the stages after
+        the signatures, which read no word hash: the hashes (8 bytes a word) are the largest
+        column a batch holds.
+
+        Examples:
+            >>> tokens = tokenize(["Hallo, wereld!"]).without_words()
+            >>> len(tokens.hashes), tokens.counts().tolist(), tokens.norm(0)
+            (0, [2], 'hallo wereld')
+        """
+        return replace(self, hashes=np.empty(0, dtype=np.uint64))
+
 
 def tokenize(texts: Sequence[str], *, fold_diacritics: bool = False) -> Tokens:
     """Hash the words of every text: the words of `normalize(text)`, in order.
@@ -76,47 +113,72 @@ def tokenize(texts: Sequence[str], *, fold_diacritics: bool = False) -> Tokens:
         return Tokens(
             np.empty(0, np.uint64), np.zeros(1, np.int64), np.empty(0, np.uint8), empty, empty
         )
-    columns: list[list[NDArray[Any]]] = [[], [], [], [], []]
-    word_base, byte_base = 0, 0
-    for start, end in _chunks(texts):
+    chars = np.fromiter(map(len, texts), np.int64, len(texts))
+    total = int(chars.sum())
+    # Columns filled chunk by chunk, grown in place: the chunks are never held beside the
+    # whole batch (joining them held each column twice over: 270 MB more on 1M segments).
+    hashes = _Column(np.uint64, total // _CHARS_PER_WORD + len(texts))
+    offsets = _Column(np.int64, len(texts) + 1)
+    norms = _Column(np.uint8, total + len(texts))
+    starts = _Column(np.int64, len(texts))
+    lengths = _Column(np.int64, len(texts))
+    offsets.append(np.zeros(1, dtype=np.int64))
+    for start, end in _chunks(chars):
         part = _tokenize_chunk(texts[start:end], fold_diacritics=fold_diacritics)
-        columns[0].append(part.hashes)
-        columns[1].append(part.offsets[1:] + word_base)
-        columns[2].append(part.norms)
-        columns[3].append(part.norm_starts + byte_base)
-        columns[4].append(part.norm_lengths)
-        word_base += int(part.offsets[-1])
-        byte_base += len(part.norms)
-    del part  # the columns alone hold the chunks now
-    columns[1].insert(0, np.zeros(1, dtype=np.int64))
-    # One column at a time, its chunks dropped once joined: the batch's tokens are held
-    # once plus one column while joining, not twice.
-    hashes, offsets, norms, starts, lengths = (_joined(column) for column in columns)
-    return Tokens(hashes, offsets, norms, starts, lengths)
+        offsets.append(part.offsets[1:] + hashes.size)
+        starts.append(part.norm_starts + norms.size)
+        hashes.append(part.hashes)
+        norms.append(part.norms)
+        lengths.append(part.norm_lengths)
+        del part  # before the next chunk is made
+    return Tokens(hashes.done(), offsets.done(), norms.done(), starts.done(), lengths.done())
 
 
-def _joined(chunks: list[NDArray[Any]]) -> NDArray[Any]:
-    """Concatenate one column's chunks and empty the list, so the chunks can be freed."""
-    joined = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
-    chunks.clear()
-    return joined
+_TAKE_ROWS = 1 << 12  # texts whose words are gathered at once: index arrays of a few MB
+_CHARS_PER_WORD = 5  # a first guess at the words (news text: 5.5 characters a word)
 
 
-def _chunks(texts: Sequence[str]) -> list[tuple[int, int]]:
-    """Cut the texts into chunks of about `_CHUNK_CHARS` characters, at most `_CHUNK_TEXTS` texts.
+class _Column:
+    """A numpy column filled a chunk at a time, grown and finally cut in place (realloc).
 
-    Chunks keep each joined buffer in cache-friendly sizes: joining 500k texts at once
-    costs five times as much as joining them 64k at a time. They are not smaller than
-    glibc's largest mmap threshold (32 MB), though: smaller per-chunk arrays come from the
-    heap, which keeps their pages once they are freed (176 MB resident for nothing at 500k
-    paragraphs, against 0 when every chunk's arrays are mapped and unmapped).
+    A large array is its own memory mapping: growing or cutting it remaps its pages
+    (`mremap`), it copies nothing, and pages never written are never resident.
     """
-    if not texts:
+
+    def __init__(self, dtype: type[np.generic], capacity: int) -> None:
+        self._array: NDArray[Any] = np.empty(max(capacity, 1), dtype=dtype)
+        self.size = 0
+
+    def append(self, part: NDArray[Any]) -> None:
+        """Copy `part` after the values held, growing the column by half when it is full."""
+        end = self.size + len(part)
+        if end > len(self._array):
+            # refcheck off: the array is this object's alone (no view of it is kept).
+            self._array.resize(max(end, len(self._array) * 3 // 2), refcheck=False)
+        self._array[self.size : end] = part
+        self.size = end
+
+    def done(self) -> NDArray[Any]:
+        """Return the column, cut to the values held."""
+        self._array.resize(self.size, refcheck=False)
+        return self._array
+
+
+def _chunks(chars: NDArray[np.int64]) -> list[tuple[int, int]]:
+    """Cut texts of these lengths into chunks of about `_CHUNK_CHARS` characters.
+
+    At most `_CHUNK_TEXTS` texts a chunk. Chunks keep each joined buffer in cache-friendly
+    sizes: joining 500k texts at once costs five times as much as joining them 64k at a
+    time. They are not smaller than glibc's largest mmap threshold (32 MB), though: smaller
+    per-chunk arrays come from the heap, which keeps their pages once they are freed (176 MB
+    resident for nothing at 500k paragraphs, against 0 when every chunk's arrays are mapped
+    and unmapped).
+    """
+    if len(chars) == 0:
         return []
-    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
-    cut = np.cumsum(lengths) // _CHUNK_CHARS + np.arange(len(texts)) // _CHUNK_TEXTS
-    starts = np.r_[0, np.flatnonzero(np.diff(cut)) + 1].tolist()
-    return list(zip(starts, [*starts[1:], len(texts)], strict=True))
+    cut = np.cumsum(chars) // _CHUNK_CHARS + np.arange(len(chars)) // _CHUNK_TEXTS
+    bounds = np.r_[0, np.flatnonzero(np.diff(cut)) + 1].tolist()
+    return list(zip(bounds, [*bounds[1:], len(chars)], strict=True))
 
 
 def _tokenize_chunk(texts: Sequence[str], *, fold_diacritics: bool) -> Tokens:
