@@ -2,7 +2,8 @@
 
 The same stage functions as a batch run (`tokenize`, `exact_groups`, `sketch`,
 `lsh.bucket_keys`, `lsh.index_keys`); the keys are looked up in the index's tables instead of
-being paired within the batch. Every look-up is a seek by key: the cost follows the crawl.
+being paired within the batch. Every look-up is a seek by key in each run (`index.runs`), and a
+crawl's new keys are stored as a new run: the cost follows the crawl.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import xxhash
 
+from dedupe_news.index import runs
 from dedupe_news.stages import lsh
 from dedupe_news.stages.exact import exact_groups
 from dedupe_news.stages.signature import sketch
@@ -87,10 +89,14 @@ def _probe(connection: sqlite3.Connection, table: str, rows: Iterable[Sequence[i
 
 
 def band_rows(keys: Keys) -> Iterator[tuple[int, int, int]]:
-    """Yield (band, key, distinct text) for every nonzero band or anchor key."""
+    """Yield (band, key, distinct text) for every nonzero band or anchor key, in that order.
+
+    In key order, the seeks of a look-up walk each run's B-tree forward.
+    """
     texts, bands = np.nonzero(keys.bands)
     values = keys.bands[texts, bands]
-    return zip(bands.tolist(), values.tolist(), texts.tolist(), strict=True)
+    order = np.lexsort((texts, values, bands))
+    return zip(bands[order].tolist(), values[order].tolist(), texts[order].tolist(), strict=True)
 
 
 def _rows(columns: NDArray[np.int64]) -> Iterator[tuple[int, ...]]:
@@ -115,7 +121,8 @@ def neighbours(connection: sqlite3.Connection, keys: Keys) -> list[int]:
     found = connection.execute(
         """
         SELECT t.rowid FROM probe_hash p JOIN texts t ON t.hash = p.hash
-        UNION SELECT b.text FROM probe_band p JOIN bands b ON b.band = p.band AND b.key = p.key
+        UNION SELECT b.text FROM runs r CROSS JOIN probe_band p
+            CROSS JOIN bands b ON b.run = r.id AND b.band = p.band AND b.key = p.key
         """
     ).fetchall()
     return sorted({r[0] for r in found}.union(_sharing_shingles(connection, keys).tolist()))
@@ -124,14 +131,16 @@ def neighbours(connection: sqlite3.Connection, keys: Keys) -> list[int]:
 def _sharing_shingles(connection: sqlite3.Connection, keys: Keys) -> NDArray[np.int64]:
     """Return the stored texts sharing `lsh.MIN_SHARED` rare shingle keys with a crawl text.
 
-    Each distinct key is looked up once (one index seek); the holders are counted and the
+    Each distinct key is looked up once per run (one index seek; run by run, the probes in key
+    order, so the seeks walk each run's B-tree forward); the holders are counted and the
     (crawl text, stored text) pairs joined with numpy sorts, not by a second pass of SQL over
     every (key, owner) row of the crawl.
     """
     _probe(connection, "probe_shingle", zip(lsh.distinct_sorted(keys.shingles).tolist()))
     held = np.array(
         connection.execute(
-            "SELECT s.key, s.text FROM probe_shingle p JOIN shingles s ON s.key = p.key"
+            "SELECT s.key, s.text FROM runs r CROSS JOIN probe_shingle p "
+            "CROSS JOIN shingles s ON s.run = r.id AND s.key = p.key"
         ).fetchall(),
         dtype=np.int64,
     ).reshape(-1, 2)
@@ -161,38 +170,45 @@ def _counted(ordered: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.
 def store_keys(connection: sqlite3.Connection, keys: Keys, rowids: NDArray[np.int64]) -> None:
     """Store the band and shingle keys of new distinct texts (`rowids[g]` > 0 for those).
 
-    Each key keeps at most `BAND_HOLDERS` (bands) or `SHINGLE_HOLDERS` (shingles) holders:
-    storage stays bounded by the number of texts, and a common key is known to be common.
+    Each key keeps at most `BAND_HOLDERS` (bands) or `SHINGLE_HOLDERS` (shingles) holders,
+    summed over the runs: storage stays bounded by the number of texts, and a common key is
+    known to be common. The rows go into a new run, then the runs are merged by the rule of
+    `index.runs`.
     """
+    run = runs.start(connection)
     texts, bands = np.nonzero(keys.bands)
     fresh = rowids[texts] > 0
     heads = np.stack([bands[fresh], keys.bands[texts, bands][fresh]], axis=1).astype(np.int64)
-    _insert_capped(connection, "bands", "band, key", heads, rowids[texts[fresh]], BAND_HOLDERS)
+    rows = _insert_capped(
+        connection, ("bands", run), "band, key", heads, rowids[texts[fresh]], BAND_HOLDERS
+    )
     owned = rowids[keys.owners] > 0
-    _insert_capped(
+    rows += _insert_capped(
         connection,
-        "shingles",
+        ("shingles", run),
         "key",
         keys.shingles[owned].reshape(-1, 1),
         rowids[keys.owners[owned]],
         SHINGLE_HOLDERS,
     )
+    runs.finish(connection, run, rows)
 
 
 def _insert_capped(  # noqa: PLR0913, PLR0917 - the table, its key, the rows, the cap
     connection: sqlite3.Connection,
-    table: str,
+    into: tuple[str, int],
     key: str,
     heads: NDArray[np.int64],
     texts: NDArray[np.int64],
     cap: int,
-) -> None:
-    """Insert (head, text) rows, at most `cap` per head counting the holders stored before.
+) -> int:
+    """Insert (head, text) rows into a run, at most `cap` per head counting those stored before.
 
-    In bulk: the stored holders of the batch's heads are counted in one grouped query, the
-    rows to keep are chosen with numpy (the smallest texts of each head first), and they go in
-    with one `executemany`.
+    In bulk: the stored holders of the batch's heads (in every run) are counted in one grouped
+    query, the rows to keep are chosen with numpy (the smallest texts of each head first), and
+    they go in with one `executemany`, in key order. Return how many went in.
     """
+    table, run = into
     names = key.split(", ")
     marks = ", ".join("?" * len(names))
     order = np.lexsort((texts, *heads.T[::-1]))
@@ -209,19 +225,19 @@ def _insert_capped(  # noqa: PLR0913, PLR0917 - the table, its key, the rows, th
     )
     columns = ", ".join(f"p.{c}" for c in names)
     match = " AND ".join(f"s.{c} = p.{c}" for c in names)
-    held = {
-        tuple(found[:-1]): int(found[-1])
-        for found in connection.execute(
-            f"SELECT {columns}, count(*) FROM cap_{table} p "  # noqa: S608 - ours
-            f"JOIN {table} s ON {match} GROUP BY {columns}"
-        )
-    }
+    held: dict[tuple[int, ...], int] = {}
+    for *head, count in connection.execute(
+        f"SELECT {columns}, count(*) FROM runs r CROSS JOIN cap_{table} p "  # noqa: S608 - ours
+        f"CROSS JOIN {table} s ON s.run = r.id AND {match} GROUP BY r.id, {columns}"
+    ):
+        held[tuple(head)] = held.get(tuple(head), 0) + int(count)
     before = np.array([held.get(h, 0) for h in _rows(distinct)], dtype=np.int64)
     group = np.cumsum(starts) - 1
     rank = np.arange(len(texts)) - firsts[group]
     keep = rank + before[group] < cap
     rows = np.concatenate([heads[keep], texts[keep].reshape(-1, 1)], axis=1)
-    connection.executemany(
-        f"INSERT OR IGNORE INTO {table} ({key}, text) VALUES ({marks}, ?)",  # noqa: S608 - ours
+    return connection.executemany(
+        f"INSERT OR IGNORE INTO {table} (run, {key}, text) "  # noqa: S608 - ours
+        f"VALUES ({run}, {marks}, ?)",
         _rows(rows),
-    )
+    ).rowcount
