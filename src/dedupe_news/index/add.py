@@ -97,7 +97,7 @@ def add_crawl(  # noqa: PLR0913 - the crawl, its time, and the run's knobs
     provenance = _provenance(connection, segments, keys, known[0])
     rowids = write_pages(connection, fresh, bodies, stored, seq)
     fresh_texts, text_of = write_texts(connection, segments, keys, known[0], rowids, seq)
-    store_keys(connection, keys, fresh_texts)
+    store_keys(connection, keys, fresh_texts, on_start)
     crawl_of = (fresh, unchanged, provenance, text_of)
     return _finish(connection, report, (before, anchors), seq, crawl_of)
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from dedupe_news.config import Config
+    from dedupe_news.pipeline import StageStart
 
 BAND_HOLDERS = 64
 """Texts stored per band key at most: a bucket beyond it is template, paired by its first 64."""
@@ -167,13 +168,18 @@ def _counted(ordered: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.
     return ordered[starts], np.diff(np.r_[starts, len(ordered)])
 
 
-def store_keys(connection: sqlite3.Connection, keys: Keys, rowids: NDArray[np.int64]) -> None:
+def store_keys(
+    connection: sqlite3.Connection,
+    keys: Keys,
+    rowids: NDArray[np.int64],
+    on_start: StageStart | None = None,
+) -> None:
     """Store the band and shingle keys of new distinct texts (`rowids[g]` > 0 for those).
 
     Each key keeps at most `BAND_HOLDERS` (bands) or `SHINGLE_HOLDERS` (shingles) holders,
     summed over the runs: storage stays bounded by the number of texts, and a common key is
     known to be common. The rows go into a new run, then the runs are merged by the rule of
-    `index.runs`.
+    `index.runs` (`on_start("merge", rows)` before a merge).
     """
     run = runs.start(connection)
     texts, bands = np.nonzero(keys.bands)
@@ -191,7 +197,7 @@ def store_keys(connection: sqlite3.Connection, keys: Keys, rowids: NDArray[np.in
         rowids[keys.owners[owned]],
         SHINGLE_HOLDERS,
     )
-    runs.finish(connection, run, rows)
+    runs.finish(connection, run, rows, on_start)
 
 
 def _insert_capped(  # noqa: PLR0913, PLR0917 - the table, its key, the rows, the cap

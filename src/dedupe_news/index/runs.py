@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import sqlite3
+    from collections.abc import Callable
 
 MERGE_RATIO = 0.5
 """Merge the newest runs into the one before them once they hold this fraction of its rows.
@@ -72,15 +73,26 @@ def start(connection: sqlite3.Connection) -> int:
     return int(connection.execute("SELECT coalesce(max(id), 0) + 1 FROM runs").fetchone()[0])
 
 
-def finish(connection: sqlite3.Connection, run: int, rows: int) -> None:
-    """Record a new run of `rows` rows (none: no run), then merge by the rule above."""
+def finish(
+    connection: sqlite3.Connection,
+    run: int,
+    rows: int,
+    on_start: Callable[[str, int], None] | None = None,
+) -> None:
+    """Record a new run of `rows` rows (none: no run), then merge by the rule above.
+
+    `on_start("merge", rows)` is called before a merge, with the rows it rewrites.
+    """
     if rows == 0:
         return
     connection.execute("INSERT INTO runs VALUES (?, ?)", (run, rows))
     sizes = connection.execute("SELECT id, rows FROM runs ORDER BY id").fetchall()
     merged = merged_tail([rows for _, rows in sizes], MERGE_RATIO)
     if merged > 1:
-        _merge(connection, [run for run, _ in sizes[-merged:]], sum(r for _, r in sizes[-merged:]))
+        total = sum(rows for _, rows in sizes[-merged:])
+        if on_start is not None:
+            on_start("merge", total)
+        _merge(connection, [run for run, _ in sizes[-merged:]], total)
 
 
 def merged_tail(sizes: list[int], ratio: float) -> int:
