@@ -12,6 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe_news.index import Index, runs
+from dedupe_news.index.keys import BAND_HOLDERS, SHINGLE_HOLDERS
+from dedupe_news.records import Page
 from tests.test_index import SEEDS, _crawl
 
 if TYPE_CHECKING:
@@ -23,6 +25,9 @@ KEY_ROWS = (
     "SELECT 'bands', band, key, text FROM bands UNION ALL "
     "SELECT 'shingles', 0, key, text FROM shingles ORDER BY 1, 2, 3, 4"
 )
+
+MOST_BAND = "SELECT max(n) FROM (SELECT count(*) AS n FROM bands GROUP BY band, key)"
+MOST_SHINGLE = "SELECT max(n) FROM (SELECT count(*) AS n FROM shingles GROUP BY key)"
 
 
 def _runs(path: Path) -> list[tuple[int, int, int]]:
@@ -124,3 +129,20 @@ def test_prune_deletes_keys_from_every_run(tmp_path: Path) -> None:
         assert index.prune("2999-01-01") == len(SEEDS)
         assert (index.stats().band_keys, index.stats().shingle_keys) == (0, 0)
     assert all(rows == counted == 0 for _, rows, counted in _runs(path))
+
+
+def test_holder_caps_count_every_run(tmp_path: Path) -> None:
+    """A key shared by more texts than its cap keeps exactly the cap, however the runs merge."""
+    common = "de minister van buitenlandse zaken sprak dinsdag in brussel met zijn collega's over"
+    pages = [Page(f"p{n:03d}", f"{common} onderwerp nummer {n} en verder niets") for n in range(70)]
+    stored = []
+    for ratio in (math.inf, 0.0):
+        path = tmp_path / f"{ratio}.idx"
+        with mock.patch.object(runs, "MERGE_RATIO", ratio), Index.open(path) as index:
+            for page in pages:
+                index.add([page])
+        with sqlite3.connect(path) as connection:
+            for most, cap in ((MOST_BAND, BAND_HOLDERS), (MOST_SHINGLE, SHINGLE_HOLDERS)):
+                assert connection.execute(most).fetchone() == (cap,)
+        stored.append(_keys(path))
+    assert stored[0] == stored[1]

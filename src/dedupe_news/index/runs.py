@@ -14,9 +14,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from dedupe_news.index.keys import BAND_HOLDERS, SHINGLE_HOLDERS
+
 if TYPE_CHECKING:
     import sqlite3
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
+
+    from numpy.typing import NDArray
+
+    from dedupe_news.index.keys import Held, Keys
 
 MERGE_RATIO = 0.5
 """Merge the newest runs into the one before them once they hold this fraction of its rows.
@@ -143,3 +151,101 @@ def forget(connection: sqlite3.Connection, table: str, rows: list[tuple[int, ...
         ).rowcount
         if gone > 0:
             connection.execute("UPDATE runs SET rows = rows - ? WHERE id = ?", (gone, run))
+
+
+def store_keys(
+    connection: sqlite3.Connection,
+    keys: Keys,
+    rowids: NDArray[np.int64],
+    held: Held,
+    on_start: Callable[[str, int], None] | None = None,
+) -> None:
+    """Store the band and shingle keys of new distinct texts (`rowids[g]` > 0 for those).
+
+    Each key keeps at most `BAND_HOLDERS` (bands) or `SHINGLE_HOLDERS` (shingles) holders,
+    summed over the runs (`held`: counted by the look-up, `keys.look_up`): storage stays
+    bounded by the number of texts, and a common key is known to be common. The rows go into
+    a new run, then the runs are merged by the rule above (`on_start("merge", rows)` first).
+    """
+    run = start(connection)
+    texts, bands = np.nonzero(keys.bands)
+    fresh = rowids[texts] > 0
+    heads = np.stack([bands[fresh], keys.bands[texts, bands][fresh]], axis=1).astype(np.int64)
+    rows = _insert_capped(
+        connection,
+        ("bands", run),
+        heads,
+        rowids[texts[fresh]],
+        (held.bands, held.band_counts, BAND_HOLDERS),
+    )
+    owned = rowids[keys.owners] > 0
+    rows += _insert_capped(
+        connection,
+        ("shingles", run),
+        keys.shingles[owned].reshape(-1, 1),
+        rowids[keys.owners[owned]],
+        (held.shingles, held.shingle_counts, SHINGLE_HOLDERS),
+    )
+    finish(connection, run, rows, on_start)
+
+
+def _insert_capped(
+    connection: sqlite3.Connection,
+    into: tuple[str, int],
+    heads: NDArray[np.int64],
+    texts: NDArray[np.int64],
+    cap: tuple[NDArray[np.int64], NDArray[np.int64], int],
+) -> int:
+    """Insert (head, text) rows into a run, at most `cap` per head counting those held before.
+
+    The rows to keep are chosen with numpy (the smallest texts of each head first) and go in
+    with one `executemany`, in key order: at the right edge of the table. Return how many.
+    """
+    table, run = into
+    order = np.lexsort((texts, *heads.T[::-1]))
+    heads, texts = heads[order], texts[order]
+    starts = np.ones(len(texts), dtype=bool)
+    starts[1:] = np.any(heads[1:] != heads[:-1], axis=1)
+    firsts = np.flatnonzero(starts)
+    before = _held_of(heads[firsts], cap[0], cap[1])
+    group = np.cumsum(starts) - 1
+    keep = np.arange(len(texts)) - firsts[group] + before[group] < cap[2]
+    rows = np.concatenate([heads[keep], texts[keep].reshape(-1, 1)], axis=1)
+    columns = TABLES[table]
+    marks = ", ".join("?" * len(columns.split(", ")))
+    return connection.executemany(
+        f"INSERT OR IGNORE INTO {table} (run, {columns}) "  # noqa: S608 - ours, an int
+        f"VALUES ({run}, {marks})",
+        _rows(rows),
+    ).rowcount
+
+
+def _held_of(
+    heads: NDArray[np.int64], held: NDArray[np.int64], counts: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """Return each head's holders: its count in `held` (lexicographically sorted), else 0.
+
+    A head of two columns (band, key) is found band by band, by `searchsorted` on the keys.
+    """
+    found = np.zeros(len(heads), dtype=np.int64)
+    lead = heads[:, 0] if heads.shape[1] > 1 else np.zeros(len(heads), dtype=np.int64)
+    held_lead = held[:, 0] if held.shape[1] > 1 else np.zeros(len(held), dtype=np.int64)
+    for band in np.unique(lead).tolist():
+        mine, theirs = np.flatnonzero(lead == band), np.flatnonzero(held_lead == band)
+        if len(theirs) == 0:
+            continue
+        values, wanted = held[theirs, -1], heads[mine, -1]
+        at = np.minimum(np.searchsorted(values, wanted), len(values) - 1)
+        found[mine] = np.where(values[at] == wanted, counts[theirs][at], 0)
+    return found
+
+
+def _rows(columns: NDArray[np.int64]) -> Iterator[tuple[int, ...]]:
+    """Yield the rows of a 2-D array as tuples of ints, one at a time.
+
+    For `executemany`: `tolist()` on the whole array makes every row's list at once, and
+    millions of live lists wake the cyclic garbage collector again and again over the whole
+    heap (10 s of a 40 s add); columns of ints are not tracked, and each row tuple is freed
+    as soon as SQLite has read it.
+    """
+    return zip(*(column.tolist() for column in columns.T), strict=True)
