@@ -10,7 +10,8 @@ add is printed the same way to stderr, so the mean over a whole fill (merges inc
 be read from it. "pages re-run" counts the stored pages the add read back (its region): flat
 when the add's cost is. "WAL MB" is the write-ahead log's size after the add; "load" the
 1-minute load average when it ended. `--keep FILE` fills (or resumes) an index kept in that
-file, so a large history is built once.
+file, so a large history is built once; `--merge-ratio` sets `index.runs.MERGE_RATIO` for
+the run (to compare merge rules).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pathlib import Path
 
 import dedupe_news as dn
 from benchmarks.generate import generate_pages
+from dedupe_news.index import runs
 from benchmarks.records import PageItem
 
 HEADER = (
@@ -77,7 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--adds", type=int, default=1, help="crawls timed at each history size")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, help="index file to fill (or resume) and keep")
+    parser.add_argument(
+        "--merge-ratio", type=float, default=runs.MERGE_RATIO, help="the key runs' merge rule"
+    )
     args = parser.parse_args(argv)
+    runs.MERGE_RATIO = args.merge_ratio  # this process only: how the ratio was chosen
     sizes = sorted(int(s) for s in args.history.split(","))
     dn.find_duplicates(["warm the compiled kernel cache once"])
     print(HEADER)
