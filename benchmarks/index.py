@@ -30,8 +30,8 @@ from pathlib import Path
 
 import dedupe_news as dn
 from benchmarks.generate import generate_pages
-from dedupe_news.index import runs
 from benchmarks.records import PageItem
+from dedupe_news.index import runs
 
 HEADER = (
     "| pages held | segments held | add crawl s | keys and look-up s | run s | store s "
