@@ -2,26 +2,67 @@
 
 `python -m benchmarks index --crawl 500 --history 2000,4000,8000` generates pages
 (`benchmarks.generate.generate_pages`), fills an index crawl by crawl up to each history size,
-then times adding the next crawl (same size every time), split into keys and look-ups, the
-pipeline run and the store, and, for comparison, `dedupe` on that crawl alone in memory.
-Prints a Markdown table; "pages re-run" counts the stored pages the add read back (its
-region, docs/index.md): flat when the add's cost is. `--keep FILE` fills (or resumes) an index
-kept in that file, so a large history is built once.
+then times adding the next `--adds` crawls (same size every time), split into keys and
+look-ups, the pipeline run and the store (of which the merge of key runs, docs/index.md),
+and, for comparison, `dedupe` on the first of those crawls alone in memory. Prints a Markdown
+table, one row per timed add and, for several adds, their median, mean and max; every fill
+add is printed the same way to stderr, so the mean over a whole fill (merges included) can
+be read from it. "pages re-run" counts the stored pages the add read back (its region): flat
+when the add's cost is. "WAL MB" is the write-ahead log's size after the add; "load" the
+1-minute load average when it ended. `--keep FILE` fills (or resumes) an index kept in that
+file, so a large history is built once; `--merge-ratio` sets `index.runs.MERGE_RATIO` for
+the run (to compare merge rules).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import sqlite3
+import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
 import dedupe_news as dn
 from benchmarks.generate import generate_pages
 from benchmarks.records import PageItem
+from dedupe_news.index import runs
+
+HEADER = (
+    "| pages held | segments held | add crawl s | keys and look-up s | run s | store s "
+    "| merge s | runs | WAL MB | pages re-run | in-memory s | bytes/segment | load |\n"
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Timed:
+    """One add: the index before it, its time in parts, and the index after it."""
+
+    pages: int
+    segments: int
+    parts: tuple[float, float, float, float, float]
+    """Whole add, keys and look-ups, run, store (merge included), merge."""
+    runs: int
+    wal: int
+    rerun: int
+    bytes_per_segment: float
+    load: float
+
+    def row(self, memory: float | None) -> str:
+        """Return the add as a Markdown table row."""
+        add, lookup, run, store, merge = self.parts
+        return (
+            f"| {self.pages:,} | {self.segments:,} | {add:.2f} | {lookup:.2f} | {run:.2f} "
+            f"| {store:.2f} | {merge:.2f} | {self.runs} | {self.wal / 2**20:,.0f} "
+            f"| {self.rerun:,} | {'' if memory is None else f'{memory:.2f}'} "
+            f"| {self.bytes_per_segment:,.0f} | {self.load:.2f} |"
+        )
 
 
 def _take(stream: Iterator[PageItem], count: int) -> list[dn.Page]:
@@ -31,21 +72,23 @@ def _take(stream: Iterator[PageItem], count: int) -> list[dn.Page]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Fill an index to each history size and time the next crawl; print the table."""
+    """Fill an index to each history size and time the next crawls; print the table."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks index")
     parser.add_argument("--crawl", type=int, default=500, help="pages per crawl")
     parser.add_argument("--history", default="2000,4000,8000", help="pages held before")
+    parser.add_argument("--adds", type=int, default=1, help="crawls timed at each history size")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, help="index file to fill (or resume) and keep")
+    parser.add_argument(
+        "--merge-ratio", type=float, default=runs.MERGE_RATIO, help="the key runs' merge rule"
+    )
     args = parser.parse_args(argv)
+    runs.MERGE_RATIO = args.merge_ratio  # this process only: how the ratio was chosen
     sizes = sorted(int(s) for s in args.history.split(","))
     dn.find_duplicates(["warm the compiled kernel cache once"])
-    print(
-        "| pages held | segments held | add crawl s | keys and look-up s | run s | store s "
-        "| pages re-run | in-memory s | bytes/segment |"
-    )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    stream = generate_pages(sizes[-1] + args.crawl * len(sizes), seed=args.seed)
+    print(HEADER)
+    print(HEADER, file=sys.stderr)
+    stream = generate_pages(sizes[-1] + args.crawl * args.adds * len(sizes), seed=args.seed)
     with (
         tempfile.TemporaryDirectory() as folder,
         dn.Index.open(args.keep or Path(folder) / "b.idx") as index,
@@ -53,41 +96,67 @@ def main(argv: list[str] | None = None) -> int:
         held = index.stats().pages
         _take(stream, held)  # resuming a kept index: skip the pages it holds
         for size in sizes:
-            held = _fill(index, stream, held, size, args.crawl)
-            print(_measured(index, _take(stream, args.crawl)), flush=True)
-            held += args.crawl
+            while held < size:
+                step = min(args.crawl, size - held)
+                print(_timed(index, _take(stream, step)).row(None), file=sys.stderr, flush=True)
+                held += step
+            _measure(index, [_take(stream, args.crawl) for _ in range(args.adds)])
+            held += args.crawl * args.adds
     return 0
 
 
-def _fill(index: dn.Index, stream: Iterator[PageItem], held: int, size: int, crawl: int) -> int:
-    """Add crawls of `crawl` pages until the index holds `size`; return the pages held."""
-    while held < size:
-        step = min(crawl, size - held)
-        index.add(_take(stream, step))
-        held += step
-        print(f"  filled: {held:,} pages", file=sys.stderr, flush=True)
-    return held
-
-
-def _measured(index: dn.Index, crawl: list[dn.Page]) -> str:
-    """Time `dedupe` on the crawl alone, then its add split in three; return a table row."""
+def _measure(index: dn.Index, crawls: list[list[dn.Page]]) -> None:
+    """Time `dedupe` on the first crawl alone, then add every crawl; print rows and summary."""
     start = time.perf_counter()
-    dn.dedupe(crawl)
+    dn.dedupe(crawls[0])
     memory = time.perf_counter() - start
-    before = index.stats()
+    timed = [_timed(index, crawl) for crawl in crawls]
+    for number, one in enumerate(timed):
+        print(one.row(memory if number == 0 else None), flush=True)
+    if len(timed) > 1:
+        for name, pick in (("median", statistics.median), ("mean", statistics.fmean)):
+            parts = [f"{pick([t.parts[i] for t in timed]):.2f}" for i in range(5)]
+            print(f"| {name} of {len(timed)} | | {' | '.join(parts)} | | | | | | |")
+        most = max(t.parts[0] for t in timed)
+        print(f"| max of {len(timed)} | | {most:.2f} | | | | | | | | | | |")
+
+
+def _timed(index: dn.Index, crawl: list[dn.Page]) -> Timed:
+    """Add a crawl, timing its parts (the stages' `on_start` marks the boundaries)."""
+    before = _held(index)
     marks: dict[str, float] = {}
 
     def mark(stage: str, _count: int) -> None:
-        marks.setdefault("run" if stage != "store" else "store", time.perf_counter())
+        marks.setdefault(stage if stage in {"store", "merge"} else "run", time.perf_counter())
 
     start = time.perf_counter()
     added = index.add(crawl, on_start=mark)
     end = time.perf_counter()
-    after = index.stats()
+    after = _held(index)
     run, store = marks.get("run", end), marks.get("store", end)
-    return (
-        f"| {before.pages:,} | {before.segments:,} | {end - start:.2f} | {run - start:.2f} "
-        f"| {store - run:.2f} | {end - store:.2f} "
-        f"| {len(added.report.pages) - len(added.new_pages):,} | {memory:.2f} "
-        f"| {after.file_bytes / max(after.segments, 1):,.0f} |"
+    wal = Path(f"{index.path}-wal")
+    return Timed(
+        pages=before[0],
+        segments=before[1],
+        parts=(end - start, run - start, store - run, end - store, end - marks.get("merge", end)),
+        runs=after[2],
+        wal=wal.stat().st_size if wal.exists() else 0,
+        rerun=len(added.report.pages) - len(added.new_pages),
+        bytes_per_segment=after[3] / max(after[1], 1),
+        load=os.getloadavg()[0],
     )
+
+
+def _held(index: dn.Index) -> tuple[int, int, int, int]:
+    """Return the pages, segments, runs and database bytes of an index.
+
+    Read apart from `Index.stats`, which also counts every band and shingle row (a scan of
+    tens of millions of rows at 3M segments: seconds per add).
+    """
+    with sqlite3.connect(f"file:{index.path}?mode=ro", uri=True) as connection:
+        found = connection.execute(
+            "SELECT (SELECT count(*) FROM pages), (SELECT count(*) FROM segments), "
+            "(SELECT count(*) FROM runs), (SELECT page_count * page_size "
+            "FROM pragma_page_count, pragma_page_size)"
+        ).fetchone()
+    return found[0], found[1], found[2], found[3]

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
+import pytest
+
 import dedupe_news as dn
 from dedupe_news.demo import seed_folder
 from dedupe_news.index import Index
@@ -26,7 +28,7 @@ seeds = dn.read_pages(seed_folder()).pages
 big = [dn.Page(f"copy{n:04d}_{p.id}", p.text) for n in range(60) for p in seeds]
 
 def announce(stage, items):
-    if stage == "store":
+    if stage == sys.argv[2]:
         print("storing", flush=True)  # the parent kills us now, while we write the crawl
 
 with Index.open(sys.argv[1]) as index:
@@ -39,11 +41,12 @@ def _big() -> list[dn.Page]:
     return [dn.Page(f"copy{n:04d}_{p.id}", p.text) for n in range(60) for p in SEEDS]
 
 
-def test_sigkill_mid_add_leaves_all_or_none(tmp_path: Path) -> None:
-    """Killed while storing a crawl, the index opens, is intact, and holds all or none of it."""
+@pytest.mark.parametrize("stage", ["store", "merge"])
+def test_sigkill_mid_add_leaves_all_or_none(tmp_path: Path, stage: str) -> None:
+    """Killed while storing a crawl (or merging key runs), the index is intact, all or none."""
     path = tmp_path / "news.idx"
     with subprocess.Popen(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", CHILD, str(path), stage], stdout=subprocess.PIPE, text=True
     ) as child:
         assert child.stdout is not None
         assert child.stdout.readline() == "storing\n"

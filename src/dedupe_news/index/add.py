@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 from dedupe_news.errors import InputError
 from dedupe_news.index import ids as cluster_ids
 from dedupe_news.index import wide
-from dedupe_news.index.keys import crawl_keys, neighbours, store_keys
+from dedupe_news.index.keys import crawl_keys, look_up
 from dedupe_news.index.results import Added, LabelChange, Merge, Provenance
+from dedupe_news.index.runs import store_keys
 from dedupe_news.index.store import decode_page, encode_page, page_hash
 from dedupe_news.index.write import (
     Before,
@@ -71,7 +72,8 @@ def add_crawl(  # noqa: PLR0913 - the crawl, its time, and the run's knobs
     keys = crawl_keys([s.text for s in segments], config)
     replaced = [stored[p.id][0] for p in fresh if p.id in stored]
     new = {p.id for p in fresh}
-    known = _known_texts(connection, keys, neighbours(connection, keys))
+    near, counted = look_up(connection, keys)
+    known = _known_texts(connection, keys, near)
     sides = _sides(segments, keys, known[0])
     region = _region(
         connection, known[1], [*replaced, *_representatives(connection, known, sides)], new
@@ -97,7 +99,7 @@ def add_crawl(  # noqa: PLR0913 - the crawl, its time, and the run's knobs
     provenance = _provenance(connection, segments, keys, known[0])
     rowids = write_pages(connection, fresh, bodies, stored, seq)
     fresh_texts, text_of = write_texts(connection, segments, keys, known[0], rowids, seq)
-    store_keys(connection, keys, fresh_texts)
+    store_keys(connection, keys, fresh_texts, counted, on_start)
     crawl_of = (fresh, unchanged, provenance, text_of)
     return _finish(connection, report, (before, anchors), seq, crawl_of)
 

@@ -248,6 +248,7 @@ class Index:
             aliases=count("clusters WHERE merged_into IS NOT NULL"),
             band_keys=count("bands"),
             shingle_keys=count("shingles"),
+            runs=count("runs"),
             first_crawl=first,
             last_crawl=last,
             file_bytes=int(

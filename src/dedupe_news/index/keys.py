@@ -2,7 +2,8 @@
 
 The same stage functions as a batch run (`tokenize`, `exact_groups`, `sketch`,
 `lsh.bucket_keys`, `lsh.index_keys`); the keys are looked up in the index's tables instead of
-being paired within the batch. Every look-up is a seek by key: the cost follows the crawl.
+being paired within the batch. Every look-up is a seek by key in each run (`index.runs`), and a
+crawl's new keys are stored as a new run: the cost follows the crawl.
 """
 
 from __future__ import annotations
@@ -30,6 +31,23 @@ BAND_HOLDERS = 64
 """Texts stored per band key at most: a bucket beyond it is template, paired by its first 64."""
 SHINGLE_HOLDERS = lsh.MAX_HOLDERS + 1
 """Texts stored per shingle key at most: a key with more holders pairs nothing (`lsh`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """How many stored texts hold each key a crawl looked up, summed over the runs.
+
+    Attributes:
+        bands: The (band, key) pairs held, in lexicographic order.
+        band_counts: Their holders.
+        shingles: The shingle keys held, sorted, as one column.
+        shingle_counts: Their holders.
+    """
+
+    bands: NDArray[np.int64]
+    band_counts: NDArray[np.int64]
+    shingles: NDArray[np.int64]
+    shingle_counts: NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +97,7 @@ def crawl_keys(texts: Sequence[str], config: Config) -> Keys:
 
 
 def _probe(connection: sqlite3.Connection, table: str, rows: Iterable[Sequence[int]]) -> None:
-    columns = {"probe_hash": "hash, owner", "probe_band": "band, key, owner"}.get(table, "key")
+    columns = {"probe_hash": "hash, owner", "probe_band": "band, key"}.get(table, "key")
     connection.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({columns})")
     connection.execute(f"DELETE FROM {table}")  # noqa: S608 - our table names
     marks = ", ".join("?" * len(columns.split(", ")))
@@ -87,21 +105,14 @@ def _probe(connection: sqlite3.Connection, table: str, rows: Iterable[Sequence[i
 
 
 def band_rows(keys: Keys) -> Iterator[tuple[int, int, int]]:
-    """Yield (band, key, distinct text) for every nonzero band or anchor key."""
+    """Yield (band, key, distinct text) for every nonzero band or anchor key, in that order.
+
+    In key order, the seeks of a look-up walk each run's B-tree forward.
+    """
     texts, bands = np.nonzero(keys.bands)
     values = keys.bands[texts, bands]
-    return zip(bands.tolist(), values.tolist(), texts.tolist(), strict=True)
-
-
-def _rows(columns: NDArray[np.int64]) -> Iterator[tuple[int, ...]]:
-    """Yield the rows of a 2-D array as tuples of ints, one at a time.
-
-    For `executemany`: `tolist()` on the whole array makes every row's list at once, and
-    millions of live lists wake the cyclic garbage collector again and again over the whole
-    heap (10 s of a 40 s add); columns of ints are not tracked, and each row tuple is freed
-    as soon as SQLite has read it.
-    """
-    return zip(*(column.tolist() for column in columns.T), strict=True)
+    order = np.lexsort((texts, values, bands))
+    return zip(bands[order].tolist(), values[order].tolist(), texts[order].tolist(), strict=True)
 
 
 def neighbours(connection: sqlite3.Connection, keys: Keys) -> list[int]:
@@ -110,33 +121,61 @@ def neighbours(connection: sqlite3.Connection, keys: Keys) -> list[int]:
     A shingle key counts when the index holds it for at most `lsh.MAX_HOLDERS` texts, and a
     stored text needs `lsh.MIN_SHARED` such keys with one text of the crawl, as in a batch.
     """
+    return look_up(connection, keys)[0]
+
+
+def look_up(connection: sqlite3.Connection, keys: Keys) -> tuple[list[int], Held]:
+    """Return the neighbours (`neighbours`) and how many texts hold each key looked up.
+
+    Each distinct key is looked up once per run (one index seek; run by run, the probes in
+    key order, so the seeks walk each run's B-tree forward). The holder counts are what the
+    per-key caps of the store need (`runs.store_keys`): no second pass over the runs.
+    """
     _probe(connection, "probe_hash", ((h, g) for g, h in enumerate(keys.hashes.tolist())))
-    _probe(connection, "probe_band", band_rows(keys))
-    found = connection.execute(
-        """
-        SELECT t.rowid FROM probe_hash p JOIN texts t ON t.hash = p.hash
-        UNION SELECT b.text FROM probe_band p JOIN bands b ON b.band = p.band AND b.key = p.key
-        """
-    ).fetchall()
-    return sorted({r[0] for r in found}.union(_sharing_shingles(connection, keys).tolist()))
+    found = {
+        r[0]
+        for r in connection.execute(
+            "SELECT t.rowid FROM probe_hash p JOIN texts t ON t.hash = p.hash"
+        ).fetchall()
+    }
+    texts, bands = np.nonzero(keys.bands)
+    heads = np.unique(np.stack([bands, keys.bands[texts, bands]], axis=1).astype(np.int64), axis=0)
+    _probe(connection, "probe_band", zip(*(column.tolist() for column in heads.T), strict=True))
+    rows = np.array(
+        connection.execute(
+            "SELECT p.band, p.key, b.text FROM runs r CROSS JOIN probe_band p "
+            "CROSS JOIN bands b ON b.run = r.id AND b.band = p.band AND b.key = p.key"
+        ).fetchall(),
+        dtype=np.int64,
+    ).reshape(-1, 3)
+    found.update(rows[:, 2].tolist())
+    band_heads, band_counts = np.unique(rows[:, :2], axis=0, return_counts=True)
+    sharing, shingle_heads, shingle_counts = _sharing_shingles(connection, keys)
+    held = Held(
+        band_heads, band_counts.astype(np.int64), shingle_heads.reshape(-1, 1), shingle_counts
+    )
+    return sorted(found.union(sharing.tolist())), held
 
 
-def _sharing_shingles(connection: sqlite3.Connection, keys: Keys) -> NDArray[np.int64]:
+def _sharing_shingles(
+    connection: sqlite3.Connection, keys: Keys
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
     """Return the stored texts sharing `lsh.MIN_SHARED` rare shingle keys with a crawl text.
 
-    Each distinct key is looked up once (one index seek); the holders are counted and the
-    (crawl text, stored text) pairs joined with numpy sorts, not by a second pass of SQL over
-    every (key, owner) row of the crawl.
+    And the shingle keys held, with their holders. The holders are counted and the (crawl
+    text, stored text) pairs joined with numpy sorts, not by a second pass of SQL over every
+    (key, owner) row of the crawl.
     """
     _probe(connection, "probe_shingle", zip(lsh.distinct_sorted(keys.shingles).tolist()))
     held = np.array(
         connection.execute(
-            "SELECT s.key, s.text FROM probe_shingle p JOIN shingles s ON s.key = p.key"
+            "SELECT s.key, s.text FROM runs r CROSS JOIN probe_shingle p "
+            "CROSS JOIN shingles s ON s.run = r.id AND s.key = p.key"
         ).fetchall(),
         dtype=np.int64,
     ).reshape(-1, 2)
     held = held[np.argsort(held[:, 0], kind="stable")]
-    _, holders = _counted(held[:, 0])
+    distinct, holders = _counted(held[:, 0])
     held = held[np.repeat(holders, holders) <= lsh.MAX_HOLDERS]
     order = np.argsort(keys.shingles, kind="stable")
     crawl_keys, crawl_owners = keys.shingles[order], keys.owners[order]
@@ -147,7 +186,7 @@ def _sharing_shingles(connection: sqlite3.Connection, keys: Keys) -> NDArray[np.
     texts = np.repeat(held[:, 1], counts)
     span = int(texts.max()) + 1 if len(texts) else 1  # rowids: owner * span + text fits int64
     pairs, shared = _counted(np.sort(owners * span + texts))
-    return lsh.distinct_sorted(pairs[shared >= lsh.MIN_SHARED] % span)
+    return lsh.distinct_sorted(pairs[shared >= lsh.MIN_SHARED] % span), distinct, holders
 
 
 def _counted(ordered: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -156,72 +195,3 @@ def _counted(ordered: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.
         return ordered, np.empty(0, dtype=np.int64)
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     return ordered[starts], np.diff(np.r_[starts, len(ordered)])
-
-
-def store_keys(connection: sqlite3.Connection, keys: Keys, rowids: NDArray[np.int64]) -> None:
-    """Store the band and shingle keys of new distinct texts (`rowids[g]` > 0 for those).
-
-    Each key keeps at most `BAND_HOLDERS` (bands) or `SHINGLE_HOLDERS` (shingles) holders:
-    storage stays bounded by the number of texts, and a common key is known to be common.
-    """
-    texts, bands = np.nonzero(keys.bands)
-    fresh = rowids[texts] > 0
-    heads = np.stack([bands[fresh], keys.bands[texts, bands][fresh]], axis=1).astype(np.int64)
-    _insert_capped(connection, "bands", "band, key", heads, rowids[texts[fresh]], BAND_HOLDERS)
-    owned = rowids[keys.owners] > 0
-    _insert_capped(
-        connection,
-        "shingles",
-        "key",
-        keys.shingles[owned].reshape(-1, 1),
-        rowids[keys.owners[owned]],
-        SHINGLE_HOLDERS,
-    )
-
-
-def _insert_capped(  # noqa: PLR0913, PLR0917 - the table, its key, the rows, the cap
-    connection: sqlite3.Connection,
-    table: str,
-    key: str,
-    heads: NDArray[np.int64],
-    texts: NDArray[np.int64],
-    cap: int,
-) -> None:
-    """Insert (head, text) rows, at most `cap` per head counting the holders stored before.
-
-    In bulk: the stored holders of the batch's heads are counted in one grouped query, the
-    rows to keep are chosen with numpy (the smallest texts of each head first), and they go in
-    with one `executemany`.
-    """
-    names = key.split(", ")
-    marks = ", ".join("?" * len(names))
-    order = np.lexsort((texts, *heads.T[::-1]))
-    heads, texts = heads[order], texts[order]
-    starts = np.ones(len(texts), dtype=bool)
-    starts[1:] = np.any(heads[1:] != heads[:-1], axis=1)
-    firsts = np.flatnonzero(starts)
-    distinct = heads[firsts]
-    connection.execute(f"CREATE TEMP TABLE IF NOT EXISTS cap_{table} ({key})")
-    connection.execute(f"DELETE FROM cap_{table}")  # noqa: S608 - our table names
-    connection.executemany(
-        f"INSERT INTO cap_{table} VALUES ({marks})",  # noqa: S608 - ours
-        _rows(distinct),
-    )
-    columns = ", ".join(f"p.{c}" for c in names)
-    match = " AND ".join(f"s.{c} = p.{c}" for c in names)
-    held = {
-        tuple(found[:-1]): int(found[-1])
-        for found in connection.execute(
-            f"SELECT {columns}, count(*) FROM cap_{table} p "  # noqa: S608 - ours
-            f"JOIN {table} s ON {match} GROUP BY {columns}"
-        )
-    }
-    before = np.array([held.get(h, 0) for h in _rows(distinct)], dtype=np.int64)
-    group = np.cumsum(starts) - 1
-    rank = np.arange(len(texts)) - firsts[group]
-    keep = rank + before[group] < cap
-    rows = np.concatenate([heads[keep], texts[keep].reshape(-1, 1)], axis=1)
-    connection.executemany(
-        f"INSERT OR IGNORE INTO {table} ({key}, text) VALUES ({marks}, ?)",  # noqa: S608 - ours
-        _rows(rows),
-    )

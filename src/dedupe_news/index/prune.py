@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from dedupe_news.errors import ConfigError
+from dedupe_news.index import runs
 from dedupe_news.index.keys import band_rows, crawl_keys
 from dedupe_news.index.store import decode_page
 from dedupe_news.stages.segment import segment_page
@@ -91,12 +92,14 @@ def _forget_keys(
         row = connection.execute("SELECT rowid FROM texts WHERE hash = ?", (text_hash,)).fetchone()
         if row is not None and row[0] in gone:
             rowid_of[group] = row[0]
-    connection.executemany(
-        "DELETE FROM bands WHERE band = ? AND key = ? AND text = ?",
+    runs.forget(
+        connection,
+        "bands",
         [(b, k, rowid_of[g]) for b, k, g in band_rows(keys) if g in rowid_of],
     )
-    connection.executemany(
-        "DELETE FROM shingles WHERE key = ? AND text = ?",
+    runs.forget(
+        connection,
+        "shingles",
         [
             (k, rowid_of[g])
             for k, g in zip(keys.shingles.tolist(), keys.owners.tolist(), strict=True)

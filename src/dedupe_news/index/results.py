@@ -94,6 +94,8 @@ class Stats:
     aliases: int
     band_keys: int
     shingle_keys: int
+    runs: int
+    """The key runs the band and shingle keys are stored in (docs/index.md)."""
     first_crawl: str | None
     last_crawl: str | None
     file_bytes: int

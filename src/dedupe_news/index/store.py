@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import xxhash
 
 from dedupe_news.errors import ConfigError, DedupeNewsError, InputError
+from dedupe_news.index import runs
 from dedupe_news.records import Block, Page, Role
 from dedupe_news.stages import lsh
 
@@ -24,8 +25,10 @@ if TYPE_CHECKING:
 
     from dedupe_news.config import Config
 
-FORMAT_VERSION = 1
-"""The file format written here; a file with a newer one is refused."""
+FORMAT_VERSION = 2
+"""The file format written here; a file with a newer one is refused, an older one migrated.
+
+1: `bands` and `shingles` keyed by the hash alone. 2: the same rows in runs (`index.runs`)."""
 BUSY_TIMEOUT_MS = 5_000
 """How long a writer waits for another writer before "index is busy", by default."""
 
@@ -38,8 +41,9 @@ TUNING = (
 """Per connection: a 128 MiB page cache (SQLite's default is 2 MiB, too small to keep the
 band and shingle indexes' upper pages while a crawl's keys are looked up and inserted),
 reads through a 1 GiB memory map, the look-up tables of an add in memory, and the write-ahead
-log cut back to 64 MiB when a write starts after a checkpoint (an add of 100k segments grew
-it to 856 MB at 1M held, and SQLite otherwise keeps that size on disk)."""
+log cut back to 64 MiB when a write starts after a checkpoint (an add of 100k segments grows
+it to 120-180 MB, one that merges every key run at 3M held to 3.5 GB, and SQLite otherwise
+keeps that size on disk)."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -57,10 +61,6 @@ CREATE TABLE IF NOT EXISTS segments (page INTEGER NOT NULL, line INTEGER NOT NUL
     label TEXT NOT NULL, PRIMARY KEY (page, line)) WITHOUT ROWID;
 DROP INDEX IF EXISTS segments_text;
 CREATE INDEX IF NOT EXISTS segments_held ON segments (text, label, role, cluster);
-CREATE TABLE IF NOT EXISTS bands (band INTEGER NOT NULL, key INTEGER NOT NULL,
-    text INTEGER NOT NULL, PRIMARY KEY (band, key, text)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS shingles (key INTEGER NOT NULL, text INTEGER NOT NULL,
-    PRIMARY KEY (key, text)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS clusters (id TEXT PRIMARY KEY, key TEXT NOT NULL,
     created INTEGER NOT NULL, merged_into TEXT) WITHOUT ROWID;
 """
@@ -128,15 +128,20 @@ def _check_or_create(connection: sqlite3.Connection, path: Path, config: Config)
         if connection.execute("SELECT count(*) FROM meta").fetchone()[0] == 0:
             rows = [("format_version", str(FORMAT_VERSION)), *settings(config).items()]
             connection.executemany("INSERT INTO meta VALUES (?, ?)", rows)
-        else:
-            _check_meta(connection, path, config)
+        elif _check_meta(connection, path, config) < FORMAT_VERSION:
+            runs.migrate(connection)  # version 1: the settings match, so this file is ours
+            connection.execute(
+                "UPDATE meta SET value = ? WHERE name = 'format_version'", (str(FORMAT_VERSION),)
+            )
+        runs.create(connection)
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
 
 
-def _check_meta(connection: sqlite3.Connection, path: Path, config: Config) -> None:
+def _check_meta(connection: sqlite3.Connection, path: Path, config: Config) -> int:
+    """Refuse a newer format or other settings; return the file's format version."""
     stored = dict(connection.execute("SELECT name, value FROM meta").fetchall())
     version = int(stored.get("format_version", "0"))
     if version > FORMAT_VERSION:
@@ -152,6 +157,7 @@ def _check_meta(connection: sqlite3.Connection, path: Path, config: Config) -> N
                 f"got {value}: open the index with the settings it was built with"
             )
             raise ConfigError(msg)
+    return version
 
 
 def stored_config(path: Path) -> dict[str, object]:

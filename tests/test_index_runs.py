@@ -1,0 +1,148 @@
+"""Index key runs: merging changes no result, runs shrink geometrically, version 1 migrates."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import sqlite3
+from typing import TYPE_CHECKING
+from unittest import mock
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe_news.index import Index, runs
+from dedupe_news.index.keys import BAND_HOLDERS, SHINGLE_HOLDERS
+from dedupe_news.records import Page
+from tests.test_index import SEEDS, _crawl
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pytest
+
+KEY_ROWS = (
+    "SELECT 'bands', band, key, text FROM bands UNION ALL "
+    "SELECT 'shingles', 0, key, text FROM shingles ORDER BY 1, 2, 3, 4"
+)
+
+MOST_BAND = "SELECT max(n) FROM (SELECT count(*) AS n FROM bands GROUP BY band, key)"
+MOST_SHINGLE = "SELECT max(n) FROM (SELECT count(*) AS n FROM shingles GROUP BY key)"
+
+
+def _runs(path: Path) -> list[tuple[int, int, int]]:
+    """Return each run's id, its recorded rows, and the rows its tables hold."""
+    with sqlite3.connect(path) as connection:
+        return connection.execute(
+            "SELECT id, rows, (SELECT count(*) FROM bands WHERE run = id) "
+            "+ (SELECT count(*) FROM shingles WHERE run = id) FROM runs ORDER BY id"
+        ).fetchall()
+
+
+def _keys(path: Path) -> list[tuple[str, int, int, int]]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute(KEY_ROWS).fetchall()
+
+
+@settings(max_examples=8)
+@given(st.lists(st.integers(0, 4), min_size=len(_crawl()), max_size=len(_crawl())))
+def test_merging_at_every_add_or_never_gives_the_same_index(
+    tmp_path_factory: pytest.TempPathFactory, crawl_of: list[int]
+) -> None:
+    """Whatever the merge ratio, the same crawls store the same segments, ids and key rows."""
+    pages = _crawl()
+    stored = []
+    for ratio in (0.0, math.inf, runs.MERGE_RATIO):
+        path = tmp_path_factory.mktemp("runs") / "news.idx"
+        with mock.patch.object(runs, "MERGE_RATIO", ratio), Index.open(path) as index:
+            for crawl in sorted(set(crawl_of)):
+                index.add(p for p, c in zip(pages, crawl_of, strict=True) if c == crawl)
+            stored.append((index.segments(), _keys(path)))
+        held = _runs(path)
+        assert all(rows == counted for _, rows, counted in held)
+        assert len(held) <= (1 if ratio == 0.0 else len(set(crawl_of)))
+    assert stored[0] == stored[1] == stored[2]
+
+
+@given(st.lists(st.integers(1, 10_000), max_size=60), st.sampled_from([0.25, 0.5, 1.0]))
+def test_runs_shrink_geometrically_from_oldest_to_newest(sizes: list[int], ratio: float) -> None:
+    """After each merge, every run holds less than `ratio` times the rows of the run before."""
+    held: list[int] = []
+    for size in sizes:
+        held.append(size)
+        merged = runs.merged_tail(held, ratio)
+        held[-merged:] = [sum(held[-merged:])]
+        assert all(newer < ratio * older for older, newer in itertools.pairwise(held))
+    assert sum(held) == sum(sizes)
+
+
+def _downgrade(path: Path) -> None:
+    """Rewrite an index's key tables in format version 1: one B-tree each, no runs."""
+    with sqlite3.connect(path, isolation_level=None) as connection:
+        connection.executescript(
+            """
+            BEGIN;
+            CREATE TABLE bands_v1 (band INTEGER NOT NULL, key INTEGER NOT NULL,
+                text INTEGER NOT NULL, PRIMARY KEY (band, key, text)) WITHOUT ROWID;
+            CREATE TABLE shingles_v1 (key INTEGER NOT NULL, text INTEGER NOT NULL,
+                PRIMARY KEY (key, text)) WITHOUT ROWID;
+            INSERT INTO bands_v1 SELECT band, key, text FROM bands;
+            INSERT INTO shingles_v1 SELECT key, text FROM shingles;
+            DROP TABLE bands; DROP TABLE shingles; DROP TABLE runs;
+            ALTER TABLE bands_v1 RENAME TO bands; ALTER TABLE shingles_v1 RENAME TO shingles;
+            UPDATE meta SET value = '1' WHERE name = 'format_version';
+            COMMIT;
+            """
+        )
+
+
+def test_a_version_1_file_is_migrated_into_one_run(tmp_path: Path) -> None:
+    """Opening a version 1 file moves its keys into run 1; adds then go on as on a new file."""
+    old, new = tmp_path / "old.idx", tmp_path / "new.idx"
+    for path in (old, new):
+        with Index.open(path) as index:
+            index.add(SEEDS[:3])
+    before = _keys(old)
+    _downgrade(old)
+    with Index.open(old) as index:
+        assert _keys(old) == before
+        assert [(run, rows) for run, rows, _ in _runs(old)] == [(1, len(before))]
+        index.add(SEEDS[3:])
+        migrated = index.segments()
+    with sqlite3.connect(old) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        version = "SELECT value FROM meta WHERE name = 'format_version'"
+        assert connection.execute(version).fetchone() == ("2",)
+    with Index.open(new) as index:
+        index.add(SEEDS[3:])
+        assert index.segments() == migrated
+    assert _keys(old) == _keys(new)
+
+
+def test_prune_deletes_keys_from_every_run(tmp_path: Path) -> None:
+    """Pruning every crawl of an index never merged leaves no key in any run."""
+    path = tmp_path / "news.idx"
+    with mock.patch.object(runs, "MERGE_RATIO", math.inf), Index.open(path) as index:
+        for page in SEEDS:
+            index.add([page])
+        assert len(_runs(path)) > 1
+        assert index.prune("2999-01-01") == len(SEEDS)
+        assert (index.stats().band_keys, index.stats().shingle_keys) == (0, 0)
+    assert all(rows == counted == 0 for _, rows, counted in _runs(path))
+
+
+def test_holder_caps_count_every_run(tmp_path: Path) -> None:
+    """A key shared by more texts than its cap keeps exactly the cap, however the runs merge."""
+    common = "de minister van buitenlandse zaken sprak dinsdag in brussel met zijn collega's over"
+    pages = [Page(f"p{n:03d}", f"{common} onderwerp nummer {n} en verder niets") for n in range(70)]
+    stored = []
+    for ratio in (math.inf, 0.0):
+        path = tmp_path / f"{ratio}.idx"
+        with mock.patch.object(runs, "MERGE_RATIO", ratio), Index.open(path) as index:
+            for page in pages:
+                index.add([page])
+        with sqlite3.connect(path) as connection:
+            for most, cap in ((MOST_BAND, BAND_HOLDERS), (MOST_SHINGLE, SHINGLE_HOLDERS)):
+                assert connection.execute(most).fetchone() == (cap,)
+        stored.append(_keys(path))
+    assert stored[0] == stored[1]
