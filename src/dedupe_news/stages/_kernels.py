@@ -326,18 +326,20 @@ def band_keys(
 
     Keys of different bands differ by a salt, so equal values in two bands never collide.
     `extra` zero columns follow the bands, for the caller's own keys (no second matrix).
+    The matrix is laid out column by column (Fortran order): candidates read it a column at
+    a time, and a strided column of a row-major matrix reads every row's cache line.
     """
     n = len(signatures)
-    keys = np.empty((n, bands + extra), dtype=np.uint64)
+    columns = np.empty((bands + extra, n), dtype=np.uint64)
     for i in numba.prange(n):
         for column in range(bands, bands + extra):
-            keys[i, column] = 0
+            columns[column, i] = 0
         for band in range(bands):
             h = np.uint64(band + 1) * _P5
             for column in range(band * rows, band * rows + rows):
                 h = h * POLY + np.uint64(signatures[i, column])
-            keys[i, band] = fmix64(h)
-    return keys
+            columns[band, i] = fmix64(h)
+    return columns.T
 
 
 @_inline
