@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
-from dedupe_news.stages.facts import fact_text, facts_conflict, number_value
+from dedupe_news.stages import _kernels as kernels
+from dedupe_news.stages.facts import fact_text, facts_conflict, names_by_gaps, number_value
 from tests.strategies import PARAGRAPHS
 
 MEDINA = (
@@ -107,3 +110,14 @@ def test_names_are_capitalized_words_inside_a_sentence() -> None:
     found = fact_text("De politie zoekt Ahmed. Hij is 24-jarige.")
     assert sorted(found.words[i] for i in found.names) == ["ahmed"]
     assert found.ends_sentence
+
+
+@given(
+    text=PARAGRAPHS.filter(str.isascii)
+    | st.text(st.characters(max_codepoint=127), max_size=60)
+    | st.text("aB9 ._;!?:-,", max_size=30)
+)
+def test_ascii_names_kernel_is_the_rule_by_gaps(text: str) -> None:
+    """The compiled pass over an ASCII text counts the same words and names as the regex."""
+    count, names = kernels.ascii_names(np.frombuffer(text.encode(), dtype=np.uint8))
+    assert (count, frozenset(names.tolist())) == names_by_gaps(text)

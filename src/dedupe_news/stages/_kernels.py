@@ -647,3 +647,31 @@ def story_keys(
                 out[made] = (shingle & ~low) | np.uint64(pages[c])
                 made += 1
     return out[:made]
+
+
+_END_MARKS = (33, 46, 58, 59, 63)  # ! . : ; ?  (facts' sentence ends)
+
+
+@_sequential
+def ascii_names(data: NDArray[np.uint8]) -> tuple[int, NDArray[np.int64]]:
+    """Return the words of an ASCII text and which of them are names, in one pass.
+
+    A word is a run of ASCII letters and digits (`facts._WORD` on ASCII); word i is a name when
+    it opens with a capital, i > 0, and no sentence end (`.!?:;`) lies between it and word
+    i - 1: `stages.facts.fact_text`'s rule. Returns (number of words, names ascending).
+    """
+    names = np.empty(len(data) // 2 + 1, dtype=np.int64)  # a word and a gap: 2 bytes at least
+    count, found, inside, ended = 0, 0, False, False
+    for byte in data:
+        if (48 <= byte <= 57) or (65 <= byte <= 90) or (97 <= byte <= 122):
+            if not inside:
+                if 65 <= byte <= 90 and count > 0 and not ended:
+                    names[found] = count
+                    found += 1
+                count += 1
+                inside, ended = True, False
+        else:
+            inside = False
+            if byte in _END_MARKS:
+                ended = True
+    return count, names[:found]
