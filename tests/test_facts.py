@@ -8,7 +8,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedupe_news.stages import _kernels as kernels
-from dedupe_news.stages.facts import fact_text, facts_conflict, names_by_gaps, number_value
+from dedupe_news.stages.facts import (
+    fact_text,
+    facts_conflict,
+    may_conflict_ends,
+    may_conflict_words,
+    names_by_gaps,
+    number_value,
+)
+from dedupe_news.stages.tokenize import tokenize
 from tests.strategies import PARAGRAPHS
 
 MEDINA = (
@@ -121,3 +129,22 @@ def test_ascii_names_kernel_is_the_rule_by_gaps(text: str) -> None:
     """The compiled pass over an ASCII text counts the same words and names as the regex."""
     count, names = kernels.ascii_names(np.frombuffer(text.encode(), dtype=np.uint8))
     assert (count, frozenset(names.tolist())) == names_by_gaps(text)
+
+
+WORDS = st.lists(st.sampled_from(["de", "bus", "45", "12", "medina", "luxor", "x"]), max_size=14)
+
+
+@given(a=WORDS, b=WORDS)
+def test_may_conflict_ends_clears_only_pairs_the_alignment_clears(
+    a: list[str], b: list[str]
+) -> None:
+    """From the common head and tail alone: False only where no aligned block can be a swap."""
+    tokens = tokenize([" ".join(a), " ".join(b)])
+    first, second = np.array([0]), np.array([1])
+    head, tail = kernels.common_ends(tokens.hashes, tokens.offsets, first, second)
+    python = kernels.common_ends.py_func(  # type: ignore[attr-defined]  # numba keeps the source
+        tokens.hashes, tokens.offsets, first, second
+    )
+    assert (head.tolist(), tail.tolist()) == (python[0].tolist(), python[1].tolist())
+    ends = may_conflict_ends(head, tail, np.array([len(a)]), np.array([len(b)]))
+    assert ends[0] or not may_conflict_words(tuple(a), tuple(b))

@@ -160,7 +160,7 @@ def _match(texts: Sequence[str], config: Config, timer: _Timer) -> tuple[Distinc
         found = sketch(distinct.tokens, distinct.firsts, config)
     with timer("candidates", len(distinct.firsts)):
         pairs = candidates(found, config)
-    with timer("verify", len(pairs)):
+    with timer("verify", len(pairs)), collector_paused():  # word tuples, facts, matches
         workers = -1 if timer.threads is None else timer.threads
         verified = verify(pairs, distinct, found, config, workers=workers)
     return distinct, verified

@@ -675,3 +675,31 @@ def ascii_names(data: NDArray[np.uint8]) -> tuple[int, NDArray[np.int64]]:
             if byte in _END_MARKS:
                 ended = True
     return count, names[:found]
+
+
+@_compiled
+def common_ends(
+    hashes: NDArray[np.uint64],
+    offsets: NDArray[np.int64],
+    first: NDArray[np.int64],
+    second: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Return the words texts first[p] and second[p] share at their head, and then at their tail.
+
+    Text i's words are hashes[offsets[i]:offsets[i + 1]]. The tail is counted within what
+    the head leaves of the shorter text (as `stages.facts.word_blocks` counts it).
+    """
+    head = np.zeros(len(first), dtype=np.int64)
+    tail = np.zeros(len(first), dtype=np.int64)
+    for p in numba.prange(len(first)):
+        a, a_end = offsets[first[p]], offsets[first[p] + 1]
+        b, b_end = offsets[second[p]], offsets[second[p] + 1]
+        limit = min(a_end - a, b_end - b)
+        h = 0
+        while h < limit and hashes[a + h] == hashes[b + h]:
+            h += 1
+        t = 0
+        while t < limit - h and hashes[a_end - 1 - t] == hashes[b_end - 1 - t]:
+            t += 1
+        head[p], tail[p] = h, t
+    return head, tail

@@ -41,12 +41,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein, Postfix, Prefix
 
 from dedupe_news.stages import _kernels as kernels
 from dedupe_news.stages.normalize import fold
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 _FACT_WORDS = 5  # at most this many words a side make a fact swap
 _SHORT_WORDS = 64  # a lone swap counts in running texts up to this long
@@ -302,6 +306,34 @@ def may_conflict(norm_a: str, norm_b: str) -> bool:
 def may_conflict_words(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
     """Return `may_conflict` of two normalized texts given as their words (split once)."""
     return may_conflict_blocks(word_blocks(words_a, words_b))
+
+
+def may_conflict_ends(
+    head: NDArray[np.int64],
+    tail: NDArray[np.int64],
+    size_a: NDArray[np.int64],
+    size_b: NDArray[np.int64],
+) -> NDArray[np.bool_]:
+    """Return False for pairs of which `may_conflict_words` is False, told by their ends alone.
+
+    `head` and `tail` are the words two texts of `size_a` and `size_b` words share at their
+    head and then at their tail, as `word_blocks` counts them. A pair whose differing middle
+    is empty on one side, one word on one side against more than `_FACT_WORDS` on the other,
+    or longer than `_ALIGN_WORDS` has no block where a fact swap can be; True means the words
+    must be aligned to know.
+
+    Examples:
+        >>> one = np.array([1])
+        >>> may_conflict_ends(one * 3, one * 2, one * 5, one * 9).tolist()  # a clause added
+        [False]
+        >>> may_conflict_ends(one * 3, one * 2, one * 6, one * 6).tolist()  # a word replaced
+        [True]
+    """
+    mid_a, mid_b = size_a - head - tail, size_b - head - tail
+    aligned = (mid_a <= _ALIGN_WORDS) & (mid_b <= _ALIGN_WORDS)
+    one_block = (mid_a <= 1) | (mid_b <= 1)
+    small = (mid_a > 0) & (mid_a <= _FACT_WORDS) & (mid_b > 0) & (mid_b <= _FACT_WORDS)
+    return np.asarray(aligned & (~one_block | small), dtype=np.bool_)
 
 
 def may_conflict_blocks(blocks: list[tuple[int, int, int, int]]) -> bool:

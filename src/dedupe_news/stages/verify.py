@@ -35,11 +35,13 @@ from rapidfuzz.process import cpdist
 
 from dedupe_news.records import Match
 from dedupe_news.stages import _kernels as kernels
+from dedupe_news.stages.exact import Distinct
 from dedupe_news.stages.facts import (
     FactText,
     fact_text,
     facts_conflict,
     may_conflict_blocks,
+    may_conflict_ends,
     word_blocks,
 )
 from dedupe_news.stages.signature import jaccard
@@ -202,9 +204,12 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
         result = scores(part, texts, found, config, workers=workers)
         keep = np.flatnonzero(result.score >= config.min_score)
         estimates = jaccard(found.signatures[part[keep, 0]], found.signatures[part[keep, 1]])
-        for k, estimate in zip(keep.tolist(), estimates.tolist(), strict=True):
+        checked = _may_conflict(texts, part[keep])
+        for k, estimate, check in zip(
+            keep.tolist(), estimates.tolist(), checked.tolist(), strict=True
+        ):
             a, b = int(part[k, 0]), int(part[k, 1])
-            if facts.vetoed(a, b):
+            if check and facts.vetoed(a, b):
                 continue
             matches.append(Match(a, b, round(float(result.score[k]), 6), round(estimate, 6)))
             similar = bool(result.similarity[k] >= config.min_score)
@@ -212,6 +217,26 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
             if similar:
                 _union(parent, a, b)
     return Verified(tuple(matches), tuple(contained), scored)
+
+
+def _may_conflict(texts: Texts, pairs: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Return False for the pairs the veto cannot fire on, told from their word hashes.
+
+    Most kept pairs of a batch are copies with words added or dropped at one place: their
+    common head and tail (`_kernels.common_ends`, over the tokenizer's word hashes, which
+    are those of the words the veto splits) leave no block a fact can be swapped in, and
+    then no word is split, aligned or read for names. A driver whose texts are not a
+    `Distinct` has no word hashes here: all its pairs go to the veto.
+    """
+    if not isinstance(texts, Distinct):
+        return np.ones(len(pairs), dtype=np.bool_)
+    tokens = texts.tokens
+    rows = texts.firsts[pairs]
+    first, second = np.ascontiguousarray(rows[:, 0]), np.ascontiguousarray(rows[:, 1])
+    sizes = np.diff(tokens.offsets)
+    with kernels.threads_for(int(sizes[first].sum() + sizes[second].sum())):
+        head, tail = kernels.common_ends(tokens.hashes, tokens.offsets, first, second)
+    return may_conflict_ends(head, tail, sizes[first], sizes[second])
 
 
 class _Facts:
