@@ -148,3 +148,10 @@ def test_may_conflict_ends_clears_only_pairs_the_alignment_clears(
     assert (head.tolist(), tail.tolist()) == (python[0].tolist(), python[1].tolist())
     ends = may_conflict_ends(head, tail, np.array([len(a)]), np.array([len(b)]))
     assert ends[0] or not may_conflict_words(tuple(a), tuple(b))
+
+
+def test_a_word_that_folding_changes_is_read_word_by_word() -> None:
+    """A vulgar fraction folds to digits around a fraction slash: names still line up."""
+    found = fact_text("Een \u00bd kilo kaas voor Jan.")
+    assert found.words == ("een", "1\u20442", "kilo", "kaas", "voor", "jan")
+    assert sorted(found.words[i] for i in found.names) == ["jan"]
