@@ -42,27 +42,30 @@ def take_range(
     offsets: NDArray[np.int64],
     owners: NDArray[np.signedinteger[Any]],
     cursors: NDArray[np.int64],
-    until: tuple[int, int],
-) -> tuple[NDArray[np.uint64], NDArray[np.signedinteger[Any]]]:
-    """Return the next keys of every row whose top bits lie below bin `until[0]`, and owners.
+    into: tuple[int, NDArray[np.uint64], NDArray[np.signedinteger[Any]], int],
+) -> int:
+    """Copy the next keys of every row whose top bits lie below bin `high`, and their owners.
 
     Row r's keys are keys[offsets[r]:offsets[r + 1]], ascending, owned by owners[r];
     `cursors[r]` is where row r's untaken keys start, moved past the keys taken, so ranges
-    taken in ascending order read each key once. `until[1]` is how many keys are taken.
+    taken in ascending order read each key once. `into` is (high, taken keys, taken owners,
+    start): they are written from `start` on, into buffers the caller reuses for every
+    range (fresh arrays per range cost their page faults again). Returns where they end.
     """
-    high = np.uint64(until[0])
-    taken = np.empty(until[1], dtype=np.uint64)
-    taken_owners = np.empty(until[1], dtype=owners.dtype)
-    at = 0
+    high, taken, taken_owners, at = into
+    limit = np.uint64(high)
     for row in range(len(offsets) - 1):
-        entry = cursors[row]
-        while entry < offsets[row + 1] and keys[entry] >> _SHIFT < high:
-            taken[at] = keys[entry]
-            taken_owners[at] = owners[row]
+        entry, end, owner = cursors[row], offsets[row + 1], owners[row]
+        while entry < end:
+            key = keys[entry]
+            if key >> _SHIFT >= limit:
+                break
+            taken[at] = key
+            taken_owners[at] = owner
             at += 1
             entry += 1
         cursors[row] = entry
-    return taken, taken_owners
+    return at
 
 
 # The filter of a key table: 2**k bits for at least _FILTER_BITS bits per key, set at bits

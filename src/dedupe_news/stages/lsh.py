@@ -256,19 +256,28 @@ def _rare_holders(sources: list[Source]) -> tuple[NDArray[np.int64], NDArray[np.
     cursors = [offsets[:-1].copy() for _, offsets, _ in sources]
     kind = sources[0][2].dtype  # of owners, ids and groups: int32 when owners fit
     ids, owners, holders = [np.empty(0, kind)], [np.empty(0, kind)], [np.empty(0, np.int64)]
-    for low, high in _ranges(np.diff(np.r_[0, bins.sum(axis=0)])):
-        taken = [
-            index_kernels.take_range(
-                keys, offsets, of, cursor, (high, int(b[high - 1] - (b[low - 1] if low else 0)))
-            )
-            for (keys, offsets, of), cursor, b in zip(sources, cursors, bins, strict=True)
-        ]
-        keys = np.concatenate([t[0] for t in taken])
-        rare, counts = index_kernels.rare_runs(np.sort(keys), MAX_HOLDERS)
+    cumulative = bins.sum(axis=0)  # keys in bins 0..b, over all sources
+    ranges = _ranges(np.diff(np.r_[0, cumulative]))
+    most = (
+        max(int(cumulative[high - 1] - (cumulative[low - 1] if low else 0)) for low, high in ranges)
+        if ranges
+        else 0
+    )
+    # One range's keys, owners and sorted keys, reused: fresh arrays per range fault again.
+    buffers = (np.empty(most, np.uint64), np.empty(most, kind), np.empty(most, np.uint64))
+    for _, high in ranges:
+        taken = 0
+        for (keys, offsets, of), cursor in zip(sources, cursors, strict=True):
+            taken = index_kernels.take_range(keys, offsets, of, cursor, (high, *buffers[:2], taken))
+        keys, range_owners = buffers[0][:taken], buffers[1][:taken]
+        ordered = buffers[2][:taken]
+        ordered[:] = keys
+        ordered.sort()  # in place: the one sorted copy of a range, reused
+        rare, counts = index_kernels.rare_runs(ordered, MAX_HOLDERS)
         found = index_kernels.rare_ids(keys, *index_kernels.key_table(rare))
         held = np.flatnonzero(found >= 0)
         ids.append((found[held] + sum(len(h) for h in holders)).astype(kind))
-        owners.append(np.concatenate([t[1] for t in taken])[held])
+        owners.append(range_owners[held])
         holders.append(counts)
     ends = np.cumsum(np.concatenate(holders)).astype(np.int64)
     grouped = index_kernels.group_owners(
