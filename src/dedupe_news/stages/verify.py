@@ -203,16 +203,19 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
         scored += len(part)
         result = scores(part, texts, found, config, workers=workers)
         keep = np.flatnonzero(result.score >= config.min_score)
-        estimates = jaccard(found.signatures[part[keep, 0]], found.signatures[part[keep, 1]])
-        checked = _may_conflict(texts, part[keep])
-        for k, estimate, check in zip(
-            keep.tolist(), estimates.tolist(), checked.tolist(), strict=True
-        ):
-            a, b = int(part[k, 0]), int(part[k, 1])
+        kept = part[keep]
+        rows = zip(  # Python values, read once: no numpy scalar per pair and field
+            kept.tolist(),
+            result.score[keep].tolist(),
+            (result.similarity[keep] >= config.min_score).tolist(),
+            jaccard(found.signatures[kept[:, 0]], found.signatures[kept[:, 1]]).tolist(),
+            _may_conflict(texts, kept).tolist(),
+            strict=True,
+        )
+        for (a, b), score, similar, estimate, check in rows:
             if check and facts.vetoed(a, b):
                 continue
-            matches.append(Match(a, b, round(float(result.score[k]), 6), round(estimate, 6)))
-            similar = bool(result.similarity[k] >= config.min_score)
+            matches.append(Match(a, b, round(score, 6), round(estimate, 6)))
             contained.append(not similar)
             if similar:
                 _union(parent, a, b)
