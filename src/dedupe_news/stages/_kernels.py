@@ -650,29 +650,37 @@ def story_keys(
 
 
 _END_MARKS = (33, 46, 58, 59, 63)  # ! . : ; ?  (facts' sentence ends)
+WORD_CHAR, UPPER_CHAR = 1, 2
+"""Flags of a code point in `text_names`' table: `str.isalnum`, and `str.isupper` too."""
 
 
 @_sequential
-def ascii_names(data: NDArray[np.uint8]) -> tuple[int, NDArray[np.int64]]:
-    """Return the words of an ASCII text and which of them are names, in one pass.
+def text_names(data: NDArray[np.uint8], table: NDArray[np.uint8]) -> tuple[int, NDArray[np.int64]]:
+    """Return the words of a UTF-8 text and which of them are names, in one pass.
 
-    A word is a run of ASCII letters and digits (`facts._WORD` on ASCII); word i is a name when
-    it opens with a capital, i > 0, and no sentence end (`.!?:;`) lies between it and word
-    i - 1: `stages.facts.fact_text`'s rule. Returns (number of words, names ascending).
+    A word is a run of word characters (`table[cp] & WORD_CHAR`, `str.isalnum`, which is
+    what the regex class of letters and digits matches);
+    word i is a name when its first character is upper case, i > 0, and no sentence end
+    (`.!?:;`) lies between it and word i - 1: `stages.facts.names_by_gaps`' rule. Returns
+    (number of words, names ascending), or (-1, none) when a code point lies beyond the table.
     """
     names = np.empty(len(data) // 2 + 1, dtype=np.int64)  # a word and a gap: 2 bytes at least
-    count, found, inside, ended = 0, 0, False, False
-    for byte in data:
-        if (48 <= byte <= 57) or (65 <= byte <= 90) or (97 <= byte <= 122):
+    count, found, inside, ended, at = 0, 0, False, False, 0
+    while at < len(data):
+        cp, size = _code_point(data, at)
+        at += size
+        if cp >= len(table):
+            return -1, names[:0]
+        if table[cp] & WORD_CHAR:
             if not inside:
-                if 65 <= byte <= 90 and count > 0 and not ended:
+                if table[cp] & UPPER_CHAR and count > 0 and not ended:
                     names[found] = count
                     found += 1
                 count += 1
                 inside, ended = True, False
         else:
             inside = False
-            if byte in _END_MARKS:
+            if cp in _END_MARKS:
                 ended = True
     return count, names[:found]
 

@@ -52,6 +52,7 @@ from dedupe_news.stages.normalize import fold
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
+
 _FACT_WORDS = 5  # at most this many words a side make a fact swap
 _SHORT_WORDS = 64  # a lone swap counts in running texts up to this long
 _CONTENT_LETTERS = 5  # a lone swap's words have at least this many letters
@@ -100,21 +101,36 @@ def fact_text(text: str, *, folded: tuple[str, ...] | None = None) -> FactText:
     """
     ends = bool(text.rstrip()) and text.rstrip().endswith(_SENTENCE_END)
     words = tuple(_WORD.findall(fold(text))) if folded is None else folded
-    if text.isascii():  # the commonest case, in one compiled pass (no object per word)
-        count, names = kernels.ascii_names(np.frombuffer(text.encode(), dtype=np.uint8))
-        if count == len(words):
-            return FactText(words, frozenset(names.tolist()), ends)
+    count, names = kernels.text_names(np.frombuffer(text.encode(), dtype=np.uint8), _chars())
+    if count == len(words):  # one compiled pass, no object per word: nearly every text
+        return FactText(words, frozenset(names.tolist()), ends)
     found = names_by_gaps(text)
     if found[0] != len(words):  # folding split or joined a word
         return _fact_text_by_word(text, ends=ends)  # the slow, exact way
     return FactText(words, found[1], ends)
 
 
+# Code points below this (Latin scripts, general punctuation, currency signs) are read by
+# `_kernels.text_names`; a text holding one beyond it is read by `names_by_gaps`.
+_TABLE_END = 0x2100
+
+
+@lru_cache(maxsize=1)
+def _chars() -> NDArray[np.uint8]:
+    """Return `text_names`' table: per code point, `str.isalnum` and `str.isupper` as flags."""
+    table = np.zeros(_TABLE_END, dtype=np.uint8)
+    for cp in range(_TABLE_END):
+        char = chr(cp)
+        if char.isalnum():
+            table[cp] = kernels.WORD_CHAR | (kernels.UPPER_CHAR if char.isupper() else 0)
+    return table
+
+
 def names_by_gaps(text: str) -> tuple[int, frozenset[int]]:
     """Return the number of words (runs of letters and digits) of a text, and which are names.
 
     A name: a capitalized word after another word of its sentence (no end mark between).
-    `_kernels.ascii_names` is this rule for ASCII text, compiled.
+    `_kernels.text_names` is this rule, compiled.
 
     Examples:
         >>> names_by_gaps("De politie zoekt Ahmed. Hij is 24-jarige.")
