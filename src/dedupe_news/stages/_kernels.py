@@ -711,3 +711,18 @@ def common_ends(
             t += 1
         head[p], tail[p] = h, t
     return head, tail
+
+
+@_compiled
+def gather_slices(
+    data: NDArray[np.uint8], starts: NDArray[np.int64], bounds: NDArray[np.int64]
+) -> NDArray[np.uint8]:
+    """Return the slices of data starting at `starts`, end to end, slice i at bounds[i].
+
+    Slice i is data[starts[i]:starts[i] + bounds[i + 1] - bounds[i]]; one copy per slice,
+    threaded across slices.
+    """
+    out = np.empty(bounds[-1], dtype=np.uint8)
+    for i in numba.prange(len(starts)):
+        out[bounds[i] : bounds[i + 1]] = data[starts[i] : starts[i] + bounds[i + 1] - bounds[i]]
+    return out
