@@ -8,6 +8,7 @@ datasketch.
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -29,6 +30,13 @@ EMPTY = np.uint32(0xFFFFFFFF)
 # costs more than it saves, and with libgomp's default active wait the woken threads then
 # spin on the core the next Python step needs (70 ms per small call instead of 0.7 ms).
 PARALLEL_WORK = 1 << 20
+
+# libgomp (numba's "omp" threading layer) reads this when numba first starts its pool, after
+# this import. Its default, active waiting, keeps each worker spinning after every parallel
+# kernel, on the cores the Python steps between kernels need: with other work on the machine
+# (load 3 on 2 cores) `find_duplicates` at 500k paragraphs took 11.5-22.6 s spinning and
+# 7.4-7.5 s passive (docs/benchmarks.md). A value the user set is kept.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 @contextmanager
