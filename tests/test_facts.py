@@ -136,21 +136,33 @@ def test_the_names_kernel_is_the_rule_by_gaps(text: str) -> None:
         assert (count, frozenset(names.tolist())) == names_by_gaps(text)
 
 
-WORDS = st.lists(st.sampled_from(["de", "bus", "45", "12", "medina", "luxor", "x"]), max_size=14)
+WORDS = st.lists(
+    st.sampled_from(["de", "der", "4", "45", "x", "xx", "medina", "\u00e9", "\u00e9e"]), max_size=14
+)
+
+
+def _common_ends(a: list[str], b: list[str]) -> tuple[int, int]:
+    """The common head and tail words, counted as `word_blocks` counts them."""
+    limit = min(len(a), len(b))
+    head = next((i for i in range(limit) if a[i] != b[i]), limit)
+    tail = next((i for i in range(limit) if a[-1 - i] != b[-1 - i]), limit)
+    return head, min(tail, limit - head)
 
 
 @given(a=WORDS, b=WORDS)
 def test_may_conflict_ends_clears_only_pairs_the_alignment_clears(
     a: list[str], b: list[str]
 ) -> None:
-    """From the common head and tail alone: False only where no aligned block can be a swap."""
+    """Ends read from the normalized bytes are the word ends; False only where no swap can be."""
     tokens = tokenize([" ".join(a), " ".join(b)])
-    first, second = np.array([0]), np.array([1])
-    head, tail = kernels.common_ends(tokens.hashes, tokens.offsets, first, second)
+    starts = tokens.norm_starts.reshape(1, 2)
+    lengths, words = tokens.norm_lengths.reshape(1, 2), tokens.counts().reshape(1, 2)
+    head, tail = kernels.common_ends(tokens.norms, starts, lengths, words)
     python = kernels.common_ends.py_func(  # type: ignore[attr-defined]  # numba keeps the source
-        tokens.hashes, tokens.offsets, first, second
+        tokens.norms, starts, lengths, words
     )
-    assert (head.tolist(), tail.tolist()) == (python[0].tolist(), python[1].tolist())
+    assert (int(head[0]), int(tail[0])) == (int(python[0][0]), int(python[1][0]))
+    assert (int(head[0]), int(tail[0])) == _common_ends(a, b)
     ends = may_conflict_ends(head, tail, np.array([len(a)]), np.array([len(b)]))
     assert ends[0] or not may_conflict_words(tuple(a), tuple(b))
 

@@ -693,31 +693,68 @@ def text_names(data: NDArray[np.uint8], table: NDArray[np.uint8]) -> tuple[int, 
     return count, names[:found]
 
 
+@_inline
+def _spaces(data: NDArray[np.uint8], start: int, end: int) -> int:
+    """Count the spaces in data[start:end]."""
+    count = 0
+    for at in range(start, end):
+        if data[at] == 32:
+            count += 1
+    return count
+
+
+@_inline
+def _word_edge(data: NDArray[np.uint8], at: int, start: int, end: int) -> bool:
+    """Whether position `at` of the text data[start:end] lies between words (or at an end)."""
+    return at <= start or at >= end or data[at] == 32
+
+
 @_compiled
 def common_ends(
-    hashes: NDArray[np.uint64],
-    offsets: NDArray[np.int64],
-    first: NDArray[np.int64],
-    second: NDArray[np.int64],
+    data: NDArray[np.uint8],
+    starts: NDArray[np.int64],
+    lengths: NDArray[np.int64],
+    words: NDArray[np.int64],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Return the words texts first[p] and second[p] share at their head, and then at their tail.
+    """Return the words pair p's two normalized texts share at their head, then at their tail.
 
-    Text i's words are hashes[offsets[i]:offsets[i + 1]]. The tail is counted within what
-    the head leaves of the shorter text (as `stages.facts.word_blocks` counts it).
+    Text k of pair p is data[starts[p, k]:starts[p, k] + lengths[p, k]] (UTF-8, words joined
+    by single spaces), of words[p, k] words. The words shared are read from the bytes shared:
+    the spaces inside the common bytes, and one word more where both texts break there. The
+    tail is counted within what the head leaves of the shorter text (as
+    `stages.facts.word_blocks` counts it).
     """
-    head = np.zeros(len(first), dtype=np.int64)
-    tail = np.zeros(len(first), dtype=np.int64)
-    for p in numba.prange(len(first)):
-        a, a_end = offsets[first[p]], offsets[first[p] + 1]
-        b, b_end = offsets[second[p]], offsets[second[p] + 1]
-        limit = min(a_end - a, b_end - b)
-        h = 0
-        while h < limit and hashes[a + h] == hashes[b + h]:
+    head = np.zeros(len(starts), dtype=np.int64)
+    tail = np.zeros(len(starts), dtype=np.int64)
+    for p in numba.prange(len(starts)):
+        a, b = starts[p, 0], starts[p, 1]
+        a_end, b_end = a + lengths[p, 0], b + lengths[p, 1]
+        same = 0
+        while a + same < a_end and b + same < b_end and data[a + same] == data[b + same]:
+            same += 1
+        h = _spaces(data, a, a + same)
+        if (
+            same > 0
+            and _word_edge(data, a + same, a, a_end)
+            and _word_edge(data, b + same, b, b_end)
+        ):
             h += 1
-        t = 0
-        while t < limit - h and hashes[a_end - 1 - t] == hashes[b_end - 1 - t]:
+        back = 0
+        while (
+            back < a_end - a
+            and back < b_end - b
+            and data[a_end - 1 - back] == data[b_end - 1 - back]
+        ):
+            back += 1
+        t = _spaces(data, a_end - back, a_end)
+        if (
+            back > 0
+            and _word_edge(data, a_end - back - 1, a - 1, a_end)
+            and _word_edge(data, b_end - back - 1, b - 1, b_end)
+        ):
             t += 1
-        head[p], tail[p] = h, t
+        head[p] = h
+        tail[p] = min(t, min(words[p, 0], words[p, 1]) - h)
     return head, tail
 
 

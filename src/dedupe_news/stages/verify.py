@@ -223,23 +223,23 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
 
 
 def _may_conflict(texts: Texts, pairs: NDArray[np.int64]) -> NDArray[np.bool_]:
-    """Return False for the pairs the veto cannot fire on, told from their word hashes.
+    """Return False for the pairs the veto cannot fire on, told from their normalized bytes.
 
     Most kept pairs of a batch are copies with words added or dropped at one place: their
-    common head and tail (`_kernels.common_ends`, over the tokenizer's word hashes, which
-    are those of the words the veto splits) leave no block a fact can be swapped in, and
-    then no word is split, aligned or read for names. A driver whose texts are not a
-    `Distinct` has no word hashes here: all its pairs go to the veto.
+    common head and tail words (`_kernels.common_ends`, over the normalized texts' UTF-8
+    bytes, whose words are the words the veto splits) leave no block a fact can be swapped
+    in, and then no word is split, aligned or read for names. A driver whose texts are not
+    a `Distinct` has no norm buffer here: all its pairs go to the veto.
     """
     if not isinstance(texts, Distinct):
         return np.ones(len(pairs), dtype=np.bool_)
     tokens = texts.tokens
     rows = texts.firsts[pairs]
-    first, second = np.ascontiguousarray(rows[:, 0]), np.ascontiguousarray(rows[:, 1])
-    sizes = np.diff(tokens.offsets)
-    with kernels.threads_for(int(sizes[first].sum() + sizes[second].sum())):
-        head, tail = kernels.common_ends(tokens.hashes, tokens.offsets, first, second)
-    return may_conflict_ends(head, tail, sizes[first], sizes[second])
+    lengths = tokens.norm_lengths[rows]
+    words = texts.words()[pairs]
+    with kernels.threads_for(int(lengths.sum())):
+        head, tail = kernels.common_ends(tokens.norms, tokens.norm_starts[rows], lengths, words)
+    return may_conflict_ends(head, tail, words[:, 0], words[:, 1])
 
 
 class _Facts:
