@@ -258,32 +258,47 @@ def _rare_holders(sources: list[Source]) -> tuple[NDArray[np.int64], NDArray[np.
     ids, owners, holders = [np.empty(0, kind)], [np.empty(0, kind)], [np.empty(0, np.int64)]
     cumulative = bins.sum(axis=0)  # keys in bins 0..b, over all sources
     ranges = _ranges(np.diff(np.r_[0, cumulative]))
-    most = (
-        max(int(cumulative[high - 1] - (cumulative[low - 1] if low else 0)) for low, high in ranges)
-        if ranges
-        else 0
+    if not ranges:  # no keys
+        return np.empty(0, kind), np.empty(0, np.int64)
+    most = max(
+        int(cumulative[high - 1] - (cumulative[low - 1] if low else 0)) for low, high in ranges
     )
     # One range's keys, owners and sorted keys, reused: fresh arrays per range fault again.
     buffers = (np.empty(most, np.uint64), np.empty(most, kind), np.empty(most, np.uint64))
     for _, high in ranges:
-        taken = 0
-        for (keys, offsets, of), cursor in zip(sources, cursors, strict=True):
-            taken = index_kernels.take_range(keys, offsets, of, cursor, (high, *buffers[:2], taken))
-        keys, range_owners = buffers[0][:taken], buffers[1][:taken]
-        ordered = buffers[2][:taken]
-        ordered[:] = keys
-        ordered.sort()  # in place: the one sorted copy of a range, reused
-        rare, counts = index_kernels.rare_runs(ordered, MAX_HOLDERS)
-        found = index_kernels.rare_ids(keys, *index_kernels.key_table(rare))
-        held = np.flatnonzero(found >= 0)
-        ids.append((found[held] + sum(len(h) for h in holders)).astype(kind))
-        owners.append(range_owners[held])
+        found, held, counts = _range_holders(sources, cursors, high, buffers)
+        ids.append((found + sum(len(h) for h in holders)).astype(kind))
+        owners.append(held)
         holders.append(counts)
+    del buffers  # before the groups are joined
     ends = np.cumsum(np.concatenate(holders)).astype(np.int64)
     grouped = index_kernels.group_owners(
         np.concatenate(ids), np.concatenate(owners), np.r_[0, ends].astype(np.int64)
     )
     return grouped, ends
+
+
+def _range_holders(
+    sources: list[Source],
+    cursors: list[NDArray[np.int64]],
+    high: int,
+    buffers: tuple[NDArray[np.uint64], NDArray[np.signedinteger[Any]], NDArray[np.uint64]],
+) -> tuple[NDArray[np.int32], NDArray[np.signedinteger[Any]], NDArray[np.int64]]:
+    """Take the sources' next range of keys (below bin `high`); return its rare keys' entries.
+
+    Returns (each entry's index among the range's rare keys, its owner) and each rare key's
+    number of holders; the keys, owners and sorted keys go into the caller's buffers.
+    """
+    taken = 0
+    for (keys, offsets, of), cursor in zip(sources, cursors, strict=True):
+        taken = index_kernels.take_range(keys, offsets, of, cursor, (high, *buffers[:2], taken))
+    ordered = buffers[2][:taken]
+    ordered[:] = buffers[0][:taken]
+    ordered.sort()  # in place: the one sorted copy of a range, reused
+    rare, counts = index_kernels.rare_runs(ordered, MAX_HOLDERS)
+    found = index_kernels.rare_ids(buffers[0][:taken], *index_kernels.key_table(rare))
+    held = np.flatnonzero(found >= 0)
+    return found[held], buffers[1][:taken][held], counts
 
 
 def _ranges(counts: NDArray[np.int64]) -> list[tuple[int, int]]:
