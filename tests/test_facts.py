@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
-from dedupe_news.stages.facts import fact_text, facts_conflict, number_value
+from dedupe_news.stages import _kernels as kernels
+from dedupe_news.stages.facts import (
+    _TABLE_END,
+    _chars,
+    fact_text,
+    facts_conflict,
+    may_conflict_ends,
+    may_conflict_words,
+    names_by_gaps,
+    number_value,
+)
+from dedupe_news.stages.tokenize import tokenize
 from tests.strategies import PARAGRAPHS
 
 MEDINA = (
@@ -107,3 +120,55 @@ def test_names_are_capitalized_words_inside_a_sentence() -> None:
     found = fact_text("De politie zoekt Ahmed. Hij is 24-jarige.")
     assert sorted(found.words[i] for i in found.names) == ["ahmed"]
     assert found.ends_sentence
+
+
+@given(
+    text=PARAGRAPHS
+    | st.text(max_size=60)
+    | st.text("aB9 ._;!?:-,\u00e9\u00c9\u00eb\u2019\u2014\u00bd\u0130\u01c5\u3042", max_size=30)
+)
+def test_the_names_kernel_is_the_rule_by_gaps(text: str) -> None:
+    """The compiled pass counts the words and names the regex finds, or defers (-1)."""
+    count, names = kernels.text_names(np.frombuffer(text.encode(), dtype=np.uint8), _chars())
+    if count < 0:  # a code point beyond the kernel's table: names_by_gaps reads the text
+        assert any(ord(c) >= _TABLE_END for c in text)
+    else:
+        assert (count, frozenset(names.tolist())) == names_by_gaps(text)
+
+
+WORDS = st.lists(
+    st.sampled_from(["de", "der", "4", "45", "x", "xx", "medina", "\u00e9", "\u00e9e"]), max_size=14
+)
+
+
+def _common_ends(a: list[str], b: list[str]) -> tuple[int, int]:
+    """The common head and tail words, counted as `word_blocks` counts them."""
+    limit = min(len(a), len(b))
+    head = next((i for i in range(limit) if a[i] != b[i]), limit)
+    tail = next((i for i in range(limit) if a[-1 - i] != b[-1 - i]), limit)
+    return head, min(tail, limit - head)
+
+
+@given(a=WORDS, b=WORDS)
+def test_may_conflict_ends_clears_only_pairs_the_alignment_clears(
+    a: list[str], b: list[str]
+) -> None:
+    """Ends read from the normalized bytes are the word ends; False only where no swap can be."""
+    tokens = tokenize([" ".join(a), " ".join(b)])
+    starts = tokens.norm_starts.reshape(1, 2)
+    lengths, words = tokens.norm_lengths.reshape(1, 2), tokens.counts().reshape(1, 2)
+    head, tail = kernels.common_ends(tokens.norms, starts, lengths, words)
+    python = kernels.common_ends.py_func(  # type: ignore[attr-defined]  # numba keeps the source
+        tokens.norms, starts, lengths, words
+    )
+    assert (int(head[0]), int(tail[0])) == (int(python[0][0]), int(python[1][0]))
+    assert (int(head[0]), int(tail[0])) == _common_ends(a, b)
+    ends = may_conflict_ends(head, tail, np.array([len(a)]), np.array([len(b)]))
+    assert ends[0] or not may_conflict_words(tuple(a), tuple(b))
+
+
+def test_a_word_that_folding_changes_is_read_word_by_word() -> None:
+    """A vulgar fraction folds to digits around a fraction slash: names still line up."""
+    found = fact_text("Een \u00bd kilo kaas voor Jan.")
+    assert found.words == ("een", "1\u20442", "kilo", "kaas", "voor", "jan")
+    assert sorted(found.words[i] for i in found.names) == ["jan"]

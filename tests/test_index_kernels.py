@@ -203,11 +203,16 @@ def test_take_range_reads_each_key_once_over_ascending_ranges(rows: list[set[int
     python_cursors = offsets[:-1].copy()
     taken: list[tuple[int, int]] = []
     for low, high in ((0, 3), (3, 100), (100, 256)):
-        until = (high, int(bins[high - 1] - (bins[low - 1] if low else 0)))
-        got = index_kernels.take_range(keys, offsets, owners, cursors, until)
-        python = _python(index_kernels.take_range)(keys, offsets, owners, python_cursors, until)
+        size = int(bins[high - 1] - (bins[low - 1] if low else 0))
+        got = (np.zeros(size + 1, np.uint64), np.zeros(size + 1, np.int64))
+        python = (np.zeros(size + 1, np.uint64), np.zeros(size + 1, np.int64))
+        end = index_kernels.take_range(keys, offsets, owners, cursors, (high, *got, 1))
+        python_end = _python(index_kernels.take_range)(
+            keys, offsets, owners, python_cursors, (high, *python, 1)
+        )
+        assert end == python_end == size + 1  # written after the given start
         for a, b in zip(got, python, strict=True):
             np.testing.assert_array_equal(a, b)
-        assert all(low <= k >> 56 < high for k in got[0].tolist())
-        taken += zip(got[0].tolist(), got[1].tolist(), strict=True)
+        assert all(low <= k >> 56 < high for k in got[0][1:].tolist())
+        taken += zip(got[0][1:].tolist(), got[1][1:].tolist(), strict=True)
     assert sorted(taken) == sorted((k, 10 * i) for i, r in enumerate(rows) for k in r)

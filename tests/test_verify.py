@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 
 import dedupe_news as dn
 from dedupe_news.stages import verify as verify_module
+from dedupe_news.stages.exact import Distinct, exact_groups
 from dedupe_news.stages.signature import Sketch, sketch
 from dedupe_news.stages.tokenize import tokenize
 from dedupe_news.stages.verify import MAX_RATIO_CHARS, Scores, Verified, scores, verify
@@ -227,3 +228,55 @@ def test_the_veto_gives_the_same_matches_whatever_it_keeps(monkeypatch: pytest.M
     kept = _run(texts)
     monkeypatch.setattr(verify_module, "_FACTS_KEPT", 0)
     assert _run(texts) == kept
+
+
+class Wrapped:
+    """A `Distinct` seen through the `Texts` protocol only: verification has no word hashes."""
+
+    def __init__(self, distinct: Distinct) -> None:
+        """Keep the distinct texts."""
+        self.distinct = distinct
+
+    def norm(self, index: int) -> str:
+        """Return the normalized text."""
+        return self.distinct.norm(index)
+
+    def original(self, index: int) -> str:
+        """Return the original text."""
+        return self.distinct.original(index)
+
+    def words(self) -> NDArray[np.int64]:
+        """Return the word counts."""
+        return self.distinct.words()
+
+
+EDITS = st.lists(
+    st.sampled_from(
+        [
+            MEDINA,
+            MEDINA.replace("45", "12"),
+            MEDINA.replace("Medina", "Luxor"),
+            MEDINA.replace("fataal", "dodelijk"),
+            MEDINA.replace("Indiase", "Indiase en Pakistaanse"),
+            MEDINA + " Later meer.",
+            MEDINA.replace(" Minstens", " Volgens de politie zijn minstens"),
+            LUXOR,
+            RAFALE,
+            RAFALE_FIRST_SENTENCE,
+            RAFALE.replace("Volodymyr Zelensky", "Zelensky"),
+        ]
+    )
+    | PARAGRAPHS,
+    min_size=2,
+    max_size=8,
+)
+
+
+@given(texts=EDITS)
+def test_the_word_hash_shortcut_to_the_veto_changes_no_match(texts: list[str]) -> None:
+    """Pairs cleared by their common head and tail are the pairs the full veto clears."""
+    distinct = exact_groups(texts, tokenize(texts))
+    found = sketch(distinct.tokens, distinct.firsts, dn.DEFAULT)
+    pairs = _all_pairs(len(distinct))
+    fast = verify(pairs, distinct, found, dn.DEFAULT)
+    assert verify(pairs, Wrapped(distinct), found, dn.DEFAULT) == fast

@@ -196,7 +196,7 @@ def _verified(distinct: Distinct, found: Sketch, config: Config, timer: _Timer) 
     """Band and verify: the candidates and matches of both entries."""
     with timer("candidates", len(distinct.firsts)):
         pairs = candidates(found, config)
-    with timer("verify", len(pairs)):
+    with timer("verify", len(pairs)), collector_paused():  # word tuples, facts, matches
         workers = -1 if timer.threads is None else timer.threads
         return verify(pairs, distinct, found, config, workers=workers)
 

@@ -8,6 +8,7 @@ datasketch.
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -29,6 +30,13 @@ EMPTY = np.uint32(0xFFFFFFFF)
 # costs more than it saves, and with libgomp's default active wait the woken threads then
 # spin on the core the next Python step needs (70 ms per small call instead of 0.7 ms).
 PARALLEL_WORK = 1 << 20
+
+# libgomp (numba's "omp" threading layer) reads this when numba first starts its pool, after
+# this import. Its default, active waiting, keeps each worker spinning after every parallel
+# kernel, on the cores the Python steps between kernels need: with other work on the machine
+# (load 3 on 2 cores) `find_duplicates` at 500k paragraphs took 11.5-22.6 s spinning and
+# 7.4-7.5 s passive (docs/benchmarks.md). A value the user set is kept.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 @contextmanager
@@ -326,18 +334,20 @@ def band_keys(
 
     Keys of different bands differ by a salt, so equal values in two bands never collide.
     `extra` zero columns follow the bands, for the caller's own keys (no second matrix).
+    The matrix is laid out column by column (Fortran order): candidates read it a column at
+    a time, and a strided column of a row-major matrix reads every row's cache line.
     """
     n = len(signatures)
-    keys = np.empty((n, bands + extra), dtype=np.uint64)
+    columns = np.empty((bands + extra, n), dtype=np.uint64)
     for i in numba.prange(n):
         for column in range(bands, bands + extra):
-            keys[i, column] = 0
+            columns[column, i] = 0
         for band in range(bands):
             h = np.uint64(band + 1) * _P5
             for column in range(band * rows, band * rows + rows):
                 h = h * POLY + np.uint64(signatures[i, column])
-            keys[i, band] = fmix64(h)
-    return keys
+            columns[band, i] = fmix64(h)
+    return columns.T
 
 
 @_inline
@@ -645,3 +655,119 @@ def story_keys(
                 out[made] = (shingle & ~low) | np.uint64(pages[c])
                 made += 1
     return out[:made]
+
+
+_END_MARKS = (33, 46, 58, 59, 63)  # ! . : ; ?  (facts' sentence ends)
+WORD_CHAR, UPPER_CHAR = 1, 2
+"""Flags of a code point in `text_names`' table: `str.isalnum`, and `str.isupper` too."""
+
+
+@_sequential
+def text_names(data: NDArray[np.uint8], table: NDArray[np.uint8]) -> tuple[int, NDArray[np.int64]]:
+    """Return the words of a UTF-8 text and which of them are names, in one pass.
+
+    A word is a run of word characters (`table[cp] & WORD_CHAR`, `str.isalnum`, which is
+    what the regex class of letters and digits matches);
+    word i is a name when its first character is upper case, i > 0, and no sentence end
+    (`.!?:;`) lies between it and word i - 1: `stages.facts.names_by_gaps`' rule. Returns
+    (number of words, names ascending), or (-1, none) when a code point lies beyond the table.
+    """
+    names = np.empty(len(data) // 2 + 1, dtype=np.int64)  # a word and a gap: 2 bytes at least
+    count, found, inside, ended, at = 0, 0, False, False, 0
+    while at < len(data):
+        cp, size = _code_point(data, at)
+        at += size
+        if cp >= len(table):
+            return -1, names[:0]
+        if table[cp] & WORD_CHAR:
+            if not inside:
+                if table[cp] & UPPER_CHAR and count > 0 and not ended:
+                    names[found] = count
+                    found += 1
+                count += 1
+                inside, ended = True, False
+        else:
+            inside = False
+            if cp in _END_MARKS:
+                ended = True
+    return count, names[:found]
+
+
+@_inline
+def _spaces(data: NDArray[np.uint8], start: int, end: int) -> int:
+    """Count the spaces in data[start:end]."""
+    count = 0
+    for at in range(start, end):
+        if data[at] == 32:
+            count += 1
+    return count
+
+
+@_inline
+def _word_edge(data: NDArray[np.uint8], at: int, start: int, end: int) -> bool:
+    """Whether position `at` of the text data[start:end] lies between words (or at an end)."""
+    return at <= start or at >= end or data[at] == 32
+
+
+@_compiled
+def common_ends(
+    data: NDArray[np.uint8],
+    starts: NDArray[np.int64],
+    lengths: NDArray[np.int64],
+    words: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Return the words pair p's two normalized texts share at their head, then at their tail.
+
+    Text k of pair p is data[starts[p, k]:starts[p, k] + lengths[p, k]] (UTF-8, words joined
+    by single spaces), of words[p, k] words. The words shared are read from the bytes shared:
+    the spaces inside the common bytes, and one word more where both texts break there. The
+    tail is counted within what the head leaves of the shorter text (as
+    `stages.facts.word_blocks` counts it).
+    """
+    head = np.zeros(len(starts), dtype=np.int64)
+    tail = np.zeros(len(starts), dtype=np.int64)
+    for p in numba.prange(len(starts)):
+        a, b = starts[p, 0], starts[p, 1]
+        a_end, b_end = a + lengths[p, 0], b + lengths[p, 1]
+        same = 0
+        while a + same < a_end and b + same < b_end and data[a + same] == data[b + same]:
+            same += 1
+        h = _spaces(data, a, a + same)
+        if (
+            same > 0
+            and _word_edge(data, a + same, a, a_end)
+            and _word_edge(data, b + same, b, b_end)
+        ):
+            h += 1
+        back = 0
+        while (
+            back < a_end - a
+            and back < b_end - b
+            and data[a_end - 1 - back] == data[b_end - 1 - back]
+        ):
+            back += 1
+        t = _spaces(data, a_end - back, a_end)
+        if (
+            back > 0
+            and _word_edge(data, a_end - back - 1, a - 1, a_end)
+            and _word_edge(data, b_end - back - 1, b - 1, b_end)
+        ):
+            t += 1
+        head[p] = h
+        tail[p] = min(t, min(words[p, 0], words[p, 1]) - h)
+    return head, tail
+
+
+@_compiled
+def gather_slices(
+    data: NDArray[np.uint8], starts: NDArray[np.int64], bounds: NDArray[np.int64]
+) -> NDArray[np.uint8]:
+    """Return the slices of data starting at `starts`, end to end, slice i at bounds[i].
+
+    Slice i is data[starts[i]:starts[i] + bounds[i + 1] - bounds[i]]; one copy per slice,
+    threaded across slices.
+    """
+    out = np.empty(bounds[-1], dtype=np.uint8)
+    for i in numba.prange(len(starts)):
+        out[bounds[i] : bounds[i + 1]] = data[starts[i] : starts[i] + bounds[i + 1] - bounds[i]]
+    return out

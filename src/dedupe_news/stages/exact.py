@@ -109,13 +109,8 @@ def shared_norms(tokens: Tokens, group_of: NDArray[np.int64], firsts: NDArray[np
     lengths = tokens.norm_lengths[firsts]
     starts = np.zeros(len(firsts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
-    norms = np.empty(int(starts[-1]), dtype=np.uint8)
-    for low in range(0, len(firsts), _GATHER_ROWS):  # bounded index arrays
-        high = min(low + _GATHER_ROWS, len(firsts))
-        size = lengths[low:high]
-        shift = tokens.norm_starts[firsts[low:high]] - starts[low:high]
-        span = np.arange(int(starts[low]), int(starts[high]), dtype=np.int64)
-        norms[span] = tokens.norms[span + np.repeat(shift, size)]
+    with kernels.threads_for(int(starts[-1])):  # slice copies: no index array per byte
+        norms = kernels.gather_slices(tokens.norms, tokens.norm_starts[firsts], starts)
     worded = group_of >= 0
     return Tokens(
         tokens.hashes,
@@ -124,9 +119,6 @@ def shared_norms(tokens: Tokens, group_of: NDArray[np.int64], firsts: NDArray[np
         np.where(worded, starts[:-1][np.maximum(group_of, 0)], 0),
         np.where(worded, lengths[np.maximum(group_of, 0)], 0),
     )
-
-
-_GATHER_ROWS = 1 << 12  # rows gathered at once: their byte indices stay a few MB
 
 
 def group_keys(

@@ -41,10 +41,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
+import numpy as np
 from rapidfuzz.distance import Levenshtein, Postfix, Prefix
 
+from dedupe_news.stages import _kernels as kernels
 from dedupe_news.stages.normalize import fold
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
 
 _FACT_WORDS = 5  # at most this many words a side make a fact swap
 _SHORT_WORDS = 64  # a lone swap counts in running texts up to this long
@@ -93,17 +100,49 @@ def fact_text(text: str, *, folded: tuple[str, ...] | None = None) -> FactText:
         (('minstens', '45', 'doden', 'in', 'medina'), ['ahmed', 'medina'], False)
     """
     ends = bool(text.rstrip()) and text.rstrip().endswith(_SENTENCE_END)
-    found = _GAP_WORD.findall(text)  # (what precedes a word since the last one, the word)
     words = tuple(_WORD.findall(fold(text))) if folded is None else folded
-    if len(words) != len(found):  # folding split or joined a word: the slow, exact way
-        return _fact_text_by_word(text, ends=ends)
-    # A name: a capitalized word after another word of its sentence (no end mark between).
+    count, names = kernels.text_names(np.frombuffer(text.encode(), dtype=np.uint8), _chars())
+    if count == len(words):  # one compiled pass, no object per word: nearly every text
+        return FactText(words, frozenset(names.tolist()), ends)
+    found = names_by_gaps(text)
+    if found[0] != len(words):  # folding split or joined a word
+        return _fact_text_by_word(text, ends=ends)  # the slow, exact way
+    return FactText(words, found[1], ends)
+
+
+# Code points below this (Latin scripts, general punctuation, currency signs) are read by
+# `_kernels.text_names`; a text holding one beyond it is read by `names_by_gaps`.
+_TABLE_END = 0x2100
+
+
+@lru_cache(maxsize=1)
+def _chars() -> NDArray[np.uint8]:
+    """Return `text_names`' table: per code point, `str.isalnum` and `str.isupper` as flags."""
+    table = np.zeros(_TABLE_END, dtype=np.uint8)
+    for cp in range(_TABLE_END):
+        char = chr(cp)
+        if char.isalnum():
+            table[cp] = kernels.WORD_CHAR | (kernels.UPPER_CHAR if char.isupper() else 0)
+    return table
+
+
+def names_by_gaps(text: str) -> tuple[int, frozenset[int]]:
+    """Return the number of words (runs of letters and digits) of a text, and which are names.
+
+    A name: a capitalized word after another word of its sentence (no end mark between).
+    `_kernels.text_names` is this rule, compiled.
+
+    Examples:
+        >>> names_by_gaps("De politie zoekt Ahmed. Hij is 24-jarige.")
+        (8, frozenset({3}))
+    """
+    found = _GAP_WORD.findall(text)  # (what precedes a word since the last one, the word)
     names = frozenset(
         index
         for index, (gap, word) in enumerate(found)
         if word[0].isupper() and index and not _ENDS.search(gap)
     )
-    return FactText(words, names, ends)
+    return len(found), names
 
 
 def _fact_text_by_word(text: str, *, ends: bool) -> FactText:
@@ -283,6 +322,34 @@ def may_conflict(norm_a: str, norm_b: str) -> bool:
 def may_conflict_words(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
     """Return `may_conflict` of two normalized texts given as their words (split once)."""
     return may_conflict_blocks(word_blocks(words_a, words_b))
+
+
+def may_conflict_ends(
+    head: NDArray[np.int64],
+    tail: NDArray[np.int64],
+    size_a: NDArray[np.int64],
+    size_b: NDArray[np.int64],
+) -> NDArray[np.bool_]:
+    """Return False for pairs of which `may_conflict_words` is False, told by their ends alone.
+
+    `head` and `tail` are the words two texts of `size_a` and `size_b` words share at their
+    head and then at their tail, as `word_blocks` counts them. A pair whose differing middle
+    is empty on one side, one word on one side against more than `_FACT_WORDS` on the other,
+    or longer than `_ALIGN_WORDS` has no block where a fact swap can be; True means the words
+    must be aligned to know.
+
+    Examples:
+        >>> one = np.array([1])
+        >>> may_conflict_ends(one * 3, one * 2, one * 5, one * 9).tolist()  # a clause added
+        [False]
+        >>> may_conflict_ends(one * 3, one * 2, one * 6, one * 6).tolist()  # a word replaced
+        [True]
+    """
+    mid_a, mid_b = size_a - head - tail, size_b - head - tail
+    aligned = (mid_a <= _ALIGN_WORDS) & (mid_b <= _ALIGN_WORDS)
+    one_block = (mid_a <= 1) | (mid_b <= 1)
+    small = (mid_a > 0) & (mid_a <= _FACT_WORDS) & (mid_b > 0) & (mid_b <= _FACT_WORDS)
+    return np.asarray(aligned & (~one_block | small), dtype=np.bool_)
 
 
 def may_conflict_blocks(blocks: list[tuple[int, int, int, int]]) -> bool:

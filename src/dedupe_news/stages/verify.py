@@ -35,11 +35,13 @@ from rapidfuzz.process import cpdist
 
 from dedupe_news.records import Match
 from dedupe_news.stages import _kernels as kernels
+from dedupe_news.stages.exact import Distinct
 from dedupe_news.stages.facts import (
     FactText,
     fact_text,
     facts_conflict,
     may_conflict_blocks,
+    may_conflict_ends,
     word_blocks,
 )
 from dedupe_news.stages.signature import jaccard
@@ -201,17 +203,43 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
         scored += len(part)
         result = scores(part, texts, found, config, workers=workers)
         keep = np.flatnonzero(result.score >= config.min_score)
-        estimates = jaccard(found.signatures[part[keep, 0]], found.signatures[part[keep, 1]])
-        for k, estimate in zip(keep.tolist(), estimates.tolist(), strict=True):
-            a, b = int(part[k, 0]), int(part[k, 1])
-            if facts.vetoed(a, b):
+        kept = part[keep]
+        rows = zip(  # Python values, read once: no numpy scalar per pair and field
+            kept.tolist(),
+            result.score[keep].tolist(),
+            (result.similarity[keep] >= config.min_score).tolist(),
+            jaccard(found.signatures[kept[:, 0]], found.signatures[kept[:, 1]]).tolist(),
+            _may_conflict(texts, kept).tolist(),
+            strict=True,
+        )
+        for (a, b), score, similar, estimate, check in rows:
+            if check and facts.vetoed(a, b):
                 continue
-            matches.append(Match(a, b, round(float(result.score[k]), 6), round(estimate, 6)))
-            similar = bool(result.similarity[k] >= config.min_score)
+            matches.append(Match(a, b, round(score, 6), round(estimate, 6)))
             contained.append(not similar)
             if similar:
                 _union(parent, a, b)
     return Verified(tuple(matches), tuple(contained), scored)
+
+
+def _may_conflict(texts: Texts, pairs: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Return False for the pairs the veto cannot fire on, told from their normalized bytes.
+
+    Most kept pairs of a batch are copies with words added or dropped at one place: their
+    common head and tail words (`_kernels.common_ends`, over the normalized texts' UTF-8
+    bytes, whose words are the words the veto splits) leave no block a fact can be swapped
+    in, and then no word is split, aligned or read for names. A driver whose texts are not
+    a `Distinct` has no norm buffer here: all its pairs go to the veto.
+    """
+    if not isinstance(texts, Distinct):
+        return np.ones(len(pairs), dtype=np.bool_)
+    tokens = texts.tokens
+    rows = texts.firsts[pairs]
+    lengths = tokens.norm_lengths[rows]
+    words = texts.words()[pairs]
+    with kernels.threads_for(int(lengths.sum())):
+        head, tail = kernels.common_ends(tokens.norms, tokens.norm_starts[rows], lengths, words)
+    return may_conflict_ends(head, tail, words[:, 0], words[:, 1])
 
 
 class _Facts:
