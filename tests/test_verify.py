@@ -231,7 +231,7 @@ def test_the_veto_gives_the_same_matches_whatever_it_keeps(monkeypatch: pytest.M
 
 
 class Wrapped:
-    """A `Distinct` seen through the `Texts` protocol only: verification has no word hashes."""
+    """A `Distinct` seen through the `Texts` protocol only: verification has no norm buffer."""
 
     def __init__(self, distinct: Distinct) -> None:
         """Keep the distinct texts."""
@@ -273,7 +273,7 @@ EDITS = st.lists(
 
 
 @given(texts=EDITS)
-def test_the_word_hash_shortcut_to_the_veto_changes_no_match(texts: list[str]) -> None:
+def test_the_common_ends_shortcut_to_the_veto_changes_no_match(texts: list[str]) -> None:
     """Pairs cleared by their common head and tail are the pairs the full veto clears."""
     distinct = exact_groups(texts, tokenize(texts))
     found = sketch(distinct.tokens, distinct.firsts, dn.DEFAULT)
