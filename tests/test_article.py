@@ -116,9 +116,9 @@ def _story_only(texts: Mapping[str, str]) -> tuple[str | None, ...]:
     """Article clusters from whole-story evidence alone: no segment is in a cluster."""
     pages = [dn.Page(PageId(k), v) for k, v in sorted(texts.items())]
     segments = [s for page in pages for s in dn.segment_page(page)]
-    tokens = tokenize([s.text for s in segments])
+    pairs = whole_story_copies(pages, segments, tokenize([s.text for s in segments]), dn.DEFAULT)
     none: list[ClusterId | None] = [None] * len(segments)
-    return article_clusters(pages, segments, none, dn.DEFAULT, tokens=tokens)
+    return article_clusters(pages, segments, none, dn.DEFAULT, whole_story=pairs)
 
 
 def _article_cases() -> list[tuple[str, str, str, bool]]:
@@ -138,11 +138,12 @@ def test_whole_story_containment_joins_real_copies_only(
     assert _story_only({"a": a, "b": b}) == expected, case
 
 
-def test_whole_story_pairs_found_beforehand_give_the_same_articles() -> None:
-    """Pairs from `whole_story_copies` (taken before the word hashes go) equal the tokens' path."""
+def test_whole_story_pairs_of_a_batch_join_its_real_copies() -> None:
+    """Pairs from `whole_story_copies` over many cases at once join each copy with its page."""
+    cases = _article_cases()
     texts = {
         f"{n:02}{side}": page
-        for n, (_, *pair, _) in enumerate(_article_cases())
+        for n, (_, *pair, _) in enumerate(cases)
         for side, page in zip("ab", pair, strict=True)
     }
     pages = [dn.Page(PageId(k), v) for k, v in sorted(texts.items())]
@@ -151,7 +152,8 @@ def test_whole_story_pairs_found_beforehand_give_the_same_articles() -> None:
     none: list[ClusterId | None] = [None] * len(segments)
     pairs = whole_story_copies(pages, segments, tokens, dn.DEFAULT)
     found = article_clusters(pages, segments, none, dn.DEFAULT, whole_story=pairs)
-    assert found == article_clusters(pages, segments, none, dn.DEFAULT, tokens=tokens)
-    assert pairs
-    assert any(found)
+    assert all(p < q for p, q in pairs)
+    for n, (case, _, _, copy) in enumerate(cases):
+        joined = found[2 * n] is not None and found[2 * n] == found[2 * n + 1]
+        assert joined == copy, case
     assert article_clusters(pages, segments, none, dn.DEFAULT) == (None,) * len(pages)

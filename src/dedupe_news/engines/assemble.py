@@ -18,7 +18,7 @@ from dedupe_news.config import DEFAULT, Config
 from dedupe_news.engines.components import cluster_components
 from dedupe_news.engines.texts import concat_tokens, take_tokens
 from dedupe_news.records import Match, Report
-from dedupe_news.stages.article import article_clusters
+from dedupe_news.stages.article import article_clusters, whole_story_copies
 from dedupe_news.stages.cluster import Clustering, build_clusters
 from dedupe_news.stages.exact import Distinct
 from dedupe_news.stages.label import label_segments
@@ -128,8 +128,9 @@ def finish(
     shell, distinct = assembled
     separated, clustering = clustered(assembled, found, components, client_edges)
     segments = shell.segments
+    whole_story = whole_story_copies(shell.pages, segments, distinct.tokens, config)
     articles = article_clusters(
-        shell.pages, segments, clustering.segment_clusters, config, tokens=distinct.tokens
+        shell.pages, segments, clustering.segment_clusters, config, whole_story=whole_story
     )
     labels = label_segments(shell.pages, articles, segments, clustering.segment_clusters, config)
     return Report(

@@ -104,14 +104,13 @@ def segment_copies_enough(
     return (shared >= _MIN_SHARED_SEGMENTS) & (shared >= config.article_min_shared * smaller)
 
 
-def article_clusters(  # noqa: PLR0913 - whole-story evidence comes as tokens or as pairs
+def article_clusters(
     pages: Sequence[Page],
     segments: Sequence[Segment],
     segment_clusters: Sequence[ClusterId | None],
     config: Config,
     *,
-    tokens: Tokens | None = None,
-    whole_story: Sequence[tuple[int, int]] | None = None,
+    whole_story: Sequence[tuple[int, int]] = (),
 ) -> tuple[PageId | None, ...]:
     """Return, for each page, the id of its article cluster, or None when it has no copy.
 
@@ -120,17 +119,12 @@ def article_clusters(  # noqa: PLR0913 - whole-story evidence comes as tokens or
         segments: Their segments, page by page in line order.
         segment_clusters: Each segment's cluster id, or None.
         config: Supplies `article_min_shared`.
-        tokens: The segments' word hashes (aligned with `segments`): with them, whole-story
-            containment joins pages too.
-        whole_story: The same page pairs found beforehand (`whole_story_copies`), for a
-            caller that drops the word hashes before this stage; used when `tokens` is None.
+        whole_story: The page pairs whose story texts are copies (`whole_story_copies`,
+            taken while the segments' word hashes are held): they join pages too.
     """
     page_of, story = _page_story(pages, segments)
     copies = _segment_copies(page_of, story, segment_clusters, len(pages), config)
-    if tokens is not None:
-        copies.extend(story_copies(tokens, story, page_of, len(pages), config.article_min_shared))
-    elif whole_story is not None:
-        copies.extend(whole_story)
+    copies.extend(whole_story)
     roots = components(len(pages), copies).tolist()
     name: dict[int, PageId] = {}  # each group is named by its smallest page id, in any order
     for member, root in zip(pages, roots, strict=True):
@@ -144,10 +138,10 @@ def whole_story_copies(
 ) -> list[tuple[int, int]]:
     """Return the page pairs (p < q, indices into `pages`) whose story texts are copies.
 
-    The whole-story evidence of `article_clusters`, taken while the segments' word hashes
-    are held: `article_clusters(..., whole_story=pairs)` then gives the same clusters as
-    `article_clusters(..., tokens=tokens)`, and the pipeline frees the batch's word hashes
-    (8 bytes a word, the largest column of a batch) before the signatures are made.
+    The whole-story evidence of `article_clusters(..., whole_story=pairs)`, taken while the
+    segments' word hashes (`tokens`, aligned with `segments`) are held: the pipeline frees
+    the batch's word hashes (8 bytes a word, the largest column of a batch) before the
+    signatures are made.
     """
     page_of, story = _page_story(pages, segments)
     return story_copies(tokens, story, page_of, len(pages), config.article_min_shared)
