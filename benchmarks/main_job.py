@@ -29,6 +29,7 @@ from pathlib import Path
 
 from benchmarks.compare import DATA_DIR, child_env
 from benchmarks.generate import write_pages
+from benchmarks.memory import MIB
 from benchmarks.scale import plot_scaling
 
 FORMATS = ("json",)
@@ -105,7 +106,7 @@ def scan_table(rows: list[ScanRow], segments: dict[int, int]) -> str:
         if r.skipped:
             lines.append(head + f"| {r.skipped} |" + " |" * 4)
             continue
-        beyond = (r.peak_rss_mb - r.input_mb) * 1000 / n if n else 0.0
+        beyond = (r.peak_rss_mb * MIB - r.input_mb * 1e6) / 1000 / n if n else 0.0
         lines.append(
             head + f"| {r.seconds:.2f} | {n / r.seconds:,.0f} | {r.peak_rss_mb:,.0f} "
             f"| {beyond:.2f} | {r.report_mb:,.0f} |"

@@ -14,8 +14,12 @@ from pathlib import Path
 _STATUS = Path("/proc/self/status")
 
 
+MIB = 1 << 20
+"""Bytes in a MiB: `peak_rss_mb` is in MiB (VmHWM is in KiB), input sizes are in MB."""
+
+
 def peak_rss_mb() -> float:
-    """Return this process's peak resident set size in MB (VmHWM; ru_maxrss off Linux)."""
+    """Return this process's peak resident set size in MiB (VmHWM; ru_maxrss off Linux)."""
     if _STATUS.exists():
         for line in _STATUS.read_text(encoding="ascii").splitlines():
             if line.startswith("VmHWM:"):
