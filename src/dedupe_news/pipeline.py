@@ -29,14 +29,16 @@ from dedupe_news.stages.cluster import build_clusters, cluster_texts
 from dedupe_news.stages.exact import Distinct, exact_groups
 from dedupe_news.stages.label import label_segments
 from dedupe_news.stages.link import separate
-from dedupe_news.stages.lsh import candidates
+from dedupe_news.stages.lsh import candidates, pairs_within
 from dedupe_news.stages.segment import segment_page
-from dedupe_news.stages.signature import Sketch, sketch
+from dedupe_news.stages.signature import Sketch, sketch_keys
 from dedupe_news.stages.tokenize import Tokens, tokenize
 from dedupe_news.stages.verify import Verified, verify
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
+
+    from numpy.typing import NDArray
 
 logger = logging.getLogger(__name__)
 
@@ -99,10 +101,10 @@ def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per 
         # Whole-story copies need every segment's word hashes, which go before the signatures.
         whole_story = whole_story_copies(batch, segments, distinct.tokens, config)
         distinct, words = _words_apart(distinct)
-    found = _signed(words, config, timer)
+    found, banded = _signed(words, config, timer)
     del words
-    verified = _verified(distinct, found, config, timer)
-    del found
+    verified = _verified(distinct, found, banded, config, timer)
+    del found, banded
     with timer("cluster", len(verified.matches)), collector_paused():
         separated = separate(  # teasers link, never cluster, to story
             distinct, verified.matches, segments, verified.contained
@@ -161,10 +163,10 @@ def find_duplicates(
     timer = _Timer(on_stage, None, _threads(threads))
     with timer("tokenize", len(batch)):
         distinct, words = _words_apart(_distinct(batch, config))
-    found = _signed(words, config, timer)
+    found, banded = _signed(words, config, timer)
     del words
-    verified = _verified(distinct, found, config, timer)
-    del found
+    verified = _verified(distinct, found, banded, config, timer)
+    del found, banded
     with timer("cluster", len(verified.matches)), collector_paused():
         return cluster_texts(distinct, verified.matches, verified.contained)
 
@@ -186,16 +188,24 @@ def _words_apart(distinct: Distinct) -> tuple[Distinct, Tokens]:
     return replace(distinct, tokens=distinct.tokens.without_words()), words
 
 
-def _signed(words: Tokens, config: Config, timer: _Timer) -> Sketch:
-    """Sign the distinct texts, given their tokens in order (`_words_apart`)."""
+def _signed(words: Tokens, config: Config, timer: _Timer) -> tuple[Sketch, NDArray[np.int64]]:
+    """Sign the distinct texts, given their tokens in order (`_words_apart`).
+
+    Returns their sketch, without the signature matrix (`sketch_keys`), and the pairs its
+    band keys give (`lsh.pairs_within`): the keys go when this returns, so neither the
+    matrix nor the keys are held with the candidates' shingle index.
+    """
     with timer("signatures", len(words.offsets) - 1):
-        return sketch(words, np.arange(len(words.offsets) - 1, dtype=np.int64), config)
+        found, keys = sketch_keys(words, np.arange(len(words.offsets) - 1, dtype=np.int64), config)
+        return found, pairs_within(keys)
 
 
-def _verified(distinct: Distinct, found: Sketch, config: Config, timer: _Timer) -> Verified:
+def _verified(
+    distinct: Distinct, found: Sketch, banded: NDArray[np.int64], config: Config, timer: _Timer
+) -> Verified:
     """Band and verify: the candidates and matches of both entries."""
     with timer("candidates", len(distinct.firsts)):
-        pairs = candidates(found, config)
+        pairs = candidates(found, config, banded=banded)
     with timer("verify", len(pairs)), collector_paused():  # word tuples, facts, matches
         workers = -1 if timer.threads is None else timer.threads
         return verify(pairs, distinct, found, config, workers=workers)
