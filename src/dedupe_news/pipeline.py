@@ -173,7 +173,9 @@ def find_duplicates(
 
 def _distinct(texts: Sequence[str], config: Config) -> Distinct:
     """Tokenize and group exact copies."""
-    return exact_groups(texts, tokenize(texts, fold_diacritics=config.fold_diacritics))
+    tokens = tokenize(texts, fold_diacritics=config.fold_diacritics)
+    release_freed()  # the chunks' strings and buffers (85 MiB of heap on 65k pages)
+    return exact_groups(texts, tokens)
 
 
 def _words_apart(distinct: Distinct) -> tuple[Distinct, Tokens]:
