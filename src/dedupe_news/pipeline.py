@@ -100,9 +100,8 @@ def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per 
         distinct = _distinct(texts, config)
         # Whole-story copies need every segment's word hashes, which go before the signatures.
         whole_story = whole_story_copies(batch, segments, distinct.tokens, config)
-        distinct, words = _words_apart(distinct)
-    found, banded = _signed(words, config, timer)
-    del words
+        distinct, handed = _words_apart(distinct)
+    found, banded = _signed(handed, config, timer)
     verified = _verified(distinct, found, banded, config, timer)
     del found, banded
     with timer("cluster", len(verified.matches)), collector_paused():
@@ -162,9 +161,8 @@ def find_duplicates(
     batch = _strings(texts)
     timer = _Timer(on_stage, None, _threads(threads))
     with timer("tokenize", len(batch)):
-        distinct, words = _words_apart(_distinct(batch, config))
-    found, banded = _signed(words, config, timer)
-    del words
+        distinct, handed = _words_apart(_distinct(batch, config))
+    found, banded = _signed(handed, config, timer)
     verified = _verified(distinct, found, banded, config, timer)
     del found, banded
     with timer("cluster", len(verified.matches)), collector_paused():
@@ -178,27 +176,33 @@ def _distinct(texts: Sequence[str], config: Config) -> Distinct:
     return exact_groups(texts, tokens)
 
 
-def _words_apart(distinct: Distinct) -> tuple[Distinct, Tokens]:
+def _words_apart(distinct: Distinct) -> tuple[Distinct, list[Tokens]]:
     """Return the distinct texts without word hashes, and the tokens of each distinct text.
 
     Only the signatures read the word hashes from here on, and only those of each distinct
     text's first occurrence (40% of a crawl's words are in repeated texts). The caller
     rebinds its `distinct`, so the batch's hashes (8 bytes a word) are freed before the
-    signatures are made, and `words` once they are.
+    signatures are made. The tokens come in a one-item list for `_signed` to empty: the
+    caller keeps no reference to them, so they go as soon as the texts are signed.
     """
     words = distinct.tokens.take(distinct.firsts)
-    return replace(distinct, tokens=distinct.tokens.without_words()), words
+    return replace(distinct, tokens=distinct.tokens.without_words()), [words]
 
 
-def _signed(words: Tokens, config: Config, timer: _Timer) -> tuple[Sketch, NDArray[np.int64]]:
-    """Sign the distinct texts, given their tokens in order (`_words_apart`).
+def _signed(
+    handed: list[Tokens], config: Config, timer: _Timer
+) -> tuple[Sketch, NDArray[np.int64]]:
+    """Sign the distinct texts, given their tokens handed over by `_words_apart`.
 
     Returns their sketch, without the signature matrix (`sketch_keys`), and the pairs its
-    band keys give (`lsh.pairs_within`): the keys go when this returns, so neither the
-    matrix nor the keys are held with the candidates' shingle index.
+    band keys give (`lsh.pairs_within`). The tokens go before the pairs are made, the keys
+    when this returns: neither the matrix nor the keys are held with the candidates' index.
     """
-    with timer("signatures", len(words.offsets) - 1):
-        found, keys = sketch_keys(words, np.arange(len(words.offsets) - 1, dtype=np.int64), config)
+    words = handed.pop()
+    n = len(words.offsets) - 1
+    with timer("signatures", n):
+        found, keys = sketch_keys(words, np.arange(n, dtype=np.int64), config)
+        del words
         return found, pairs_within(keys)
 
 
