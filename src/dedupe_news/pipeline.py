@@ -97,10 +97,9 @@ def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per 
     del given, pages  # a handed-over iterable is drained: its pages live in `batch` alone
     texts = [s.text for s in segments]
     with timer("tokenize", len(texts)):
-        distinct = _distinct(texts, config)
-        # Whole-story copies need every segment's word hashes, which go before the signatures.
-        whole_story = whole_story_copies(batch, segments, distinct.tokens, config)
-        distinct, handed = _words_apart(distinct)
+        distinct, handed = _words_apart(_distinct(texts, config))
+        # Each segment's words are its distinct text's: the batch's hashes are freed already.
+        whole_story = whole_story_copies(batch, segments, handed[0], config, rows=distinct.group_of)
     found, banded = _signed(handed, config, timer)
     verified = _verified(distinct, found, banded, config, timer)
     del found, banded
