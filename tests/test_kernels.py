@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedupe_news.stages import _kernels as kernels
+from dedupe_news.stages import _sketch_kernels as sketch_kernels
 from dedupe_news.stages.signature import permutations
 from dedupe_news.stages.tokenize import tokenize, word_characters
 
@@ -184,3 +185,31 @@ def test_story_keys_equal_their_numpy_reference(
         found = kernels.story_keys(*args)
         np.testing.assert_array_equal(found, _python(kernels.story_keys)(*args))
     np.testing.assert_array_equal(found, expected)
+
+
+@given(
+    texts=st.lists(st.lists(st.sampled_from("abcdefg"), max_size=12).map(" ".join), max_size=6),
+    width=st.integers(1, 4),
+)
+def test_sketch_kernels_equal_their_python_source_and_the_matrix_kernels(
+    texts: list[str], width: int
+) -> None:
+    """sketch_keys and sign_sets: compiled == Python == band_keys and rows of sketch_sets."""
+    tokens = tokenize(texts)
+    a, b = permutations(16, 1)
+    args = (tokens.hashes, tokens.offsets[:-1], tokens.offsets[1:], width, a, b)
+    with np.errstate(over="ignore"):  # the Python source wraps like the compiled code
+        matrix, sets, offsets = kernels.sketch_sets(*args)
+        found = sketch_kernels.sketch_keys(*args, 4, 4, 2)
+        by_python = _python(sketch_kernels.sketch_keys)(*args, 4, 4, 2)
+        rows = np.arange(len(texts), dtype=np.int64)[::-1].copy()
+        remade = sketch_kernels.sign_sets(sets, offsets, rows, a, b)
+        remade_by_python = _python(sketch_kernels.sign_sets)(sets, offsets, rows, a, b)
+        expected_keys = kernels.band_keys(matrix, 4, 4, 2)
+    for got, expected in zip(found, by_python, strict=True):
+        np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(found[0], expected_keys)
+    np.testing.assert_array_equal(found[1], sets)
+    np.testing.assert_array_equal(found[2], offsets)
+    np.testing.assert_array_equal(remade, matrix[rows])
+    np.testing.assert_array_equal(remade_by_python, matrix[rows])

@@ -27,7 +27,7 @@ from dedupe_news.stages.lsh import (
     pairs_sharing_keys,
     pairs_within,
 )
-from dedupe_news.stages.signature import Sketch, sketch
+from dedupe_news.stages.signature import Sketch, sketch, sketch_keys
 from dedupe_news.stages.tokenize import tokenize
 from dedupe_news.stages.verify import verify
 
@@ -296,3 +296,16 @@ def test_paragraphs_sharing_an_opening_are_paired_with_few_neighbours() -> None:
     texts = [f"{opening} {' '.join(rng.choice(vocabulary, 30).tolist())}." for _ in range(2000)]
     found = sketch(tokenize(texts), np.arange(len(texts)), dn.DEFAULT)
     assert len(candidates(found, dn.DEFAULT)) <= 2 * NEIGHBOURS * len(texts)
+
+
+@given(texts=_SHORT_TEXTS)
+def test_candidates_given_the_band_pairs_of_a_lean_sketch_equal_the_full_sketchs(
+    texts: list[str],
+) -> None:
+    """`candidates(banded=)` of `sketch_keys`' output equals `candidates` of the matrix."""
+    tokens = tokenize(texts)
+    everyone = np.arange(len(texts), dtype=np.int64)
+    lean, keys = sketch_keys(tokens, everyone, dn.DEFAULT)
+    found = candidates(lean, dn.DEFAULT, banded=pairs_within(keys))
+    expected = candidates(sketch(tokens, everyone, dn.DEFAULT), dn.DEFAULT)
+    assert found.tolist() == expected.tolist()

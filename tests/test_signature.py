@@ -13,7 +13,17 @@ from numpy.typing import NDArray
 
 import dedupe_news as dn
 from dedupe_news.interop import row_minhash, shingle_hash, shingles
-from dedupe_news.stages.signature import anchors, jaccard, permutations, signatures
+from dedupe_news.stages.lsh import bucket_keys
+from dedupe_news.stages.signature import (
+    anchors,
+    estimates,
+    jaccard,
+    permutations,
+    signature_rows,
+    signatures,
+    sketch,
+    sketch_keys,
+)
 from dedupe_news.stages.tokenize import tokenize
 from tests.strategies import PARAGRAPHS, TEXTS
 
@@ -198,3 +208,39 @@ def test_estimate_is_unbiased_over_many_pairs() -> None:
     assert abs(float((estimates - exact).mean())) <= SIGMAS * math.sqrt(variance)
     assert exact.min() < 0.2
     assert exact.max() == 1.0
+
+
+@given(
+    texts=st.lists(PARAGRAPHS | TEXTS, min_size=0, max_size=8),
+    shingle_size=st.integers(1, 5),
+    seed=SEEDS,
+)
+def test_sketch_keys_give_the_bucket_keys_and_shingles_of_the_full_sketch(
+    texts: list[str], shingle_size: int, seed: int
+) -> None:
+    """`sketch_keys` equals `sketch` but for the matrix, and its keys are `lsh.bucket_keys`."""
+    config = dn.Config(shingle_size=shingle_size, seed=seed)
+    tokens = tokenize(texts)
+    rows = np.arange(len(texts), dtype=np.int64)[::-1].copy()  # any rows, in any order
+    held = sketch(tokens, rows, config)
+    lean, keys = sketch_keys(tokens, rows, config)
+    np.testing.assert_array_equal(keys, bucket_keys(held, config))
+    assert lean.signatures.shape == (0, config.num_perm)
+    for field in ("anchors", "shingles", "shingle_offsets", "words", "word_offsets"):
+        np.testing.assert_array_equal(getattr(lean, field), getattr(held, field))
+
+
+@given(texts=st.lists(PARAGRAPHS | TEXTS, min_size=2, max_size=8), seed=SEEDS)
+def test_rows_remade_from_the_shingles_are_the_signatures(texts: list[str], seed: int) -> None:
+    """Signature rows and Jaccard estimates from a lean sketch equal those of the matrix."""
+    config = dn.Config(seed=seed)
+    tokens = tokenize(texts)
+    everyone = np.arange(len(texts), dtype=np.int64)
+    held, (lean, _) = sketch(tokens, everyone, config), sketch_keys(tokens, everyone, config)
+    picked = np.array([len(texts) - 1, 0, len(texts) - 1], dtype=np.int64)  # repeats too
+    np.testing.assert_array_equal(signature_rows(lean, picked, config), held.signatures[picked])
+    pairs = np.array([[0, 1], [1, len(texts) - 1], [0, 1]], dtype=np.int64)
+    expected = jaccard(held.signatures[pairs[:, 0]], held.signatures[pairs[:, 1]])
+    np.testing.assert_array_equal(estimates(lean, pairs, config), expected)
+    np.testing.assert_array_equal(estimates(held, pairs, config), expected)
+    assert estimates(lean, np.empty((0, 2), dtype=np.int64), config).shape == (0,)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import dedupe_news as dn
 from dedupe_news.records import PageId, Role, Segment
 from dedupe_news.stages import story
+from dedupe_news.stages.exact import exact_groups
 from dedupe_news.stages.segment import segment_page
 from dedupe_news.stages.story import (
     MAX_PAGES_PER_SHINGLE,
@@ -25,6 +26,7 @@ from dedupe_news.stages.story import (
     number_places,
     replaced_numbers,
     story_copies,
+    story_places,
 )
 from dedupe_news.stages.tokenize import tokenize
 
@@ -197,3 +199,36 @@ def test_number_places_equal_the_whole_word_reference(words: list[str]) -> None:
     """Digits widened to words give the places of the whole-word regex, long words included."""
     norm = " ".join(words)
     assert number_places(norm) == _number_places_reference(norm)
+
+
+def test_story_copies_read_through_distinct_rows_equal_per_segment_tokens() -> None:
+    """Tokens of distinct texts with each segment's row give the pairs of per-segment tokens."""
+    cases = _article_cases()
+    texts = {
+        f"{n:02}{side}": page
+        for n, (_, *pair, _) in enumerate(cases)
+        for side, page in zip("ab", pair, strict=True)
+    }
+    texts["zz"] = "Titel\n\n...\n\n" + _story(1)  # a story segment without words
+    pages = [dn.Page(PageId(k), v) for k, v in sorted(texts.items())]
+    segments = [s for page in pages for s in segment_page(page)]
+    index = {page.id: i for i, page in enumerate(pages)}
+    roles = [s.role in STORY_ROLES for s in segments]
+    page_of = [index[s.page_id] for s in segments]
+    distinct = exact_groups([s.text for s in segments], tokenize([s.text for s in segments]))
+    assert any(r and g < 0 for r, g in zip(roles, distinct.group_of.tolist(), strict=True))
+    assert len(distinct.firsts) < len(segments)  # some texts repeat
+    words = distinct.tokens.take(distinct.firsts)
+    expected = story_copies(distinct.tokens, roles, page_of, len(pages), 0.5)
+    found = story_copies(words, roles, page_of, len(pages), 0.5, rows=distinct.group_of)
+    assert found == expected
+    assert expected
+
+
+def test_a_row_of_minus_one_is_an_empty_norm_in_the_places() -> None:
+    """Row -1 (a text without words) joins the page's story text as an empty norm."""
+    per_segment = tokenize(["er vielen 45 doden", "...", "minstens 3 gewonden"])
+    distinct = tokenize(["er vielen 45 doden", "minstens 3 gewonden"])
+    expected = story_places(per_segment, [0, 1, 2])
+    assert story_places(distinct, [0, -1, 1]) == expected
+    assert expected

@@ -29,14 +29,16 @@ from dedupe_news.stages.cluster import build_clusters, cluster_texts
 from dedupe_news.stages.exact import Distinct, exact_groups
 from dedupe_news.stages.label import label_segments
 from dedupe_news.stages.link import separate
-from dedupe_news.stages.lsh import candidates
+from dedupe_news.stages.lsh import candidates, pairs_within
 from dedupe_news.stages.segment import segment_page
-from dedupe_news.stages.signature import Sketch, sketch
+from dedupe_news.stages.signature import Sketch, sketch_keys
 from dedupe_news.stages.tokenize import Tokens, tokenize
 from dedupe_news.stages.verify import Verified, verify
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
+
+    from numpy.typing import NDArray
 
 logger = logging.getLogger(__name__)
 
@@ -95,14 +97,12 @@ def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per 
     del given, pages  # a handed-over iterable is drained: its pages live in `batch` alone
     texts = [s.text for s in segments]
     with timer("tokenize", len(texts)):
-        distinct = _distinct(texts, config)
-        # Whole-story copies need every segment's word hashes, which go before the signatures.
-        whole_story = whole_story_copies(batch, segments, distinct.tokens, config)
-        distinct, words = _words_apart(distinct)
-    found = _signed(words, config, timer)
-    del words
-    verified = _verified(distinct, found, config, timer)
-    del found
+        distinct, handed = _words_apart(_distinct(texts, config))
+        # Each segment's words are its distinct text's: the batch's hashes are freed already.
+        whole_story = whole_story_copies(batch, segments, handed[0], config, rows=distinct.group_of)
+    found, banded = _signed(handed, config, timer)
+    verified = _verified(distinct, found, banded, config, timer)
+    del found, banded
     with timer("cluster", len(verified.matches)), collector_paused():
         separated = separate(  # teasers link, never cluster, to story
             distinct, verified.matches, segments, verified.contained
@@ -160,42 +160,57 @@ def find_duplicates(
     batch = _strings(texts)
     timer = _Timer(on_stage, None, _threads(threads))
     with timer("tokenize", len(batch)):
-        distinct, words = _words_apart(_distinct(batch, config))
-    found = _signed(words, config, timer)
-    del words
-    verified = _verified(distinct, found, config, timer)
-    del found
+        distinct, handed = _words_apart(_distinct(batch, config))
+    found, banded = _signed(handed, config, timer)
+    verified = _verified(distinct, found, banded, config, timer)
+    del found, banded
     with timer("cluster", len(verified.matches)), collector_paused():
         return cluster_texts(distinct, verified.matches, verified.contained)
 
 
 def _distinct(texts: Sequence[str], config: Config) -> Distinct:
     """Tokenize and group exact copies."""
-    return exact_groups(texts, tokenize(texts, fold_diacritics=config.fold_diacritics))
+    tokens = tokenize(texts, fold_diacritics=config.fold_diacritics)
+    release_freed()  # the chunks' strings and buffers (85 MiB of heap on 65k pages)
+    return exact_groups(texts, tokens)
 
 
-def _words_apart(distinct: Distinct) -> tuple[Distinct, Tokens]:
+def _words_apart(distinct: Distinct) -> tuple[Distinct, list[Tokens]]:
     """Return the distinct texts without word hashes, and the tokens of each distinct text.
 
     Only the signatures read the word hashes from here on, and only those of each distinct
     text's first occurrence (40% of a crawl's words are in repeated texts). The caller
     rebinds its `distinct`, so the batch's hashes (8 bytes a word) are freed before the
-    signatures are made, and `words` once they are.
+    signatures are made. The tokens come in a one-item list for `_signed` to empty: the
+    caller keeps no reference to them, so they go as soon as the texts are signed.
     """
     words = distinct.tokens.take(distinct.firsts)
-    return replace(distinct, tokens=distinct.tokens.without_words()), words
+    return replace(distinct, tokens=distinct.tokens.without_words()), [words]
 
 
-def _signed(words: Tokens, config: Config, timer: _Timer) -> Sketch:
-    """Sign the distinct texts, given their tokens in order (`_words_apart`)."""
-    with timer("signatures", len(words.offsets) - 1):
-        return sketch(words, np.arange(len(words.offsets) - 1, dtype=np.int64), config)
+def _signed(
+    handed: list[Tokens], config: Config, timer: _Timer
+) -> tuple[Sketch, NDArray[np.int64]]:
+    """Sign the distinct texts, given their tokens handed over by `_words_apart`.
+
+    Returns their sketch, without the signature matrix (`sketch_keys`), and the pairs its
+    band keys give (`lsh.pairs_within`). The tokens go before the pairs are made, the keys
+    when this returns: neither the matrix nor the keys are held with the candidates' index.
+    """
+    words = handed.pop()
+    n = len(words.offsets) - 1
+    with timer("signatures", n):
+        found, keys = sketch_keys(words, np.arange(n, dtype=np.int64), config)
+        del words
+        return found, pairs_within(keys)
 
 
-def _verified(distinct: Distinct, found: Sketch, config: Config, timer: _Timer) -> Verified:
+def _verified(
+    distinct: Distinct, found: Sketch, banded: NDArray[np.int64], config: Config, timer: _Timer
+) -> Verified:
     """Band and verify: the candidates and matches of both entries."""
     with timer("candidates", len(distinct.firsts)):
-        pairs = candidates(found, config)
+        pairs = candidates(found, config, banded=banded)
     with timer("verify", len(pairs)), collector_paused():  # word tuples, facts, matches
         workers = -1 if timer.threads is None else timer.threads
         return verify(pairs, distinct, found, config, workers=workers)

@@ -13,12 +13,13 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 from dedupe_news.errors import MissingDependencyError
+from dedupe_news.memory import release_freed
 from dedupe_news.report.rows import (
     CLUSTER_COLUMNS,
     MATCH_FIELDS,
     SEGMENT_COLUMNS,
     segment_columns,
-    segment_table,
+    segment_table_columns,
 )
 
 if TYPE_CHECKING:
@@ -37,13 +38,16 @@ def to_arrow(report: Report) -> Any:  # noqa: ANN401 - a pyarrow.Table; pyarrow 
     """
     pa = _load("pyarrow", "to_arrow")
     schema = _segment_schema(pa)
-    table = segment_table(report)
-    arrays = [
-        _string_lists(pa, table[name])  # type: ignore[arg-type]  # tuples of str
-        if name == "agencies"
-        else pa.array(table[name], schema.field(name).type)
-        for name in SEGMENT_COLUMNS
-    ]
+    arrays = []
+    # One column of Python objects at a time: each is converted, then dropped.
+    for name, values in segment_table_columns(report):
+        arrays.append(
+            _string_lists(pa, values)  # type: ignore[arg-type]  # tuples of str
+            if name == "agencies"
+            else pa.array(values, schema.field(name).type, memory_pool=pa.system_memory_pool())
+        )
+        del values
+        release_freed()
     return pa.Table.from_arrays(arrays, schema=schema)
 
 

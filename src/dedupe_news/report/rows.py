@@ -116,10 +116,27 @@ def segment_columns(report: Report) -> dict[str, list[object]]:
 def segment_table(report: Report) -> dict[str, list[object]]:
     """Return the segment rows column by column, `agencies` as the segments' own tuples.
 
-    Every writer starts here. Built column by column from the report's aligned tuples, with
-    no container per segment: a list or dict per segment that lives until the table is done
-    wakes the cyclic garbage collector again and again over the whole report (0.8 s for
-    the agencies lists alone on 300k segments), and a row dict per segment costs more still.
+    Every writer starts here (or at `segment_table_columns`). Built column by column from
+    the report's aligned tuples, with no container per segment: a list or dict per segment
+    that lives until the table is done wakes the cyclic garbage collector again and again
+    over the whole report (0.8 s for the agencies lists alone on 300k segments), and a row
+    dict per segment costs more still.
+    """
+    return dict(segment_table_columns(report))
+
+
+def segment_table_columns(report: Report) -> Iterator[tuple[str, list[object]]]:
+    """Yield `segment_table`'s columns one at a time, named, in `SEGMENT_COLUMNS` order.
+
+    Each column is made when it is asked for: a writer that converts each one before taking
+    the next holds one column of Python objects at a time, not fifteen.
+
+    Examples:
+        >>> import dedupe_news as dn
+        >>> from dedupe_news.demo import seed_folder
+        >>> names = [n for n, _ in segment_table_columns(dn.dedupe(dn.read_pages(seed_folder())))]
+        >>> tuple(names) == SEGMENT_COLUMNS
+        True
     """
     segments = report.segments
     where = {page.id: index for index, page in enumerate(report.pages)}
@@ -128,23 +145,21 @@ def segment_table(report: Report) -> dict[str, list[object]]:
     def of_page(values: list[object]) -> list[object]:
         return [values[index] for index in owner]
 
-    return {
-        "page_id": [s.page_id for s in segments],
-        "segment_id": [f"{s.page_id}:{s.line}" for s in segments],  # Segment.id
-        "line": [s.line for s in segments],
-        "role": [str(s.role) for s in segments],  # a StrEnum's str is its value
-        "label": [str(label) for label in report.labels],
-        "cluster": list(report.segment_clusters),
-        "text": [s.text for s in segments],
-        "place": [s.place for s in segments],
-        "agencies": [s.agencies for s in segments],
-        "age": [s.age for s in segments],
-        "age_minutes": [s.age_minutes for s in segments],
-        "url": of_page([page.url for page in report.pages]),
-        "site": of_page([page.site for page in report.pages]),
-        "published": of_page([page.published for page in report.pages]),
-        "article_cluster": of_page(list(report.article_clusters)),
-    }
+    yield "page_id", [s.page_id for s in segments]
+    yield "segment_id", [f"{s.page_id}:{s.line}" for s in segments]  # Segment.id
+    yield "line", [s.line for s in segments]
+    yield "role", [str(s.role) for s in segments]  # a StrEnum's str is its value
+    yield "label", [str(label) for label in report.labels]
+    yield "cluster", list(report.segment_clusters)
+    yield "text", [s.text for s in segments]
+    yield "place", [s.place for s in segments]
+    yield "agencies", [s.agencies for s in segments]
+    yield "age", [s.age for s in segments]
+    yield "age_minutes", [s.age_minutes for s in segments]
+    yield "url", of_page([page.url for page in report.pages])
+    yield "site", of_page([page.site for page in report.pages])
+    yield "published", of_page([page.published for page in report.pages])
+    yield "article_cluster", of_page(list(report.article_clusters))
 
 
 def cluster_rows(report: Report) -> Iterator[dict[str, object]]:

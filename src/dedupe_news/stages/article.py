@@ -134,17 +134,23 @@ def article_clusters(
 
 
 def whole_story_copies(
-    pages: Sequence[Page], segments: Sequence[Segment], tokens: Tokens, config: Config
+    pages: Sequence[Page],
+    segments: Sequence[Segment],
+    tokens: Tokens,
+    config: Config,
+    *,
+    rows: NDArray[np.int64] | None = None,
 ) -> list[tuple[int, int]]:
     """Return the page pairs (p < q, indices into `pages`) whose story texts are copies.
 
-    The whole-story evidence of `article_clusters(..., whole_story=pairs)`, taken while the
-    segments' word hashes (`tokens`, aligned with `segments`) are held: the pipeline frees
-    the batch's word hashes (8 bytes a word, the largest column of a batch) before the
-    signatures are made.
+    The whole-story evidence of `article_clusters(..., whole_story=pairs)`, taken while
+    word hashes are held: the pipeline frees them once the batch is signed. `tokens` is
+    aligned with `segments`, or with `rows` (`Distinct.group_of`) holds one row per
+    distinct text: segment i's words are row rows[i]'s (the pipeline keeps only those).
     """
     page_of, story = _page_story(pages, segments)
-    return story_copies(tokens, story, page_of, len(pages), config.article_min_shared)
+    minimum = config.article_min_shared
+    return story_copies(tokens, story, page_of, len(pages), minimum, rows=rows)
 
 
 def _page_story(

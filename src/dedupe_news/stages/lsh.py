@@ -359,8 +359,13 @@ def _sum_by_code(
     return codes[firsts], np.add.reduceat(counts, firsts)
 
 
-def candidates(found: Sketch, config: Config) -> NDArray[np.int64]:
+def candidates(
+    found: Sketch, config: Config, *, banded: NDArray[np.int64] | None = None
+) -> NDArray[np.int64]:
     """Return candidate pairs (i < j) of a batch of distinct texts, sorted.
+
+    `banded` is `pairs_within` of the batch's bucket keys when they were made without the
+    signatures (`signature.sketch_keys`), else they are made here from the signatures.
 
     Examples:
         >>> from dedupe_news.config import DEFAULT
@@ -371,8 +376,9 @@ def candidates(found: Sketch, config: Config) -> NDArray[np.int64]:
         >>> candidates(sketch(tokens, np.arange(3), DEFAULT), DEFAULT).tolist()
         [[0, 1], [0, 2], [1, 2]]
     """
-    n = len(found.signatures)
-    banded = pairs_within(bucket_keys(found, config))
+    n = len(found.shingle_offsets) - 1
+    if banded is None:
+        banded = pairs_within(bucket_keys(found, config))
     pairs = np.concatenate((banded, index_pairs(found)))
     codes = distinct_sorted(pairs[:, 0] * n + pairs[:, 1])
     return np.column_stack((codes // max(n, 1), codes % max(n, 1))).astype(np.int64)

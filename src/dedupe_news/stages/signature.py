@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dedupe_news.stages import _kernels as kernels
+from dedupe_news.stages import _sketch_kernels as sketch_kernels
 from dedupe_news.stages.tokenize import tokenize
 
 if TYPE_CHECKING:
@@ -61,7 +62,8 @@ class Sketch:
     """The fingerprints of a batch of texts.
 
     Attributes:
-        signatures: MinHash signature matrix, one uint32 row per text.
+        signatures: MinHash signature matrix, one uint32 row per text; no rows in a sketch
+            made by `sketch_keys` (`signature_rows` remakes rows from the shingles).
         anchors: Hash of each text's first and last `anchor_words` words, shape (n, 2);
             0 for a text with no more words than that (it is matched whole instead).
         shingles: Every text's distinct shingle hashes (64-bit), sorted, one flat array:
@@ -98,18 +100,90 @@ def sketch(tokens: Tokens, rows: NDArray[np.int64], config: Config) -> Sketch:
     """
     a, b = permutations(config.num_perm, config.seed)
     starts, ends = tokens.offsets[rows], tokens.offsets[rows + 1]
-    words = int((ends - starts).sum())
-    with kernels.threads_for(words * config.num_perm // 8):
+    with kernels.threads_for(int((ends - starts).sum()) * config.num_perm // 8):
         matrix, shingles, offsets = kernels.sketch_sets(
             tokens.hashes, starts, ends, config.shingle_size, a, b
         )
+    return _with_words(tokens, rows, config, (matrix, shingles, offsets))
+
+
+def sketch_keys(
+    tokens: Tokens, rows: NDArray[np.int64], config: Config
+) -> tuple[Sketch, NDArray[np.uint64]]:
+    """Fingerprint the texts `rows` as `sketch` does, giving bucket keys, not the signatures.
+
+    Returns the sketch, whose `signatures` has no rows (`signature_rows` remakes any from
+    the shingles), and `lsh.bucket_keys` of the sketch `sketch` would give. The matrix is
+    `num_perm` x 4 bytes a text, the keys (bands + 2) x 8 (512 and 216 at the defaults): each
+    row is hashed into its keys as it is made and never held (`_sketch_kernels`).
+
+    Examples:
+        >>> from dedupe_news.config import DEFAULT
+        >>> tokens = tokenize(["Het zeldzame bezoek van Poetin", "", "het zeldzame bezoek"])
+        >>> found, keys = sketch_keys(tokens, np.arange(3), DEFAULT)
+        >>> found.signatures.shape, keys.shape
+        ((0, 128), (3, 27))
+    """
+    a, b = permutations(config.num_perm, config.seed)
+    bands, band_rows = config.bands_rows()
+    starts, ends = tokens.offsets[rows], tokens.offsets[rows + 1]
+    with kernels.threads_for(int((ends - starts).sum()) * config.num_perm // 8):
+        keys, shingles, offsets = sketch_kernels.sketch_keys(
+            tokens.hashes, starts, ends, config.shingle_size, a, b, bands, band_rows, 2
+        )
+    empty = np.empty((0, config.num_perm), dtype=np.uint32)
+    found = _with_words(tokens, rows, config, (empty, shingles, offsets))
+    keys[:, bands:] = found.anchors
+    return found, keys
+
+
+def _with_words(
+    tokens: Tokens,
+    rows: NDArray[np.int64],
+    config: Config,
+    parts: tuple[NDArray[np.uint32], NDArray[np.uint64], NDArray[np.int64]],
+) -> Sketch:
+    """Return the sketch of these parts, with the short texts' words and the anchors."""
+    starts, ends = tokens.offsets[rows], tokens.offsets[rows + 1]
     short_ends = np.where(ends - starts <= SHORT_WORDS, ends, starts)
     with kernels.threads_for(int((short_ends - starts).sum()) * 8):
         short_words, word_offsets = kernels.shingle_sets(tokens.hashes, starts, short_ends, 1)
     keys = anchors(tokens.hashes, starts, ends, config.anchor_words)
+    matrix, shingles, offsets = parts
     return Sketch(
         matrix, keys, shingles, offsets.astype(np.int64), short_words, word_offsets.astype(np.int64)
     )
+
+
+def signature_rows(found: Sketch, rows: NDArray[np.int64], config: Config) -> NDArray[np.uint32]:
+    """Return the signature rows of texts `rows`: held ones read, else remade from the shingles.
+
+    Examples:
+        >>> from dedupe_news.config import DEFAULT
+        >>> tokens = tokenize(["Het zeldzame bezoek van Poetin", "het zeldzame bezoek"])
+        >>> held, (lean, _) = sketch(tokens, np.arange(2), DEFAULT), sketch_keys(
+        ...     tokens, np.arange(2), DEFAULT)
+        >>> remade = signature_rows(lean, np.array([1, 0]), DEFAULT)
+        >>> bool((remade == held.signatures[[1, 0]]).all())
+        True
+    """
+    if len(found.signatures) == len(found.shingle_offsets) - 1:
+        return found.signatures[rows]
+    a, b = permutations(config.num_perm, config.seed)
+    sizes = found.shingle_offsets[rows + 1] - found.shingle_offsets[rows]
+    with kernels.threads_for(int(sizes.sum()) * config.num_perm // 8):
+        return sketch_kernels.sign_sets(found.shingles, found.shingle_offsets, rows, a, b)
+
+
+def estimates(found: Sketch, pairs: NDArray[np.int64], config: Config) -> NDArray[np.float64]:
+    """Return the Jaccard estimate of each pair of texts (rows of `pairs`), from signatures.
+
+    Each text's row is read or remade once (`signature_rows`), however many pairs hold it.
+    """
+    texts, where = np.unique(pairs, return_inverse=True)
+    matrix = signature_rows(found, texts.astype(np.int64), config)
+    where = where.reshape(pairs.shape)
+    return jaccard(matrix[where[:, 0]], matrix[where[:, 1]])
 
 
 def signatures(texts: Sequence[str], config: Config) -> NDArray[np.uint32]:

@@ -53,7 +53,7 @@ _DIGIT = re.compile(r"\d")  # a digit: its word, between single spaces, is a num
 
 
 def _story_keys(
-    tokens: Tokens, story: Flags, page_of: Indices, pages: int
+    tokens: Tokens, story: Flags, page_of: Indices, pages: int, rows: Indices | None = None
 ) -> tuple[NDArray[np.uint64], int]:
     """Return the (shingle, page) keys of the pages' story texts, unique and sorted, and the bits.
 
@@ -62,14 +62,19 @@ def _story_keys(
     words, hashed by chaining the word hashes. The page index is packed into the low `bits`
     of each shingle hash, so one sort of one array orders by (shingle, page): the hash keeps
     `64 - bits` bits, and a rare collision adds one shared shingle, far below
-    `MIN_SHARED_SHINGLES`.
+    `MIN_SHARED_SHINGLES`. With `rows` (`story_copies`), segment i's words are row rows[i]
+    of `tokens`; a segment without words (row -1) adds none to its page's text.
     """
     chosen = np.flatnonzero(np.asarray(story, dtype=np.bool_))
+    read = chosen
+    if rows is not None:
+        read = np.asarray(rows, dtype=np.int64)[chosen]
+        chosen, read = chosen[read >= 0], read[read >= 0]
     bits = max(1, (pages - 1).bit_length())
     keys = kernels.story_keys(
         tokens.hashes,
         tokens.offsets,
-        chosen,
+        read,
         np.asarray(page_of, dtype=np.int64)[chosen],
         STORY_SHINGLE_WORDS,
         bits,
@@ -96,7 +101,7 @@ def _kept_in_place(values: NDArray[np.uint64], keep: NDArray[np.bool_]) -> NDArr
 
 
 def _shared_story_keys(
-    tokens: Tokens, story: Flags, page_of: Indices, pages: int
+    tokens: Tokens, story: Flags, page_of: Indices, pages: int, rows: Indices | None
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.uint64]]:
     """Return the pages' shingle counts, and the (page, shingle) pairs of shingles shared.
 
@@ -104,7 +109,7 @@ def _shared_story_keys(
     key each, comparing neighbours' shingle bits a slice at a time (the key array and two
     masks held, not a page and a shingle array for every shingle).
     """
-    keys, bits = _story_keys(tokens, story, page_of, pages)
+    keys, bits = _story_keys(tokens, story, page_of, pages, rows)
     low = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
     sizes = np.zeros(pages, dtype=np.int64)
     equal = np.zeros(len(keys), dtype=np.bool_)  # equal[i]: keys i - 1 and i share a shingle
@@ -127,10 +132,19 @@ def _shared_story_keys(
 _SLICE = 1 << 20  # keys compared at once: scratch of a few MB, whatever the crawl
 
 
-def story_copies(
-    tokens: Tokens, story: Flags, page_of: Indices, pages: int, minimum: float
+def story_copies(  # noqa: PLR0913 - the batch's columns, the minimum, and where words are
+    tokens: Tokens,
+    story: Flags,
+    page_of: Indices,
+    pages: int,
+    minimum: float,
+    *,
+    rows: Indices | None = None,
 ) -> list[tuple[int, int]]:
     """Return the page pairs (p < q) whose story texts contain each other's: copies.
+
+    `tokens` has one row per segment, or with `rows` one per distinct text: segment i's
+    words and norm are then row rows[i]'s (-1: none), as `Distinct.group_of` maps them.
 
     Examples:
         >>> from dedupe_news.stages.tokenize import tokenize
@@ -139,7 +153,7 @@ def story_copies(
         >>> story_copies(tokenize(texts), [True] * 3, [0, 1, 2], 3, 0.5)
         [(0, 2)]
     """
-    sizes, page, shingle = _shared_story_keys(tokens, story, page_of, pages)
+    sizes, page, shingle = _shared_story_keys(tokens, story, page_of, pages, rows)
     page, shingle = _without_templates(page, shingle)
     pair_codes = shingle_pairs(page, shingle, pages)
     del page, shingle  # the sort below works in place
@@ -151,11 +165,12 @@ def story_copies(
     copy = contains_enough(shared, np.minimum(sizes[first], sizes[second]), minimum)
     places: dict[int, dict[tuple[str, ...], frozenset[str]]] = {}
     bounds = np.searchsorted(np.asarray(page_of, dtype=np.int64), np.arange(pages + 1))
+    row_of = np.arange(len(page_of)) if rows is None else rows
 
     def places_of(page: int) -> dict[tuple[str, ...], frozenset[str]]:
         if page not in places:
-            rows = range(int(bounds[page]), int(bounds[page + 1]))
-            places[page] = story_places(tokens, [i for i in rows if story[i]])
+            segments = range(int(bounds[page]), int(bounds[page + 1]))
+            places[page] = story_places(tokens, [int(row_of[i]) for i in segments if story[i]])
         return places[page]
 
     first, second = first[copy], second[copy]
@@ -239,8 +254,11 @@ def contains_enough(
 
 
 def story_places(tokens: Tokens, rows: Sequence[int]) -> dict[tuple[str, ...], frozenset[str]]:
-    """Return the number places of one page's story text (the norms of its story `rows`)."""
-    return number_places(" ".join(tokens.norm(i) for i in rows))
+    """Return the number places of one page's story text (the norms of its story `rows`).
+
+    A row of -1 is a text without words: its norm is empty.
+    """
+    return number_places(" ".join(tokens.norm(i) if i >= 0 else "" for i in rows))
 
 
 def number_places(norm: str) -> dict[tuple[str, ...], frozenset[str]]:

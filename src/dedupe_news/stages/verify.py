@@ -44,7 +44,7 @@ from dedupe_news.stages.facts import (
     may_conflict_ends,
     word_blocks,
 )
-from dedupe_news.stages.signature import jaccard
+from dedupe_news.stages.signature import estimates
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -208,7 +208,7 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
             kept.tolist(),
             result.score[keep].tolist(),
             (result.similarity[keep] >= config.min_score).tolist(),
-            jaccard(found.signatures[kept[:, 0]], found.signatures[kept[:, 1]]).tolist(),
+            estimates(found, kept, config).tolist(),
             _may_conflict(texts, kept).tolist(),
             strict=True,
         )
