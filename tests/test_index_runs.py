@@ -112,7 +112,7 @@ def test_a_version_1_file_is_migrated_into_one_run(tmp_path: Path) -> None:
     with sqlite3.connect(old) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         version = "SELECT value FROM meta WHERE name = 'format_version'"
-        assert connection.execute(version).fetchone() == ("2",)
+        assert connection.execute(version).fetchone() == ("3",)
     with Index.open(new) as index:
         index.add(SEEDS[3:])
         assert index.segments() == migrated
