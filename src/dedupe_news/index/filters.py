@@ -58,7 +58,8 @@ def hashes(tags: NDArray[np.int64], keys: NDArray[np.int64]) -> NDArray[np.uint6
     mixed = keys.view(np.uint64) ^ (tags.astype(np.uint64) * _GOLDEN)
     mixed = (mixed ^ (mixed >> np.uint64(30))) * _MIX[0]
     mixed = (mixed ^ (mixed >> np.uint64(27))) * _MIX[1]
-    return mixed ^ (mixed >> np.uint64(31))
+    final: NDArray[np.uint64] = mixed ^ (mixed >> np.uint64(31))
+    return final
 
 
 def band_hashes(heads: NDArray[np.int64]) -> NDArray[np.uint64]:
@@ -98,7 +99,8 @@ def build(found: Sequence[NDArray[np.uint64]], words: int = WORDS) -> NDArray[np
 def passing(held: NDArray[np.uint64], found: NDArray[np.uint64]) -> NDArray[np.bool_]:
     """Return which hashes may be in the filter: all their bits set (never a false negative)."""
     word, bits = _places(found, len(held))
-    return (held[word] & bits) == bits
+    found_all: NDArray[np.bool_] = (held[word] & bits) == bits
+    return found_all
 
 
 def save(connection: sqlite3.Connection, run: int, held: NDArray[np.uint64]) -> None:

@@ -216,7 +216,7 @@ def store_keys(
     )
     if band_rows + shingle_rows > 0:
         found = [filters.band_hashes(band_heads), filters.shingle_hashes(shingle_heads[:, 0])]
-        filters.save(connection, run, filters.build(found))
+        filters.save(connection, run, filters.build(found, filters.WORDS))
     finish(connection, run, band_rows + shingle_rows, on_start)
 
 
