@@ -72,8 +72,15 @@ def shingle_hashes(keys: NDArray[np.int64]) -> NDArray[np.uint64]:
     return hashes(np.full(len(keys), SHINGLE_TAG, dtype=np.int64), keys)
 
 
-def _places(found: NDArray[np.uint64], words: int) -> tuple[NDArray[np.int64], NDArray[np.uint64]]:
-    """Return each hash's word (its top 32 bits scaled to `words`) and its bits (5 x 6 low bits)."""
+Places = tuple["NDArray[np.int64]", "NDArray[np.uint64]"]
+"""Each hash's word in a filter of a given size, and the bits it sets there."""
+
+
+def places(found: NDArray[np.uint64], words: int) -> Places:
+    """Return each hash's word (its top 32 bits scaled to `words`) and its bits (5 x 6 low bits).
+
+    The same for every filter of `words` words: computed once per look-up, not per run.
+    """
     word = ((found >> np.uint64(32)) * np.uint64(words)) >> np.uint64(32)
     bits = np.zeros(len(found), dtype=np.uint64)
     for number in range(HASHES):
@@ -86,19 +93,22 @@ def build(found: Sequence[NDArray[np.uint64]], words: int = WORDS) -> NDArray[np
 
     Examples:
         >>> found = shingle_hashes(np.arange(100, dtype=np.int64))
-        >>> bool(passing(build([found], 64), found).all())
+        >>> bool(passing(build([found], 64), places(found, 64)).all())
         True
     """
     held = np.zeros(words, dtype=np.uint64)
     for part in found:
-        word, bits = _places(part, words)
+        word, bits = places(part, words)
         np.bitwise_or.at(held, word, bits)
     return held
 
 
-def passing(held: NDArray[np.uint64], found: NDArray[np.uint64]) -> NDArray[np.bool_]:
-    """Return which hashes may be in the filter: all their bits set (never a false negative)."""
-    word, bits = _places(found, len(held))
+def passing(held: NDArray[np.uint64], at: Places) -> NDArray[np.bool_]:
+    """Return which hashes (at their `places` in a filter of this size) may be in the filter.
+
+    A hash passes when all its bits are set in its word: never a false negative.
+    """
+    word, bits = at
     found_all: NDArray[np.bool_] = (held[word] & bits) == bits
     return found_all
 

@@ -188,16 +188,23 @@ def _seek(
     before format version 3) is sought for every key. Run by run, the keys in key order, so
     the seeks walk each run's B-tree forward; `CROSS JOIN` pins that order.
     """
-    band_found, shingle_found = filters.band_hashes(heads), filters.shingle_hashes(shingles)
+    found = (filters.band_hashes(heads), filters.shingle_hashes(shingles))
+    at: dict[int, tuple[filters.Places, filters.Places]] = {}  # by filter size
     unfiltered: list[tuple[int]] = []
     band_pass, shingle_pass = [np.empty((0, 3), np.int64)], [np.empty((0, 2), np.int64)]
     for run, held in filters.stored(connection):
         if held is None:
             unfiltered.append((run,))
             continue
-        chosen = heads[filters.passing(held, band_found)]
+        if len(held) not in at:
+            at[len(held)] = (
+                filters.places(found[0], len(held)),
+                filters.places(found[1], len(held)),
+            )
+        bands_at, shingles_at = at[len(held)]
+        chosen = heads[filters.passing(held, bands_at)]
         band_pass.append(np.column_stack([np.full(len(chosen), run), chosen]))
-        picked = shingles[filters.passing(held, shingle_found)]
+        picked = shingles[filters.passing(held, shingles_at)]
         shingle_pass.append(np.column_stack([np.full(len(picked), run), picked]))
     _probe(connection, "probe_run", unfiltered)
     everything = bool(unfiltered)  # the probes of every key: only for runs without a filter
