@@ -167,10 +167,10 @@ def look_up(connection: sqlite3.Connection, keys: Keys) -> tuple[list[int], Held
         ).fetchall()
     }
     texts, bands = np.nonzero(keys.bands)
-    heads = np.unique(np.stack([bands, keys.bands[texts, bands]], axis=1).astype(np.int64), axis=0)
+    heads = _unique_rows(np.stack([bands, keys.bands[texts, bands]], axis=1).astype(np.int64))[0]
     rows, shingles = _seek(connection, heads, lsh.distinct_sorted(keys.shingles))
     found.update(rows[:, 2].tolist())
-    band_heads, band_counts = np.unique(rows[:, :2], axis=0, return_counts=True)
+    band_heads, band_counts = _unique_rows(rows[:, :2])
     sharing, shingle_heads, shingle_counts = _sharing_shingles(shingles, keys)
     held = Held(
         band_heads, band_counts.astype(np.int64), shingle_heads.reshape(-1, 1), shingle_counts
@@ -247,6 +247,24 @@ def _sharing_shingles(
     span = int(texts.max()) + 1 if len(texts) else 1  # rowids: owner * span + text fits int64
     pairs, shared = _counted(np.sort(owners * span + texts))
     return lsh.distinct_sorted(pairs[shared >= lsh.MIN_SHARED] % span), distinct, holders
+
+
+def _unique_rows(rows: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Return the distinct rows of a 2-column array in lexicographic order, and their counts.
+
+    As `np.unique(rows, axis=0, return_counts=True)`, by a `lexsort` (a third of its time:
+    1.0 s for the 3M band keys of a 100k-segment crawl).
+
+    Examples:
+        >>> found, counts = _unique_rows(np.array([[1, 5], [0, -2], [1, 5]]))
+        >>> found.tolist(), counts.tolist()
+        ([[0, -2], [1, 5]], [1, 2])
+    """
+    if len(rows) == 0:
+        return rows, np.empty(0, dtype=np.int64)
+    rows = rows[np.lexsort((rows[:, 1], rows[:, 0]))]
+    starts = np.flatnonzero(np.r_[True, np.any(rows[1:] != rows[:-1], axis=1)])
+    return rows[starts], np.diff(np.r_[starts, len(rows)])
 
 
 def _counted(ordered: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
