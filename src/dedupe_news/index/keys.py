@@ -188,8 +188,30 @@ def _seek(
     before format version 3) is sought for every key. Run by run, the keys in key order, so
     the seeks walk each run's B-tree forward; `CROSS JOIN` pins that order.
     """
+    band_pass, shingle_pass, unfiltered = _passing(connection, heads, shingles)
+    _probe(connection, "probe_run", unfiltered)
+    everything = bool(unfiltered)  # the probes of every key: only for runs without a filter
+    _probe(connection, "probe_band", _columns(heads[: len(heads) * everything]))
+    _probe(connection, "probe_shingle", _columns(shingles[: len(shingles) * everything, None]))
+    _probe(connection, "pass_band", _columns(band_pass))
+    _probe(connection, "pass_shingle", _columns(shingle_pass))
+    rows = [
+        np.array(connection.execute(query).fetchall(), dtype=np.int64).reshape(-1, width)
+        for query, width in zip(SEEKS, (3, 3, 2, 2), strict=True)
+    ]
+    return np.concatenate(rows[:2]), np.concatenate(rows[2:])
+
+
+def _passing(
+    connection: sqlite3.Connection, heads: NDArray[np.int64], shingles: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], list[tuple[int]]]:
+    """Return the (run, band, key) and (run, key) probes passing each run's filter, in order.
+
+    And the runs without a filter. The filters are read one run at a time; each probe's
+    word and bits are computed once per filter size (`filters.places`).
+    """
     found = (filters.band_hashes(heads), filters.shingle_hashes(shingles))
-    at: dict[int, tuple[filters.Places, filters.Places]] = {}  # by filter size
+    at: dict[int, tuple[filters.Places, filters.Places]] = {}
     unfiltered: list[tuple[int]] = []
     band_pass, shingle_pass = [np.empty((0, 3), np.int64)], [np.empty((0, 2), np.int64)]
     for run, held in filters.stored(connection):
@@ -206,17 +228,7 @@ def _seek(
         band_pass.append(np.column_stack([np.full(len(chosen), run), chosen]))
         picked = shingles[filters.passing(held, shingles_at)]
         shingle_pass.append(np.column_stack([np.full(len(picked), run), picked]))
-    _probe(connection, "probe_run", unfiltered)
-    everything = bool(unfiltered)  # the probes of every key: only for runs without a filter
-    _probe(connection, "probe_band", _columns(heads[: len(heads) * everything]))
-    _probe(connection, "probe_shingle", _columns(shingles[: len(shingles) * everything, None]))
-    _probe(connection, "pass_band", _columns(np.concatenate(band_pass)))
-    _probe(connection, "pass_shingle", _columns(np.concatenate(shingle_pass)))
-    rows = [
-        np.array(connection.execute(query).fetchall(), dtype=np.int64).reshape(-1, width)
-        for query, width in zip(SEEKS, (3, 3, 2, 2), strict=True)
-    ]
-    return np.concatenate(rows[:2]), np.concatenate(rows[2:])
+    return np.concatenate(band_pass), np.concatenate(shingle_pass), unfiltered
 
 
 def _columns(rows: NDArray[np.int64]) -> Iterator[tuple[int, ...]]:
