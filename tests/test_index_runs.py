@@ -9,6 +9,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 from unittest import mock
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -242,3 +243,18 @@ def test_a_version_2_file_is_migrated_with_runs_unfiltered(tmp_path: Path) -> No
         index.add(SEEDS[3:])
         assert index.segments() == migrated
     assert _keys(old) == _keys(new)
+
+
+def test_filters_rebuilt_for_migrated_runs_equal_those_built_on_add(tmp_path: Path) -> None:
+    """`build_filters` gives a migrated run the filter an add would have given it, once."""
+    old, new = tmp_path / "old.idx", tmp_path / "new.idx"
+    for path in (old, new):
+        with Index.open(path) as index:
+            index.add(SEEDS[:3])
+    _downgrade_to_2(old)
+    with Index.open(old) as index:
+        assert (index.build_filters(), index.build_filters()) == (1, 0)
+    with sqlite3.connect(old) as rebuilt, sqlite3.connect(new) as built:
+        (run, held), *_ = filters.stored(rebuilt)
+        assert run == 1
+        assert np.array_equal(np.asarray(held), np.asarray(next(filters.stored(built))[1]))

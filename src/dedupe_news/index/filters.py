@@ -42,6 +42,12 @@ SCHEMA = (
 )
 """One filter per run (format version 3); a run without one is sought for every key."""
 
+READS = (
+    "SELECT DISTINCT band, key FROM bands WHERE run = ?",
+    "SELECT DISTINCT key FROM shingles WHERE run = ?",
+)
+"""A run's distinct keys, in primary-key order (no sort): what `rebuild` reads back."""
+
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 
@@ -156,3 +162,22 @@ def union(connection: sqlite3.Connection, run: int, parts: Sequence[int]) -> Non
             held |= _decode(words, at, bits)
         save(connection, run, held)
     connection.execute(f"DELETE FROM filters WHERE run IN ({marks})", list(parts))  # noqa: S608
+
+
+def missing(connection: sqlite3.Connection) -> list[int]:
+    """Return the runs without a filter (written by format version 2), oldest first."""
+    query = "SELECT id FROM runs WHERE id NOT IN (SELECT run FROM filters) ORDER BY id"
+    return [run for (run,) in connection.execute(query)]
+
+
+def rebuild(connection: sqlite3.Connection, run: int, chunk: int = 1 << 20) -> None:
+    """Give a run without a filter one, from its distinct keys read back `chunk` at a time."""
+    held = np.zeros(WORDS, dtype=np.uint64)
+    for query in READS:
+        cursor = connection.execute(query, (run,))
+        while rows := cursor.fetchmany(chunk):
+            keys = np.array(rows, dtype=np.int64)
+            found = band_hashes(keys) if keys.shape[1] > 1 else shingle_hashes(keys[:, 0])
+            word, bits = places(found, WORDS)
+            np.bitwise_or.at(held, word, bits)
+    save(connection, run, held)
