@@ -41,10 +41,11 @@ look-ups seeking more runs (docs/benchmarks.md); 0.5 bounds the runs more tightl
 SEAL_ROWS = 8_000_000
 """A run of at least this many band and shingle rows is sealed: never merged again.
 
-A merge rewrites rows at about 1.9M per second (docs/benchmarks.md), and the unsealed runs
-before a merge hold less than about twice this: no merge takes more than about 10 s. A
-crawl of 100k segments makes about 3.4M rows, so with crawls of that size runs are sealed
-at 10.2M rows (three crawls; merges of 6.8M and 10.2M rows every three adds)."""
+A merge rewrites 1-2M rows per second (docs/benchmarks.md), and the unsealed runs before a
+merge hold less than about twice this. A crawl of 100k segments makes about 3.4M rows, so
+with crawls of that size a run is sealed after three or four crawls, at 10.2-13.6M rows: the
+largest merge over 40 such crawls took 14.0 s, and 5.4M rows are rewritten per add on
+average (16M: 17M at most and 6.8M on average; 4M: 30 runs at 200M rows, not 18)."""
 
 TABLES = {"bands": "band, key, text", "shingles": "key, text"}
 """Each key table and its columns after the run, in primary-key order."""
