@@ -43,9 +43,10 @@ SEAL_ROWS = 8_000_000
 
 A merge rewrites 1-2M rows per second (docs/benchmarks.md), and the unsealed runs before a
 merge hold less than about twice this. A crawl of 100k segments makes about 3.4M rows, so
-with crawls of that size a run is sealed after three or four crawls, at 10.2-13.6M rows: the
-largest merge over 40 such crawls took 14.0 s, and 5.4M rows are rewritten per add on
-average (16M: 17M at most and 6.8M on average; 4M: 30 runs at 200M rows, not 18)."""
+with crawls of that size a run is sealed after three or four crawls, at 10.2-13.6M rows (the
+largest merge over 40 such crawls took 14.0 s). Modelled by `merged_tail` over 60 crawls of
+3.4M rows: 8M rewrites 5.4M rows per add on average, 13.5M at most, and leaves 18 runs;
+16M: 6.8M, 17.0M, 12 runs; 4M: 3.4M, 6.9M, 30 runs (each run one more filter per look-up)."""
 
 TABLES = {"bands": "band, key, text", "shingles": "key, text"}
 """Each key table and its columns after the run, in primary-key order."""
