@@ -258,3 +258,23 @@ def test_filters_rebuilt_for_migrated_runs_equal_those_built_on_add(tmp_path: Pa
         (run, held), *_ = filters.stored(rebuilt)
         assert run == 1
         assert np.array_equal(np.asarray(held), np.asarray(next(filters.stored(built))[1]))
+
+
+def test_a_rebuilt_filter_grows_with_a_large_run_and_finds_the_same(tmp_path: Path) -> None:
+    """A run larger than the filter size gets 12 bits per row; adds then find the same."""
+    old, new = tmp_path / "old.idx", tmp_path / "new.idx"
+    for path in (old, new):
+        with Index.open(path) as index:
+            index.add(SEEDS[:3])
+    _downgrade_to_2(old)
+    with mock.patch.object(filters, "WORDS", 8), Index.open(old) as index:
+        index.build_filters()
+        with sqlite3.connect(old) as connection:
+            ((_, held),) = filters.stored(connection)
+        (rows,) = _runs(old)[0][1:2]
+        assert len(np.asarray(held)) == int(rows * filters.WORDS_PER_ROW) > 8  # a larger filter
+        index.add(SEEDS[3:])
+        migrated = index.segments()
+    with Index.open(new) as index:
+        index.add(SEEDS[3:])
+        assert index.segments() == migrated

@@ -31,6 +31,9 @@ WORDS = 1 << 21
 """Words in every run's filter (16 MiB): 16 bits per key at `runs.SEAL_ROWS` rows, 8 at twice.
 
 A sealed run holds `SEAL_ROWS` to about twice as many rows (`runs`), each row at most one key."""
+WORDS_PER_ROW = 3 / 16
+"""A rebuilt filter's words per key row (12 bits per row) when that is more than `WORDS`: a
+run of format version 2 may hold 100M rows, and 16 MiB would pass most keys there."""
 HASHES = 5
 """Bits set per key in its word: the best rate for a blocked filter at 8-16 bits per key."""
 SHINGLE_TAG = 0
@@ -171,13 +174,19 @@ def missing(connection: sqlite3.Connection) -> list[int]:
 
 
 def rebuild(connection: sqlite3.Connection, run: int, chunk: int = 1 << 20) -> None:
-    """Give a run without a filter one, from its distinct keys read back `chunk` at a time."""
-    held = np.zeros(WORDS, dtype=np.uint64)
+    """Give a run without a filter one, from its distinct keys read back `chunk` at a time.
+
+    `WORDS` words, or 12 bits per row for a larger run: such a run is sealed, never merged,
+    so its filter never needs the size of others (`union`).
+    """
+    (rows,) = connection.execute("SELECT rows FROM runs WHERE id = ?", (run,)).fetchone()
+    words = max(WORDS, int(rows * WORDS_PER_ROW))
+    held = np.zeros(words, dtype=np.uint64)
     for query in READS:
         cursor = connection.execute(query, (run,))
         while rows := cursor.fetchmany(chunk):
             keys = np.array(rows, dtype=np.int64)
             found = band_hashes(keys) if keys.shape[1] > 1 else shingle_hashes(keys[:, 0])
-            word, bits = places(found, WORDS)
+            word, bits = places(found, words)
             np.bitwise_or.at(held, word, bits)
     save(connection, run, held)
