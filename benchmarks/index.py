@@ -10,8 +10,9 @@ add is printed the same way to stderr, so the mean over a whole fill (merges inc
 be read from it. "pages re-run" counts the stored pages the add read back (its region): flat
 when the add's cost is. "WAL MB" is the write-ahead log's size after the add; "load" the
 1-minute load average when it ended. `--keep FILE` fills (or resumes) an index kept in that
-file, so a large history is built once; `--merge-ratio` sets `index.runs.MERGE_RATIO` for
-the run (to compare merge rules).
+file, so a large history is built once; `--merge-ratio` sets `index.runs.MERGE_RATIO` and
+`--seal-rows` `index.runs.SEAL_ROWS` for the run (to compare merge rules). "runs" counts the
+key runs after the add, "sealed" those of at least `SEAL_ROWS` rows.
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ from dedupe_news.index import runs
 
 HEADER = (
     "| pages held | segments held | add crawl s | keys and look-up s | run s | store s "
-    "| merge s | runs | WAL MB | pages re-run | in-memory s | bytes/segment | load |\n"
-    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    "| merge s | runs | sealed | WAL MB | pages re-run | in-memory s | bytes/segment | load |\n"
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+    "| ---: |"
 )
 
 
@@ -49,6 +51,7 @@ class Timed:
     parts: tuple[float, float, float, float, float]
     """Whole add, keys and look-ups, run, store (merge included), merge."""
     runs: int
+    sealed: int
     wal: int
     rerun: int
     bytes_per_segment: float
@@ -59,7 +62,7 @@ class Timed:
         add, lookup, run, store, merge = self.parts
         return (
             f"| {self.pages:,} | {self.segments:,} | {add:.2f} | {lookup:.2f} | {run:.2f} "
-            f"| {store:.2f} | {merge:.2f} | {self.runs} | {self.wal / 2**20:,.0f} "
+            f"| {store:.2f} | {merge:.2f} | {self.runs} | {self.sealed} | {self.wal / 2**20:,.0f} "
             f"| {self.rerun:,} | {'' if memory is None else f'{memory:.2f}'} "
             f"| {self.bytes_per_segment:,.0f} | {self.load:.2f} |"
         )
@@ -82,8 +85,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--merge-ratio", type=float, default=runs.MERGE_RATIO, help="the key runs' merge rule"
     )
+    parser.add_argument(
+        "--seal-rows", type=int, default=runs.SEAL_ROWS, help="rows that seal a key run"
+    )
     args = parser.parse_args(argv)
-    runs.MERGE_RATIO = args.merge_ratio  # this process only: how the ratio was chosen
+    runs.MERGE_RATIO = args.merge_ratio  # this process only: how the rules were chosen
+    runs.SEAL_ROWS = args.seal_rows
     sizes = sorted(int(s) for s in args.history.split(","))
     dn.find_duplicates(["warm the compiled kernel cache once"])
     print(HEADER)
@@ -116,9 +123,9 @@ def _measure(index: dn.Index, crawls: list[list[dn.Page]]) -> None:
     if len(timed) > 1:
         for name, pick in (("median", statistics.median), ("mean", statistics.fmean)):
             parts = [f"{pick([t.parts[i] for t in timed]):.2f}" for i in range(5)]
-            print(f"| {name} of {len(timed)} | | {' | '.join(parts)} | | | | | | |")
+            print(f"| {name} of {len(timed)} | | {' | '.join(parts)} | | | | | | | |")
         most = max(t.parts[0] for t in timed)
-        print(f"| max of {len(timed)} | | {most:.2f} | | | | | | | | | | |")
+        print(f"| max of {len(timed)} | | {most:.2f} | | | | | | | | | | | |")
 
 
 def _timed(index: dn.Index, crawl: list[dn.Page]) -> Timed:
@@ -140,6 +147,7 @@ def _timed(index: dn.Index, crawl: list[dn.Page]) -> Timed:
         segments=before[1],
         parts=(end - start, run - start, store - run, end - store, end - marks.get("merge", end)),
         runs=after[2],
+        sealed=after[4],
         wal=wal.stat().st_size if wal.exists() else 0,
         rerun=len(added.report.pages) - len(added.new_pages),
         bytes_per_segment=after[3] / max(after[1], 1),
@@ -147,8 +155,8 @@ def _timed(index: dn.Index, crawl: list[dn.Page]) -> Timed:
     )
 
 
-def _held(index: dn.Index) -> tuple[int, int, int, int]:
-    """Return the pages, segments, runs and database bytes of an index.
+def _held(index: dn.Index) -> tuple[int, int, int, int, int]:
+    """Return the pages, segments, runs, database bytes and sealed runs of an index.
 
     Read apart from `Index.stats`, which also counts every band and shingle row (a scan of
     tens of millions of rows at 3M segments: seconds per add).
@@ -157,6 +165,8 @@ def _held(index: dn.Index) -> tuple[int, int, int, int]:
         found = connection.execute(
             "SELECT (SELECT count(*) FROM pages), (SELECT count(*) FROM segments), "
             "(SELECT count(*) FROM runs), (SELECT page_count * page_size "
-            "FROM pragma_page_count, pragma_page_size)"
+            "FROM pragma_page_count, pragma_page_size), "
+            "(SELECT count(*) FROM runs WHERE rows >= ?)",
+            (runs.SEAL_ROWS,),
         ).fetchone()
-    return found[0], found[1], found[2], found[3]
+    return found[0], found[1], found[2], found[3], found[4]

@@ -172,7 +172,7 @@ def test_newer_format_is_refused(tmp_path: Path) -> None:
     Index.open(tmp_path / "news.idx").close()
     with sqlite3.connect(tmp_path / "news.idx") as connection:
         connection.execute("UPDATE meta SET value = '99' WHERE name = 'format_version'")
-    with pytest.raises(dn.ConfigError, match=r"format version must be at most 2.*got 99"):
+    with pytest.raises(dn.ConfigError, match=r"format version must be at most 3.*got 99"):
         Index.open(tmp_path / "news.idx")
 
 

@@ -7,15 +7,20 @@ the newest runs together hold at least `MERGE_RATIO` times the rows of the run b
 they are merged into one new run, in key order, inside the add's transaction: the runs' sizes
 then shrink by more than `1 / MERGE_RATIO` from the oldest to the newest, so there are at
 most `log(history / crawl) / log(1 / MERGE_RATIO) + 1` runs, and a row is rewritten only
-when its run at least grows by `1 + MERGE_RATIO` times. Look-ups seek every run.
+when its run at least grows by `1 + MERGE_RATIO` times. A run of at least `SEAL_ROWS` rows is
+**sealed**: never merged again, so no merge rewrites more than about twice `SEAL_ROWS` rows
+whatever the history. Each run has a Bloom filter of its keys (`index.filters`), the OR of its
+parts' when merged, so a look-up seeks a run only for the keys that pass its filter.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from dedupe_news.index import filters
 from dedupe_news.index.keys import BAND_HOLDERS, SHINGLE_HOLDERS
 
 if TYPE_CHECKING:
@@ -33,6 +38,16 @@ MERGE_RATIO = 0.5
 merges. 0.6 spent 22% less time merging over 36 crawls but as much per add, its
 look-ups seeking more runs (docs/benchmarks.md); 0.5 bounds the runs more tightly."""
 
+SEAL_ROWS = 8_000_000
+"""A run of at least this many band and shingle rows is sealed: never merged again.
+
+A merge rewrites 1-2M rows per second (docs/benchmarks.md), and the unsealed runs before a
+merge hold less than about twice this. A crawl of 100k segments makes about 3.4M rows, so
+with crawls of that size a run is sealed after three or four crawls, at 10.2-13.6M rows (the
+largest merge over 40 such crawls took 14.0 s). Modelled by `merged_tail` over 60 crawls of
+3.4M rows: 8M rewrites 5.4M rows per add on average, 13.5M at most, and leaves 18 runs;
+16M: 6.8M, 17.0M, 12 runs; 4M: 3.4M, 6.9M, 30 runs (each run one more filter per look-up)."""
+
 TABLES = {"bands": "band, key, text", "shingles": "key, text"}
 """Each key table and its columns after the run, in primary-key order."""
 
@@ -48,12 +63,14 @@ SCHEMA = (
         "text INTEGER NOT NULL, PRIMARY KEY (run, key, text)) WITHOUT ROWID"
     ),
 )
-"""The key tables of format version 2: `runs` (id, rows: band and shingle rows together)."""
+"""The key tables of format version 2: `runs` (id, rows: band and shingle rows together).
+
+Version 3 adds `filters` (`index.filters`)."""
 
 
 def create(connection: sqlite3.Connection) -> None:
     """Create the key tables of a new index, or of one just migrated (`migrate`)."""
-    for statement in SCHEMA:
+    for statement in (*SCHEMA, filters.SCHEMA):
         connection.execute(statement)
 
 
@@ -96,7 +113,7 @@ def finish(
         return
     connection.execute("INSERT INTO runs VALUES (?, ?)", (run, rows))
     sizes = connection.execute("SELECT id, rows FROM runs ORDER BY id").fetchall()
-    merged = merged_tail([rows for _, rows in sizes], MERGE_RATIO)
+    merged = merged_tail([rows for _, rows in sizes], MERGE_RATIO, SEAL_ROWS)
     if merged > 1:
         total = sum(rows for _, rows in sizes[-merged:])
         if on_start is not None:
@@ -104,19 +121,30 @@ def finish(
         _merge(connection, [run for run, _ in sizes[-merged:]], total)
 
 
-def merged_tail(sizes: list[int], ratio: float) -> int:
+def merged_tail(sizes: list[int], ratio: float, seal: float = math.inf) -> int:
     """Return how many of the newest runs to merge: while they hold `ratio` of the one before.
+
+    A run of at least `seal` rows is sealed: the tail stops before it, and a sealed newest
+    run merges nothing.
 
     Examples:
         >>> merged_tail([100, 40, 10], 0.5)
         1
         >>> merged_tail([100, 40, 30], 0.5)
         3
+        >>> merged_tail([100, 40, 30], 0.5, seal=100)
+        2
         >>> merged_tail([100, 40, 30], float("inf"))
         1
     """
     count = 1
-    while count < len(sizes) and sum(sizes[-count:]) >= ratio * sizes[-count - 1]:
+    if sizes and sizes[-1] >= seal:
+        return count
+    while (
+        count < len(sizes)
+        and sizes[-count - 1] < seal
+        and sum(sizes[-count:]) >= ratio * sizes[-count - 1]
+    ):
         count += 1
     return count
 
@@ -139,6 +167,7 @@ def _merge(connection: sqlite3.Connection, old: list[int], rows: int) -> None:
         connection.execute(f"DELETE FROM {table} WHERE run IN ({marks})", old)  # noqa: S608
     connection.executemany("DELETE FROM runs WHERE id = ?", [(r,) for r in old])
     connection.execute("INSERT INTO runs VALUES (?, ?)", (run, rows))
+    filters.union(connection, run, old)
 
 
 def forget(connection: sqlite3.Connection, table: str, rows: list[tuple[int, ...]]) -> None:
@@ -172,7 +201,7 @@ def store_keys(
     texts, bands = np.nonzero(keys.bands)
     fresh = rowids[texts] > 0
     heads = np.stack([bands[fresh], keys.bands[texts, bands][fresh]], axis=1).astype(np.int64)
-    rows = _insert_capped(
+    band_rows, band_heads = _insert_capped(
         connection,
         ("bands", run),
         heads,
@@ -180,14 +209,17 @@ def store_keys(
         (held.bands, held.band_counts, BAND_HOLDERS),
     )
     owned = rowids[keys.owners] > 0
-    rows += _insert_capped(
+    shingle_rows, shingle_heads = _insert_capped(
         connection,
         ("shingles", run),
         keys.shingles[owned].reshape(-1, 1),
         rowids[keys.owners[owned]],
         (held.shingles, held.shingle_counts, SHINGLE_HOLDERS),
     )
-    finish(connection, run, rows, on_start)
+    if band_rows + shingle_rows > 0:
+        found = [filters.band_hashes(band_heads), filters.shingle_hashes(shingle_heads[:, 0])]
+        filters.save(connection, run, filters.build(found, filters.WORDS))
+    finish(connection, run, band_rows + shingle_rows, on_start)
 
 
 def _insert_capped(
@@ -196,11 +228,12 @@ def _insert_capped(
     heads: NDArray[np.int64],
     texts: NDArray[np.int64],
     cap: tuple[NDArray[np.int64], NDArray[np.int64], int],
-) -> int:
+) -> tuple[int, NDArray[np.int64]]:
     """Insert (head, text) rows into a run, at most `cap` per head counting those held before.
 
     The rows to keep are chosen with numpy (the smallest texts of each head first) and go in
-    with one `executemany`, in key order: at the right edge of the table. Return how many.
+    with one `executemany`, in key order: at the right edge of the table. Return how many
+    went in, and the heads of the rows kept (a superset of those that went in: the filter's).
     """
     table, run = into
     order = np.lexsort((texts, *heads.T[::-1]))
@@ -214,11 +247,12 @@ def _insert_capped(
     rows = np.concatenate([heads[keep], texts[keep].reshape(-1, 1)], axis=1)
     columns = TABLES[table]
     marks = ", ".join("?" * len(columns.split(", ")))
-    return connection.executemany(
+    count = connection.executemany(
         f"INSERT OR IGNORE INTO {table} (run, {columns}) "  # noqa: S608 - ours, an int
         f"VALUES ({run}, {marks})",
         _rows(rows),
     ).rowcount
+    return count, heads[keep]
 
 
 def _held_of(

@@ -25,10 +25,11 @@ if TYPE_CHECKING:
 
     from dedupe_news.config import Config
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 """The file format written here; a file with a newer one is refused, an older one migrated.
 
-1: `bands` and `shingles` keyed by the hash alone. 2: the same rows in runs (`index.runs`)."""
+1: `bands` and `shingles` keyed by the hash alone. 2: the same rows in runs (`index.runs`).
+3: a Bloom filter per run (`index.filters`); runs migrated from 2 have none."""
 BUSY_TIMEOUT_MS = 5_000
 """How long a writer waits for another writer before "index is busy", by default."""
 
@@ -128,8 +129,10 @@ def _check_or_create(connection: sqlite3.Connection, path: Path, config: Config)
         if connection.execute("SELECT count(*) FROM meta").fetchone()[0] == 0:
             rows = [("format_version", str(FORMAT_VERSION)), *settings(config).items()]
             connection.executemany("INSERT INTO meta VALUES (?, ?)", rows)
-        elif _check_meta(connection, path, config) < FORMAT_VERSION:
-            runs.migrate(connection)  # version 1: the settings match, so this file is ours
+        elif (version := _check_meta(connection, path, config)) < FORMAT_VERSION:
+            if version < 2:  # version 1 (the settings match, so this file is ours)
+                runs.migrate(connection)
+            runs.create(connection)  # version 3: the filters table; old runs get no filter
             connection.execute(
                 "UPDATE meta SET value = ? WHERE name = 'format_version'", (str(FORMAT_VERSION),)
             )
