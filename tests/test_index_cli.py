@@ -1,8 +1,9 @@
-"""Index CLI: scan --index, index stats, index prune."""
+"""Index CLI: scan --index, index stats, index prune, index filters."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import TYPE_CHECKING
 
 from dedupe_news import cli
@@ -38,3 +39,19 @@ def test_index_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert cli.main(["scan", str(seed_folder()), "--index", path, "-q"]) == 0
     assert cli.main(["index", "prune", path, "--before", "soon"]) == cli.EXIT_USAGE
     assert "before must be an ISO date" in capsys.readouterr().err
+
+
+def test_index_filters_gives_a_migrated_run_its_filter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`index filters` builds the filter a version 2 run lacks, once; then there is none to do."""
+    path = tmp_path / "news.idx"
+    assert cli.main(["scan", str(seed_folder()), "--index", str(path), "-q"]) == 0
+    with sqlite3.connect(path) as connection:  # back to version 2: no filters table
+        connection.execute("DROP TABLE filters")
+        connection.execute("UPDATE meta SET value = '2' WHERE name = 'format_version'")
+    capsys.readouterr()
+    assert cli.main(["index", "filters", str(path)]) == 0
+    assert "filtered 1 runs" in capsys.readouterr().out.splitlines()
+    assert cli.main(["index", "filters", str(path)]) == 0
+    assert "filtered 0 runs" in capsys.readouterr().out.splitlines()

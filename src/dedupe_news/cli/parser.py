@@ -71,7 +71,7 @@ def _add_index_option(scan: argparse.ArgumentParser) -> None:
 
 
 def _add_index_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `index stats FILE` and `index prune FILE --before DATE` (docs/index.md)."""
+    """Add `index stats FILE`, `index prune FILE --before DATE`, `index filters FILE`."""
     index = commands.add_parser("index", help="inspect or prune an index (docs/index.md)")
     actions = index.add_subparsers(dest="action", required=True, metavar="ACTION")
     stats = actions.add_parser("stats", help="print what an index holds")
@@ -80,6 +80,8 @@ def _add_index_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
     prune.add_argument("file", type=Path, metavar="FILE")
     prune.add_argument("--before", required=True, metavar="DATE", help="ISO date, 2026-06-01")
     prune.add_argument("--batch", type=int, default=1000, help="pages per transaction (1000)")
+    built = actions.add_parser("filters", help="give a migrated index's old key runs filters")
+    built.add_argument("file", type=Path, metavar="FILE")
 
 
 def program_name() -> str:

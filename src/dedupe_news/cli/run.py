@@ -173,7 +173,7 @@ def _scan_parquet_on_workers(args: argparse.Namespace, config: Config) -> int:
 
 
 def index_command(args: argparse.Namespace) -> int:
-    """Run `index stats` or `index prune`; print to stdout."""
+    """Run `index stats`, `index prune` or `index filters`; print to stdout."""
     from dedupe_news.index import Index  # noqa: PLC0415 - loads numba: not for --help
 
     if not args.file.exists():
@@ -183,6 +183,8 @@ def index_command(args: argparse.Namespace) -> int:
         with Index.open(args.file) as index:
             if args.action == "prune":
                 print(f"pruned {index.prune(args.before, batch=args.batch)} pages")
+            elif args.action == "filters":
+                print(f"filtered {index.build_filters()} runs")
             for name, value in asdict(index.stats()).items():
                 print(f"{name}: {value}")
     except DedupeNewsError as error:
