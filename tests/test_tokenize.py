@@ -122,3 +122,9 @@ def test_taken_rows_hold_their_texts_words_and_norms(monkeypatch: pytest.MonkeyP
         )
         assert taken.norm(k) == tokens.norm(row)
     assert len(taken.hashes) == int(tokens.counts()[rows].sum())
+
+
+def test_word_characters_are_isalnum_at_every_code_point() -> None:
+    """The word table marks exactly the code points whose character is `str.isalnum`."""
+    expected = np.fromiter((chr(c).isalnum() for c in range(0x110000)), np.bool_, 0x110000)
+    np.testing.assert_array_equal(tokenize_module.word_characters(), expected)

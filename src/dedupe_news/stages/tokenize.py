@@ -9,6 +9,7 @@ later stages slice norms out of one buffer instead of normalizing again.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -33,9 +34,18 @@ def word_characters() -> NDArray[np.bool_]:
     """Return, for every code point, whether it is a word character (`str.isalnum`).
 
     Computed by the running Python, so it agrees with `normalize` on every Unicode version.
+    The regex engine's word class less the underscore is `str.isalnum` (both are CPython's
+    `Py_UNICODE_ISALNUM`); one pass of it over a string of every code point takes 20 ms,
+    where calling `isalnum` per code point took 360 ms, paid by a process's first batch.
     """
-    flags = (chr(c).isalnum() for c in range(_UNICODE_SIZE))
-    return np.fromiter(flags, dtype=np.bool_, count=_UNICODE_SIZE)
+    flags = np.zeros(_UNICODE_SIZE, dtype=np.bool_)
+    every = np.arange(_UNICODE_SIZE, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    for run in _WORD_RUN.finditer(every):
+        flags[run.start() : run.end()] = True
+    return flags
+
+
+_WORD_RUN = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
