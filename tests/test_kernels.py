@@ -30,7 +30,8 @@ def test_xxh64_is_the_xxhash_library(text: str) -> None:
     """The compiled XXH64 equals the xxhash library: one word spanning the whole input."""
     data = np.frombuffer(text.encode(), dtype=np.uint8)
     everything = np.ones(0x110000, dtype=np.bool_)
-    hashes, *_ = kernels.tokenize(data, np.array([0, len(data)], dtype=np.int64), everything)
+    whole = np.array([0], dtype=np.int64), np.array([len(data)], dtype=np.int64)
+    hashes, *_ = kernels.tokenize(data, *whole, everything)
     lowered = bytes(b + 32 if 65 <= b <= 90 else b for b in text.encode())  # ASCII A-Z folded
     assert hashes.tolist() == [xxhash.xxh64_intdigest(lowered)]
 
@@ -47,8 +48,9 @@ def _compare(texts: list[str], shingle_size: int) -> None:
     data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
     bounds = np.concatenate(([0], np.cumsum([len(e) for e in encoded]))).astype(np.int64)
     words = word_characters()
-    compiled = kernels.tokenize(data, bounds, words)
-    for got, expected in zip(compiled, _python(kernels.tokenize)(data, bounds, words), strict=True):
+    args = (data, bounds[:-1], bounds[1:], words)
+    compiled = kernels.tokenize(*args)
+    for got, expected in zip(compiled, _python(kernels.tokenize)(*args), strict=True):
         np.testing.assert_array_equal(got, expected)
     hashes, offsets, _, _ = compiled
     np.testing.assert_array_equal(

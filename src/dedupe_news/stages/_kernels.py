@@ -285,24 +285,27 @@ def _fold_words(
 
 @_compiled
 def tokenize(
-    data: NDArray[np.uint8], bounds: NDArray[np.int64], word: NDArray[np.bool_]
+    data: NDArray[np.uint8],
+    starts: NDArray[np.int64],
+    ends: NDArray[np.int64],
+    word: NDArray[np.bool_],
 ) -> tuple[NDArray[np.uint64], NDArray[np.int64], NDArray[np.uint8], NDArray[np.int64]]:
-    """Normalize and hash the words of every text, text i being data[bounds[i]:bounds[i + 1]].
+    """Normalize and hash the words of every text, text i being data[starts[i]:ends[i]].
 
-    Returns (word hashes, offsets, norms, norm lengths): text i's words are
-    hashes[offsets[i]:offsets[i + 1]] and its normalized UTF-8 text is
-    norms[bounds[i]:bounds[i] + lengths[i]].
+    The texts do not overlap (they may come in any order). Returns (word hashes, offsets,
+    norms, norm lengths): text i's words are hashes[offsets[i]:offsets[i + 1]] and its
+    normalized UTF-8 text is norms[starts[i]:starts[i] + lengths[i]].
     """
-    n = len(bounds) - 1
+    n = len(starts)
     counts = np.zeros(n + 1, dtype=np.int64)
     lengths = np.zeros(n, dtype=np.int64)
     norms = np.zeros(len(data), dtype=np.uint8)
     for i in numba.prange(n):
-        counts[i + 1], lengths[i] = _fold_words(data, bounds[i], bounds[i + 1], word, norms)
+        counts[i + 1], lengths[i] = _fold_words(data, starts[i], ends[i], word, norms)
     offsets = np.cumsum(counts)
     hashes = np.empty(offsets[-1], dtype=np.uint64)
     for i in numba.prange(n):
-        k, begin, stop = offsets[i], bounds[i], bounds[i] + lengths[i]
+        k, begin, stop = offsets[i], starts[i], starts[i] + lengths[i]
         for at in range(begin, stop + 1):
             if at == stop or norms[at] == 32:
                 if at > begin and k < offsets[i + 1]:  # a word table marking " " cannot overrun

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -124,6 +125,9 @@ def tokenize(texts: Sequence[str], *, fold_diacritics: bool = False) -> Tokens:
             np.empty(0, np.uint64), np.zeros(1, np.int64), np.empty(0, np.uint8), empty, empty
         )
     chars = np.fromiter(map(len, texts), np.int64, len(texts))
+    chunks = _chunks(chars)
+    if len(chunks) == 1:  # the chunk's arrays are the columns: nothing to copy
+        return _tokenize_chunk(texts, chars, fold_diacritics=fold_diacritics)
     total = int(chars.sum())
     # Columns filled chunk by chunk, grown in place: the chunks are never held beside the
     # whole batch (joining them held each column twice over: 270 MB more on 1M segments).
@@ -133,8 +137,8 @@ def tokenize(texts: Sequence[str], *, fold_diacritics: bool = False) -> Tokens:
     starts = _Column(np.int64, len(texts))
     lengths = _Column(np.int64, len(texts))
     offsets.append(np.zeros(1, dtype=np.int64))
-    for start, end in _chunks(chars):
-        part = _tokenize_chunk(texts[start:end], fold_diacritics=fold_diacritics)
+    for start, end in chunks:
+        part = _tokenize_chunk(texts[start:end], chars[start:end], fold_diacritics=fold_diacritics)
         offsets.append(part.offsets[1:] + hashes.size)
         starts.append(part.norm_starts + norms.size)
         hashes.append(part.hashes)
@@ -191,50 +195,60 @@ def _chunks(chars: NDArray[np.int64]) -> list[tuple[int, int]]:
     return list(zip(bounds, [*bounds[1:], len(chars)], strict=True))
 
 
-def _tokenize_chunk(texts: Sequence[str], *, fold_diacritics: bool) -> Tokens:
-    data, bounds = _fold_chunk(texts, fold_diacritics=fold_diacritics)
-    ascii_only = len(data) == 0 or int(data.max()) < 128
+def _tokenize_chunk(
+    texts: Sequence[str], chars: NDArray[np.int64], *, fold_diacritics: bool
+) -> Tokens:
+    """Tokenize one chunk of texts, of `chars` characters each."""
+    data, starts, ends, ascii_only = _fold_chunk(texts, chars, fold_diacritics=fold_diacritics)
     words = _ASCII_WORDS if ascii_only else word_characters()
     with kernels.threads_for(len(data)):
-        hashes, offsets, norms, lengths = kernels.tokenize(data, bounds, words)
-    return Tokens(hashes, offsets.astype(np.int64), norms, bounds[:-1], lengths)
+        hashes, offsets, norms, lengths = kernels.tokenize(data, starts, ends, words)
+    return Tokens(hashes, offsets, norms, starts, lengths)
 
 
 def _fold_chunk(
-    texts: Sequence[str], *, fold_diacritics: bool
-) -> tuple[NDArray[np.uint8], NDArray[np.int64]]:
-    """Return the chunk's texts, folded, as UTF-8, and their bounds: text i is data[b[i]:b[i+1]].
+    texts: Sequence[str], chars: NDArray[np.int64], *, fold_diacritics: bool
+) -> tuple[NDArray[np.uint8], NDArray[np.int64], NDArray[np.int64], bool]:
+    """Return the chunk's texts, folded, as UTF-8: text i is data[starts[i]:ends[i]].
 
-    One string per chunk, joined by NUL, is encoded instead of one per text (the per-text
-    fold and encode cost 1.9 s of 2.2 on 300k segments). An ASCII text goes in as it is:
-    folding ASCII is lowering it, which the kernel does as it copies each word. The other
-    texts are folded together, joined by NUL and split again, which is folding each alone:
-    case folding maps each character on its own, and NUL is a starter that no NFKC mapping
-    produces and nothing composes with, so no normalization reaches across it
-    (tests/test_tokenize.py checks the batch against `normalize` text by text). Each text
-    keeps its NUL at its end: the kernel reads it as a word break. A text holding a NUL
-    itself would shift the bounds: then the texts are encoded one by one.
+    The last value says whether every text is ASCII. One string per kind of text is
+    encoded instead of one per text (the per-text fold and encode cost 1.9 s of 2.2 on 300k
+    segments). The ASCII texts come first, joined as they are: folding ASCII is lowering it,
+    which the kernel does as it copies each word, and their bytes are their characters, so
+    their bounds are their lengths. The other texts follow, folded together, joined by NUL:
+    that is folding each alone, since case folding maps each character on its own, and NUL
+    is a starter that no NFKC mapping produces and nothing composes with, so no
+    normalization reaches across it (tests/test_tokenize.py checks the batch against
+    `normalize` text by text). Their bounds are the NULs of the encoded string, or, when a
+    text holds a NUL itself, the lengths of the texts folded and encoded one by one.
     """
-    parts = list(texts)
     plain = np.fromiter(map(str.isascii, texts), np.bool_, len(texts))
-    others = np.flatnonzero(~plain).tolist()
-    if others:
-        folded = fold(_SEPARATOR.join([texts[i] for i in others]), fold_diacritics=fold_diacritics)
-        split = folded.split(_SEPARATOR)
-        if len(split) != len(others):  # a text holds a NUL
-            split = [fold(texts[i], fold_diacritics=fold_diacritics) for i in others]
-        for i, text in zip(others, split, strict=True):
-            parts[i] = text
-    data = np.frombuffer(_SEPARATOR.join(parts).encode(), np.uint8)
-    ends = np.flatnonzero(data == 0)
-    bounds = np.empty(len(texts) + 1, dtype=np.int64)
-    bounds[0] = 0
-    if len(ends) == len(texts) - 1:
-        bounds[1:-1], bounds[-1] = ends + 1, len(data)
-        return data, bounds
-    encoded = [text.encode() for text in parts]
-    np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=bounds[1:])
-    return np.frombuffer(b"".join(encoded), dtype=np.uint8), bounds
+    simple, others = np.flatnonzero(plain), np.flatnonzero(~plain)
+    head = "".join(compress(texts, plain)).encode()
+    tail = b""
+    starts = np.empty(len(texts), dtype=np.int64)
+    ends = np.empty(len(texts), dtype=np.int64)
+    lengths = chars[simple]
+    ends[simple] = np.cumsum(lengths)
+    starts[simple] = ends[simple] - lengths
+    if len(others):
+        chosen = list(compress(texts, ~plain))
+        tail = fold(_SEPARATOR.join(chosen), fold_diacritics=fold_diacritics).encode()
+        breaks = np.flatnonzero(np.frombuffer(tail, np.uint8) == 0)
+        if len(breaks) == len(others) - 1:
+            stops = np.append(breaks, len(tail))
+            firsts = np.r_[0, breaks + 1]
+        else:  # a text holds a NUL
+            parts = [fold(text, fold_diacritics=fold_diacritics).encode() for text in chosen]
+            stops = np.cumsum(np.fromiter(map(len, parts), np.int64, len(parts)))
+            firsts = stops - np.fromiter(map(len, parts), np.int64, len(parts))
+            tail = b"".join(parts)
+        starts[others] = firsts + len(head)
+        ends[others] = stops + len(head)
+    data = np.empty(len(head) + len(tail), dtype=np.uint8)
+    data[: len(head)] = np.frombuffer(head, np.uint8)
+    data[len(head) :] = np.frombuffer(tail, np.uint8)
+    return data, starts, ends, len(others) == 0
 
 
 _SEPARATOR = "\x00"
