@@ -48,9 +48,9 @@ def _compare(texts: list[str], shingle_size: int) -> None:
     data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
     bounds = np.concatenate(([0], np.cumsum([len(e) for e in encoded]))).astype(np.int64)
     words = word_characters()
-    args = (data, bounds[:-1], bounds[1:], words)
-    compiled = kernels.tokenize(*args)
-    for got, expected in zip(compiled, _python(kernels.tokenize)(*args), strict=True):
+    split = (data, bounds[:-1], bounds[1:], words)
+    compiled = kernels.tokenize(*split)
+    for got, expected in zip(compiled, _python(kernels.tokenize)(*split), strict=True):
         np.testing.assert_array_equal(got, expected)
     hashes, offsets, _, _ = compiled
     np.testing.assert_array_equal(

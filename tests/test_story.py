@@ -197,3 +197,38 @@ def test_number_places_equal_the_whole_word_reference(words: list[str]) -> None:
     """Digits widened to words give the places of the whole-word regex, long words included."""
     norm = " ".join(words)
     assert number_places(norm) == _number_places_reference(norm)
+
+
+_NUMBER_WORDS = st.text("ab1\u0663\u00bd", min_size=1, max_size=3)
+_SEGMENT_TEXTS = st.lists(_NUMBER_WORDS, max_size=8).map(" - ".join)
+
+
+@given(
+    segments=st.lists(
+        st.tuples(st.integers(0, 3), st.booleans(), _SEGMENT_TEXTS), min_size=1, max_size=12
+    )
+)
+def test_compiled_number_places_count_as_replaced_numbers(
+    segments: list[tuple[int, bool, str]],
+) -> None:
+    """Every page pair's replaced places, from word hashes, equal `replaced_numbers` of strings."""
+    segments = sorted(segments, key=lambda segment: segment[0])  # pages ascend
+    tokens = tokenize([text for _, _, text in segments])
+    page_of = [page for page, _, _ in segments]
+    flags = [flag for _, flag, _ in segments]
+    first, second = np.triu_indices(4, 1)
+    got = story.replaced_in_pairs(tokens, flags, page_of, first, second)
+    expected = [
+        replaced_numbers(
+            story.story_places(tokens, [i for i, p in enumerate(page_of) if p == a and flags[i]]),
+            story.story_places(tokens, [i for i, p in enumerate(page_of) if p == b and flags[i]]),
+        )
+        for a, b in zip(first.tolist(), second.tolist(), strict=True)
+    ]
+    assert got.tolist() == expected
+
+
+def test_decimal_digits_are_the_regex_digit_class() -> None:
+    """The digit table marks exactly the code points the regex digit class matches."""
+    expected = [c for c in range(0x110000) if re.fullmatch(r"\d", chr(c))]
+    assert np.flatnonzero(story.decimal_digits()).tolist() == expected

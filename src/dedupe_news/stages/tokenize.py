@@ -30,23 +30,33 @@ _CHUNK_TEXTS = 1 << 18
 _CHUNK_CHARS = 1 << 25
 
 
-@lru_cache(maxsize=1)
 def word_characters() -> NDArray[np.bool_]:
     """Return, for every code point, whether it is a word character (`str.isalnum`).
 
-    Computed by the running Python, so it agrees with `normalize` on every Unicode version.
-    The regex engine's word class less the underscore is `str.isalnum` (both are CPython's
-    `Py_UNICODE_ISALNUM`); one pass of it over a string of every code point takes 20 ms,
-    where calling `isalnum` per code point took 360 ms, paid by a process's first batch.
+    Computed by the running Python, so it agrees with `normalize` on every Unicode version:
+    the regex engine's word class less the underscore is `str.isalnum` (both are CPython's
+    `Py_UNICODE_ISALNUM`).
+    """
+    return code_points(r"[^\W_]")
+
+
+@lru_cache(maxsize=4)
+def code_points(pattern: str) -> NDArray[np.bool_]:
+    """Return, for every code point, whether the one-character regex `pattern` matches it.
+
+    One regex pass over a string of every code point takes 20 ms, where calling
+    `str.isalnum` per code point took 360 ms, paid by a process's first batch.
+
+    Examples:
+        >>> flags = code_points("[0-9]")
+        >>> bool(flags[ord("7")]), bool(flags[ord("a")]), int(flags.sum())
+        (True, False, 10)
     """
     flags = np.zeros(_UNICODE_SIZE, dtype=np.bool_)
     every = np.arange(_UNICODE_SIZE, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
-    for run in _WORD_RUN.finditer(every):
+    for run in re.finditer(f"(?:{pattern})+", every):
         flags[run.start() : run.end()] = True
     return flags
-
-
-_WORD_RUN = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
