@@ -241,11 +241,11 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
             result.score[keep].tolist(),
             (result.similarity[keep] >= config.min_score).tolist(),
             jaccard(found.signatures[kept[:, 0]], found.signatures[kept[:, 1]]).tolist(),
-            _may_conflict(texts, kept).tolist(),
+            _veto_checks(texts, kept),
             strict=True,
         )
         for (a, b), score, similar, estimate, check in rows:
-            if check and facts.vetoed(a, b, norms):
+            if check is not None and facts.vetoed(a, b, norms, check):
                 continue
             matches.append(Match(a, b, round(score, 6), round(estimate, 6)))
             contained.append(not similar)
@@ -254,24 +254,40 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
     return Verified(tuple(matches), tuple(contained), scored)
 
 
-def _may_conflict(texts: Texts, pairs: NDArray[np.int64]) -> NDArray[np.bool_]:
-    """Return False for the pairs the veto cannot fire on, told from their normalized bytes.
+def _veto_checks(texts: Texts, pairs: NDArray[np.int64]) -> list[tuple[int, ...] | None]:
+    """Return None for the pairs the veto cannot fire on, else their common ends, if known.
+
+    The ends are the words the two texts share at their head and then at their tail, as
+    `facts.word_blocks` counts them (`_kernels.common_ends`), handed to the veto so it does
+    not count them again; () when they are not known (no norm buffer).
+    """
+    if not isinstance(texts, Distinct):
+        return [()] * len(pairs)
+    head, tail, check = _may_conflict(texts, pairs)
+    return [
+        (h, t) if c else None
+        for h, t, c in zip(head.tolist(), tail.tolist(), check.tolist(), strict=True)
+    ]
+
+
+def _may_conflict(
+    texts: Distinct, pairs: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:
+    """Return the pairs' common ends, and False for the pairs the veto cannot fire on.
 
     Most kept pairs of a batch are copies with words added or dropped at one place: their
     common head and tail words (`_kernels.common_ends`, over the normalized texts' UTF-8
     bytes, whose words are the words the veto splits) leave no block a fact can be swapped
     in, and then no word is split, aligned or read for names. A driver whose texts are not
-    a `Distinct` has no norm buffer here: all its pairs go to the veto.
+    a `Distinct` has no norm buffer here: all its pairs go to the veto (`_veto_checks`).
     """
-    if not isinstance(texts, Distinct):
-        return np.ones(len(pairs), dtype=np.bool_)
     tokens = texts.tokens
     rows = texts.firsts[pairs]
     lengths = tokens.norm_lengths[rows]
     words = texts.words()[pairs]
     with kernels.threads_for(int(lengths.sum())):
         head, tail = kernels.common_ends(tokens.norms, tokens.norm_starts[rows], lengths, words)
-    return may_conflict_ends(head, tail, words[:, 0], words[:, 1])
+    return head, tail, may_conflict_ends(head, tail, words[:, 0], words[:, 1])
 
 
 class _Facts:
@@ -289,17 +305,18 @@ class _Facts:
         self._words: dict[int, tuple[str, ...]] = {}
         self._facts: dict[int, FactText] = {}
 
-    def vetoed(self, a: int, b: int, norms: Mapping[int, str]) -> bool:
+    def vetoed(self, a: int, b: int, norms: Mapping[int, str], ends: tuple[int, ...]) -> bool:
         """Return True when facts veto the pair, reading names only if needed.
 
-        `norms` hold the normalized texts of both (`decoded`).
+        `norms` hold the normalized texts of both (`decoded`); `ends` are their common head
+        and tail words when known, else ().
         """
         if len(self._words) > _FACTS_KEPT:
             self._words.clear()
         if len(self._facts) > _FACTS_KEPT:
             self._facts.clear()
         words = (self._words_of(a, norms), self._words_of(b, norms))
-        blocks = word_blocks(*words)
+        blocks = word_blocks(*words, ends=ends or None)
         if not may_conflict_blocks(blocks):
             return False
         for index, known in zip((a, b), words, strict=True):
