@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import dedupe_news as dn
 from dedupe_news.records import PageId, Role, Segment
-from dedupe_news.stages import story
+from dedupe_news.stages import _story_kernels, story
 from dedupe_news.stages.segment import segment_page
 from dedupe_news.stages.story import (
     MAX_PAGES_PER_SHINGLE,
@@ -232,3 +232,31 @@ def test_decimal_digits_are_the_regex_digit_class() -> None:
     """The digit table marks exactly the code points the regex digit class matches."""
     expected = [c for c in range(0x110000) if re.fullmatch(r"\d", chr(c))]
     assert np.flatnonzero(story.decimal_digits()).tolist() == expected
+
+
+@given(
+    segments=st.lists(
+        st.tuples(st.integers(0, 2), st.booleans(), _SEGMENT_TEXTS), min_size=1, max_size=8
+    )
+)
+def test_story_kernels_equal_their_python_source(segments: list[tuple[int, bool, str]]) -> None:
+    """number_words and replaced_places give the same arrays compiled and not."""
+    segments = sorted(segments, key=lambda segment: segment[0])
+    tokens = tokenize([text for _, _, text in segments])
+    rows = np.array([i for i, (_, flag, _) in enumerate(segments) if flag], dtype=np.int64)
+    pages = np.array([segments[i][0] for i in rows.tolist()], dtype=np.int64)
+    bounds = np.searchsorted(pages, np.arange(4)).astype(np.int64)
+    columns = (tokens.hashes, tokens.offsets, tokens.norms, tokens.norm_starts)
+    args = (*columns, tokens.norm_lengths, rows, bounds, story.decimal_digits())
+    places, place_bounds = _story_kernels.number_words(*args)
+    python = _story_kernels.number_words.py_func(*args)  # type: ignore[attr-defined]
+    np.testing.assert_array_equal(places, python[0])
+    np.testing.assert_array_equal(place_bounds, python[1])
+    owner = np.repeat(np.arange(3), np.diff(place_bounds))
+    ordered = places[np.lexsort((places[:, 2], places[:, 1], places[:, 0], owner))]
+    first, second = np.triu_indices(3, 1)
+    pairs = (ordered, place_bounds, first.astype(np.int64), second.astype(np.int64))
+    np.testing.assert_array_equal(
+        _story_kernels.replaced_places(*pairs),
+        _story_kernels.replaced_places.py_func(*pairs),  # type: ignore[attr-defined]
+    )
