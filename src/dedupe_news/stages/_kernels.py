@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numba
 import numpy as np
@@ -763,14 +763,14 @@ def common_ends(
 
 @_compiled
 def gather_slices(
-    data: NDArray[np.uint8], starts: NDArray[np.int64], bounds: NDArray[np.int64]
-) -> NDArray[np.uint8]:
+    data: NDArray[Any], starts: NDArray[np.int64], bounds: NDArray[np.int64]
+) -> NDArray[Any]:
     """Return the slices of data starting at `starts`, end to end, slice i at bounds[i].
 
     Slice i is data[starts[i]:starts[i] + bounds[i + 1] - bounds[i]]; one copy per slice,
-    threaded across slices.
+    threaded across slices. Any dtype (the norms' bytes, the word hashes).
     """
-    out = np.empty(bounds[-1], dtype=np.uint8)
+    out = np.empty(bounds[-1], dtype=data.dtype)
     for i in numba.prange(len(starts)):
         out[bounds[i] : bounds[i + 1]] = data[starts[i] : starts[i] + bounds[i + 1] - bounds[i]]
     return out

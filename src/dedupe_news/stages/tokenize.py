@@ -85,8 +85,8 @@ class Tokens:
     def take(self, rows: NDArray[np.int64]) -> Tokens:
         """Return the tokens of the texts `rows`, in that order: row k is text `rows[k]`.
 
-        The word hashes are copied a block of texts at a time (no index array as long as
-        the words); the norms are shared, not copied.
+        The word hashes are copied text by text in one compiled pass (no index array);
+        the norms are shared, not copied.
 
         Examples:
             >>> tokens = tokenize(["een twee", "", "drie"])
@@ -94,15 +94,10 @@ class Tokens:
             >>> taken.counts().tolist(), taken.norm(1), bool(taken.hashes[0] == tokens.hashes[2])
             ([1, 2], 'een twee', True)
         """
-        counts = self.counts()[rows]
         offsets = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum(counts, out=offsets[1:])
-        hashes = np.empty(int(offsets[-1]), dtype=np.uint64)
-        for low in range(0, len(rows), _TAKE_ROWS):
-            high = min(low + _TAKE_ROWS, len(rows))
-            span = np.arange(int(offsets[low]), int(offsets[high]), dtype=np.int64)
-            shift = self.offsets[rows[low:high]] - offsets[low:high]
-            hashes[span] = self.hashes[span + np.repeat(shift, counts[low:high])]
+        np.cumsum(self.counts()[rows], out=offsets[1:])
+        with kernels.threads_for(int(offsets[-1])):
+            hashes = kernels.gather_slices(self.hashes, self.offsets[rows], offsets)
         return Tokens(hashes, offsets, self.norms, self.norm_starts[rows], self.norm_lengths[rows])
 
     def without_words(self) -> Tokens:
@@ -158,7 +153,6 @@ def tokenize(texts: Sequence[str], *, fold_diacritics: bool = False) -> Tokens:
     return Tokens(hashes.done(), offsets.done(), norms.done(), starts.done(), lengths.done())
 
 
-_TAKE_ROWS = 1 << 12  # texts whose words are gathered at once: index arrays of a few MB
 _CHARS_PER_WORD = 5  # a first guess at the words (news text: 5.5 characters a word)
 
 
