@@ -283,7 +283,6 @@ def _fold_words(
     return count, written
 
 
-@_compiled
 def tokenize(
     data: NDArray[np.uint8],
     starts: NDArray[np.int64],
@@ -294,17 +293,52 @@ def tokenize(
 
     The texts do not overlap (they may come in any order). Returns (word hashes, offsets,
     norms, norm lengths): text i's words are hashes[offsets[i]:offsets[i + 1]] and its
-    normalized UTF-8 text is norms[starts[i]:starts[i] + lengths[i]].
+    normalized UTF-8 text is norms[starts[i]:starts[i] + lengths[i]]. `fold_words` then
+    `hash_words`, into arrays of their own.
+    """
+    norms = np.zeros(len(data), dtype=np.uint8)
+    counts, lengths = fold_words(data, starts, ends, word, norms)
+    offsets = np.cumsum(counts)
+    hashes = np.empty(int(offsets[-1]), dtype=np.uint64)
+    hash_words(norms, starts, lengths, offsets, hashes)
+    return hashes, offsets, norms, lengths
+
+
+@_compiled
+def fold_words(
+    data: NDArray[np.uint8],
+    starts: NDArray[np.int64],
+    ends: NDArray[np.int64],
+    word: NDArray[np.bool_],
+    norms: NDArray[np.uint8],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Write the normalized text of data[starts[i]:ends[i]] to norms[starts[i]:], every i.
+
+    Returns each text's number of words, after a leading 0 (the offsets' steps), and the
+    bytes of its normalized text. `norms` holds at least `ends.max()` bytes (the caller's
+    own array, or a view of a column).
     """
     n = len(starts)
     counts = np.zeros(n + 1, dtype=np.int64)
     lengths = np.zeros(n, dtype=np.int64)
-    norms = np.zeros(len(data), dtype=np.uint8)
     for i in numba.prange(n):
         counts[i + 1], lengths[i] = _fold_words(data, starts[i], ends[i], word, norms)
-    offsets = np.cumsum(counts)
-    hashes = np.empty(offsets[-1], dtype=np.uint64)
-    for i in numba.prange(n):
+    return counts, lengths
+
+
+@_compiled
+def hash_words(
+    norms: NDArray[np.uint8],
+    starts: NDArray[np.int64],
+    lengths: NDArray[np.int64],
+    offsets: NDArray[np.int64],
+    hashes: NDArray[np.uint64],
+) -> None:
+    """Write the XXH64 of the words of norms[starts[i]:starts[i] + lengths[i]] to hashes.
+
+    Text i's words go to hashes[offsets[i]:offsets[i + 1]].
+    """
+    for i in numba.prange(len(starts)):
         k, begin, stop = offsets[i], starts[i], starts[i] + lengths[i]
         for at in range(begin, stop + 1):
             if at == stop or norms[at] == 32:
@@ -312,7 +346,6 @@ def tokenize(
                     hashes[k] = xxh64(norms, begin, at)
                     k += 1
                 begin = at + 1
-    return hashes, offsets, norms, lengths
 
 
 @_compiled

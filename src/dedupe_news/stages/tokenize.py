@@ -143,13 +143,23 @@ def tokenize(texts: Sequence[str], *, fold_diacritics: bool = False) -> Tokens:
     lengths = _Column(np.int64, len(texts))
     offsets.append(np.zeros(1, dtype=np.int64))
     for start, end in chunks:
-        part = _tokenize_chunk(texts[start:end], chars[start:end], fold_diacritics=fold_diacritics)
-        offsets.append(part.offsets[1:] + hashes.size)
-        starts.append(part.norm_starts + norms.size)
-        hashes.append(part.hashes)
-        norms.append(part.norms)
-        lengths.append(part.norm_lengths)
-        del part  # before the next chunk is made
+        # The kernels write each chunk's norms and hashes into the columns: nothing copied.
+        data, first, last, ascii_only = _fold_chunk(
+            texts[start:end], chars[start:end], fold_diacritics=fold_diacritics
+        )
+        base, out = norms.size, norms.extend(len(data))
+        with kernels.threads_for(len(data)):
+            counts, chunk_lengths = kernels.fold_words(
+                data, first, last, _ASCII_WORDS if ascii_only else word_characters(), out
+            )
+        del data  # before the hashes are made
+        steps = np.cumsum(counts)
+        offsets.append(steps[1:] + hashes.size)
+        with kernels.threads_for(int(chunk_lengths.sum())):
+            kernels.hash_words(out, first, chunk_lengths, steps, hashes.extend(int(steps[-1])))
+        starts.append(first + base)
+        lengths.append(chunk_lengths)
+        del out  # a view of the norms, which the next chunk may move
     return Tokens(hashes.done(), offsets.done(), norms.done(), starts.done(), lengths.done())
 
 
@@ -168,13 +178,23 @@ class _Column:
         self.size = 0
 
     def append(self, part: NDArray[Any]) -> None:
-        """Copy `part` after the values held, growing the column by half when it is full."""
-        end = self.size + len(part)
+        """Copy `part` after the values held."""
+        self.extend(len(part))[:] = part
+
+    def extend(self, count: int) -> NDArray[Any]:
+        """Hold `count` values more, zeros for now; return a view of them, to be filled.
+
+        The column grows by half when it is full. The view is valid until the next
+        `extend` or `done`, which may move the column.
+        """
+        end = self.size + count
         if end > len(self._array):
             # refcheck off: the array is this object's alone (no view of it is kept).
             self._array.resize(max(end, len(self._array) * 3 // 2), refcheck=False)
-        self._array[self.size : end] = part
+        view = self._array[self.size : end]
+        view[:] = 0
         self.size = end
+        return view
 
     def done(self) -> NDArray[Any]:
         """Return the column, cut to the values held."""
