@@ -283,6 +283,7 @@ def _fold_words(
     return count, written
 
 
+@_compiled
 def tokenize(
     data: NDArray[np.uint8],
     starts: NDArray[np.int64],
@@ -296,11 +297,13 @@ def tokenize(
     normalized UTF-8 text is norms[starts[i]:starts[i] + lengths[i]]. `fold_words` then
     `hash_words`, into arrays of their own.
     """
+    counts = np.zeros(len(starts) + 1, dtype=np.int64)
+    lengths = np.zeros(len(starts), dtype=np.int64)
     norms = np.zeros(len(data), dtype=np.uint8)
-    counts, lengths = fold_words(data, starts, ends, word, norms)
+    _fold_all(data, starts, ends, word, norms, counts, lengths)
     offsets = np.cumsum(counts)
-    hashes = np.empty(int(offsets[-1]), dtype=np.uint64)
-    hash_words(norms, starts, lengths, offsets, hashes)
+    hashes = np.empty(offsets[-1], dtype=np.uint64)
+    _hash_all(norms, starts, lengths, offsets, hashes)
     return hashes, offsets, norms, lengths
 
 
@@ -318,11 +321,9 @@ def fold_words(
     bytes of its normalized text. `norms` holds at least `ends.max()` bytes (the caller's
     own array, or a view of a column).
     """
-    n = len(starts)
-    counts = np.zeros(n + 1, dtype=np.int64)
-    lengths = np.zeros(n, dtype=np.int64)
-    for i in numba.prange(n):
-        counts[i + 1], lengths[i] = _fold_words(data, starts[i], ends[i], word, norms)
+    counts = np.zeros(len(starts) + 1, dtype=np.int64)
+    lengths = np.zeros(len(starts), dtype=np.int64)
+    _fold_all(data, starts, ends, word, norms, counts, lengths)
     return counts, lengths
 
 
@@ -338,6 +339,31 @@ def hash_words(
 
     Text i's words go to hashes[offsets[i]:offsets[i + 1]].
     """
+    _hash_all(norms, starts, lengths, offsets, hashes)
+
+
+@_inline
+def _fold_all(
+    data: NDArray[np.uint8],
+    starts: NDArray[np.int64],
+    ends: NDArray[np.int64],
+    word: NDArray[np.bool_],
+    norms: NDArray[np.uint8],
+    counts: NDArray[np.int64],
+    lengths: NDArray[np.int64],
+) -> None:
+    for i in numba.prange(len(starts)):
+        counts[i + 1], lengths[i] = _fold_words(data, starts[i], ends[i], word, norms)
+
+
+@_inline
+def _hash_all(
+    norms: NDArray[np.uint8],
+    starts: NDArray[np.int64],
+    lengths: NDArray[np.int64],
+    offsets: NDArray[np.int64],
+    hashes: NDArray[np.uint64],
+) -> None:
     for i in numba.prange(len(starts)):
         k, begin, stop = offsets[i], starts[i], starts[i] + lengths[i]
         for at in range(begin, stop + 1):

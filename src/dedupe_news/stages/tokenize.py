@@ -53,10 +53,15 @@ def code_points(pattern: str) -> NDArray[np.bool_]:
         (True, False, 10)
     """
     flags = np.zeros(_UNICODE_SIZE, dtype=np.bool_)
-    every = np.arange(_UNICODE_SIZE, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
-    for run in re.finditer(f"(?:{pattern})+", every):
-        flags[run.start() : run.end()] = True
+    runs = re.compile(f"(?:{pattern})+")
+    for low in range(0, _UNICODE_SIZE, _PLANE):  # a plane at a time: no 4 MB string held
+        plane = np.arange(low, low + _PLANE, dtype="<u4").tobytes()
+        for run in runs.finditer(plane.decode("utf-32-le", "surrogatepass")):
+            flags[low + run.start() : low + run.end()] = True
     return flags
+
+
+_PLANE = 0x10000
 
 
 @dataclass(frozen=True, slots=True)
