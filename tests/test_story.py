@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import dedupe_news as dn
 from dedupe_news.records import PageId, Role, Segment
 from dedupe_news.stages import _story_kernels, story
+from dedupe_news.stages.exact import exact_groups
 from dedupe_news.stages.segment import segment_page
 from dedupe_news.stages.story import (
     MAX_PAGES_PER_SHINGLE,
@@ -260,3 +261,27 @@ def test_story_kernels_equal_their_python_source(segments: list[tuple[int, bool,
         _story_kernels.replaced_places(*pairs),
         _story_kernels.replaced_places.py_func(*pairs),  # type: ignore[attr-defined]
     )
+
+
+@given(
+    segments=st.lists(
+        st.tuples(st.integers(0, 3), st.booleans(), _SEGMENT_TEXTS | st.just("")),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_replaced_numbers_through_distinct_rows_equal_per_segment_tokens(
+    segments: list[tuple[int, bool, str]],
+) -> None:
+    """Read through `Distinct.group_of` rows (-1 for no words), pairs count as per segment."""
+    segments = sorted(segments, key=lambda segment: segment[0])
+    texts = [text for _, _, text in segments]
+    tokens = tokenize(texts)
+    distinct = exact_groups(texts, tokens)
+    page_of = [page for page, _, _ in segments]
+    flags = [flag for _, flag, _ in segments]
+    first, second = np.triu_indices(4, 1)
+    expected = story.replaced_in_pairs(tokens, flags, page_of, first, second)
+    rows = distinct.tokens.take(distinct.firsts)
+    got = story.replaced_in_pairs(rows, flags, page_of, first, second, rows=distinct.group_of)
+    assert got.tolist() == expected.tolist()

@@ -155,30 +155,40 @@ def story_copies(
     return list(zip(first[kept].tolist(), second[kept].tolist(), strict=True))
 
 
-def replaced_in_pairs(
+def replaced_in_pairs(  # noqa: PLR0913 - the batch's columns, the pairs, where words are
     tokens: Tokens,
     story: Flags,
     page_of: Indices,
     first: NDArray[np.int64],
     second: NDArray[np.int64],
+    *,
+    rows: Indices | None = None,
 ) -> NDArray[np.int64]:
     """Return `replaced_numbers` of each page pair's story texts, from their word hashes.
 
     `number_places` and `replaced_numbers` compiled over the pairs' pages at once: a place
     and a number are word hashes (`tokens.hashes`, which tell words apart as the exact
     groups do), no string, tuple or set is made per number (the Python form took 0.5 s of
-    the 20k-page tokenize stage), and the texts are never joined or decoded.
+    the 20k-page tokenize stage), and the texts are never joined or decoded. With `rows`,
+    segment i's words are row rows[i] of `tokens` (-1: none), as `Distinct.group_of` maps
+    them.
     """
     if len(first) == 0:
         return np.zeros(0, dtype=np.int64)
     pages, index = np.unique(np.r_[first, second], return_inverse=True)
-    rows = np.flatnonzero(np.asarray(story, dtype=np.bool_))
-    row_pages = np.asarray(page_of, dtype=np.int64)[rows]  # ascending: each page's rows in order
-    chosen = rows[np.isin(row_pages, pages)]
+    segments = np.flatnonzero(np.asarray(story, dtype=np.bool_))
+    segment_pages = np.asarray(page_of, dtype=np.int64)[segments]  # ascending
+    wanted = np.isin(segment_pages, pages)
+    chosen, chosen_pages = segments[wanted], segment_pages[wanted]
+    if rows is not None:  # each segment read through its row; a wordless one adds nothing
+        chosen = np.asarray(rows, dtype=np.int64)[chosen]
+        chosen, chosen_pages = chosen[chosen >= 0], chosen_pages[chosen >= 0]
     bounds = np.zeros(len(pages) + 1, dtype=np.int64)
-    counts = np.searchsorted(row_pages, pages, side="right") - np.searchsorted(row_pages, pages)
-    np.cumsum(counts, out=bounds[1:])
-    del rows, row_pages
+    np.cumsum(
+        np.searchsorted(chosen_pages, pages, side="right") - np.searchsorted(chosen_pages, pages),
+        out=bounds[1:],
+    )
+    del segments, segment_pages, wanted, chosen_pages
     with kernels.threads_for(int(tokens.norm_lengths[chosen].sum())):
         places, place_bounds = _story_kernels.number_words(
             tokens.hashes,
