@@ -94,7 +94,7 @@ def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per 
         batch, segments = _segmented(given, keep_page_text=keep_page_text)
     del given, pages  # a handed-over iterable is drained: its pages live in `batch` alone
     texts = [s.text for s in segments]
-    with timer("tokenize", len(texts)), collector_paused():  # story number places: sets
+    with timer("tokenize", len(texts)):
         distinct = _distinct(texts, config)
         # Whole-story copies need every segment's word hashes, which go before the signatures.
         whole_story = whole_story_copies(batch, segments, distinct.tokens, config)
