@@ -46,3 +46,32 @@ def test_shared_norms_read_back_every_norm_and_hold_each_distinct_one_once(
         len(distinct.norm(g).encode()) for g in range(len(distinct))
     )
     assert distinct.tokens.hashes is tokens.hashes
+
+
+def _groups_reference(keys: np.ndarray, counts: np.ndarray) -> tuple[list[int], list[int]]:
+    """Return group_keys' answer by a dict over whole key rows, in order of appearance."""
+    number: dict[tuple[int, int], int] = {}
+    group_of: list[int] = []
+    firsts: list[int] = []
+    for row, (key, count) in enumerate(zip(keys.tolist(), counts.tolist(), strict=True)):
+        if count == 0:
+            group_of.append(-1)
+            continue
+        if tuple(key) not in number:
+            number[tuple(key)] = len(firsts)
+            firsts.append(row)
+        group_of.append(number[tuple(key)])
+    return group_of, firsts
+
+
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 2)), max_size=40)
+)
+def test_group_keys_equal_a_dict_of_whole_keys_even_when_first_keys_collide(
+    rows: list[tuple[int, int, int]],
+) -> None:
+    """Rows group by both keys, numbered by first appearance, when first keys are shared too."""
+    keys = np.array([[a, b] for a, b, _ in rows], dtype=np.uint64).reshape(-1, 2)
+    counts = np.array([c for _, _, c in rows], dtype=np.int64)
+    group_of, firsts = group_keys(keys, counts)
+    assert (group_of.tolist(), firsts.tolist()) == _groups_reference(keys, counts)

@@ -17,6 +17,7 @@ from dedupe_news.stages.facts import (
     may_conflict_words,
     names_by_gaps,
     number_value,
+    word_blocks,
 )
 from dedupe_news.stages.tokenize import tokenize
 from tests.strategies import PARAGRAPHS
@@ -172,3 +173,16 @@ def test_a_word_that_folding_changes_is_read_word_by_word() -> None:
     found = fact_text("Een \u00bd kilo kaas voor Jan.")
     assert found.words == ("een", "1\u20442", "kilo", "kaas", "voor", "jan")
     assert sorted(found.words[i] for i in found.names) == ["jan"]
+
+
+@given(a=WORDS, b=WORDS)
+def test_word_blocks_from_counted_ends_equal_word_blocks_counting_them(
+    a: list[str], b: list[str]
+) -> None:
+    """Blocks aligned from the compiled common ends are those `word_blocks` finds alone."""
+    tokens = tokenize([" ".join(a), " ".join(b)])
+    starts = tokens.norm_starts.reshape(1, 2)
+    lengths, words = tokens.norm_lengths.reshape(1, 2), tokens.counts().reshape(1, 2)
+    head, tail = kernels.common_ends(tokens.norms, starts, lengths, words)
+    ends = (int(head[0]), int(tail[0]))
+    assert word_blocks(tuple(a), tuple(b), ends=ends) == word_blocks(tuple(a), tuple(b))

@@ -31,14 +31,15 @@ def test_xxh64_is_the_xxhash_library(text: str) -> None:
     """The compiled XXH64 equals the xxhash library: one word spanning the whole input."""
     data = np.frombuffer(text.encode(), dtype=np.uint8)
     everything = np.ones(0x110000, dtype=np.bool_)
-    hashes, *_ = kernels.tokenize(data, np.array([0, len(data)], dtype=np.int64), everything)
+    whole = np.array([0], dtype=np.int64), np.array([len(data)], dtype=np.int64)
+    hashes, *_ = kernels.tokenize(data, *whole, everything)
     lowered = bytes(b + 32 if 65 <= b <= 90 else b for b in text.encode())  # ASCII A-Z folded
     assert hashes.tolist() == [xxhash.xxh64_intdigest(lowered)]
 
 
 @given(texts=st.lists(st.text(max_size=30), max_size=5), shingle_size=st.integers(1, 4))
 def test_compiled_kernels_equal_their_python_source(texts: list[str], shingle_size: int) -> None:
-    """tokenize, text_keys, affine32 and band_keys give the same arrays compiled and not."""
+    """fold_words, hash_words, text_keys, affine32 and band_keys: the same compiled and not."""
     with np.errstate(over="ignore"):  # the Python source wraps like the compiled code
         _compare(texts, shingle_size)
 
@@ -48,10 +49,20 @@ def _compare(texts: list[str], shingle_size: int) -> None:
     data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
     bounds = np.concatenate(([0], np.cumsum([len(e) for e in encoded]))).astype(np.int64)
     words = word_characters()
-    compiled = kernels.tokenize(data, bounds, words)
-    for got, expected in zip(compiled, _python(kernels.tokenize)(data, bounds, words), strict=True):
+    norms, python_norms = np.zeros(len(data), np.uint8), np.zeros(len(data), np.uint8)
+    split = (data, bounds[:-1], bounds[1:], words)
+    folded = kernels.fold_words(*split, norms)
+    for got, expected in zip(
+        folded, _python(kernels.fold_words)(*split, python_norms), strict=True
+    ):
         np.testing.assert_array_equal(got, expected)
-    hashes, offsets, _, _ = compiled
+    np.testing.assert_array_equal(norms, python_norms)
+    offsets = np.cumsum(folded[0])
+    hashes, python_hashes = (np.empty(int(offsets[-1]), np.uint64) for _ in range(2))
+    kernels.hash_words(norms, bounds[:-1], folded[1], offsets, hashes)
+    _python(kernels.hash_words)(norms, bounds[:-1], folded[1], offsets, python_hashes)
+    np.testing.assert_array_equal(hashes, python_hashes)
+    np.testing.assert_array_equal(kernels.tokenize(*split)[0], hashes)
     np.testing.assert_array_equal(
         kernels.text_keys(hashes, offsets), _python(kernels.text_keys)(hashes, offsets)
     )

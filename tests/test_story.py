@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import dedupe_news as dn
 from dedupe_news.records import PageId, Role, Segment
-from dedupe_news.stages import story
+from dedupe_news.stages import _story_kernels, story
 from dedupe_news.stages.exact import exact_groups
 from dedupe_news.stages.segment import segment_page
 from dedupe_news.stages.story import (
@@ -232,3 +232,90 @@ def test_a_row_of_minus_one_is_an_empty_norm_in_the_places() -> None:
     expected = story_places(per_segment, [0, 1, 2])
     assert story_places(distinct, [0, -1, 1]) == expected
     assert expected
+
+
+_NUMBER_WORDS = st.text("ab1\u0663\u00bd", min_size=1, max_size=3)
+_SEGMENT_TEXTS = st.lists(_NUMBER_WORDS, max_size=8).map(" - ".join)
+
+
+@given(
+    segments=st.lists(
+        st.tuples(st.integers(0, 3), st.booleans(), _SEGMENT_TEXTS), min_size=1, max_size=12
+    )
+)
+def test_compiled_number_places_count_as_replaced_numbers(
+    segments: list[tuple[int, bool, str]],
+) -> None:
+    """Every page pair's replaced places, from word hashes, equal `replaced_numbers` of strings."""
+    segments = sorted(segments, key=lambda segment: segment[0])  # pages ascend
+    tokens = tokenize([text for _, _, text in segments])
+    page_of = [page for page, _, _ in segments]
+    flags = [flag for _, flag, _ in segments]
+    first, second = np.triu_indices(4, 1)
+    got = story.replaced_in_pairs(tokens, flags, page_of, first, second)
+    expected = [
+        replaced_numbers(
+            story.story_places(tokens, [i for i, p in enumerate(page_of) if p == a and flags[i]]),
+            story.story_places(tokens, [i for i, p in enumerate(page_of) if p == b and flags[i]]),
+        )
+        for a, b in zip(first.tolist(), second.tolist(), strict=True)
+    ]
+    assert got.tolist() == expected
+
+
+def test_decimal_digits_are_the_regex_digit_class() -> None:
+    """The digit table marks exactly the code points the regex digit class matches."""
+    expected = [c for c in range(0x110000) if re.fullmatch(r"\d", chr(c))]
+    assert np.flatnonzero(story.decimal_digits()).tolist() == expected
+
+
+@given(
+    segments=st.lists(
+        st.tuples(st.integers(0, 2), st.booleans(), _SEGMENT_TEXTS), min_size=1, max_size=8
+    )
+)
+def test_story_kernels_equal_their_python_source(segments: list[tuple[int, bool, str]]) -> None:
+    """number_words and replaced_places give the same arrays compiled and not."""
+    segments = sorted(segments, key=lambda segment: segment[0])
+    tokens = tokenize([text for _, _, text in segments])
+    rows = np.array([i for i, (_, flag, _) in enumerate(segments) if flag], dtype=np.int64)
+    pages = np.array([segments[i][0] for i in rows.tolist()], dtype=np.int64)
+    bounds = np.searchsorted(pages, np.arange(4)).astype(np.int64)
+    columns = (tokens.hashes, tokens.offsets, tokens.norms, tokens.norm_starts)
+    args = (*columns, tokens.norm_lengths, rows, bounds, story.decimal_digits())
+    places, place_bounds = _story_kernels.number_words(*args)
+    python = _story_kernels.number_words.py_func(*args)  # type: ignore[attr-defined]
+    np.testing.assert_array_equal(places, python[0])
+    np.testing.assert_array_equal(place_bounds, python[1])
+    owner = np.repeat(np.arange(3), np.diff(place_bounds))
+    ordered = places[np.lexsort((places[:, 2], places[:, 1], places[:, 0], owner))]
+    first, second = np.triu_indices(3, 1)
+    pairs = (ordered, place_bounds, first.astype(np.int64), second.astype(np.int64))
+    np.testing.assert_array_equal(
+        _story_kernels.replaced_places(*pairs),
+        _story_kernels.replaced_places.py_func(*pairs),  # type: ignore[attr-defined]
+    )
+
+
+@given(
+    segments=st.lists(
+        st.tuples(st.integers(0, 3), st.booleans(), _SEGMENT_TEXTS | st.just("")),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_replaced_numbers_through_distinct_rows_equal_per_segment_tokens(
+    segments: list[tuple[int, bool, str]],
+) -> None:
+    """Read through `Distinct.group_of` rows (-1 for no words), pairs count as per segment."""
+    segments = sorted(segments, key=lambda segment: segment[0])
+    texts = [text for _, _, text in segments]
+    tokens = tokenize(texts)
+    distinct = exact_groups(texts, tokens)
+    page_of = [page for page, _, _ in segments]
+    flags = [flag for _, flag, _ in segments]
+    first, second = np.triu_indices(4, 1)
+    expected = story.replaced_in_pairs(tokens, flags, page_of, first, second)
+    rows = distinct.tokens.take(distinct.firsts)
+    got = story.replaced_in_pairs(rows, flags, page_of, first, second, rows=distinct.group_of)
+    assert got.tolist() == expected.tolist()

@@ -107,13 +107,12 @@ def test_tokens_without_words_keep_counts_and_norms() -> None:
     assert [lean.norm(i) for i in range(len(texts))] == [tokens.norm(i) for i in range(len(texts))]
 
 
-def test_taken_rows_hold_their_texts_words_and_norms(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tokens taken by rows, gathered a few texts at a time, equal each row's own tokens."""
+def test_taken_rows_hold_their_texts_words_and_norms() -> None:
+    """Tokens taken by rows, repeated and out of order, equal each row's own tokens."""
     texts = [f"Poetin {i} bezoekt Noord-Korea {'en Oekraïne ' * (i % 4)}" for i in range(50)]
     texts[3] = ""
     tokens = tokenize(texts)
     rows = np.array([49, 3, 0, 7, 7, 20], dtype=np.int64)
-    monkeypatch.setattr(tokenize_module, "_TAKE_ROWS", 2)
     taken = tokens.take(rows)
     for k, row in enumerate(rows.tolist()):
         start, end = tokens.offsets[row], tokens.offsets[row + 1]
@@ -122,3 +121,9 @@ def test_taken_rows_hold_their_texts_words_and_norms(monkeypatch: pytest.MonkeyP
         )
         assert taken.norm(k) == tokens.norm(row)
     assert len(taken.hashes) == int(tokens.counts()[rows].sum())
+
+
+def test_word_characters_are_isalnum_at_every_code_point() -> None:
+    """The word table marks exactly the code points whose character is `str.isalnum`."""
+    expected = np.fromiter((chr(c).isalnum() for c in range(0x110000)), np.bool_, 0x110000)
+    np.testing.assert_array_equal(tokenize_module.word_characters(), expected)

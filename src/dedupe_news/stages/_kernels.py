@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numba
 import numpy as np
@@ -285,31 +285,93 @@ def _fold_words(
 
 @_compiled
 def tokenize(
-    data: NDArray[np.uint8], bounds: NDArray[np.int64], word: NDArray[np.bool_]
+    data: NDArray[np.uint8],
+    starts: NDArray[np.int64],
+    ends: NDArray[np.int64],
+    word: NDArray[np.bool_],
 ) -> tuple[NDArray[np.uint64], NDArray[np.int64], NDArray[np.uint8], NDArray[np.int64]]:
-    """Normalize and hash the words of every text, text i being data[bounds[i]:bounds[i + 1]].
+    """Normalize and hash the words of every text, text i being data[starts[i]:ends[i]].
 
-    Returns (word hashes, offsets, norms, norm lengths): text i's words are
-    hashes[offsets[i]:offsets[i + 1]] and its normalized UTF-8 text is
-    norms[bounds[i]:bounds[i] + lengths[i]].
+    The texts do not overlap (they may come in any order). Returns (word hashes, offsets,
+    norms, norm lengths): text i's words are hashes[offsets[i]:offsets[i + 1]] and its
+    normalized UTF-8 text is norms[starts[i]:starts[i] + lengths[i]]. `fold_words` then
+    `hash_words`, into arrays of their own.
     """
-    n = len(bounds) - 1
-    counts = np.zeros(n + 1, dtype=np.int64)
-    lengths = np.zeros(n, dtype=np.int64)
+    counts = np.zeros(len(starts) + 1, dtype=np.int64)
+    lengths = np.zeros(len(starts), dtype=np.int64)
     norms = np.zeros(len(data), dtype=np.uint8)
-    for i in numba.prange(n):
-        counts[i + 1], lengths[i] = _fold_words(data, bounds[i], bounds[i + 1], word, norms)
+    _fold_all(data, starts, ends, word, norms, counts, lengths)
     offsets = np.cumsum(counts)
     hashes = np.empty(offsets[-1], dtype=np.uint64)
-    for i in numba.prange(n):
-        k, begin, stop = offsets[i], bounds[i], bounds[i] + lengths[i]
+    _hash_all(norms, starts, lengths, offsets, hashes)
+    return hashes, offsets, norms, lengths
+
+
+@_compiled
+def fold_words(
+    data: NDArray[np.uint8],
+    starts: NDArray[np.int64],
+    ends: NDArray[np.int64],
+    word: NDArray[np.bool_],
+    norms: NDArray[np.uint8],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Write the normalized text of data[starts[i]:ends[i]] to norms[starts[i]:], every i.
+
+    Returns each text's number of words, after a leading 0 (the offsets' steps), and the
+    bytes of its normalized text. `norms` holds at least `ends.max()` bytes (the caller's
+    own array, or a view of a column).
+    """
+    counts = np.zeros(len(starts) + 1, dtype=np.int64)
+    lengths = np.zeros(len(starts), dtype=np.int64)
+    _fold_all(data, starts, ends, word, norms, counts, lengths)
+    return counts, lengths
+
+
+@_compiled
+def hash_words(
+    norms: NDArray[np.uint8],
+    starts: NDArray[np.int64],
+    lengths: NDArray[np.int64],
+    offsets: NDArray[np.int64],
+    hashes: NDArray[np.uint64],
+) -> None:
+    """Write the XXH64 of the words of norms[starts[i]:starts[i] + lengths[i]] to hashes.
+
+    Text i's words go to hashes[offsets[i]:offsets[i + 1]].
+    """
+    _hash_all(norms, starts, lengths, offsets, hashes)
+
+
+@_inline
+def _fold_all(
+    data: NDArray[np.uint8],
+    starts: NDArray[np.int64],
+    ends: NDArray[np.int64],
+    word: NDArray[np.bool_],
+    norms: NDArray[np.uint8],
+    counts: NDArray[np.int64],
+    lengths: NDArray[np.int64],
+) -> None:
+    for i in numba.prange(len(starts)):
+        counts[i + 1], lengths[i] = _fold_words(data, starts[i], ends[i], word, norms)
+
+
+@_inline
+def _hash_all(
+    norms: NDArray[np.uint8],
+    starts: NDArray[np.int64],
+    lengths: NDArray[np.int64],
+    offsets: NDArray[np.int64],
+    hashes: NDArray[np.uint64],
+) -> None:
+    for i in numba.prange(len(starts)):
+        k, begin, stop = offsets[i], starts[i], starts[i] + lengths[i]
         for at in range(begin, stop + 1):
             if at == stop or norms[at] == 32:
                 if at > begin and k < offsets[i + 1]:  # a word table marking " " cannot overrun
                     hashes[k] = xxh64(norms, begin, at)
                     k += 1
                 begin = at + 1
-    return hashes, offsets, norms, lengths
 
 
 @_compiled
@@ -760,14 +822,14 @@ def common_ends(
 
 @_compiled
 def gather_slices(
-    data: NDArray[np.uint8], starts: NDArray[np.int64], bounds: NDArray[np.int64]
-) -> NDArray[np.uint8]:
+    data: NDArray[Any], starts: NDArray[np.int64], bounds: NDArray[np.int64]
+) -> NDArray[Any]:
     """Return the slices of data starting at `starts`, end to end, slice i at bounds[i].
 
     Slice i is data[starts[i]:starts[i] + bounds[i + 1] - bounds[i]]; one copy per slice,
-    threaded across slices.
+    threaded across slices. Any dtype (the norms' bytes, the word hashes).
     """
-    out = np.empty(bounds[-1], dtype=np.uint8)
+    out = np.empty(bounds[-1], dtype=data.dtype)
     for i in numba.prange(len(starts)):
         out[bounds[i] : bounds[i + 1]] = data[starts[i] : starts[i] + bounds[i + 1] - bounds[i]]
     return out

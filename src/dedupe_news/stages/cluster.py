@@ -234,20 +234,25 @@ def _parts(
     starts = np.r_[0, np.flatnonzero(np.diff(item_roots)) + 1]
     ends = np.r_[starts[1:], len(items)]
     repeated = ends - starts >= 2  # a root with one item is no cluster
+    members = items.tolist()  # Python values once: no numpy slice or scalar per cluster
     found = []
-    for start, end in zip(starts[repeated].tolist(), ends[repeated].tolist(), strict=True):
-        root = int(item_roots[start])
-        texts = texts_of.get(root, [root])
-        best = representative(texts, length)
+    for root, start, end in zip(
+        item_roots[starts[repeated]].tolist(),
+        starts[repeated].tolist(),
+        ends[repeated].tolist(),
+        strict=True,
+    ):
+        texts = texts_of.get(root)
+        best = root if texts is None else representative(texts, length)
         joined = matches_of.get(root, [])
         found.append(
             _Part(
                 key=content_key(distinct.norm(best)),
-                kind=ClusterKind.EXACT if len(texts) == 1 else ClusterKind.NEAR,
-                members=items[start:end].tolist(),
+                kind=ClusterKind.EXACT if texts is None or len(texts) == 1 else ClusterKind.NEAR,
+                members=members[start:end],
                 representative=firsts[best],
                 matches=joined,
-                lowest_score=min((m[2] for m in joined), default=1.0),
+                lowest_score=min((m[2] for m in joined), default=1.0) if joined else 1.0,
             )
         )
     found.sort(key=lambda part: part.members[0])

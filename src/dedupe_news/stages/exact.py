@@ -136,10 +136,18 @@ def group_keys(
     rows = np.flatnonzero(counts > 0)
     if len(rows) == 0:
         return group_of, rows.astype(np.int64)
-    order = rows[np.lexsort((keys[rows, 1], keys[rows, 0]))]  # stable: ascending in a group
+    # One unstable sort of the first key (numpy's vectorized sort: a sixth of a two-key
+    # lexsort's time on 300k texts), each group's first index its smallest; the two-key
+    # sort only when two groups share a first key (a 64-bit collision).
+    order = rows[np.argsort(keys[rows, 0])]
     ordered = keys[order]
-    starts = np.flatnonzero(np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)])
-    firsts = order[starts]  # each group's smallest index
+    new_first = ordered[1:, 0] != ordered[:-1, 0]
+    if ((ordered[1:, 1] != ordered[:-1, 1]) & ~new_first).any():
+        order = rows[np.lexsort((keys[rows, 1], keys[rows, 0]))]
+        ordered = keys[order]
+        new_first = (ordered[1:] != ordered[:-1]).any(axis=1)
+    starts = np.flatnonzero(np.r_[True, new_first])
+    firsts = np.minimum.reduceat(order, starts)  # each group's smallest index
     rank = np.empty(len(starts), dtype=np.int64)
     rank[np.argsort(firsts)] = np.arange(len(starts))  # number groups by first appearance
     group_of[order] = np.repeat(rank, np.diff(np.r_[starts, len(order)]))

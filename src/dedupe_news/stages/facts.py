@@ -238,12 +238,23 @@ def _same_stem(left: str, right: str) -> bool:
 
 
 def word_blocks(
-    words_a: tuple[str, ...], words_b: tuple[str, ...]
+    words_a: tuple[str, ...],
+    words_b: tuple[str, ...],
+    *,
+    ends: tuple[int, ...] | None = None,
 ) -> list[tuple[int, int, int, int]]:
-    """Return the differing blocks (a_start, a_end, b_start, b_end) of the aligned words."""
+    """Return the differing blocks (a_start, a_end, b_start, b_end) of the aligned words.
+
+    `ends` are the words the two share at their head and then at their tail (the tail
+    within what the head leaves of the shorter), when the caller has counted them
+    (`_kernels.common_ends`); else they are counted here.
+    """
     limit = min(len(words_a), len(words_b))
-    head = int(Prefix.similarity(words_a, words_b))  # compiled: no Python step per word
-    tail = min(int(Postfix.similarity(words_a, words_b)), limit - head)
+    if ends is None:
+        head = int(Prefix.similarity(words_a, words_b))  # compiled: no Python step per word
+        tail = min(int(Postfix.similarity(words_a, words_b)), limit - head)
+    else:
+        head, tail = ends
     a_end, b_end = len(words_a) - tail, len(words_b) - tail
     a_mid, b_mid = words_a[head:a_end], words_b[head:b_end]
     if len(a_mid) > _ALIGN_WORDS or len(b_mid) > _ALIGN_WORDS:

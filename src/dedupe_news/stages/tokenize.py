@@ -9,8 +9,10 @@ later stages slice norms out of one buffer instead of normalizing again.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,14 +30,38 @@ _CHUNK_TEXTS = 1 << 18
 _CHUNK_CHARS = 1 << 25
 
 
-@lru_cache(maxsize=1)
 def word_characters() -> NDArray[np.bool_]:
     """Return, for every code point, whether it is a word character (`str.isalnum`).
 
-    Computed by the running Python, so it agrees with `normalize` on every Unicode version.
+    Computed by the running Python, so it agrees with `normalize` on every Unicode version:
+    the regex engine's word class less the underscore is `str.isalnum` (both are CPython's
+    `Py_UNICODE_ISALNUM`).
     """
-    flags = (chr(c).isalnum() for c in range(_UNICODE_SIZE))
-    return np.fromiter(flags, dtype=np.bool_, count=_UNICODE_SIZE)
+    return code_points(r"[^\W_]")
+
+
+@lru_cache(maxsize=4)
+def code_points(pattern: str) -> NDArray[np.bool_]:
+    """Return, for every code point, whether the one-character regex `pattern` matches it.
+
+    One regex pass over a string of every code point takes 20 ms, where calling
+    `str.isalnum` per code point took 360 ms, paid by a process's first batch.
+
+    Examples:
+        >>> flags = code_points("[0-9]")
+        >>> bool(flags[ord("7")]), bool(flags[ord("a")]), int(flags.sum())
+        (True, False, 10)
+    """
+    flags = np.zeros(_UNICODE_SIZE, dtype=np.bool_)
+    runs = re.compile(f"(?:{pattern})+")
+    for low in range(0, _UNICODE_SIZE, _PLANE):  # a plane at a time: no 4 MB string held
+        plane = np.arange(low, low + _PLANE, dtype="<u4").tobytes()
+        for run in runs.finditer(plane.decode("utf-32-le", "surrogatepass")):
+            flags[low + run.start() : low + run.end()] = True
+    return flags
+
+
+_PLANE = 0x10000
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +90,8 @@ class Tokens:
     def take(self, rows: NDArray[np.int64]) -> Tokens:
         """Return the tokens of the texts `rows`, in that order: row k is text `rows[k]`.
 
-        The word hashes are copied a block of texts at a time (no index array as long as
-        the words); the norms are shared, not copied.
+        The word hashes are copied text by text in one compiled pass (no index array);
+        the norms are shared, not copied.
 
         Examples:
             >>> tokens = tokenize(["een twee", "", "drie"])
@@ -73,15 +99,10 @@ class Tokens:
             >>> taken.counts().tolist(), taken.norm(1), bool(taken.hashes[0] == tokens.hashes[2])
             ([1, 2], 'een twee', True)
         """
-        counts = self.counts()[rows]
         offsets = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum(counts, out=offsets[1:])
-        hashes = np.empty(int(offsets[-1]), dtype=np.uint64)
-        for low in range(0, len(rows), _TAKE_ROWS):
-            high = min(low + _TAKE_ROWS, len(rows))
-            span = np.arange(int(offsets[low]), int(offsets[high]), dtype=np.int64)
-            shift = self.offsets[rows[low:high]] - offsets[low:high]
-            hashes[span] = self.hashes[span + np.repeat(shift, counts[low:high])]
+        np.cumsum(self.counts()[rows], out=offsets[1:])
+        with kernels.threads_for(int(offsets[-1])):
+            hashes = kernels.gather_slices(self.hashes, self.offsets[rows], offsets)
         return Tokens(hashes, offsets, self.norms, self.norm_starts[rows], self.norm_lengths[rows])
 
     def without_words(self) -> Tokens:
@@ -114,6 +135,9 @@ def tokenize(texts: Sequence[str], *, fold_diacritics: bool = False) -> Tokens:
             np.empty(0, np.uint64), np.zeros(1, np.int64), np.empty(0, np.uint8), empty, empty
         )
     chars = np.fromiter(map(len, texts), np.int64, len(texts))
+    chunks = _chunks(chars)
+    if len(chunks) == 1:  # the chunk's arrays are the columns: nothing to copy
+        return _tokenize_chunk(texts, chars, fold_diacritics=fold_diacritics)
     total = int(chars.sum())
     # Columns filled chunk by chunk, grown in place: the chunks are never held beside the
     # whole batch (joining them held each column twice over: 270 MB more on 1M segments).
@@ -126,18 +150,27 @@ def tokenize(texts: Sequence[str], *, fold_diacritics: bool = False) -> Tokens:
     starts = _Column(np.int64, len(texts))
     lengths = _Column(np.int64, len(texts))
     offsets.append(np.zeros(1, dtype=np.int64))
-    for start, end in _chunks(chars):
-        part = _tokenize_chunk(texts[start:end], fold_diacritics=fold_diacritics)
-        offsets.append(part.offsets[1:] + hashes.size)
-        starts.append(part.norm_starts + norms.size)
-        hashes.append(part.hashes)
-        norms.append(part.norms)
-        lengths.append(part.norm_lengths)
-        del part  # before the next chunk is made
+    for start, end in chunks:
+        # The kernels write each chunk's norms and hashes into the columns: nothing copied.
+        data, first, last, ascii_only = _fold_chunk(
+            texts[start:end], chars[start:end], fold_diacritics=fold_diacritics
+        )
+        base, out = norms.size, norms.extend(len(data))
+        with kernels.threads_for(len(data)):
+            counts, chunk_lengths = kernels.fold_words(
+                data, first, last, _ASCII_WORDS if ascii_only else word_characters(), out
+            )
+        del data  # before the hashes are made
+        steps = np.cumsum(counts)
+        offsets.append(steps[1:] + hashes.size)
+        with kernels.threads_for(int(chunk_lengths.sum())):
+            kernels.hash_words(out, first, chunk_lengths, steps, hashes.extend(int(steps[-1])))
+        starts.append(first + base)
+        lengths.append(chunk_lengths)
+        del out  # a view of the norms, which the next chunk may move
     return Tokens(hashes.done(), offsets.done(), norms.done(), starts.done(), lengths.done())
 
 
-_TAKE_ROWS = 1 << 12  # texts whose words are gathered at once: index arrays of a few MB
 _CHARS_PER_WORD = 5  # a first guess at the words (news text: 5.5 characters a word)
 
 
@@ -153,13 +186,23 @@ class _Column:
         self.size = 0
 
     def append(self, part: NDArray[Any]) -> None:
-        """Copy `part` after the values held, growing the column by half when it is full."""
-        end = self.size + len(part)
+        """Copy `part` after the values held."""
+        self.extend(len(part))[:] = part
+
+    def extend(self, count: int) -> NDArray[Any]:
+        """Hold `count` values more, zeros for now; return a view of them, to be filled.
+
+        The column grows by half when it is full. The view is valid until the next
+        `extend` or `done`, which may move the column.
+        """
+        end = self.size + count
         if end > len(self._array):
             # refcheck off: the array is this object's alone (no view of it is kept).
             self._array.resize(max(end, len(self._array) * 3 // 2), refcheck=False)
-        self._array[self.size : end] = part
+        view = self._array[self.size : end]
+        view[:] = 0
         self.size = end
+        return view
 
     def done(self) -> NDArray[Any]:
         """Return the column, cut to the values held."""
@@ -184,50 +227,60 @@ def _chunks(chars: NDArray[np.int64]) -> list[tuple[int, int]]:
     return list(zip(bounds, [*bounds[1:], len(chars)], strict=True))
 
 
-def _tokenize_chunk(texts: Sequence[str], *, fold_diacritics: bool) -> Tokens:
-    data, bounds = _fold_chunk(texts, fold_diacritics=fold_diacritics)
-    ascii_only = len(data) == 0 or int(data.max()) < 128
+def _tokenize_chunk(
+    texts: Sequence[str], chars: NDArray[np.int64], *, fold_diacritics: bool
+) -> Tokens:
+    """Tokenize one chunk of texts, of `chars` characters each."""
+    data, starts, ends, ascii_only = _fold_chunk(texts, chars, fold_diacritics=fold_diacritics)
     words = _ASCII_WORDS if ascii_only else word_characters()
     with kernels.threads_for(len(data)):
-        hashes, offsets, norms, lengths = kernels.tokenize(data, bounds, words)
-    return Tokens(hashes, offsets.astype(np.int64), norms, bounds[:-1], lengths)
+        hashes, offsets, norms, lengths = kernels.tokenize(data, starts, ends, words)
+    return Tokens(hashes, offsets, norms, starts, lengths)
 
 
 def _fold_chunk(
-    texts: Sequence[str], *, fold_diacritics: bool
-) -> tuple[NDArray[np.uint8], NDArray[np.int64]]:
-    """Return the chunk's texts, folded, as UTF-8, and their bounds: text i is data[b[i]:b[i+1]].
+    texts: Sequence[str], chars: NDArray[np.int64], *, fold_diacritics: bool
+) -> tuple[NDArray[np.uint8], NDArray[np.int64], NDArray[np.int64], bool]:
+    """Return the chunk's texts, folded, as UTF-8: text i is data[starts[i]:ends[i]].
 
-    One string per chunk, joined by NUL, is encoded instead of one per text (the per-text
-    fold and encode cost 1.9 s of 2.2 on 300k segments). An ASCII text goes in as it is:
-    folding ASCII is lowering it, which the kernel does as it copies each word. The other
-    texts are folded together, joined by NUL and split again, which is folding each alone:
-    case folding maps each character on its own, and NUL is a starter that no NFKC mapping
-    produces and nothing composes with, so no normalization reaches across it
-    (tests/test_tokenize.py checks the batch against `normalize` text by text). Each text
-    keeps its NUL at its end: the kernel reads it as a word break. A text holding a NUL
-    itself would shift the bounds: then the texts are encoded one by one.
+    The last value says whether every text is ASCII. One string per kind of text is
+    encoded instead of one per text (the per-text fold and encode cost 1.9 s of 2.2 on 300k
+    segments). The ASCII texts come first, joined as they are: folding ASCII is lowering it,
+    which the kernel does as it copies each word, and their bytes are their characters, so
+    their bounds are their lengths. The other texts follow, folded together, joined by NUL:
+    that is folding each alone, since case folding maps each character on its own, and NUL
+    is a starter that no NFKC mapping produces and nothing composes with, so no
+    normalization reaches across it (tests/test_tokenize.py checks the batch against
+    `normalize` text by text). Their bounds are the NULs of the encoded string, or, when a
+    text holds a NUL itself, the lengths of the texts folded and encoded one by one.
     """
-    parts = list(texts)
     plain = np.fromiter(map(str.isascii, texts), np.bool_, len(texts))
-    others = np.flatnonzero(~plain).tolist()
-    if others:
-        folded = fold(_SEPARATOR.join([texts[i] for i in others]), fold_diacritics=fold_diacritics)
-        split = folded.split(_SEPARATOR)
-        if len(split) != len(others):  # a text holds a NUL
-            split = [fold(texts[i], fold_diacritics=fold_diacritics) for i in others]
-        for i, text in zip(others, split, strict=True):
-            parts[i] = text
-    data = np.frombuffer(_SEPARATOR.join(parts).encode(), np.uint8)
-    ends = np.flatnonzero(data == 0)
-    bounds = np.empty(len(texts) + 1, dtype=np.int64)
-    bounds[0] = 0
-    if len(ends) == len(texts) - 1:
-        bounds[1:-1], bounds[-1] = ends + 1, len(data)
-        return data, bounds
-    encoded = [text.encode() for text in parts]
-    np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=bounds[1:])
-    return np.frombuffer(b"".join(encoded), dtype=np.uint8), bounds
+    simple, others = np.flatnonzero(plain), np.flatnonzero(~plain)
+    head = "".join(compress(texts, plain)).encode()
+    tail = b""
+    starts = np.empty(len(texts), dtype=np.int64)
+    ends = np.empty(len(texts), dtype=np.int64)
+    lengths = chars[simple]
+    ends[simple] = np.cumsum(lengths)
+    starts[simple] = ends[simple] - lengths
+    if len(others):
+        chosen = list(compress(texts, ~plain))
+        tail = fold(_SEPARATOR.join(chosen), fold_diacritics=fold_diacritics).encode()
+        breaks = np.flatnonzero(np.frombuffer(tail, np.uint8) == 0)
+        if len(breaks) == len(others) - 1:
+            stops = np.append(breaks, len(tail))
+            firsts = np.r_[0, breaks + 1]
+        else:  # a text holds a NUL
+            parts = [fold(text, fold_diacritics=fold_diacritics).encode() for text in chosen]
+            stops = np.cumsum(np.fromiter(map(len, parts), np.int64, len(parts)))
+            firsts = stops - np.fromiter(map(len, parts), np.int64, len(parts))
+            tail = b"".join(parts)
+        starts[others] = firsts + len(head)
+        ends[others] = stops + len(head)
+    data = np.empty(len(head) + len(tail), dtype=np.uint8)
+    data[: len(head)] = np.frombuffer(head, np.uint8)
+    data[len(head) :] = np.frombuffer(tail, np.uint8)
+    return data, starts, ends, len(others) == 0
 
 
 _SEPARATOR = "\x00"

@@ -1,0 +1,153 @@
+"""Story kernels: the compiled loops of the whole-story number check (`story._replaced`).
+
+`number_places` and `replaced_numbers` of `stages.story`, written over word hashes: a place
+is the hashes of the two words before a number, a number the hash of its word.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numba
+import numpy as np
+
+from dedupe_news.stages._kernels import _code_point, _compiled, _inline
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+
+@_inline
+def _page_numbers(  # noqa: PLR0913, PLR0917 - one page's words: the token columns and where to write
+    hashes: NDArray[np.uint64],
+    offsets: NDArray[np.int64],
+    norms: NDArray[np.uint8],
+    norm_starts: NDArray[np.int64],
+    norm_lengths: NDArray[np.int64],
+    rows: NDArray[np.int64],
+    digit: NDArray[np.bool_],
+    out: NDArray[np.uint64],
+    at: int,
+) -> int:
+    """Write the (place, place, number) word hashes of one page's rows to out[at:]; count them.
+
+    `out` of length 0 only counts. Word w of row r is the w-th space-separated word of its
+    norm and has the hash hashes[offsets[r] + w]; the rows' words in order are the page's
+    story text.
+    """
+    before, last, seen, found = np.uint64(0), np.uint64(0), 0, 0
+    for row in rows:
+        word, stop = offsets[row], offsets[row + 1]
+        start, end = norm_starts[row], norm_starts[row] + norm_lengths[row]
+        pos, begin, number = start, start, False
+        while pos <= end:
+            if pos == end or norms[pos] == 32:
+                if pos > begin and word < stop:
+                    if number and seen >= 2:  # two words before it: its place
+                        if len(out):
+                            out[3 * (at + found)] = before
+                            out[3 * (at + found) + 1] = last
+                            out[3 * (at + found) + 2] = hashes[word]
+                        found += 1
+                    before, last = last, hashes[word]
+                    seen += 1
+                    word += 1
+                pos, begin, number = pos + 1, pos + 1, False
+                continue
+            cp, size = _code_point(norms, pos)
+            number = number or digit[cp]
+            pos += size
+    return found
+
+
+@_compiled
+def number_words(  # noqa: PLR0913, PLR0917 - the token columns, the pages' rows, the digit table
+    hashes: NDArray[np.uint64],
+    offsets: NDArray[np.int64],
+    norms: NDArray[np.uint8],
+    norm_starts: NDArray[np.int64],
+    norm_lengths: NDArray[np.int64],
+    rows: NDArray[np.int64],
+    row_bounds: NDArray[np.int64],
+    digit: NDArray[np.bool_],
+) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+    """Return the number places of pages: rows[row_bounds[k]:row_bounds[k + 1]] is page k's.
+
+    Every word holding a digit (`digit[cp]`) with two words before it in its page's story
+    text gives one row (hash of the word two before, of the word before, of the number) of
+    the (m, 3) result; page k's are rows bounds[k]:bounds[k + 1] (the second result).
+    """
+    n = len(row_bounds) - 1
+    counts = np.zeros(n + 1, dtype=np.int64)
+    nothing = np.empty(0, dtype=np.uint64)
+    for k in numba.prange(n):
+        page = rows[row_bounds[k] : row_bounds[k + 1]]
+        counts[k + 1] = _page_numbers(
+            hashes, offsets, norms, norm_starts, norm_lengths, page, digit, nothing, 0
+        )
+    bounds = np.cumsum(counts)
+    out = np.empty(3 * bounds[-1], dtype=np.uint64)
+    for k in numba.prange(n):
+        page = rows[row_bounds[k] : row_bounds[k + 1]]
+        _page_numbers(
+            hashes, offsets, norms, norm_starts, norm_lengths, page, digit, out, bounds[k]
+        )
+    return out.reshape((bounds[-1], 3)), bounds
+
+
+@_inline
+def _place_end(places: NDArray[np.uint64], at: int, end: int) -> int:
+    """Return where the run of rows with row `at`'s place (its first two columns) ends."""
+    stop = at + 1
+    while stop < end and places[stop, 0] == places[at, 0] and places[stop, 1] == places[at, 1]:
+        stop += 1
+    return stop
+
+
+@_inline
+def _share_a_number(places: NDArray[np.uint64], a: int, a_end: int, b: int, b_end: int) -> bool:
+    """Whether two runs of rows, sorted by their number (third column), share a number."""
+    while a < a_end and b < b_end:
+        if places[a, 2] == places[b, 2]:
+            return True
+        if places[a, 2] < places[b, 2]:
+            a += 1
+        else:
+            b += 1
+    return False
+
+
+@_compiled
+def replaced_places(
+    places: NDArray[np.uint64],
+    bounds: NDArray[np.int64],
+    first: NDArray[np.int64],
+    second: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """Count, for each page pair, the places both write a number at and no number agrees.
+
+    `places` are `number_words`' rows sorted within each page (by place, then number);
+    page k's rows are bounds[k]:bounds[k + 1]; pair i is pages first[i] and second[i].
+    """
+    out = np.zeros(len(first), dtype=np.int64)
+    for i in numba.prange(len(first)):
+        a, a_end = bounds[first[i]], bounds[first[i] + 1]
+        b, b_end = bounds[second[i]], bounds[second[i] + 1]
+        count = 0
+        while a < a_end and b < b_end:
+            if places[a, 0] != places[b, 0]:
+                before = places[a, 0] < places[b, 0]
+            else:
+                before = places[a, 1] < places[b, 1]
+            if places[a, 0] != places[b, 0] or places[a, 1] != places[b, 1]:
+                if before:
+                    a = _place_end(places, a, a_end)
+                else:
+                    b = _place_end(places, b, b_end)
+            else:
+                a_stop, b_stop = _place_end(places, a, a_end), _place_end(places, b, b_end)
+                if not _share_a_number(places, a, a_stop, b, b_stop):
+                    count += 1
+                a, b = a_stop, b_stop
+        out[i] = count
+    return out
