@@ -540,6 +540,21 @@ def shingle_sets(
 _NO_PERMUTATIONS = np.empty(0, dtype=np.uint32)
 
 
+@_inline
+def _sign(
+    hashes: NDArray[np.uint64],
+    a: NDArray[np.uint32],
+    b: NDArray[np.uint32],
+    row: NDArray[np.uint32],
+) -> None:
+    """Write the affine32 signature row of these distinct shingle hashes into `row`."""
+    row[:] = EMPTY
+    for s in range(len(hashes)):
+        h = fmix32(np.uint32(hashes[s] >> np.uint64(32)))
+        for p in range(len(a)):
+            row[p] = min(row[p], np.uint32(a[p] * h + b[p]))
+
+
 @_compiled
 def sketch_sets(
     tokens: NDArray[np.uint64],
@@ -559,7 +574,7 @@ def sketch_sets(
     bounds = _shingle_bounds(starts, ends, width)
     raw = np.empty(bounds[-1], dtype=np.uint64)
     sizes = np.zeros(n + 1, dtype=np.int64)
-    matrix = np.full((n, width_p), EMPTY, dtype=np.uint32)
+    matrix = np.empty((n, width_p), dtype=np.uint32)  # each row set by _sign
     blocks = _blocks(n)
     for block in numba.prange(blocks):
         scratch = (
@@ -570,11 +585,7 @@ def sketch_sets(
             out = raw[bounds[i] : bounds[i + 1]]
             kept = _distinct_shingles(tokens, starts[i], ends[i], width, out, scratch)
             sizes[i + 1] = kept
-            row = matrix[i]
-            for s in range(kept if width_p else 0):
-                h = fmix32(np.uint32(out[s] >> np.uint64(32)))
-                for p in range(width_p):
-                    row[p] = min(row[p], np.uint32(a[p] * h + b[p]))
+            _sign(out[:kept], a, b, matrix[i])
     sets, offsets = _compact(raw, bounds, sizes)
     return matrix, sets, offsets
 

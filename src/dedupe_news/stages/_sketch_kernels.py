@@ -18,7 +18,6 @@ import numpy as np
 
 from dedupe_news.stages._kernels import (
     _SORT_SCRATCH,
-    EMPTY,
     POLY,
     _blocks,
     _compact,
@@ -26,7 +25,7 @@ from dedupe_news.stages._kernels import (
     _distinct_shingles,
     _inline,
     _shingle_bounds,
-    fmix32,
+    _sign,
     fmix64,
 )
 
@@ -34,21 +33,6 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 _BAND_SALT = np.uint64(0x27D4EB2F165667C5)  # `_kernels.band_keys`' salt (xxhash's P5)
-
-
-@_inline
-def _sign(
-    hashes: NDArray[np.uint64],
-    a: NDArray[np.uint32],
-    b: NDArray[np.uint32],
-    row: NDArray[np.uint32],
-) -> None:
-    """Write the affine32 signature row of these distinct shingle hashes into `row`."""
-    row[:] = EMPTY
-    for s in range(len(hashes)):
-        h = fmix32(np.uint32(hashes[s] >> np.uint64(32)))
-        for p in range(len(a)):
-            row[p] = min(row[p], np.uint32(a[p] * h + b[p]))
 
 
 @_inline
