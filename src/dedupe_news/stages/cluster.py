@@ -216,46 +216,79 @@ def _parts(
     """Build the clusters of components: members, representative, key, their matches.
 
     Sorted by first member. Per cluster, the work is its members and its matches: the
-    representative is picked from precomputed lengths, and only its norm is decoded.
+    representatives are picked for all components at once (`_representatives`), and only
+    each representative's norm is decoded.
     """
     group_of, firsts = distinct.group_of, distinct.firsts.tolist()
-    texts_of: dict[int, list[int]] = {}
-    for text in sorted({t for m in matches for t in (m.a, m.b)}):
-        texts_of.setdefault(int(roots[text]), []).append(text)
-    matches_of: dict[int, list[tuple[int, int, float, float]]] = {}
-    for match in sorted(matches, key=lambda m: (m.a, m.b)):  # firsts ascend with groups
-        matches_of.setdefault(int(roots[match.a]), []).append(
-            (firsts[match.a], firsts[match.b], match.score, match.jaccard)
-        )
+    best_of, near = _representatives(roots, matches, length)
+    matches_of = _matches_of(roots, matches, firsts)
     items = np.flatnonzero(group_of >= 0)
     item_roots = roots[group_of[items]]
+    repeated = np.bincount(item_roots, minlength=len(roots))[item_roots] >= 2
+    items, item_roots = items[repeated], item_roots[repeated]  # one item is no cluster
     order = np.argsort(item_roots, kind="stable")  # items stay ascending within a root
     items, item_roots = items[order], item_roots[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(item_roots)) + 1]
-    ends = np.r_[starts[1:], len(items)]
-    repeated = ends - starts >= 2  # a root with one item is no cluster
+    starts = np.flatnonzero(np.r_[True, item_roots[1:] != item_roots[:-1]][: len(items)])
+    ends = np.r_[starts[1:], len(items)][: len(starts)]
     members = items.tolist()  # Python values once: no numpy slice or scalar per cluster
     found = []
     for root, start, end in zip(
-        item_roots[starts[repeated]].tolist(),
-        starts[repeated].tolist(),
-        ends[repeated].tolist(),
-        strict=True,
+        item_roots[starts].tolist(), starts.tolist(), ends.tolist(), strict=True
     ):
-        texts = texts_of.get(root)
-        best = root if texts is None else representative(texts, length)
-        joined = matches_of.get(root, [])
+        best = best_of.get(root, root)
+        joined, lowest = matches_of.get(root, ([], 1.0))
         found.append(
             _Part(
                 key=content_key(distinct.norm(best)),
-                kind=ClusterKind.EXACT if texts is None or len(texts) == 1 else ClusterKind.NEAR,
+                kind=ClusterKind.NEAR if root in near else ClusterKind.EXACT,
                 members=members[start:end],
                 representative=firsts[best],
                 matches=joined,
-                lowest_score=min((m[2] for m in joined), default=1.0) if joined else 1.0,
+                lowest_score=lowest,
             )
         )
     found.sort(key=lambda part: part.members[0])
+    return found
+
+
+def _representatives(
+    roots: NDArray[np.int64], matches: Sequence[Match[int]], length: Sequence[int]
+) -> tuple[dict[int, int], set[int]]:
+    """Return each matched component's representative, and the components of 2+ matched texts.
+
+    The representative is `representative` of the component's matched texts, picked for
+    every component by one sort: by root, then longest first, then smallest text.
+    """
+    ends = np.fromiter(
+        (text for match in matches for text in (match.a, match.b)), np.int64, 2 * len(matches)
+    )
+    texts = np.unique(ends)
+    text_roots = roots[texts]
+    sizes = np.fromiter(map(length.__getitem__, texts.tolist()), np.int64, len(texts))
+    order = np.lexsort((texts, -sizes, text_roots))
+    texts, text_roots = texts[order], text_roots[order]
+    starts = np.flatnonzero(np.r_[True, text_roots[1:] != text_roots[:-1]][: len(texts)])
+    counts = np.diff(np.r_[starts, len(texts)])
+    best_of = dict(zip(text_roots[starts].tolist(), texts[starts].tolist(), strict=True))
+    return best_of, set(text_roots[starts[counts >= 2]].tolist())
+
+
+def _matches_of(
+    roots: NDArray[np.int64], matches: Sequence[Match[int]], firsts: list[int]
+) -> dict[int, tuple[list[tuple[int, int, float, float]], float]]:
+    """Return each component's matches, sorted and named by item, and their lowest score."""
+    ordered = sorted(matches, key=lambda m: (m.a, m.b))  # firsts ascend with groups
+    component = roots[np.fromiter((m.a for m in ordered), np.int64, len(ordered))].tolist()
+    found: dict[int, tuple[list[tuple[int, int, float, float]], float]] = {}
+    for root, match in zip(component, ordered, strict=True):
+        held = found.get(root)
+        row = (firsts[match.a], firsts[match.b], match.score, match.jaccard)
+        if held is None:
+            found[root] = ([row], match.score)
+        else:
+            held[0].append(row)
+            if match.score < held[1]:
+                found[root] = (held[0], match.score)
     return found
 
 
