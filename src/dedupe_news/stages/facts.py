@@ -262,13 +262,13 @@ def word_blocks(
     if len(a_mid) <= 1 or len(b_mid) <= 1:  # one block: no alignment needed
         return [(head, a_end, head, b_end)] if a_mid or b_mid else []
     blocks: list[list[int]] = []
-    for op in Levenshtein.opcodes(list(a_mid), list(b_mid)):
-        if op.tag == "equal":
+    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(a_mid, b_mid).as_list():  # plain tuples
+        if tag == "equal":
             continue
-        if blocks and op.src_start == blocks[-1][1] and op.dest_start == blocks[-1][3]:
-            blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end  # adjacent: one block
+        if blocks and i1 == blocks[-1][1] and j1 == blocks[-1][3]:
+            blocks[-1][1], blocks[-1][3] = i2, j2  # adjacent: one block
         else:
-            blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+            blocks.append([i1, i2, j1, j2])
     return [(i1 + head, i2 + head, j1 + head, j2 + head) for i1, i2, j1, j2 in blocks]
 
 

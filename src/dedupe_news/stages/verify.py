@@ -227,6 +227,7 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
     contained: list[bool] = []
     facts = _Facts(texts, folded=not config.fold_diacritics)
     for start in range(0, len(pairs), chunk):
+        later = start + chunk < len(pairs)  # the joins only skip pairs of later chunks
         part = pairs[start : start + chunk]
         part = part[_roots(parent, part[:, 0]) != _roots(parent, part[:, 1])]
         if len(part) == 0:
@@ -249,7 +250,7 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
                 continue
             matches.append(Match(a, b, round(score, 6), round(estimate, 6)))
             contained.append(not similar)
-            if similar:
+            if similar and later:
                 _union(parent, a, b)
     return Verified(tuple(matches), tuple(contained), scored)
 
