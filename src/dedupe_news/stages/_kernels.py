@@ -767,6 +767,30 @@ def text_names(data: NDArray[np.uint8], table: NDArray[np.uint8]) -> tuple[int, 
 
 
 @_sequential
+def component_roots(
+    size: int, first: NDArray[np.int64], second: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """Return each node's component root, the smallest node of its component.
+
+    Nodes are 0 to size - 1, edges (first[e], second[e]); union-find under the smaller root
+    with path halving, so every parent is at most its node and one ascending pass ends it.
+    """
+    parent = np.arange(size, dtype=np.int64)
+    for e in range(len(first)):
+        roots = [0, 0]
+        for k, start in enumerate((first[e], second[e])):
+            node = start
+            while parent[node] != node:
+                parent[node] = parent[parent[node]]
+                node = parent[node]
+            roots[k] = node
+        parent[max(roots[0], roots[1])] = min(roots[0], roots[1])
+    for node in range(size):
+        parent[node] = parent[parent[node]]  # the parent is smaller: its root is known
+    return parent
+
+
+@_sequential
 def texts_names(
     data: NDArray[np.uint8],
     starts: NDArray[np.int64],

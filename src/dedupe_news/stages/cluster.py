@@ -12,12 +12,14 @@ becomes the representative. An index gives clusters ids that persist instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple, Protocol, cast
 
 import numpy as np
 import xxhash
 
 from dedupe_news.records import Cluster, ClusterId, ClusterKind, Match
+from dedupe_news.stages import _kernels as kernels
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -56,28 +58,20 @@ class Clustering:
 def components(size: int, edges: Sequence[tuple[int, int]]) -> NDArray[np.int64]:
     """Return each node's component root: the smallest node of its component.
 
-    Only nodes on an edge are visited, so the cost follows the edges, not `size`.
+    One compiled pass over the edges, then one over the nodes (`_kernels.component_roots`).
+
+    Raises:
+        IndexError: An edge names a node outside 0 to size - 1.
 
     Examples:
         >>> components(5, [(3, 1), (4, 3)]).tolist()
         [0, 1, 2, 1, 1]
     """
-    parent: dict[int, int] = {}
-
-    def find(node: int) -> int:
-        while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]  # path halving
-            node = parent[node]
-        return node
-
-    for a, b in edges:
-        root_a, root_b = find(a), find(b)
-        if root_a != root_b:
-            parent[max(root_a, root_b)] = min(root_a, root_b)
-    roots = np.arange(size, dtype=np.int64)
-    for node in sorted(parent):
-        roots[node] = find(node)
-    return roots
+    ends = np.fromiter((node for edge in edges for node in edge), np.int64, 2 * len(edges))
+    if len(ends) and (int(ends.min()) < 0 or int(ends.max()) >= size):
+        msg = f"edges must name nodes 0 to {size - 1}, got {int(ends.min())}..{int(ends.max())}"
+        raise IndexError(msg)
+    return kernels.component_roots(size, ends[0::2].copy(), ends[1::2].copy())
 
 
 def content_key(norm: str) -> str:
@@ -166,9 +160,10 @@ def join_matches(
         short, _ = inner(match)
         root = int(roots[short])
         by_component.setdefault(root, []).append(match)
-    for text in {t for m in matches for t in (m.a, m.b)}:
-        root = int(roots[text])
-        size[root] = max(size.get(root, 0), length[text])
+    matched = np.unique(np.fromiter((t for m in matches for t in (m.a, m.b)), np.int64))
+    chars_of = [length[text] for text in matched.tolist()]
+    for root, chars in zip(roots[matched].tolist(), chars_of, strict=True):
+        size[root] = max(size.get(root, 0), chars)
     parent = {root: root for root in size}
 
     def find(node: int) -> int:
@@ -186,7 +181,10 @@ def join_matches(
             low, high = sorted((find(root), target))
             parent[high] = low
             kept.extend(edges)
-    return sorted(kept, key=lambda m: (m.a, m.b))
+    return sorted(kept, key=_pair)
+
+
+_pair = attrgetter("a", "b")  # a match's (a, b), the key matches are sorted by
 
 
 def representative(texts: Sequence[int], length: Sequence[int]) -> int:
@@ -277,7 +275,7 @@ def _matches_of(
     roots: NDArray[np.int64], matches: Sequence[Match[int]], firsts: list[int]
 ) -> dict[int, tuple[list[tuple[int, int, float, float]], float]]:
     """Return each component's matches, sorted and named by item, and their lowest score."""
-    ordered = sorted(matches, key=lambda m: (m.a, m.b))  # firsts ascend with groups
+    ordered = sorted(matches, key=_pair)  # firsts ascend with groups
     component = roots[np.fromiter((m.a for m in ordered), np.int64, len(ordered))].tolist()
     found: dict[int, tuple[list[tuple[int, int, float, float]], float]] = {}
     for root, match in zip(component, ordered, strict=True):
