@@ -12,7 +12,6 @@ becomes the representative. An index gives clusters ids that persist instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple, Protocol, cast
 
 import numpy as np
@@ -20,6 +19,7 @@ import xxhash
 
 from dedupe_news.records import Cluster, ClusterId, ClusterKind, Match
 from dedupe_news.stages import _kernels as kernels
+from dedupe_news.stages.cluster_parts import by_pair, matches_by_component, representatives
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -181,10 +181,7 @@ def join_matches(
             low, high = sorted((find(root), target))
             parent[high] = low
             kept.extend(edges)
-    return sorted(kept, key=_pair)
-
-
-_pair = attrgetter("a", "b")  # a match's (a, b), the key matches are sorted by
+    return sorted(kept, key=by_pair)
 
 
 def representative(texts: Sequence[int], length: Sequence[int]) -> int:
@@ -214,12 +211,12 @@ def _parts(
     """Build the clusters of components: members, representative, key, their matches.
 
     Sorted by first member. Per cluster, the work is its members and its matches: the
-    representatives are picked for all components at once (`_representatives`), and only
-    each representative's norm is decoded.
+    representatives are picked for all components at once (`cluster_parts`), and only each
+    representative's norm is decoded.
     """
     group_of, firsts = distinct.group_of, distinct.firsts.tolist()
-    best_of, near = _representatives(roots, matches, length)
-    matches_of = _matches_of(roots, matches, firsts)
+    best_of, near = representatives(roots, matches, length)
+    matches_of = matches_by_component(roots, matches, firsts)
     items = np.flatnonzero(group_of >= 0)
     item_roots = roots[group_of[items]]
     repeated = np.bincount(item_roots, minlength=len(roots))[item_roots] >= 2
@@ -246,47 +243,6 @@ def _parts(
             )
         )
     found.sort(key=lambda part: part.members[0])
-    return found
-
-
-def _representatives(
-    roots: NDArray[np.int64], matches: Sequence[Match[int]], length: Sequence[int]
-) -> tuple[dict[int, int], set[int]]:
-    """Return each matched component's representative, and the components of 2+ matched texts.
-
-    The representative is `representative` of the component's matched texts, picked for
-    every component by one sort: by root, then longest first, then smallest text.
-    """
-    ends = np.fromiter(
-        (text for match in matches for text in (match.a, match.b)), np.int64, 2 * len(matches)
-    )
-    texts = np.unique(ends)
-    text_roots = roots[texts]
-    sizes = np.fromiter(map(length.__getitem__, texts.tolist()), np.int64, len(texts))
-    order = np.lexsort((texts, -sizes, text_roots))
-    texts, text_roots = texts[order], text_roots[order]
-    starts = np.flatnonzero(np.r_[True, text_roots[1:] != text_roots[:-1]][: len(texts)])
-    counts = np.diff(np.r_[starts, len(texts)])
-    best_of = dict(zip(text_roots[starts].tolist(), texts[starts].tolist(), strict=True))
-    return best_of, set(text_roots[starts[counts >= 2]].tolist())
-
-
-def _matches_of(
-    roots: NDArray[np.int64], matches: Sequence[Match[int]], firsts: list[int]
-) -> dict[int, tuple[list[tuple[int, int, float, float]], float]]:
-    """Return each component's matches, sorted and named by item, and their lowest score."""
-    ordered = sorted(matches, key=_pair)  # firsts ascend with groups
-    component = roots[np.fromiter((m.a for m in ordered), np.int64, len(ordered))].tolist()
-    found: dict[int, tuple[list[tuple[int, int, float, float]], float]] = {}
-    for root, match in zip(component, ordered, strict=True):
-        held = found.get(root)
-        row = (firsts[match.a], firsts[match.b], match.score, match.jaccard)
-        if held is None:
-            found[root] = ([row], match.score)
-        else:
-            held[0].append(row)
-            if match.score < held[1]:
-                found[root] = (held[0], match.score)
     return found
 
 
