@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
 import dedupe_news as dn
 from dedupe_news.records import Cluster, ClusterId, ClusterKind, Match, PageId, Role, Segment
+from dedupe_news.stages import _kernels as kernels
 from dedupe_news.stages.cluster import build_clusters, cluster_texts, components, content_key
 
 EDGES = st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=20)
@@ -34,6 +36,26 @@ def _brute_force_roots(size: int, edges: list[tuple[int, int]]) -> list[int]:
 def test_components_equal_brute_force_connectivity(edges: list[tuple[int, int]]) -> None:
     """Every node's root is the smallest node it is connected to."""
     assert components(12, edges).tolist() == _brute_force_roots(12, edges)
+
+
+@given(edges=EDGES)
+def test_component_roots_python_source_equals_the_compiled_kernel(
+    edges: list[tuple[int, int]],
+) -> None:
+    """`_kernels.component_roots` as Python gives the compiled kernel's roots."""
+    first = np.array([a for a, _ in edges], dtype=np.int64)
+    second = np.array([b for _, b in edges], dtype=np.int64)
+    python = kernels.component_roots.py_func(  # type: ignore[attr-defined]  # numba keeps the source
+        12, first, second
+    )
+    assert kernels.component_roots(12, first, second).tolist() == python.tolist()
+
+
+def test_components_reject_an_edge_outside_the_nodes() -> None:
+    """A node beyond the size or below 0 is an error, not a write outside the array."""
+    for edge in ((0, 5), (-1, 2)):
+        with pytest.raises(IndexError, match="edges must name nodes 0 to 4"):
+            components(5, [edge])
 
 
 @given(edges=EDGES, data=st.data())

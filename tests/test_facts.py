@@ -12,6 +12,7 @@ from dedupe_news.stages.facts import (
     _TABLE_END,
     _chars,
     fact_text,
+    fact_texts,
     facts_conflict,
     may_conflict_ends,
     may_conflict_words,
@@ -186,3 +187,30 @@ def test_word_blocks_from_counted_ends_equal_word_blocks_counting_them(
     head, tail = kernels.common_ends(tokens.norms, starts, lengths, words)
     ends = (int(head[0]), int(tail[0]))
     assert word_blocks(tuple(a), tuple(b), ends=ends) == word_blocks(tuple(a), tuple(b))
+
+
+@given(texts=st.lists(PARAGRAPHS | st.text(max_size=40), max_size=6))
+def test_fact_texts_read_in_one_call_equal_fact_text_of_each(texts: list[str]) -> None:
+    """The batch equals `fact_text` text by text, given words or not, beyond the table too."""
+    texts = [*texts, "Een \u00bd kilo kaas voor Jan.", "Kim \u4e2d in Seoul."]
+    given_words = [tuple(text.lower().split()) if k % 2 else None for k, text in enumerate(texts)]
+    batch = fact_texts(texts, given_words)
+    assert batch == [
+        fact_text(text, folded=words) for text, words in zip(texts, given_words, strict=True)
+    ]
+
+
+def test_texts_names_python_source_equals_the_compiled_kernel() -> None:
+    """`texts_names` as Python gives the compiled kernel's words and names, text by text."""
+    texts = ["De politie zoekt Ahmed. Hij is 24.", "", "Kim \u4e2d Seoul", "Jan en Piet"]
+    encoded = [text.encode() for text in texts]
+    ends = np.cumsum([len(data) for data in encoded]).astype(np.int64)
+    starts = (ends - [len(data) for data in encoded]).astype(np.int64)
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    compiled = kernels.texts_names(data, starts, ends, _chars())
+    python = kernels.texts_names.py_func(  # type: ignore[attr-defined]  # numba keeps the source
+        data, starts, ends, _chars()
+    )
+    assert [x.tolist() for x in compiled] == [x.tolist() for x in python]
+    assert compiled[0].tolist() == [7, 0, -1, 3]
+    assert compiled[2].tolist() == [3, 2]

@@ -13,7 +13,15 @@ from dedupe_news.stages import verify as verify_module
 from dedupe_news.stages.exact import Distinct, exact_groups
 from dedupe_news.stages.signature import Sketch, sketch
 from dedupe_news.stages.tokenize import tokenize
-from dedupe_news.stages.verify import MAX_RATIO_CHARS, Scores, Verified, scores, verify
+from dedupe_news.stages.verify import (
+    MAX_RATIO_CHARS,
+    Scores,
+    Verified,
+    _roots,
+    _union,
+    scores,
+    verify,
+)
 from tests.strategies import PARAGRAPHS, TEXTS
 
 RAFALE = (
@@ -227,7 +235,17 @@ def test_the_veto_gives_the_same_matches_whatever_it_keeps(monkeypatch: pytest.M
     texts = [MEDINA.replace("45", str(k)) for k in range(6)] + [MEDINA, MEDINA + " Later meer."]
     kept = _run(texts)
     monkeypatch.setattr(verify_module, "_FACTS_KEPT", 0)
+    monkeypatch.setattr(verify_module, "_VETO_WINDOW", 1)
     assert _run(texts) == kept
+
+
+def test_joins_of_earlier_chunks_find_roots_through_chains() -> None:
+    """The chunks' union-find walks a chain to its smallest node and halves it on a join."""
+    parent = np.array([0, 0, 1, 2, 4], dtype=np.int64)  # 3 -> 2 -> 1 -> 0, and 4 alone
+    assert _roots(parent, np.array([3, 4])).tolist() == [0, 4]
+    _union(parent, 3, 4)
+    assert _roots(parent, np.arange(5)).tolist() == [0] * 5
+    assert parent[3] == 1  # halved: 3 now skips 2
 
 
 class Wrapped:

@@ -766,6 +766,57 @@ def text_names(data: NDArray[np.uint8], table: NDArray[np.uint8]) -> tuple[int, 
     return count, names[:found]
 
 
+@_sequential
+def component_roots(
+    size: int, first: NDArray[np.int64], second: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """Return each node's component root, the smallest node of its component.
+
+    Nodes are 0 to size - 1, edges (first[e], second[e]); union-find under the smaller root
+    with path halving, so every parent is at most its node and one ascending pass ends it.
+    """
+    parent = np.arange(size, dtype=np.int64)
+    for e in range(len(first)):
+        roots = [0, 0]
+        for k, start in enumerate((first[e], second[e])):
+            node = start
+            while parent[node] != node:
+                parent[node] = parent[parent[node]]
+                node = parent[node]
+            roots[k] = node
+        parent[max(roots[0], roots[1])] = min(roots[0], roots[1])
+    for node in range(size):
+        parent[node] = parent[parent[node]]  # the parent is smaller: its root is known
+    return parent
+
+
+@_sequential
+def texts_names(
+    data: NDArray[np.uint8],
+    starts: NDArray[np.int64],
+    ends: NDArray[np.int64],
+    table: NDArray[np.uint8],
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Return `text_names` of every text data[starts[i]:ends[i]], in one call.
+
+    Returns (each text's number of words, or -1; name offsets; names): text i's names are
+    names[offsets[i]:offsets[i + 1]]. One call for a batch of texts, where a call per text
+    costs more in dispatch than the pass itself.
+    """
+    counts = np.empty(len(starts), dtype=np.int64)
+    offsets = np.zeros(len(starts) + 1, dtype=np.int64)
+    room = 0
+    for i in range(len(starts)):
+        room += (ends[i] - starts[i]) // 2 + 1
+    names = np.empty(room, dtype=np.int64)
+    for i in range(len(starts)):
+        count, found = text_names(data[starts[i] : ends[i]], table)
+        counts[i] = count
+        offsets[i + 1] = offsets[i] + len(found)
+        names[offsets[i] : offsets[i + 1]] = found
+    return counts, offsets, names[: offsets[-1]]
+
+
 @_inline
 def _spaces(data: NDArray[np.uint8], start: int, end: int) -> int:
     """Count the spaces in data[start:end]."""

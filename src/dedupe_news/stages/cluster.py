@@ -18,6 +18,8 @@ import numpy as np
 import xxhash
 
 from dedupe_news.records import Cluster, ClusterId, ClusterKind, Match
+from dedupe_news.stages import _kernels as kernels
+from dedupe_news.stages.cluster_parts import by_pair, matches_by_component, representatives
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -56,28 +58,20 @@ class Clustering:
 def components(size: int, edges: Sequence[tuple[int, int]]) -> NDArray[np.int64]:
     """Return each node's component root: the smallest node of its component.
 
-    Only nodes on an edge are visited, so the cost follows the edges, not `size`.
+    One compiled pass over the edges, then one over the nodes (`_kernels.component_roots`).
+
+    Raises:
+        IndexError: An edge names a node outside 0 to size - 1.
 
     Examples:
         >>> components(5, [(3, 1), (4, 3)]).tolist()
         [0, 1, 2, 1, 1]
     """
-    parent: dict[int, int] = {}
-
-    def find(node: int) -> int:
-        while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]  # path halving
-            node = parent[node]
-        return node
-
-    for a, b in edges:
-        root_a, root_b = find(a), find(b)
-        if root_a != root_b:
-            parent[max(root_a, root_b)] = min(root_a, root_b)
-    roots = np.arange(size, dtype=np.int64)
-    for node in sorted(parent):
-        roots[node] = find(node)
-    return roots
+    ends = np.fromiter((node for edge in edges for node in edge), np.int64, 2 * len(edges))
+    if len(ends) and (int(ends.min()) < 0 or int(ends.max()) >= size):
+        msg = f"edges must name nodes 0 to {size - 1}, got {int(ends.min())}..{int(ends.max())}"
+        raise IndexError(msg)
+    return kernels.component_roots(size, ends[0::2].copy(), ends[1::2].copy())
 
 
 def content_key(norm: str) -> str:
@@ -166,9 +160,10 @@ def join_matches(
         short, _ = inner(match)
         root = int(roots[short])
         by_component.setdefault(root, []).append(match)
-    for text in {t for m in matches for t in (m.a, m.b)}:
-        root = int(roots[text])
-        size[root] = max(size.get(root, 0), length[text])
+    matched = np.unique(np.fromiter((t for m in matches for t in (m.a, m.b)), np.int64))
+    chars_of = [length[text] for text in matched.tolist()]
+    for root, chars in zip(roots[matched].tolist(), chars_of, strict=True):
+        size[root] = max(size.get(root, 0), chars)
     parent = {root: root for root in size}
 
     def find(node: int) -> int:
@@ -186,7 +181,7 @@ def join_matches(
             low, high = sorted((find(root), target))
             parent[high] = low
             kept.extend(edges)
-    return sorted(kept, key=lambda m: (m.a, m.b))
+    return sorted(kept, key=by_pair)
 
 
 def representative(texts: Sequence[int], length: Sequence[int]) -> int:
@@ -216,43 +211,35 @@ def _parts(
     """Build the clusters of components: members, representative, key, their matches.
 
     Sorted by first member. Per cluster, the work is its members and its matches: the
-    representative is picked from precomputed lengths, and only its norm is decoded.
+    representatives are picked for all components at once (`cluster_parts`), and only each
+    representative's norm is decoded.
     """
     group_of, firsts = distinct.group_of, distinct.firsts.tolist()
-    texts_of: dict[int, list[int]] = {}
-    for text in sorted({t for m in matches for t in (m.a, m.b)}):
-        texts_of.setdefault(int(roots[text]), []).append(text)
-    matches_of: dict[int, list[tuple[int, int, float, float]]] = {}
-    for match in sorted(matches, key=lambda m: (m.a, m.b)):  # firsts ascend with groups
-        matches_of.setdefault(int(roots[match.a]), []).append(
-            (firsts[match.a], firsts[match.b], match.score, match.jaccard)
-        )
+    best_of, near = representatives(roots, matches, length)
+    matches_of = matches_by_component(roots, matches, firsts)
     items = np.flatnonzero(group_of >= 0)
     item_roots = roots[group_of[items]]
+    repeated = np.bincount(item_roots, minlength=len(roots))[item_roots] >= 2
+    items, item_roots = items[repeated], item_roots[repeated]  # one item is no cluster
     order = np.argsort(item_roots, kind="stable")  # items stay ascending within a root
     items, item_roots = items[order], item_roots[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(item_roots)) + 1]
-    ends = np.r_[starts[1:], len(items)]
-    repeated = ends - starts >= 2  # a root with one item is no cluster
+    starts = np.flatnonzero(np.r_[True, item_roots[1:] != item_roots[:-1]][: len(items)])
+    ends = np.r_[starts[1:], len(items)][: len(starts)]
     members = items.tolist()  # Python values once: no numpy slice or scalar per cluster
     found = []
     for root, start, end in zip(
-        item_roots[starts[repeated]].tolist(),
-        starts[repeated].tolist(),
-        ends[repeated].tolist(),
-        strict=True,
+        item_roots[starts].tolist(), starts.tolist(), ends.tolist(), strict=True
     ):
-        texts = texts_of.get(root)
-        best = root if texts is None else representative(texts, length)
-        joined = matches_of.get(root, [])
+        best = best_of.get(root, root)
+        joined, lowest = matches_of.get(root, ([], 1.0))
         found.append(
             _Part(
                 key=content_key(distinct.norm(best)),
-                kind=ClusterKind.EXACT if texts is None or len(texts) == 1 else ClusterKind.NEAR,
+                kind=ClusterKind.NEAR if root in near else ClusterKind.EXACT,
                 members=members[start:end],
                 representative=firsts[best],
                 matches=joined,
-                lowest_score=min((m[2] for m in joined), default=1.0) if joined else 1.0,
+                lowest_score=lowest,
             )
         )
     found.sort(key=lambda part: part.members[0])

@@ -41,7 +41,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein, Postfix, Prefix
@@ -50,6 +50,8 @@ from dedupe_news.stages import _kernels as kernels
 from dedupe_news.stages.normalize import fold
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from numpy.typing import NDArray
 
 
@@ -99,11 +101,39 @@ def fact_text(text: str, *, folded: tuple[str, ...] | None = None) -> FactText:
         >>> found.words[:5], sorted(found.words[i] for i in found.names), found.ends_sentence
         (('minstens', '45', 'doden', 'in', 'medina'), ['ahmed', 'medina'], False)
     """
+    count, names = kernels.text_names(np.frombuffer(text.encode(), dtype=np.uint8), _chars())
+    return _read(text, folded, count, names.tolist())
+
+
+def fact_texts(texts: Sequence[str], folded: Sequence[tuple[str, ...] | None]) -> list[FactText]:
+    """Return `fact_text(text, folded=words)` of each text and its words, in order.
+
+    The names of all of them are read in one compiled call (`_kernels.texts_names`).
+
+    Examples:
+        >>> found = fact_texts(["Kim in Rusland.", "Poetin!"], [None, ("poetin",)])
+        >>> found == [fact_text("Kim in Rusland."), fact_text("Poetin!")]
+        True
+    """
+    encoded = [text.encode() for text in texts]
+    sizes = np.fromiter(map(len, encoded), np.int64, len(encoded))
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    counts, offsets, names = kernels.texts_names(data, starts, ends, _chars())
+    bounds, held = offsets.tolist(), names.tolist()
+    return [
+        _read(text, words, count, held[bounds[k] : bounds[k + 1]])
+        for k, (text, words, count) in enumerate(zip(texts, folded, counts.tolist(), strict=True))
+    ]
+
+
+def _read(text: str, folded: tuple[str, ...] | None, count: int, names: list[int]) -> FactText:
+    """Return `fact_text`, given the text's words and names as `_kernels.text_names` reads them."""
     ends = bool(text.rstrip()) and text.rstrip().endswith(_SENTENCE_END)
     words = tuple(_WORD.findall(fold(text))) if folded is None else folded
-    count, names = kernels.text_names(np.frombuffer(text.encode(), dtype=np.uint8), _chars())
     if count == len(words):  # one compiled pass, no object per word: nearly every text
-        return FactText(words, frozenset(names.tolist()), ends)
+        return FactText(words, frozenset(names), ends)
     found = names_by_gaps(text)
     if found[0] != len(words):  # folding split or joined a word
         return _fact_text_by_word(text, ends=ends)  # the slow, exact way
@@ -262,13 +292,15 @@ def word_blocks(
     if len(a_mid) <= 1 or len(b_mid) <= 1:  # one block: no alignment needed
         return [(head, a_end, head, b_end)] if a_mid or b_mid else []
     blocks: list[list[int]] = []
-    for op in Levenshtein.opcodes(list(a_mid), list(b_mid)):
-        if op.tag == "equal":
+    # Plain tuples at run time (typed as `Opcode`s, whose fields unpack as int | str).
+    ops = cast("list[tuple[str, int, int, int, int]]", Levenshtein.opcodes(a_mid, b_mid).as_list())
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal":
             continue
-        if blocks and op.src_start == blocks[-1][1] and op.dest_start == blocks[-1][3]:
-            blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end  # adjacent: one block
+        if blocks and i1 == blocks[-1][1] and j1 == blocks[-1][3]:
+            blocks[-1][1], blocks[-1][3] = i2, j2  # adjacent: one block
         else:
-            blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+            blocks.append([i1, i2, j1, j2])
     return [(i1 + head, i2 + head, j1 + head, j2 + head) for i1, i2, j1, j2 in blocks]
 
 

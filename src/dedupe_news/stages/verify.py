@@ -38,7 +38,7 @@ from dedupe_news.stages import _kernels as kernels
 from dedupe_news.stages.exact import Distinct
 from dedupe_news.stages.facts import (
     FactText,
-    fact_text,
+    fact_texts,
     facts_conflict,
     may_conflict_blocks,
     may_conflict_ends,
@@ -54,6 +54,11 @@ if TYPE_CHECKING:
     from dedupe_news.config import Config
     from dedupe_news.stages.signature import Sketch
 
+    # A pair the veto aligned: (its place, a, b, the words of a and b, their blocks).
+    _Aligned = tuple[
+        int, int, int, tuple[tuple[str, ...], tuple[str, ...]], list[tuple[int, int, int, int]]
+    ]
+
 # fuzz.ratio costs O(n * m / 64): above this many characters a side, the shingle Dice stands
 # in for it. News paragraphs and teasers are far shorter; whole articles are not.
 MAX_RATIO_CHARS = 4_000
@@ -62,6 +67,9 @@ CHUNK_PAIRS = 1 << 15
 # are small objects whose arenas stay resident once cleared (170 MB of a 20k-page run's
 # peak, docs/benchmarks.md); 20k template teasers take no longer.
 _FACTS_KEPT = 1 << 12
+# Pairs whose facts are read together (`_Facts.vetoes`): the caches are cleared this much
+# before `_FACTS_KEPT`, so they never hold more texts than before.
+_VETO_WINDOW = 256
 
 
 class Texts(Protocol):
@@ -227,6 +235,7 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
     contained: list[bool] = []
     facts = _Facts(texts, folded=not config.fold_diacritics)
     for start in range(0, len(pairs), chunk):
+        later = start + chunk < len(pairs)  # the joins only skip pairs of later chunks
         part = pairs[start : start + chunk]
         part = part[_roots(parent, part[:, 0]) != _roots(parent, part[:, 1])]
         if len(part) == 0:
@@ -236,20 +245,21 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
         result = scores(part, texts, found, config, workers=workers, norms=norms)
         keep = np.flatnonzero(result.score >= config.min_score)
         kept = part[keep]
+        listed = kept.tolist()
         rows = zip(  # Python values, read once: no numpy scalar per pair and field
-            kept.tolist(),
+            listed,
             result.score[keep].tolist(),
             (result.similarity[keep] >= config.min_score).tolist(),
             estimates(found, kept, config).tolist(),
-            _veto_checks(texts, kept),
+            facts.vetoes(listed, _veto_checks(texts, kept), norms),
             strict=True,
         )
-        for (a, b), score, similar, estimate, check in rows:
-            if check is not None and facts.vetoed(a, b, norms, check):
+        for (a, b), score, similar, estimate, vetoed in rows:
+            if vetoed:
                 continue
             matches.append(Match(a, b, round(score, 6), round(estimate, 6)))
             contained.append(not similar)
-            if similar:
+            if similar and later:
                 _union(parent, a, b)
     return Verified(tuple(matches), tuple(contained), scored)
 
@@ -305,27 +315,69 @@ class _Facts:
         self._words: dict[int, tuple[str, ...]] = {}
         self._facts: dict[int, FactText] = {}
 
-    def vetoed(self, a: int, b: int, norms: Mapping[int, str], ends: tuple[int, ...]) -> bool:
-        """Return True when facts veto the pair, reading names only if needed.
+    def vetoes(
+        self,
+        pairs: list[list[int]],
+        checks: list[tuple[int, ...] | None],
+        norms: Mapping[int, str],
+    ) -> list[bool]:
+        """Return, per pair, True when facts veto it (`_veto_checks` tells which may be).
 
-        `norms` hold the normalized texts of both (`decoded`); `ends` are their common head
-        and tail words when known, else ().
+        `norms` hold the normalized texts of the pairs (`decoded`). The pairs are taken
+        `_VETO_WINDOW` at a time: the blocks of each, then the facts of the texts of the
+        pairs whose blocks may hold a swap (their names read in one call, `fact_texts`),
+        then the swaps.
         """
-        if len(self._words) > _FACTS_KEPT:
-            self._words.clear()
-        if len(self._facts) > _FACTS_KEPT:
-            self._facts.clear()
-        words = (self._words_of(a, norms), self._words_of(b, norms))
-        blocks = word_blocks(*words, ends=ends or None)
-        if not may_conflict_blocks(blocks):
-            return False
-        for index, known in zip((a, b), words, strict=True):
-            if index not in self._facts:
-                folded = known if self._folded else None
-                self._facts[index] = fact_text(self._texts.original(index), folded=folded)
-        first, second = self._facts[a], self._facts[b]
-        same_words = (first.words, second.words) == words  # else folding split words otherwise
-        return facts_conflict(first, second, blocks if same_words else None)
+        vetoed = [False] * len(pairs)
+        for start in range(0, len(pairs), _VETO_WINDOW):
+            if len(self._words) > _FACTS_KEPT - 2 * _VETO_WINDOW:
+                self._words.clear()
+            if len(self._facts) > _FACTS_KEPT - 2 * _VETO_WINDOW:
+                self._facts.clear()
+            aligned = self._aligned(pairs, checks, norms, start)
+            self._read_facts(aligned)
+            for at, a, b, words, blocks in aligned:
+                first, second = self._facts[a], self._facts[b]
+                same = (first.words, second.words) == words  # else folding split words otherwise
+                vetoed[at] = facts_conflict(first, second, blocks if same else None)
+        return vetoed
+
+    def _aligned(
+        self,
+        pairs: list[list[int]],
+        checks: list[tuple[int, ...] | None],
+        norms: Mapping[int, str],
+        start: int,
+    ) -> list[_Aligned]:
+        """Return the pairs of the window at `start` whose blocks may hold a fact swap.
+
+        Each as (its place, a, b, the words of both, their blocks).
+        """
+        aligned = []
+        for at in range(start, min(start + _VETO_WINDOW, len(pairs))):
+            ends = checks[at]
+            if ends is None:
+                continue
+            a, b = pairs[at]
+            words = (self._words_of(a, norms), self._words_of(b, norms))
+            blocks = word_blocks(*words, ends=ends or None)
+            if may_conflict_blocks(blocks):
+                aligned.append((at, a, b, words, blocks))
+        return aligned
+
+    def _read_facts(self, aligned: list[_Aligned]) -> None:
+        """Read the facts of the texts of aligned pairs not read yet, in one batch."""
+        new = {
+            index: known
+            for _, a, b, words, _ in aligned
+            for index, known in zip((a, b), words, strict=True)
+            if index not in self._facts
+        }
+        read = fact_texts(
+            [self._texts.original(index) for index in new],
+            [known if self._folded else None for known in new.values()],
+        )
+        self._facts.update(zip(new, read, strict=True))
 
     def _words_of(self, index: int, norms: Mapping[int, str]) -> tuple[str, ...]:
         if index not in self._words:
