@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from numpy.typing import NDArray
 
 import dedupe_news as dn
-from dedupe_news.stages import verify as verify_module
+from dedupe_news.stages import veto
 from dedupe_news.stages.exact import Distinct, exact_groups
 from dedupe_news.stages.signature import Sketch, sketch
 from dedupe_news.stages.tokenize import tokenize
@@ -234,8 +234,8 @@ def test_the_veto_gives_the_same_matches_whatever_it_keeps(monkeypatch: pytest.M
     """Template teasers and copies: the veto's cache, cleared after every text, changes nothing."""
     texts = [MEDINA.replace("45", str(k)) for k in range(6)] + [MEDINA, MEDINA + " Later meer."]
     kept = _run(texts)
-    monkeypatch.setattr(verify_module, "_FACTS_KEPT", 0)
-    monkeypatch.setattr(verify_module, "_VETO_WINDOW", 1)
+    monkeypatch.setattr(veto, "_FACTS_KEPT", 0)
+    monkeypatch.setattr(veto, "_VETO_WINDOW", 1)
     assert _run(texts) == kept
 
 
