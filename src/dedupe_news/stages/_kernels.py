@@ -388,6 +388,15 @@ def text_keys(hashes: NDArray[np.uint64], offsets: NDArray[np.int64]) -> NDArray
     return keys
 
 
+@_inline
+def _band_key(row: NDArray[np.uint32], band: int, rows: int) -> np.uint64:
+    """Hash band `band` of a signature row (its `rows` columns) to its key, salted by band."""
+    h = np.uint64(band + 1) * _P5
+    for column in range(band * rows, band * rows + rows):
+        h = h * POLY + np.uint64(row[column])
+    return fmix64(h)
+
+
 @_compiled
 def band_keys(
     signatures: NDArray[np.uint32], bands: int, rows: int, extra: int = 0
@@ -405,10 +414,7 @@ def band_keys(
         for column in range(bands, bands + extra):
             columns[column, i] = 0
         for band in range(bands):
-            h = np.uint64(band + 1) * _P5
-            for column in range(band * rows, band * rows + rows):
-                h = h * POLY + np.uint64(signatures[i, column])
-            columns[band, i] = fmix64(h)
+            columns[band, i] = _band_key(signatures[i], band, rows)
     return columns.T
 
 

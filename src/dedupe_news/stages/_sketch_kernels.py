@@ -18,30 +18,17 @@ import numpy as np
 
 from dedupe_news.stages._kernels import (
     _SORT_SCRATCH,
-    POLY,
+    _band_key,
     _blocks,
     _compact,
     _compiled,
     _distinct_shingles,
-    _inline,
     _shingle_bounds,
     _sign,
-    fmix64,
 )
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
-
-_BAND_SALT = np.uint64(0x27D4EB2F165667C5)  # `_kernels.band_keys`' salt (xxhash's P5)
-
-
-@_inline
-def _band_key(row: NDArray[np.uint32], band: int, rows: int) -> np.uint64:
-    """Hash band `band` of a signature row to its key, as `_kernels.band_keys` does."""
-    h = np.uint64(band + 1) * _BAND_SALT
-    for column in range(band * rows, band * rows + rows):
-        h = h * POLY + np.uint64(row[column])
-    return fmix64(h)
 
 
 @_compiled
