@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -22,6 +24,9 @@ from dedupe_news.stages.facts import (
 )
 from dedupe_news.stages.tokenize import tokenize
 from tests.strategies import PARAGRAPHS
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 MEDINA = (
     "Bij de Saudische stad Medina heeft een fataal ongeluk plaatsgevonden met een bus vol "
@@ -151,18 +156,24 @@ def _common_ends(a: list[str], b: list[str]) -> tuple[int, int]:
     return head, min(tail, limit - head)
 
 
+def _compiled_ends(
+    a: list[str], b: list[str], *, compiled: bool = True
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Return `_kernels.common_ends` of two texts' words (its Python source if not compiled)."""
+    tokens = tokenize([" ".join(a), " ".join(b)])
+    starts = tokens.norm_starts.reshape(1, 2)
+    lengths, words = tokens.norm_lengths.reshape(1, 2), tokens.counts().reshape(1, 2)
+    ends = kernels.common_ends if compiled else kernels.common_ends.py_func  # type: ignore[attr-defined]  # numba keeps the source
+    found: tuple[NDArray[np.int64], NDArray[np.int64]] = ends(tokens.norms, starts, lengths, words)
+    return found
+
+
 @given(a=WORDS, b=WORDS)
 def test_may_conflict_ends_clears_only_pairs_the_alignment_clears(
     a: list[str], b: list[str]
 ) -> None:
     """Ends read from the normalized bytes are the word ends; False only where no swap can be."""
-    tokens = tokenize([" ".join(a), " ".join(b)])
-    starts = tokens.norm_starts.reshape(1, 2)
-    lengths, words = tokens.norm_lengths.reshape(1, 2), tokens.counts().reshape(1, 2)
-    head, tail = kernels.common_ends(tokens.norms, starts, lengths, words)
-    python = kernels.common_ends.py_func(  # type: ignore[attr-defined]  # numba keeps the source
-        tokens.norms, starts, lengths, words
-    )
+    (head, tail), python = _compiled_ends(a, b), _compiled_ends(a, b, compiled=False)
     assert (int(head[0]), int(tail[0])) == (int(python[0][0]), int(python[1][0]))
     assert (int(head[0]), int(tail[0])) == _common_ends(a, b)
     ends = may_conflict_ends(head, tail, np.array([len(a)]), np.array([len(b)]))
@@ -181,10 +192,7 @@ def test_word_blocks_from_counted_ends_equal_word_blocks_counting_them(
     a: list[str], b: list[str]
 ) -> None:
     """Blocks aligned from the compiled common ends are those `word_blocks` finds alone."""
-    tokens = tokenize([" ".join(a), " ".join(b)])
-    starts = tokens.norm_starts.reshape(1, 2)
-    lengths, words = tokens.norm_lengths.reshape(1, 2), tokens.counts().reshape(1, 2)
-    head, tail = kernels.common_ends(tokens.norms, starts, lengths, words)
+    head, tail = _compiled_ends(a, b)
     ends = (int(head[0]), int(tail[0]))
     assert word_blocks(tuple(a), tuple(b), ends=ends) == word_blocks(tuple(a), tuple(b))
 

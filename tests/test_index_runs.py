@@ -223,13 +223,19 @@ def _downgrade_to_2(path: Path) -> None:
         connection.execute("UPDATE meta SET value = '2' WHERE name = 'format_version'")
 
 
-def test_a_version_2_file_is_migrated_with_runs_unfiltered(tmp_path: Path) -> None:
-    """Opening a version 2 file adds the filters table; its runs have none; adds go on alike."""
+def _version_2_and_3(tmp_path: Path) -> tuple[Path, Path]:
+    """Return two indexes of the first three seeds: one turned back to version 2, one not."""
     old, new = tmp_path / "old.idx", tmp_path / "new.idx"
     for path in (old, new):
         with Index.open(path) as index:
             index.add(SEEDS[:3])
     _downgrade_to_2(old)
+    return old, new
+
+
+def test_a_version_2_file_is_migrated_with_runs_unfiltered(tmp_path: Path) -> None:
+    """Opening a version 2 file adds the filters table; its runs have none; adds go on alike."""
+    old, new = _version_2_and_3(tmp_path)
     with Index.open(old) as index:
         with sqlite3.connect(old) as connection:
             version = "SELECT value FROM meta WHERE name = 'format_version'"
@@ -247,11 +253,7 @@ def test_a_version_2_file_is_migrated_with_runs_unfiltered(tmp_path: Path) -> No
 
 def test_filters_rebuilt_for_migrated_runs_equal_those_built_on_add(tmp_path: Path) -> None:
     """`build_filters` gives a migrated run the filter an add would have given it, once."""
-    old, new = tmp_path / "old.idx", tmp_path / "new.idx"
-    for path in (old, new):
-        with Index.open(path) as index:
-            index.add(SEEDS[:3])
-    _downgrade_to_2(old)
+    old, new = _version_2_and_3(tmp_path)
     with Index.open(old) as index:
         assert (index.build_filters(), index.build_filters()) == (1, 0)
     with sqlite3.connect(old) as rebuilt, sqlite3.connect(new) as built:
@@ -262,11 +264,7 @@ def test_filters_rebuilt_for_migrated_runs_equal_those_built_on_add(tmp_path: Pa
 
 def test_a_rebuilt_filter_grows_with_a_large_run_and_finds_the_same(tmp_path: Path) -> None:
     """A run larger than the filter size gets 12 bits per row; adds then find the same."""
-    old, new = tmp_path / "old.idx", tmp_path / "new.idx"
-    for path in (old, new):
-        with Index.open(path) as index:
-            index.add(SEEDS[:3])
-    _downgrade_to_2(old)
+    old, new = _version_2_and_3(tmp_path)
     with mock.patch.object(filters, "WORDS", 8), Index.open(old) as index:
         index.build_filters()
         with sqlite3.connect(old) as connection:
