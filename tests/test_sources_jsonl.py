@@ -8,9 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dedupe_news as dn
 from dedupe_news import cli
+from dedupe_news.sources import jsonl
+from dedupe_news.sources.dump import Decoder
 from dedupe_news.sources.jsonl import lines
 
 LEDE = "PARIJS (ANP) - Het nieuws van vandaag."
@@ -211,3 +215,42 @@ def test_html_field_without_the_extra_is_a_usage_error(
     monkeypatch.setitem(sys.modules, "lxml.html", None)
     with pytest.raises(dn.ConfigError, match=r"dedupe-news\[html\]"):
         dn.read_pages(tmp_path, html_field="html")
+
+
+# Values a field may hold that the two JSON parsers could read apart: integers past 64 bits
+# (orjson reads them as floats), floats, NaN and infinities, lone surrogates, byte-order marks.
+_FIELD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=8),
+    st.sampled_from(["\ud800", "x\udc80y", "\ufeffKop", "a\r\nb\rc", " ", "\x00"]),
+    st.lists(st.integers(), max_size=2),
+)
+_RECORDS = st.fixed_dictionaries(
+    {},
+    optional=dict.fromkeys(
+        ("id", "text", "title", "url", "source", "site", "hostname", "date"), _FIELD_VALUES
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_RECORDS, min_size=1, max_size=4), st.sampled_from(["", "\ufeff"]))
+def test_orjson_reads_every_line_as_json_does(
+    records: list[dict[str, object]], opening: str
+) -> None:
+    """The fast parser (orjson) and the `json` path give the same pages and skips, any line."""
+    lines_text = [json.dumps(record, allow_nan=True) for record in records]
+    data = (opening + "\n".join(lines_text) + "\n").encode("utf-8", "surrogatepass")
+
+    def read() -> list[object]:
+        source = jsonl.JsonlSource("crawl.jsonl", "crawl")
+        decoder = Decoder.of("utf-8")
+        return list(jsonl.pages(io.BytesIO(data), source, jsonl.Fields(), decoder, 1 << 20))
+
+    fast = read()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jsonl, "_fast_record", lambda _line, _fields: None)
+        assert read() == fast
