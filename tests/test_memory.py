@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from dedupe_news import memory
+from dedupe_news import dedupe, memory, read_pages
 
 _STATUS = Path("/proc/self/status")
 
@@ -63,3 +64,18 @@ def test_no_trim_where_confstr_does_not_know_the_name(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(os, "confstr", refuse, raising=False)
     assert memory._malloc_trim() is None  # noqa: SLF001 - the glibc probe
+
+
+def test_a_run_and_a_read_pause_the_collector_and_restore_it(tmp_path: Path) -> None:
+    """Reading and `dedupe` run without cyclic collections and switch the collector back on."""
+    path = tmp_path / "crawl.jsonl"
+    path.write_text('{"id": "a", "text": "PARIJS (ANP) - Het nieuws."}\n', encoding="utf-8")
+    seen: list[bool] = []
+    corpus = read_pages(path, on_item=lambda _item: seen.append(gc.isenabled()))
+    dedupe(corpus, on_stage=lambda _stage, _seconds: seen.append(gc.isenabled()))
+    assert seen
+    assert not any(seen)
+    assert gc.isenabled()
+    with pytest.raises(TypeError):
+        dedupe(["not a page"])  # type: ignore[list-item]
+    assert gc.isenabled()

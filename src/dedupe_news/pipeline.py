@@ -51,6 +51,7 @@ STAGES = ("segment", "tokenize", "signatures", "candidates", "verify", "cluster"
 """The stages of `dedupe`, in order (`find_duplicates` runs the middle five)."""
 
 
+@collector_paused()  # the batch makes no cycles; each collection would walk all of it
 def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per concept
     pages: Corpus | Iterable[Page],
     config: Config = DEFAULT,

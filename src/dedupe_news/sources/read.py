@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dedupe_news.errors import ConfigError, InputError
+from dedupe_news.memory import collector_paused
 from dedupe_news.records import Corpus, Page, PageId, SkipKind, Skipped
 from dedupe_news.sources.discover import Found, classify, shown_path, walk
 from dedupe_news.sources.dump import (
@@ -103,18 +104,19 @@ def read_pages(  # noqa: PLR0913 - the documented keyword options of reading, on
     )
     found: dict[PageId, Page] = {}
     skipped: list[Skipped] = []
-    for source in sources:
-        for item in reader.source(source):
-            if on_item is not None:
-                on_item(item)
-            if isinstance(item, Skipped):
-                skipped.append(item)
-            elif item.id in found:
-                first = found[item.id].path
-                reason = f"duplicate page id {item.id!r}, first read from {first}"
-                skipped.append(Skipped(str(item.path), reason))
-            else:
-                found[item.id] = item
+    with collector_paused():  # pages and records make no cycles; each collection walks them all
+        for source in sources:
+            for item in reader.source(source):
+                if on_item is not None:
+                    on_item(item)
+                if isinstance(item, Skipped):
+                    skipped.append(item)
+                elif item.id in found:
+                    first = found[item.id].path
+                    reason = f"duplicate page id {item.id!r}, first read from {first}"
+                    skipped.append(Skipped(str(item.path), reason))
+                else:
+                    found[item.id] = item
     return Corpus(tuple(found.values()), tuple(skipped))
 
 
