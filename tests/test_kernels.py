@@ -205,22 +205,19 @@ def test_story_keys_equal_their_numpy_reference(
 def test_sketch_kernels_equal_their_python_source_and_the_matrix_kernels(
     texts: list[str], width: int
 ) -> None:
-    """sketch_keys and sign_sets: compiled == Python == band_keys and rows of sketch_sets."""
+    """set_keys and sign_sets: compiled == Python == band_keys and rows of sketch_sets."""
     tokens = tokenize(texts)
     a, b = permutations(16, 1)
     args = (tokens.hashes, tokens.offsets[:-1], tokens.offsets[1:], width, a, b)
     with np.errstate(over="ignore"):  # the Python source wraps like the compiled code
         matrix, sets, offsets = kernels.sketch_sets(*args)
-        found = sketch_kernels.sketch_keys(*args, 4, 4, 2)
-        by_python = _python(sketch_kernels.sketch_keys)(*args, 4, 4, 2)
+        found = sketch_kernels.set_keys(sets, offsets, a, b, 4, 4, 2)
+        by_python = _python(sketch_kernels.set_keys)(sets, offsets, a, b, 4, 4, 2)
         rows = np.arange(len(texts), dtype=np.int64)[::-1].copy()
         remade = sketch_kernels.sign_sets(sets, offsets, rows, a, b)
         remade_by_python = _python(sketch_kernels.sign_sets)(sets, offsets, rows, a, b)
         expected_keys = kernels.band_keys(matrix, 4, 4, 2)
-    for got, expected in zip(found, by_python, strict=True):
-        np.testing.assert_array_equal(got, expected)
-    np.testing.assert_array_equal(found[0], expected_keys)
-    np.testing.assert_array_equal(found[1], sets)
-    np.testing.assert_array_equal(found[2], offsets)
+    np.testing.assert_array_equal(found, by_python)
+    np.testing.assert_array_equal(found, expected_keys)
     np.testing.assert_array_equal(remade, matrix[rows])
     np.testing.assert_array_equal(remade_by_python, matrix[rows])

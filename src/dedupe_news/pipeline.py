@@ -29,7 +29,7 @@ from dedupe_news.stages.label import label_segments
 from dedupe_news.stages.link import separate
 from dedupe_news.stages.lsh import candidates, pairs_within
 from dedupe_news.stages.segment import segment_page
-from dedupe_news.stages.signature import Sketch, sketch_keys
+from dedupe_news.stages.signature import Sketch, lean_sketch, sketch_bucket_keys
 from dedupe_news.stages.verify import Verified, verify
 
 if TYPE_CHECKING:
@@ -183,15 +183,17 @@ def _distinct(texts: Sequence[str], config: Config) -> tuple[Distinct, list[Word
 def _signed(handed: list[Words], config: Config, timer: _Timer) -> tuple[Sketch, NDArray[np.int64]]:
     """Sign the distinct texts, given their words handed over by `_distinct`.
 
-    Returns their sketch, without the signature matrix (`sketch_keys`), and the pairs its
-    band keys give (`lsh.pairs_within`). The words go before the pairs are made, the keys
-    when this returns: neither the matrix nor the keys are held with the candidates' index.
+    Returns their sketch, without the signature matrix (`lean_sketch`), and the pairs its
+    band keys give (`lsh.pairs_within`). The words go once the shingle sets are made,
+    before the keys (`sketch_bucket_keys`), and the keys when this returns: neither the
+    words and the keys, nor the matrix, nor the keys and the candidates' index are held
+    at once.
     """
     words = handed.pop()
     with timer("signatures", len(words.rows)):
-        found, keys = sketch_keys(words.tokens, words.rows, config)
-        del words
-        return found, pairs_within(keys)
+        found = lean_sketch(words.tokens, words.rows, config)
+        del words  # the keys are made from the shingle sets
+        return found, pairs_within(sketch_bucket_keys(found, config))
 
 
 def _verified(
