@@ -199,6 +199,34 @@ def test_story_keys_equal_their_numpy_reference(
 
 
 @given(
+    sizes=st.lists(st.integers(0, 9), max_size=8),
+    data=st.data(),
+    part_bits=st.integers(1, 3),
+)
+def test_story_keys_of_the_ranges_are_the_keys_split_by_their_top_bits(
+    sizes: list[int], data: st.DataObject, part_bits: int
+) -> None:
+    """story_keys of each range: the keys with those top bits, in order; all ranges, all keys."""
+    offsets = np.r_[0, np.cumsum(sizes)].astype(np.int64)
+    hashes = np.array(
+        data.draw(st.lists(st.integers(0, 2**64 - 1), min_size=int(offsets[-1]),
+                           max_size=int(offsets[-1]))), dtype=np.uint64,
+    )  # fmt: skip
+    chosen = np.arange(len(sizes), dtype=np.int64)
+    pages = np.sort(np.array([data.draw(st.integers(0, 3)) for _ in chosen], dtype=np.int64))
+    args = (hashes, offsets, chosen, pages, 2, 2)
+    whole = kernels.story_keys(*args)
+    top = whole >> np.uint64(64 - part_bits)
+    for part in range(1 << part_bits):
+        with np.errstate(over="ignore"):  # the Python form wraps like the compiled code
+            found = kernels.story_keys(*args, part_bits, part)
+            np.testing.assert_array_equal(
+                found, _python(kernels.story_keys)(*args, part_bits, part)
+            )
+        np.testing.assert_array_equal(found, whole[top == part])
+
+
+@given(
     texts=st.lists(st.lists(st.sampled_from("abcdefg"), max_size=12).map(" ".join), max_size=6),
     width=st.integers(1, 4),
 )
