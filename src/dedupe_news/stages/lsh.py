@@ -59,7 +59,7 @@ MIN_SHARED_FRACTION = 0.5
 _WORD_SALT = np.uint64(0x5A17_5A17_5A17_5A17)  # word keys never equal shingle keys
 _PAIRS_PER_STEP = 1 << 23  # codes made at once before they are counted (64 MB)
 _INT32_OWNERS = 1 << 31
-_KEYS_PER_RANGE = 1 << 22  # index keys sorted at once: 4M keys, 48 MB with their owners
+_KEYS_PER_RANGE = 1 << 21  # index keys sorted at once: 2M keys, 24 MB with their owners
 CodeT = TypeVar("CodeT", np.int64, np.uint64)
 
 
@@ -255,7 +255,6 @@ def _rare_holders(sources: list[Source]) -> tuple[NDArray[np.int64], NDArray[np.
     bins = np.cumsum([index_kernels.top_counts(keys) for keys, _, _ in sources], axis=1)
     cursors = [offsets[:-1].copy() for _, offsets, _ in sources]
     kind = sources[0][2].dtype  # of owners, ids and groups: int32 when owners fit
-    ids, owners, holders = [np.empty(0, kind)], [np.empty(0, kind)], [np.empty(0, np.int64)]
     cumulative = bins.sum(axis=0)  # keys in bins 0..b, over all sources
     ranges = _ranges(np.diff(np.r_[0, cumulative]))
     if not ranges:  # no keys
@@ -265,15 +264,22 @@ def _rare_holders(sources: list[Source]) -> tuple[NDArray[np.int64], NDArray[np.
     )
     # One range's keys, owners and sorted keys, reused: fresh arrays per range fault again.
     buffers = (np.empty(most, np.uint64), np.empty(most, kind), np.empty(most, np.uint64))
+    # Room for every key, filled range by range: pages never written are never resident,
+    # and the ranges' parts are never held beside their joined copy.
+    total = int(cumulative[-1])
+    ids, owners, holders = np.empty(total, kind), np.empty(total, kind), np.empty(total, np.int64)
+    entries, rare = 0, 0
     for _, high in ranges:
         found, held, counts = _range_holders(sources, cursors, high, buffers)
-        ids.append((found + sum(len(h) for h in holders)).astype(kind))
-        owners.append(held)
-        holders.append(counts)
+        ids[entries : entries + len(found)] = found + rare
+        owners[entries : entries + len(found)] = held
+        holders[rare : rare + len(counts)] = counts
+        entries, rare = entries + len(found), rare + len(counts)
     del buffers  # before the groups are joined
-    ends = np.cumsum(np.concatenate(holders)).astype(np.int64)
+    ends = np.cumsum(holders[:rare]).astype(np.int64)
+    del holders
     grouped = index_kernels.group_owners(
-        np.concatenate(ids), np.concatenate(owners), np.r_[0, ends].astype(np.int64)
+        ids[:entries], owners[:entries], np.r_[0, ends].astype(np.int64)
     )
     return grouped, ends
 
