@@ -227,16 +227,13 @@ def _shared_counts(sources: list[Source], size: int) -> tuple[NDArray[np.int64],
     """Return `shared_key_counts` of the keys of some sources together."""
     grouped, ends = _rare_holders(sources)
     starts = np.r_[0, ends[:-1]].astype(np.int64)
-    holders = ends - starts
-    work = np.cumsum(holders * (holders - 1) // 2)
-    total = int(work[-1]) if len(work) else 0
-    cuts = np.r_[
-        0, np.searchsorted(work, np.arange(_PAIRS_PER_STEP, total, _PAIRS_PER_STEP)), len(work)
-    ]
+    steps = list(itertools.pairwise(_step_cuts(ends - starts)))
     codes, counts = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
-    for low, high in itertools.pairwise(cuts.tolist()):
+    for step, (low, high) in enumerate(steps):
         # About _PAIRS_PER_STEP pairs at once: memory stays bounded.
         made = kernels.group_pairs(grouped, starts[low:high], ends[low:high], size)
+        if step == len(steps) - 1:  # the groups are read no more: freed before the counting
+            del grouped, starts, ends
         made.sort()
         found, count = index_kernels.count_runs(made)  # in place: no copy of the step
         codes.append(found)
@@ -244,6 +241,14 @@ def _shared_counts(sources: list[Source], size: int) -> tuple[NDArray[np.int64],
     if len(codes) == 2:  # one step: its codes are distinct and ascending already
         return codes[1], counts[1]
     return _sum_by_code(np.concatenate(codes), np.concatenate(counts))
+
+
+def _step_cuts(holders: NDArray[np.int64]) -> list[int]:
+    """Return the bounds of steps of about `_PAIRS_PER_STEP` pairs over groups of these sizes."""
+    work = np.cumsum(holders * (holders - 1) // 2)
+    total = int(work[-1]) if len(work) else 0
+    steps = np.searchsorted(work, np.arange(_PAIRS_PER_STEP, total, _PAIRS_PER_STEP))
+    return [0, *steps.tolist(), len(work)]
 
 
 def _rare_holders(sources: list[Source]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
