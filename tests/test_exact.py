@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedupe_news.stages.exact import exact_groups, group_keys
+from dedupe_news.stages.exact import distinct_texts, exact_groups, group_keys
 from dedupe_news.stages.tokenize import tokenize
 from tests.strategies import TEXTS
 
@@ -75,3 +75,42 @@ def test_group_keys_equal_a_dict_of_whole_keys_even_when_first_keys_collide(
     counts = np.array([c for _, _, c in rows], dtype=np.int64)
     group_of, firsts = group_keys(keys, counts)
     assert (group_of.tolist(), firsts.tolist()) == _groups_reference(keys, counts)
+
+
+@given(texts=st.lists(TEXTS, max_size=12).flatmap(lambda t: st.permutations(t + t[:3] + [""])))
+def test_distinct_strings_tokenized_once_give_the_groups_of_the_whole_batch(
+    texts: list[str],
+) -> None:
+    """Tokenizing each distinct string once gives the batch's groups, counts, norms and words."""
+    tokens = tokenize(texts)
+    whole = exact_groups(texts, tokens)
+    distinct, words = distinct_texts(texts)
+    assert distinct.group_of.tolist() == whole.group_of.tolist()
+    assert distinct.firsts.tolist() == whole.firsts.tolist()
+    assert distinct.tokens.counts().tolist() == tokens.counts().tolist()
+    assert [distinct.tokens.norm(i) for i in range(len(texts))] == [
+        whole.tokens.norm(i) for i in range(len(texts))
+    ]
+    assert len(distinct.tokens.hashes) == 0
+    taken = tokens.take(whole.firsts)
+    mine = words.tokens.take(words.rows)
+    assert mine.hashes.tolist() == taken.hashes.tolist()
+    assert mine.offsets.tolist() == taken.offsets.tolist()
+    rows = words.of(distinct.group_of)
+    assert [words.tokens.norm(r) if r >= 0 else "" for r in rows.tolist()] == [
+        tokens.norm(i) for i in range(len(texts))
+    ]
+
+
+def test_distinct_strings_hash_each_repeated_string_once() -> None:
+    """Repeated strings are tokenized once; strings equal only once normalized are kept apart."""
+    texts = ["Kim in Rusland.", "...", "Kim in Rusland.", "kim in rusland", "...", ""]
+    distinct, words = distinct_texts(texts)
+    assert len(words.tokens.offsets) - 1 == 4  # "Kim in Rusland.", "...", "kim in rusland", ""
+    assert len(words.tokens.hashes) == 6
+    assert (distinct.group_of.tolist(), distinct.firsts.tolist()) == ([0, -1, 0, 0, -1, -1], [0])
+    assert words.of(distinct.group_of).tolist() == [0, -1, 0, 0, -1, -1]
+    none, no_words = distinct_texts(["", "!"])
+    assert (none.firsts.tolist(), no_words.of(none.group_of).tolist()) == ([], [-1, -1])
+    empty, _ = distinct_texts([])
+    assert (len(empty), len(empty.tokens.offsets)) == (0, 1)

@@ -21,6 +21,7 @@ from dedupe_news.stages.story import (
     MIN_SHARED_SHINGLES,
     STORY_ROLES,
     STORY_SHINGLE_WORDS,
+    _shared_story_keys,
     _words_before,
     align,
     number_places,
@@ -96,6 +97,36 @@ def test_shared_shingles_compared_a_slice_at_a_time_find_the_same_copies(
         patch.setattr(story, "_SLICE", size)
         assert _copies(texts) == whole
     assert len(whole) == sum(picks.count(k) * (picks.count(k) - 1) // 2 for k in set(picks))
+
+
+@given(
+    picks=st.lists(st.integers(0, 3), min_size=2, max_size=10),
+    part_keys=st.integers(1, 300),
+)
+def test_story_keys_made_a_range_at_a_time_are_the_keys_made_at_once(
+    picks: list[int], part_keys: int
+) -> None:
+    """Ranges of shingle hashes made and sorted apart give the same counts and shared pairs."""
+    pages = [
+        dn.Page(PageId(f"p{n:02}"), f"T{n}\nPARIJS (ANP) - {_story(k, 30)} {_story(n, 3)}")
+        for n, k in enumerate(picks)
+    ]
+    segments = [s for page in pages for s in segment_page(page)]
+    index = {page.id: i for i, page in enumerate(pages)}
+    args = (
+        tokenize([s.text for s in segments]),
+        [s.role in STORY_ROLES for s in segments],
+        [index[s.page_id] for s in segments],
+        len(pages),
+        None,
+    )
+    whole = _shared_story_keys(*args)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(story, "_PART_KEYS", part_keys)
+        parted = _shared_story_keys(*args)
+    for got, expected in zip(parted, whole, strict=True):
+        np.testing.assert_array_equal(got, expected)
+    assert len(whole[1]) == sum(30 - STORY_SHINGLE_WORDS + 1 for k in picks if picks.count(k) > 1)
 
 
 @pytest.mark.parametrize("size", [3, 64, 1 << 20])

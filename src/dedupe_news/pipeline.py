@@ -17,8 +17,6 @@ from itertools import chain, pairwise
 from operator import length_hint
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.errors import ConfigError, InputError
 from dedupe_news.memory import collector_paused, release_freed
@@ -26,18 +24,18 @@ from dedupe_news.records import Cluster, Corpus, Page, Report, Segment
 from dedupe_news.stages._kernels import thread_cap
 from dedupe_news.stages.article import article_clusters, whole_story_copies
 from dedupe_news.stages.cluster import build_clusters, cluster_texts
-from dedupe_news.stages.exact import Distinct, exact_groups
+from dedupe_news.stages.exact import Distinct, Words, distinct_texts
 from dedupe_news.stages.label import label_segments
 from dedupe_news.stages.link import separate
 from dedupe_news.stages.lsh import candidates, pairs_within
 from dedupe_news.stages.segment import segment_page
-from dedupe_news.stages.signature import Sketch, sketch_keys
-from dedupe_news.stages.tokenize import Tokens, tokenize
+from dedupe_news.stages.signature import Sketch, lean_sketch, sketch_bucket_keys
 from dedupe_news.stages.verify import Verified, verify
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
+    import numpy as np
     from numpy.typing import NDArray
 
 logger = logging.getLogger(__name__)
@@ -98,9 +96,11 @@ def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per 
     del given, pages  # a handed-over iterable is drained: its pages live in `batch` alone
     texts = [s.text for s in segments]
     with timer("tokenize", len(texts)):
-        distinct, handed = _words_apart(_distinct(texts, config))
-        # Each segment's words are its distinct text's: the batch's hashes are freed already.
-        whole_story = whole_story_copies(batch, segments, handed[0], config, rows=distinct.group_of)
+        distinct, handed = _distinct(texts, config)
+        # Each segment's words are its distinct text's: only the distinct texts are hashed.
+        rows = handed[0].of(distinct.group_of)
+        whole_story = whole_story_copies(batch, segments, handed[0].tokens, config, rows=rows)
+        del rows
     found, banded = _signed(handed, config, timer)
     verified = _verified(distinct, found, banded, config, timer)
     del found, banded
@@ -161,7 +161,7 @@ def find_duplicates(
     batch = _strings(texts)
     timer = _Timer(on_stage, None, _threads(threads))
     with timer("tokenize", len(batch)):
-        distinct, handed = _words_apart(_distinct(batch, config))
+        distinct, handed = _distinct(batch, config)
     found, banded = _signed(handed, config, timer)
     verified = _verified(distinct, found, banded, config, timer)
     del found, banded
@@ -169,41 +169,32 @@ def find_duplicates(
         return cluster_texts(distinct, verified.matches, verified.contained)
 
 
-def _distinct(texts: Sequence[str], config: Config) -> Distinct:
-    """Tokenize and group exact copies."""
-    tokens = tokenize(texts, fold_diacritics=config.fold_diacritics)
-    release_freed()  # the chunks' strings and buffers (85 MiB of heap on 65k pages)
-    return exact_groups(texts, tokens)
+def _distinct(texts: Sequence[str], config: Config) -> tuple[Distinct, list[Words]]:
+    """Group exact copies, each distinct string tokenized once; hand over their words.
 
-
-def _words_apart(distinct: Distinct) -> tuple[Distinct, list[Tokens]]:
-    """Return the distinct texts without word hashes, and the tokens of each distinct text.
-
-    Only the signatures read the word hashes from here on, and only those of each distinct
-    text's first occurrence (40% of a crawl's words are in repeated texts). The caller
-    rebinds its `distinct`, so the batch's hashes (8 bytes a word) are freed before the
-    signatures are made. The tokens come in a one-item list for `_signed` to empty: the
-    caller keeps no reference to them, so they go as soon as the texts are signed.
+    The distinct texts come without word hashes: only the signatures read those, from the
+    words of each distinct text, which come in a one-item list for `_signed` to empty. The
+    caller keeps no other reference to them, so they go as soon as the texts are signed.
     """
-    words = distinct.tokens.take(distinct.firsts)
-    return replace(distinct, tokens=distinct.tokens.without_words()), [words]
+    distinct, words = distinct_texts(texts, fold_diacritics=config.fold_diacritics)
+    release_freed()  # the chunks' strings and buffers (85 MiB of heap on 65k pages)
+    return distinct, [words]
 
 
-def _signed(
-    handed: list[Tokens], config: Config, timer: _Timer
-) -> tuple[Sketch, NDArray[np.int64]]:
-    """Sign the distinct texts, given their tokens handed over by `_words_apart`.
+def _signed(handed: list[Words], config: Config, timer: _Timer) -> tuple[Sketch, NDArray[np.int64]]:
+    """Sign the distinct texts, given their words handed over by `_distinct`.
 
-    Returns their sketch, without the signature matrix (`sketch_keys`), and the pairs its
-    band keys give (`lsh.pairs_within`). The tokens go before the pairs are made, the keys
-    when this returns: neither the matrix nor the keys are held with the candidates' index.
+    Returns their sketch, without the signature matrix (`lean_sketch`), and the pairs its
+    band keys give (`lsh.pairs_within`). The words go once the shingle sets are made,
+    before the keys (`sketch_bucket_keys`), and the keys when this returns: neither the
+    words and the keys, nor the matrix, nor the keys and the candidates' index are held
+    at once.
     """
     words = handed.pop()
-    n = len(words.offsets) - 1
-    with timer("signatures", n):
-        found, keys = sketch_keys(words, np.arange(n, dtype=np.int64), config)
-        del words
-        return found, pairs_within(keys)
+    with timer("signatures", len(words.rows)):
+        found = lean_sketch(words.tokens, words.rows, config)
+        del words  # the keys are made from the shingle sets
+        return found, pairs_within(sketch_bucket_keys(found, config))
 
 
 def _verified(

@@ -706,33 +706,43 @@ def story_keys(
     pages: NDArray[np.int64],
     k: int,
     bits: int,
+    part_bits: int = 0,
+    part: int = 0,
 ) -> NDArray[np.uint64]:
     """Return the (shingle, page) keys of the chosen segments' words, read as page texts.
 
     The words of the chosen segments in order are one stream; every run of k words of one
     page (pages ascend along the stream) is a shingle `(...(w1 * POLY + w2) * POLY ...) + wk`,
     its top `64 - bits` bits kept and its page in the low `bits`. One output array, no
-    temporary per word: the numpy form of this held seven.
+    temporary per word: the numpy form of this held seven. With `part_bits`, only the keys
+    whose top `part_bits` bits are `part`: one range of the sorted keys, so a caller can
+    take them a range at a time. The last k words sit twice in a window of 2k, so each
+    shingle reads them in order without a division.
     """
     total = 0
     for c in range(len(chosen)):
         total += offsets[chosen[c] + 1] - offsets[chosen[c]]
-    out = np.empty(max(total - k + 1, 0), dtype=np.uint64)
-    window = np.zeros(k, dtype=np.uint64)
-    page_window = np.full(k, -1, dtype=np.int64)
-    seen, made = 0, 0
+    out = np.empty(max(total - k + 1, 0), dtype=np.uint64)  # pages never written: not resident
+    window = np.zeros(2 * k, dtype=np.uint64)
     low = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
+    shift = np.uint64(64 - part_bits if part_bits > 0 else 0)
+    wanted = np.uint64(part)
+    made, run, slot, page = 0, 0, 0, -1
     for c in range(len(chosen)):
+        if pages[c] != page:
+            page, run = pages[c], 0
         for at in range(offsets[chosen[c]], offsets[chosen[c] + 1]):
-            window[seen % k] = hashes[at]
-            page_window[seen % k] = pages[c]
-            seen += 1
-            if seen >= k and page_window[(seen - k) % k] == pages[c]:
-                shingle = window[(seen - k) % k]
+            window[slot] = hashes[at]
+            window[slot + k] = hashes[at]
+            slot = slot + 1 if slot + 1 < k else 0
+            run += 1
+            if run >= k:  # the last k words, oldest first: window[slot : slot + k]
+                shingle = window[slot]
                 for offset in range(1, k):
-                    shingle = shingle * POLY + window[(seen - k + offset) % k]
-                out[made] = (shingle & ~low) | np.uint64(pages[c])
-                made += 1
+                    shingle = shingle * POLY + window[slot + offset]
+                if part_bits == 0 or (shingle >> shift) == wanted:
+                    out[made] = (shingle & ~low) | np.uint64(page)
+                    made += 1
     return out[:made]
 
 

@@ -7,12 +7,13 @@ through its first text. `Distinct` is that view of the batch, the hand-off to th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import count
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dedupe_news.stages import _kernels as kernels
-from dedupe_news.stages.tokenize import Tokens, text_keys
+from dedupe_news.stages.tokenize import Tokens, text_keys, tokenize
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -55,6 +56,79 @@ class Distinct:
     def lengths(self) -> NDArray[np.int64]:
         """Return the characters of each distinct text's normalized text."""
         return norm_chars(self.tokens, self.firsts)
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The word hashes of a batch's distinct texts: distinct text g's are row `rows[g]`.
+
+    Attributes:
+        tokens: The tokens of the batch's distinct raw texts (equal strings once).
+        rows: Each distinct text's row in `tokens`, ascending.
+    """
+
+    tokens: Tokens
+    rows: NDArray[np.int64]
+
+    def of(self, group_of: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Return the row of each item's distinct text, -1 for an item without words."""
+        if len(self.rows) == 0:
+            return np.full(len(group_of), -1, dtype=np.int64)
+        return np.where(group_of >= 0, self.rows[np.maximum(group_of, 0)], -1)
+
+
+def distinct_texts(
+    texts: Sequence[str], *, fold_diacritics: bool = False
+) -> tuple[Distinct, Words]:
+    """Group a batch's texts by their words, tokenizing each distinct string once.
+
+    The same `Distinct` as `exact_groups(texts, tokenize(texts))` once its word hashes are
+    dropped (`Tokens.without_words`), and the words of its distinct texts, without the
+    batch's: equal strings are found first (a dict: a string's hash is cached), and only
+    one of each is tokenized. A crawl repeats its teasers, page furniture and copied
+    paragraphs verbatim: 40% of its words, which are then neither hashed nor held.
+
+    Examples:
+        >>> texts = ["Kim in Rusland.", "", "Poetin", "Kim in Rusland.", "kim in rusland"]
+        >>> distinct, words = distinct_texts(texts)
+        >>> distinct.group_of.tolist(), distinct.firsts.tolist(), distinct.norm(0)
+        ([0, -1, 1, 0, 0], [0, 2], 'kim in rusland')
+        >>> len(words.tokens.offsets) - 1, words.rows.tolist(), len(distinct.tokens.hashes)
+        (4, [0, 2], 0)
+    """
+    seen: dict[str, int] = {}
+    # Each text's first position: setdefault keeps the first one's, all in C.
+    first_of = np.fromiter(map(seen.setdefault, texts, count()), np.int64, len(texts))
+    raw = list(seen)  # the distinct strings, in order of first appearance
+    del seen
+    tokens = tokenize(raw, fold_diacritics=fold_diacritics)
+    del raw
+    raw_group, raw_firsts = group_keys(text_keys(tokens), tokens.counts())
+    opens = first_of == np.arange(len(texts))  # the first text of each distinct string
+    items = np.flatnonzero(opens)  # raw text r is text items[r]
+    raw_of = (np.cumsum(opens) - 1)[first_of]  # each text's raw text
+    del first_of, opens
+    group_of = raw_group[raw_of]
+    words = Words(tokens, raw_firsts)
+    # Raw texts are numbered by first appearance, so their groups' firsts keep that order.
+    firsts = items[raw_firsts]
+    return Distinct(texts, _item_tokens(words, raw_of, group_of), group_of, firsts), words
+
+
+def _item_tokens(words: Words, raw_of: NDArray[np.int64], group_of: NDArray[np.int64]) -> Tokens:
+    """Return per-item tokens without word hashes, each norm its distinct text's, shared."""
+    tokens = words.tokens
+    offsets = np.zeros(len(raw_of) + 1, dtype=np.int64)
+    np.cumsum(tokens.counts()[raw_of], out=offsets[1:])
+    row = words.of(group_of)
+    worded = row >= 0
+    return Tokens(
+        np.empty(0, dtype=np.uint64),
+        offsets,
+        tokens.norms,
+        np.where(worded, tokens.norm_starts[row], 0),
+        np.where(worded, tokens.norm_lengths[row], 0),
+    )
 
 
 def norm_chars(tokens: Tokens, items: NDArray[np.int64]) -> NDArray[np.int64]:

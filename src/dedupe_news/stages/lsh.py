@@ -59,7 +59,7 @@ MIN_SHARED_FRACTION = 0.5
 _WORD_SALT = np.uint64(0x5A17_5A17_5A17_5A17)  # word keys never equal shingle keys
 _PAIRS_PER_STEP = 1 << 23  # codes made at once before they are counted (64 MB)
 _INT32_OWNERS = 1 << 31
-_KEYS_PER_RANGE = 1 << 22  # index keys sorted at once: 4M keys, 48 MB with their owners
+_KEYS_PER_RANGE = 1 << 21  # index keys sorted at once: 2M keys, 24 MB with their owners
 CodeT = TypeVar("CodeT", np.int64, np.uint64)
 
 
@@ -227,16 +227,13 @@ def _shared_counts(sources: list[Source], size: int) -> tuple[NDArray[np.int64],
     """Return `shared_key_counts` of the keys of some sources together."""
     grouped, ends = _rare_holders(sources)
     starts = np.r_[0, ends[:-1]].astype(np.int64)
-    holders = ends - starts
-    work = np.cumsum(holders * (holders - 1) // 2)
-    total = int(work[-1]) if len(work) else 0
-    cuts = np.r_[
-        0, np.searchsorted(work, np.arange(_PAIRS_PER_STEP, total, _PAIRS_PER_STEP)), len(work)
-    ]
+    steps = list(itertools.pairwise(_step_cuts(ends - starts)))
     codes, counts = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
-    for low, high in itertools.pairwise(cuts.tolist()):
+    for step, (low, high) in enumerate(steps):
         # About _PAIRS_PER_STEP pairs at once: memory stays bounded.
         made = kernels.group_pairs(grouped, starts[low:high], ends[low:high], size)
+        if step == len(steps) - 1:  # the groups are read no more: freed before the counting
+            del grouped, starts, ends
         made.sort()
         found, count = index_kernels.count_runs(made)  # in place: no copy of the step
         codes.append(found)
@@ -244,6 +241,14 @@ def _shared_counts(sources: list[Source], size: int) -> tuple[NDArray[np.int64],
     if len(codes) == 2:  # one step: its codes are distinct and ascending already
         return codes[1], counts[1]
     return _sum_by_code(np.concatenate(codes), np.concatenate(counts))
+
+
+def _step_cuts(holders: NDArray[np.int64]) -> list[int]:
+    """Return the bounds of steps of about `_PAIRS_PER_STEP` pairs over groups of these sizes."""
+    work = np.cumsum(holders * (holders - 1) // 2)
+    total = int(work[-1]) if len(work) else 0
+    steps = np.searchsorted(work, np.arange(_PAIRS_PER_STEP, total, _PAIRS_PER_STEP))
+    return [0, *steps.tolist(), len(work)]
 
 
 def _rare_holders(sources: list[Source]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -255,7 +260,6 @@ def _rare_holders(sources: list[Source]) -> tuple[NDArray[np.int64], NDArray[np.
     bins = np.cumsum([index_kernels.top_counts(keys) for keys, _, _ in sources], axis=1)
     cursors = [offsets[:-1].copy() for _, offsets, _ in sources]
     kind = sources[0][2].dtype  # of owners, ids and groups: int32 when owners fit
-    ids, owners, holders = [np.empty(0, kind)], [np.empty(0, kind)], [np.empty(0, np.int64)]
     cumulative = bins.sum(axis=0)  # keys in bins 0..b, over all sources
     ranges = _ranges(np.diff(np.r_[0, cumulative]))
     if not ranges:  # no keys
@@ -265,15 +269,22 @@ def _rare_holders(sources: list[Source]) -> tuple[NDArray[np.int64], NDArray[np.
     )
     # One range's keys, owners and sorted keys, reused: fresh arrays per range fault again.
     buffers = (np.empty(most, np.uint64), np.empty(most, kind), np.empty(most, np.uint64))
+    # Room for every key, filled range by range: pages never written are never resident,
+    # and the ranges' parts are never held beside their joined copy.
+    total = int(cumulative[-1])
+    ids, owners, holders = np.empty(total, kind), np.empty(total, kind), np.empty(total, np.int64)
+    entries, rare = 0, 0
     for _, high in ranges:
         found, held, counts = _range_holders(sources, cursors, high, buffers)
-        ids.append((found + sum(len(h) for h in holders)).astype(kind))
-        owners.append(held)
-        holders.append(counts)
+        ids[entries : entries + len(found)] = found + rare
+        owners[entries : entries + len(found)] = held
+        holders[rare : rare + len(counts)] = counts
+        entries, rare = entries + len(found), rare + len(counts)
     del buffers  # before the groups are joined
-    ends = np.cumsum(np.concatenate(holders)).astype(np.int64)
+    ends = np.cumsum(holders[:rare]).astype(np.int64)
+    del holders
     grouped = index_kernels.group_owners(
-        np.concatenate(ids), np.concatenate(owners), np.r_[0, ends].astype(np.int64)
+        ids[:entries], owners[:entries], np.r_[0, ends].astype(np.int64)
     )
     return grouped, ends
 

@@ -113,9 +113,8 @@ def sketch_keys(
     """Fingerprint the texts `rows` as `sketch` does, giving bucket keys, not the signatures.
 
     Returns the sketch, whose `signatures` has no rows (`signature_rows` remakes any from
-    the shingles), and `lsh.bucket_keys` of the sketch `sketch` would give. The matrix is
-    `num_perm` x 4 bytes a text, the keys (bands + 2) x 8 (512 and 216 at the defaults): each
-    row is hashed into its keys as it is made and never held (`_sketch_kernels`).
+    the shingles), and `lsh.bucket_keys` of the sketch `sketch` would give: `lean_sketch`
+    and then `sketch_bucket_keys`.
 
     Examples:
         >>> from dedupe_news.config import DEFAULT
@@ -124,17 +123,38 @@ def sketch_keys(
         >>> found.signatures.shape, keys.shape
         ((0, 128), (3, 27))
     """
+    found = lean_sketch(tokens, rows, config)
+    return found, sketch_bucket_keys(found, config)
+
+
+def lean_sketch(tokens: Tokens, rows: NDArray[np.int64], config: Config) -> Sketch:
+    """Fingerprint the texts `rows` as `sketch` does, without the signature matrix.
+
+    Its bucket keys come from `sketch_bucket_keys`, which reads the shingle sets alone: a
+    caller can free the word hashes (8 bytes a word) before the keys are made.
+    """
+    starts, ends = tokens.offsets[rows], tokens.offsets[rows + 1]
+    with kernels.threads_for(int((ends - starts).sum()) * 8):
+        shingles, offsets = kernels.shingle_sets(tokens.hashes, starts, ends, config.shingle_size)
+    empty = np.empty((0, config.num_perm), dtype=np.uint32)
+    return _with_words(tokens, rows, config, (empty, shingles, offsets))
+
+
+def sketch_bucket_keys(found: Sketch, config: Config) -> NDArray[np.uint64]:
+    """Return `lsh.bucket_keys` of the sketch's signatures, never holding them.
+
+    The matrix is `num_perm` x 4 bytes a text, the keys (bands + 2) x 8 (512 and 216 at the
+    defaults): each row is made from its text's shingle set and hashed into its keys as it
+    is made (`_sketch_kernels.set_keys`).
+    """
     a, b = permutations(config.num_perm, config.seed)
     bands, band_rows = config.bands_rows()
-    starts, ends = tokens.offsets[rows], tokens.offsets[rows + 1]
-    with kernels.threads_for(int((ends - starts).sum()) * config.num_perm // 8):
-        keys, shingles, offsets = sketch_kernels.sketch_keys(
-            tokens.hashes, starts, ends, config.shingle_size, a, b, bands, band_rows, 2
+    with kernels.threads_for(len(found.shingles) * config.num_perm // 8):
+        keys = sketch_kernels.set_keys(
+            found.shingles, found.shingle_offsets, a, b, bands, band_rows, 2
         )
-    empty = np.empty((0, config.num_perm), dtype=np.uint32)
-    found = _with_words(tokens, rows, config, (empty, shingles, offsets))
     keys[:, bands:] = found.anchors
-    return found, keys
+    return keys
 
 
 def _with_words(

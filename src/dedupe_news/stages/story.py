@@ -53,8 +53,14 @@ _CONTEXT_CHARS = 128  # a window that holds two words before a number, but for f
 _DIGIT = re.compile(r"\d")  # a digit: its word, between single spaces, is a number
 
 
-def _story_keys(
-    tokens: Tokens, story: Flags, page_of: Indices, pages: int, rows: Indices | None = None
+def _story_keys(  # noqa: PLR0913 - the batch's columns, where its words are, the range
+    tokens: Tokens,
+    story: Flags,
+    page_of: Indices,
+    pages: int,
+    *,
+    rows: Indices | None = None,
+    part: tuple[int, int] = (0, 0),
 ) -> tuple[NDArray[np.uint64], int]:
     """Return the (shingle, page) keys of the pages' story texts, unique and sorted, and the bits.
 
@@ -64,27 +70,31 @@ def _story_keys(
     of each shingle hash, so one sort of one array orders by (shingle, page): the hash keeps
     `64 - bits` bits, and a rare collision adds one shared shingle, far below
     `MIN_SHARED_SHINGLES`. With `rows` (`story_copies`), segment i's words are row rows[i]
-    of `tokens`; a segment without words (row -1) adds none to its page's text.
+    of `tokens`; a segment without words (row -1) adds none to its page's text. With
+    `part` (part bits, part), only the keys of that range (`_kernels.story_keys`).
     """
-    chosen = np.flatnonzero(np.asarray(story, dtype=np.bool_))
-    read = chosen
-    if rows is not None:
-        read = np.asarray(rows, dtype=np.int64)[chosen]
-        chosen, read = chosen[read >= 0], read[read >= 0]
+    read, page = _story_rows(story, page_of, rows)
     bits = max(1, (pages - 1).bit_length())
     keys = kernels.story_keys(
-        tokens.hashes,
-        tokens.offsets,
-        read,
-        np.asarray(page_of, dtype=np.int64)[chosen],
-        STORY_SHINGLE_WORDS,
-        bits,
+        tokens.hashes, tokens.offsets, read, page, STORY_SHINGLE_WORDS, bits, *part
     )
     keys.sort()
     heads = _run_heads(keys)  # np.unique hashes first: ten times slower here
     if not heads.all():  # a page repeating a run of words: its repeats dropped in place
         keys = _kept_in_place(keys, heads)
     return keys, bits
+
+
+def _story_rows(
+    story: Flags, page_of: Indices, rows: Indices | None
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Return the token rows of the story segments that have words, and their pages."""
+    chosen = np.flatnonzero(np.asarray(story, dtype=np.bool_))
+    read = chosen
+    if rows is not None:
+        read = np.asarray(rows, dtype=np.int64)[chosen]
+        chosen, read = chosen[read >= 0], read[read >= 0]
+    return read, np.asarray(page_of, dtype=np.int64)[chosen]
 
 
 def _kept_in_place(values: NDArray[np.uint64], keep: NDArray[np.bool_]) -> NDArray[np.uint64]:
@@ -106,31 +116,51 @@ def _shared_story_keys(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.uint64]]:
     """Return the pages' shingle counts, and the (page, shingle) pairs of shingles shared.
 
-    Most shingles are on one page: they are dropped while the pairs are still one packed
-    key each, comparing neighbours' shingle bits a slice at a time (the key array and two
-    masks held, not a page and a shingle array for every shingle).
+    The keys are made and sorted a range of shingle hashes at a time (`_PART_KEYS` a range,
+    about), ranges in order, so the ranges' shared keys joined are all of them, sorted:
+    a crawl's story shingles are never held at once (20.5M keys, 164 MB, on 65k pages).
     """
-    keys, bits = _story_keys(tokens, story, page_of, pages, rows)
-    low = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
+    read, _ = _story_rows(story, page_of, rows)
+    words = int((tokens.offsets[read + 1] - tokens.offsets[read]).sum())
+    del read
+    part_bits = (max(words - 1, 0) // _PART_KEYS).bit_length()
     sizes = np.zeros(pages, dtype=np.int64)
-    equal = np.zeros(len(keys), dtype=np.bool_)  # equal[i]: keys i - 1 and i share a shingle
-    for start in range(0, len(keys), _SLICE):
-        part = keys[start : start + _SLICE]
-        sizes += np.bincount((part & low).view(np.int64), minlength=pages)
-        before = keys[max(start - 1, 0) : start + len(part) - 1]
-        same = ((part[len(part) - len(before) :] ^ before) >> np.uint64(bits)) == 0
-        equal[start + len(part) - len(same) : start + len(part)] = same
-    shared = equal.copy()
-    shared[:-1] |= equal[1:]
-    del equal
-    kept = keys[shared]
-    del keys, shared
+    parts = []
+    for part in range(1 << part_bits):
+        keys, bits = _story_keys(tokens, story, page_of, pages, rows=rows, part=(part_bits, part))
+        parts.append(_shared_keys(keys, bits, sizes))
+        del keys
+    kept = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    del parts
+    bits = max(1, (pages - 1).bit_length())
     shingles = kept >> np.uint64(bits)
-    np.bitwise_and(kept, low, out=kept)  # the pages, in place
+    np.bitwise_and(kept, (np.uint64(1) << np.uint64(bits)) - np.uint64(1), out=kept)  # pages
     return sizes, kept.view(np.int64), shingles
 
 
+def _shared_keys(
+    keys: NDArray[np.uint64], bits: int, sizes: NDArray[np.int64]
+) -> NDArray[np.uint64]:
+    """Return the keys whose shingle another key shares; add each page's keys to `sizes`.
+
+    Most shingles are on one page: they are dropped while the pairs are still one packed
+    key each, comparing neighbours' shingle bits a slice at a time (the key array and one
+    mask held, not a page and a shingle array for every shingle).
+    """
+    low = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
+    shared = np.zeros(len(keys), dtype=np.bool_)  # first: keys i - 1 and i share a shingle
+    for start in range(0, len(keys), _SLICE):
+        part = keys[start : start + _SLICE]
+        sizes += np.bincount((part & low).view(np.int64), minlength=len(sizes))
+        before = keys[max(start - 1, 0) : start + len(part) - 1]
+        same = ((part[len(part) - len(before) :] ^ before) >> np.uint64(bits)) == 0
+        shared[start + len(part) - len(same) : start + len(part)] = same
+    shared[:-1] |= shared[1:]  # then: key i shares its shingle with a neighbour
+    return _kept_in_place(keys, shared).copy()
+
+
 _SLICE = 1 << 20  # keys compared at once: scratch of a few MB, whatever the crawl
+_PART_KEYS = 1 << 23  # story keys made and sorted at once: 64 MB
 
 
 def story_copies(  # noqa: PLR0913 - the batch's columns, the minimum, and where words are
@@ -274,11 +304,37 @@ def shingle_pairs(
         page = page[keep]
         shingle = shingle[keep]
         del keep
+    longest = int(run_length[rare].max(initial=1))
+    del run_start, run_length, rare
     codes = [np.empty(0, dtype=np.int64)]
-    for distance in range(1, int(run_length[rare].max(initial=1))):  # pages ascend in a run
-        at = np.flatnonzero(shingle[:-distance] == shingle[distance:])
-        codes.append(page[at] * pages + page[at + distance])
+    for start in range(0, len(shingle), _SLICE):  # a slice's first holders at a time
+        _slice_pairs(page, shingle, pages, (start, longest), codes)
     return np.concatenate(codes)
+
+
+def _slice_pairs(
+    page: NDArray[np.int64],
+    shingle: NDArray[np.uint64],
+    pages: int,
+    where: tuple[int, int],
+    codes: list[NDArray[np.int64]],
+) -> None:
+    """Append the codes of the pairs whose first holder is in the slice at `where[0]`.
+
+    Pages ascend in a run of one shingle, at most `where[1]` long. The holders `distance`
+    apart are among those `distance - 1` apart (the keys are sorted), so each distance
+    reads only the last one's positions: a slice's temporaries, whatever the crawl.
+    """
+    start, longest = where
+    end = min(start + _SLICE, len(shingle) - 1)
+    at = start + np.flatnonzero(shingle[start:end] == shingle[start + 1 : end + 1])
+    for distance in range(1, longest):
+        if distance > 1:
+            at = at[at < len(shingle) - distance]
+            at = at[shingle[at] == shingle[at + distance]]
+        if len(at) == 0:
+            return
+        codes.append(page[at] * pages + page[at + distance])
 
 
 def contains_enough(
