@@ -1,7 +1,7 @@
 """Index keys: a crawl's texts -> exact, band and shingle keys; look-ups of stored texts by them.
 
-The same stage functions as a batch run (`tokenize`, `exact_groups`, `sketch`,
-`lsh.bucket_keys`, `lsh.index_keys`); the keys are looked up in the index's tables instead of
+The same stage functions as a batch run (`distinct_texts`, `sketch`, `lsh.bucket_keys`,
+`lsh.index_keys`); the keys are looked up in the index's tables instead of
 being paired within the batch. Every look-up is a seek by key in each run (`index.runs`), and a
 crawl's new keys are stored as a new run: the cost follows the crawl.
 """
@@ -16,9 +16,8 @@ import xxhash
 
 from dedupe_news.index import filters
 from dedupe_news.stages import lsh
-from dedupe_news.stages.exact import exact_groups
+from dedupe_news.stages.exact import distinct_texts
 from dedupe_news.stages.signature import sketch
-from dedupe_news.stages.tokenize import tokenize
 
 if TYPE_CHECKING:
     import sqlite3
@@ -105,8 +104,9 @@ def text_hash(norm: str) -> int:
 
 def crawl_keys(texts: Sequence[str], config: Config) -> Keys:
     """Return the keys of a crawl's segment texts."""
-    distinct = exact_groups(texts, tokenize(texts, fold_diacritics=config.fold_diacritics))
-    found = sketch(distinct.tokens, distinct.firsts, config)
+    distinct, words = distinct_texts(texts, fold_diacritics=config.fold_diacritics)
+    found = sketch(words.tokens, words.rows, config)  # each distinct string tokenized once
+    del words
     shingles, owners = lsh.index_keys(found)
     return Keys(
         group_of=distinct.group_of,
