@@ -96,7 +96,7 @@ def test_lookups_agree_with_a_scan_of_every_id() -> None:
         article_clusters=(None, None),
     )
     for index, segment in enumerate(segments):
-        assert built.segment(segment.id) is segment
+        assert built.segment(segment.id) == segment  # made on access from the columns
         assert built.label_of(segment.id) is labels[index]
     assert built.segments_of("x:1") == segments[:2]
     assert built.unique_segments("y") == segments[2:3]

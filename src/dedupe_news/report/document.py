@@ -13,7 +13,6 @@ import orjson
 
 from dedupe_news.memory import collector_paused
 from dedupe_news.records import ClusterKind, Label
-from dedupe_news.report.rows import segment_fields
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -103,13 +102,35 @@ def _parts(report: Report) -> Iterator[tuple[str, object]]:
 
 
 def _pages(report: Report) -> Iterable[dict[str, object]]:
+    """Yield each page with its segments' fields (`rows.segment_fields`), from the columns."""
+    columns = report.columns
+    owners = columns.page_id_column()
+    lines = columns.lines.tolist()
+    roles = [role.value for role in columns.role_column()]
+    labels = [label.value for label in report.labels]
+    places = columns.sparse(columns.places, None)
+    agencies = cast("list[tuple[str, ...]]", columns.sparse(columns.agencies, ()))
+    ages = columns.sparse(columns.ages, None)
+    minutes = columns.sparse(columns.age_minutes, None)
+    texts, clusters = columns.texts, report.segment_clusters
     start = 0
     for page, article in zip(report.pages, report.article_clusters, strict=True):
         end = start
-        while end < len(report.segments) and report.segments[end].page_id == page.id:
+        while end < len(owners) and owners[end] == page.id:
             end += 1
         segments = [
-            segment_fields(report.segments[i], report.labels[i], report.segment_clusters[i])
+            {
+                "id": f"{page.id}:{lines[i]}",  # Segment.id
+                "line": lines[i],
+                "role": roles[i],
+                "label": labels[i],
+                "cluster": clusters[i],
+                "text": texts[i],
+                "place": places[i],
+                "agencies": list(agencies[i]),
+                "age": ages[i],
+                "age_minutes": minutes[i],
+            }
             for i in range(start, end)
         ]
         start = end

@@ -63,24 +63,10 @@ def segment_rows(report: Report) -> Iterator[dict[str, object]]:
         >>> row["segment_id"], row["role"], row["label"]
         ('000_06e2ff613e5638d5:1', 'title', 'unique')
     """
-    pages = {
-        page.id: (page, article)
-        for page, article in zip(report.pages, report.article_clusters, strict=True)
-    }
-    for segment, label, cluster in zip(
-        report.segments, report.labels, report.segment_clusters, strict=True
-    ):
-        page, article = pages[segment.page_id]
-        fields = segment_fields(segment, label, cluster)
-        yield {
-            "page_id": segment.page_id,
-            "segment_id": fields.pop("id"),
-            **fields,
-            "url": page.url,
-            "site": page.site,
-            "published": page.published,
-            "article_cluster": article,
-        }
+    columns = segment_columns(report)
+    names = SEGMENT_COLUMNS
+    for values in zip(*(columns[name] for name in names), strict=True):
+        yield dict(zip(names, values, strict=True))
 
 
 def segment_fields(segment: Segment, label: Label, cluster: str | None) -> dict[str, object]:
@@ -138,24 +124,24 @@ def segment_table_columns(report: Report) -> Iterator[tuple[str, list[object]]]:
         >>> tuple(names) == SEGMENT_COLUMNS
         True
     """
-    segments = report.segments
-    where = {page.id: index for index, page in enumerate(report.pages)}
-    owner = [where[segment.page_id] for segment in segments]
+    segments = report.columns
+    owner = segments.page_index(report.pages).tolist()
 
     def of_page(values: list[object]) -> list[object]:
         return [values[index] for index in owner]
 
-    yield "page_id", [s.page_id for s in segments]
-    yield "segment_id", [f"{s.page_id}:{s.line}" for s in segments]  # Segment.id
-    yield "line", [s.line for s in segments]
-    yield "role", [str(s.role) for s in segments]  # a StrEnum's str is its value
+    page_ids = segments.page_id_column()
+    yield "page_id", page_ids
+    yield "segment_id", segments.ids()
+    yield "line", segments.lines.tolist()
+    yield "role", [role.value for role in segments.role_column()]
     yield "label", [str(label) for label in report.labels]
     yield "cluster", list(report.segment_clusters)
-    yield "text", [s.text for s in segments]
-    yield "place", [s.place for s in segments]
-    yield "agencies", [s.agencies for s in segments]
-    yield "age", [s.age for s in segments]
-    yield "age_minutes", [s.age_minutes for s in segments]
+    yield "text", list(segments.texts)
+    yield "place", segments.sparse(segments.places, None)
+    yield "agencies", segments.sparse(segments.agencies, ())
+    yield "age", segments.sparse(segments.ages, None)
+    yield "age_minutes", segments.sparse(segments.age_minutes, None)
     yield "url", of_page([page.url for page in report.pages])
     yield "site", of_page([page.site for page in report.pages])
     yield "published", of_page([page.published for page in report.pages])

@@ -12,12 +12,12 @@ becomes the representative. An index gives clusters ids that persist instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple, Protocol, cast
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import numpy as np
 import xxhash
 
-from dedupe_news.records import Cluster, ClusterId, ClusterKind, Match
+from dedupe_news.records import Cluster, ClusterId, ClusterKind, Match, SegmentId, Segments
 from dedupe_news.stages import _kernels as kernels
 from dedupe_news.stages.cluster_parts import by_pair, matches_by_component, representatives
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
-    from dedupe_news.records import Segment, SegmentId
+    from dedupe_news.records import Segment
 
 
 class Groups(Protocol):
@@ -259,6 +259,7 @@ def build_clusters(
     roots = components(len(distinct.firsts), [(m.a, m.b) for m in joined])
     clusters = []
     segment_clusters: list[ClusterId | None] = [None] * len(segments)
+    ids = _Ids(Segments.of(segments))
     for part in _parts(distinct, roots, joined, lengths):
         cluster_id = ClusterId("c" + part.key)
         for member in part.members:
@@ -268,11 +269,10 @@ def build_clusters(
                 id=cluster_id,
                 key=part.key,
                 kind=part.kind,
-                members=_ids(segments, part.members),
-                representative=segments[part.representative].id,
+                members=tuple(map(ids, part.members)),
+                representative=ids(part.representative),
                 matches=tuple(
-                    Match(segments[a].id, segments[b].id, score, jaccard)
-                    for a, b, score, jaccard in part.matches
+                    Match(ids(a), ids(b), score, jaccard) for a, b, score, jaccard in part.matches
                 ),
                 lowest_score=part.lowest_score,
             )
@@ -280,7 +280,15 @@ def build_clusters(
     return Clustering(tuple(clusters), tuple(segment_clusters))
 
 
-def _ids(segments: Sequence[Segment], members: list[int]) -> tuple[SegmentId, ...]:
-    """Return the ids of segments (`Segment.id`, spelled out: one call less per member)."""
-    ids = [f"{s.page_id}:{s.line}" for s in map(segments.__getitem__, members)]
-    return cast("tuple[SegmentId, ...]", tuple(ids))
+class _Ids:
+    """`Segment.id` by position, from the columns: no segment is made."""
+
+    __slots__ = ("_lines", "_page_ids", "_pages")
+
+    def __init__(self, segments: Segments) -> None:
+        self._page_ids = segments.page_ids
+        self._pages = segments.pages.tolist()
+        self._lines = segments.lines.tolist()
+
+    def __call__(self, at: int) -> SegmentId:
+        return SegmentId(f"{self._page_ids[self._pages[at]]}:{self._lines[at]}")

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import chain
 from typing import TYPE_CHECKING
 
-from dedupe_news.records import Page, Role, Segment
+import numpy as np
+
+from dedupe_news.records import ROLES, Page, PageId, Role, Segment, Segments
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterable, Sequence
 
 # A subheading or section heading is a short phrase: a line that does not end a sentence and
 # has no punctuation inside. Punctuation inside marks a sentence or a standing line (a tip
@@ -169,7 +170,7 @@ def _minutes(found: re.Match[str]) -> int | None:
     return minutes if minutes <= MAX_AGE_MINUTES else None
 
 
-def segment_pages(pages: Iterable[Page]) -> tuple[Segment, ...]:
+def segment_pages(pages: Iterable[Page]) -> Segments:
     r"""Cut every page of a batch, in the given page order: `segment_page` for each.
 
     Examples:
@@ -177,7 +178,10 @@ def segment_pages(pages: Iterable[Page]) -> tuple[Segment, ...]:
         >>> [s.id for s in segment_pages(pages)]
         ['a:1', 'b:1', 'b:2']
     """
-    return tuple(chain.from_iterable(map(segment_page, pages)))
+    cutter = Cutter()
+    for page in pages:
+        cutter.cut(page)
+    return cutter.segments()
 
 
 def segment_page(page: Page) -> tuple[Segment, ...]:
@@ -192,33 +196,202 @@ def segment_page(page: Page) -> tuple[Segment, ...]:
         >>> [(s.line, s.role.value, s.age) for s in segment_page(page)]
         [(1, 'title', None), (2, 'lede', None), (3, 'section_heading', None), (4, 'teaser', '3 uur geleden')]
     """  # noqa: E501 - a doctest line cannot wrap
-    if page.blocks:  # an HTML page: roles from its DOM
-        from dedupe_news.stages.segment_dom import segment_blocks  # noqa: PLC0415 - it imports us
+    return tuple(segment_pages((page,)))
 
-        return segment_blocks(page)
-    numbers, lines = _lines(page.text)
-    if page.titled and len(lines) == 1:
-        return (Segment(page.id, numbers[0], Role.TITLE, lines[0]),)
-    # A page opens with its title, then the dateline lede; a scrape may have lost the title.
-    # When the source names the title (`page.titled`), the line after it is the lede.
-    opening = _dateline_parts(lines[0]) if lines and not page.titled else None
-    untitled = opening is not None
-    lede_at = 0 if untitled else 1
-    lede = opening if untitled or len(lines) < 2 else _dateline_parts(lines[1])
-    rail_start, rail = _find_rail(lines, first=lede_at + 2)
-    has_lede = len(lines) > lede_at and (page.titled or lede is not None)
-    if not has_lede and rail_start == len(lines):
-        return tuple(
-            Segment(page.id, n, Role.PARAGRAPH, line)
-            for n, line in zip(numbers, lines, strict=True)
-        )
-    if rail_start == len(lines):
-        return tuple(_article(page, numbers, lines, lede, untitled=untitled))
-    heading = Segment(page.id, numbers[rail_start - 1], Role.SECTION_HEADING, lines[rail_start - 1])
-    article = _article(
-        page, numbers[: rail_start - 1], lines[: rail_start - 1], lede, untitled=untitled
+
+_TITLE, _LEDE, _PARAGRAPH, _SUBHEADING, _SECTION_HEADING, _TEASER = (
+    ROLES.index(role)
+    for role in (
+        Role.TITLE,
+        Role.LEDE,
+        Role.PARAGRAPH,
+        Role.SUBHEADING,
+        Role.SECTION_HEADING,
+        Role.TEASER,
     )
-    return (*article, heading, *_rail(page, numbers[rail_start:], rail))
+)
+
+
+class Cutter:
+    """Cut pages one after another straight into the columns of `Segments`.
+
+    No `Segment` object is made for a text page: its lines, roles and texts are appended to
+    the columns, and only ledes and teasers add a dateline or an age (`Segments.dated`).
+    """
+
+    __slots__ = (
+        "_ages",
+        "_agencies",
+        "_counts",
+        "_dated",
+        "_lines",
+        "_minutes",
+        "_page_ids",
+        "_places",
+        "_roles",
+        "_texts",
+    )
+
+    def __init__(self) -> None:
+        self._page_ids: list[PageId] = []
+        self._counts: list[int] = []  # segments per page, in the order cut
+        self._lines: list[int] = []
+        self._roles: list[int] = []
+        self._texts: list[str] = []
+        self._dated: list[int] = []
+        self._places: list[str | None] = []
+        self._agencies: list[tuple[str, ...]] = []
+        self._ages: list[str | None] = []
+        self._minutes: list[int | None] = []
+
+    def cut(self, page: Page) -> None:
+        """Append the segments of one page, in line order."""
+        first = len(self._texts)
+        if page.blocks:  # an HTML page: roles from its DOM
+            from dedupe_news.stages.segment_dom import segment_blocks  # noqa: PLC0415 - it imports us
+
+            for segment in segment_blocks(page):
+                self._add(segment)
+        else:
+            self._cut_text(page)
+        self._page_ids.append(page.id)
+        self._counts.append(len(self._texts) - first)
+
+    def segments(self, order: Sequence[int] | None = None) -> Segments:
+        """Return the segments cut so far, pages in `order` (indices in cut order; default: as cut)."""
+        counts = np.array(self._counts, np.int64)
+        pages = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+        page_ids = tuple(self._page_ids)
+        columns = Segments(
+            page_ids,
+            pages,
+            np.array(self._lines, np.int32),
+            np.array(self._roles, np.uint8),
+            self._texts,
+            np.array(self._dated, np.int64),
+            self._places,
+            self._agencies,
+            self._ages,
+            self._minutes,
+        )
+        if order is None or list(order) == list(range(len(counts))):
+            return columns
+        ends = np.cumsum(counts)
+        positions = [np.arange(ends[p] - counts[p], ends[p]) for p in order]
+        chosen = np.concatenate(positions) if positions else np.empty(0, np.int64)
+        rank = np.empty(len(counts), np.int32)
+        rank[np.asarray(order, np.int64)] = np.arange(len(counts), dtype=np.int32)
+        moved = columns.take(chosen)
+        return replace(moved, page_ids=tuple(page_ids[p] for p in order), pages=rank[moved.pages])
+
+    def _add(self, segment: Segment) -> None:
+        if segment != Segment(segment.page_id, segment.line, segment.role, segment.text):
+            self._date(segment.place, segment.agencies, segment.age, segment.age_minutes)
+        self._lines.append(segment.line)
+        self._roles.append(ROLES.index(segment.role))
+        self._texts.append(segment.text)
+
+    def _date(
+        self, place: str | None, agencies: tuple[str, ...], age: str | None, minutes: int | None
+    ) -> None:
+        """Give the next segment appended a dateline or an age."""
+        self._dated.append(len(self._texts))
+        self._places.append(place)
+        self._agencies.append(agencies)
+        self._ages.append(age)
+        self._minutes.append(minutes)
+
+    def _cut_text(self, page: Page) -> None:
+        """Cut a page dump: title, lede, body, section heading and rail, or plain paragraphs."""
+        numbers, lines = _lines(page.text)
+        if page.titled and len(lines) == 1:
+            self._lines.append(numbers[0])
+            self._roles.append(_TITLE)
+            self._texts.append(lines[0])
+            return
+        # A page opens with its title, then the dateline lede; a scrape may have lost the
+        # title. When the source names the title (`page.titled`), the line after it is the lede.
+        opening = _dateline_parts(lines[0]) if lines and not page.titled else None
+        untitled = opening is not None
+        lede_at = 0 if untitled else 1
+        lede = opening if untitled or len(lines) < 2 else _dateline_parts(lines[1])
+        rail_start, rail = _find_rail(lines, first=lede_at + 2)
+        has_lede = len(lines) > lede_at and (page.titled or lede is not None)
+        if not has_lede and rail_start == len(lines):
+            self._lines.extend(numbers)
+            self._roles.extend([_PARAGRAPH] * len(lines))
+            self._texts.extend(lines)
+            return
+        if rail_start == len(lines):
+            self._article(numbers, lines, lede, untitled=untitled)
+            return
+        end = rail_start - 1
+        self._article(numbers[:end], lines[:end], lede, untitled=untitled)
+        self._lines.append(numbers[end])
+        self._roles.append(_SECTION_HEADING)
+        self._texts.append(lines[end])
+        self._rail(numbers[rail_start:], rail)
+
+    def _article(
+        self,
+        numbers: Sequence[int],
+        lines: Sequence[str],
+        lede: tuple[str, tuple[str, ...], str] | None,
+        *,
+        untitled: bool,
+    ) -> None:
+        """Title (unless the scrape lost it), lede (`lede`: its parsed dateline), then the body."""
+        at = 0 if untitled else 1  # _cut_text only calls this with the lede present
+        body = lines[at + 1 :]
+        # Whether each body line is a heading on its own; a line above a paragraph may head it.
+        plain = [len(line) <= _HEADING_MAX_CHARS and _is_heading(line) for line in body]
+        roles = [_TITLE, _LEDE][1 - at :]
+        for k, line in enumerate(body):
+            if k + 1 < len(body) and not plain[k + 1]:  # heads text: a phrase heading it?
+                heading = len(line) <= _HEADING_MAX_CHARS and _is_heading(line, heads_text=True)
+            else:
+                heading = plain[k]
+            roles.append(_SUBHEADING if heading else _PARAGRAPH)
+        self._lines.extend(numbers)
+        self._roles.extend(roles)
+        texts = self._texts
+        if untitled:
+            texts.append(lines[0] if lede is None else lede[2])
+        else:
+            texts.append(lines[0])
+            texts.append(lines[1] if lede is None else lede[2])
+        if lede is not None:  # the lede's dateline: the lede is the last text appended
+            self._dated.append(len(texts) - 1)
+            self._places.append(lede[0])
+            self._agencies.append(lede[1])
+            self._ages.append(None)
+            self._minutes.append(None)
+        texts.extend(body)
+
+    def _rail(self, numbers: Sequence[int], rail: Sequence[_RailLine]) -> None:
+        """Each teaser, with the age glued to the start of the line after it."""
+        pending: tuple[int, tuple[str, tuple[str, ...], str]] | None = None
+        for number, (age, minutes, dateline) in zip(numbers, rail, strict=True):
+            if pending is not None:
+                self._teaser(*pending, age, minutes)
+                pending = None
+            if dateline is not None:
+                pending = (number, dateline)
+        if pending is not None:
+            self._teaser(*pending, None, None)
+
+    def _teaser(
+        self,
+        line: int,
+        dateline: tuple[str, tuple[str, ...], str],
+        age: str | None,
+        minutes: int | None,
+    ) -> None:
+        place, agencies, text = dateline
+        self._date(place, agencies, age, minutes)
+        self._lines.append(line)
+        self._roles.append(_TEASER)
+        self._texts.append(text)
 
 
 def _lines(text: str) -> tuple[Sequence[int], list[str]]:
@@ -290,44 +463,3 @@ def _is_heading(line: str, *, heads_text: bool = False) -> bool:
         and not phrase.endswith(_SENTENCE_END)
         and _INNER_PUNCTUATION.isdisjoint(phrase)
     )
-
-
-def _article(
-    page: Page,
-    numbers: Sequence[int],
-    lines: Sequence[str],
-    lede: tuple[str, tuple[str, ...], str] | None,
-    *,
-    untitled: bool,
-) -> list[Segment]:
-    """Title (unless the scrape lost it), lede (`lede`: its parsed dateline), then the body."""
-    segments = [] if untitled else [Segment(page.id, numbers[0], Role.TITLE, lines[0])]
-    at = 0 if untitled else 1  # segment_page only calls this with the lede present
-    if lede is None:
-        segments.append(Segment(page.id, numbers[at], Role.LEDE, lines[at]))
-    else:
-        place, agencies, text = lede
-        segments.append(Segment(page.id, numbers[at], Role.LEDE, text, place, agencies))
-    body = lines[at + 1 :]
-    # Whether each body line is a heading on its own; a line above a paragraph may head it.
-    plain = [_is_heading(line) for line in body]
-    for k, line in enumerate(body):
-        heads_text = k + 1 < len(body) and not plain[k + 1]
-        heading = _is_heading(line, heads_text=True) if heads_text else plain[k]
-        role = Role.SUBHEADING if heading else Role.PARAGRAPH
-        segments.append(Segment(page.id, numbers[at + 1 + k], role, line))
-    return segments
-
-
-def _rail(page: Page, numbers: Sequence[int], rail: Sequence[_RailLine]) -> Iterator[Segment]:
-    """Each teaser, with the age glued to the start of the line after it."""
-    pending: tuple[int, tuple[str, tuple[str, ...], str]] | None = None
-    for number, (age, minutes, dateline) in zip(numbers, rail, strict=True):
-        if pending is not None:
-            (line, (place, agencies, text)), pending = pending, None
-            yield Segment(page.id, line, Role.TEASER, text, place, agencies, age, minutes)
-        if dateline is not None:
-            pending = (number, dateline)
-    if pending is not None:
-        line, (place, agencies, text) = pending
-        yield Segment(page.id, line, Role.TEASER, text, place, agencies)
