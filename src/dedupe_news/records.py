@@ -183,7 +183,9 @@ class Segments(Sequence[Segment]):
             return segments
         index: dict[PageId, int] = {}
         pages = [index.setdefault(s.page_id, len(index)) for s in segments]
-        dated = [i for i, s in enumerate(segments) if s != Segment(s.page_id, s.line, s.role, s.text)]
+        dated = [
+            i for i, s in enumerate(segments) if s != Segment(s.page_id, s.line, s.role, s.text)
+        ]
         chosen = [segments[i] for i in dated]
         return cls(
             page_ids=tuple(index),
@@ -199,6 +201,7 @@ class Segments(Sequence[Segment]):
         )
 
     def __len__(self) -> int:
+        """Return the number of segments."""
         return len(self.texts)
 
     @overload
@@ -206,6 +209,7 @@ class Segments(Sequence[Segment]):
     @overload
     def __getitem__(self, at: slice) -> Segments: ...
     def __getitem__(self, at: int | slice) -> Segment | Segments:
+        """Return the segment at a position (made now), or a slice as columns."""
         if isinstance(at, slice):
             return self.take(np.arange(len(self), dtype=np.int64)[at])
         at = range(len(self))[at]  # a negative index counts from the end; IndexError past it
@@ -225,6 +229,7 @@ class Segments(Sequence[Segment]):
         )
 
     def __iter__(self) -> Iterator[Segment]:
+        """Yield each segment, made as it is reached."""
         page_ids, texts = self.page_ids, self.texts
         sparse = zip(self.places, self.agencies, self.ages, self.age_minutes, strict=True)
         extras = dict(zip(self.dated.tolist(), sparse, strict=True))
@@ -237,6 +242,7 @@ class Segments(Sequence[Segment]):
                 yield Segment(page_ids[page], line, ROLES[role], texts[at], *extra)
 
     def __eq__(self, other: object) -> bool:
+        """Return whether another sequence holds equal segments in the same order."""
         if not isinstance(other, Sequence) or isinstance(other, str | bytes):
             return NotImplemented
         return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
@@ -431,7 +437,7 @@ class Report:
     )
 
     def __post_init__(self) -> None:
-        # Any sequence of segments is kept as columns (`Segments`): writers read those.
+        """Keep any sequence of segments as columns (`Segments`): the writers read those."""
         object.__setattr__(self, "segments", Segments.of(self.segments))
 
     @property

@@ -7,7 +7,7 @@ columns in the same order; only how a list is spelled differs per format.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import orjson
 
@@ -130,9 +130,8 @@ def segment_table_columns(report: Report) -> Iterator[tuple[str, list[object]]]:
     def of_page(values: list[object]) -> list[object]:
         return [values[index] for index in owner]
 
-    page_ids = segments.page_id_column()
-    yield "page_id", page_ids
-    yield "segment_id", segments.ids()
+    yield "page_id", cast("list[object]", segments.page_id_column())
+    yield "segment_id", cast("list[object]", segments.ids())
     yield "line", segments.lines.tolist()
     yield "role", [role.value for role in segments.role_column()]
     yield "label", [str(label) for label in report.labels]

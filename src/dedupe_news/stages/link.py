@@ -178,8 +178,12 @@ def _links(
     linked = np.flatnonzero(np.isin(sides.group_of, wanted))  # only the sides of links
     for item, side in zip(linked.tolist(), sides.group_of[linked].tolist(), strict=True):
         members.setdefault(side, []).append(item)
-    is_teaser = dict(zip(linked.tolist(), segments.role_in((Role.TEASER,))[linked].tolist(), strict=True))
-    is_target = dict(zip(linked.tolist(), segments.role_in(TARGET_ROLES)[linked].tolist(), strict=True))
+    is_teaser = dict(
+        zip(linked.tolist(), segments.role_in((Role.TEASER,))[linked].tolist(), strict=True)
+    )
+    is_target = dict(
+        zip(linked.tolist(), segments.role_in(TARGET_ROLES)[linked].tolist(), strict=True)
+    )
     page_of = dict(zip(linked.tolist(), segments.pages[linked].tolist(), strict=True))
     best: dict[tuple[int, PageId], tuple[float, int]] = {}
     for one, other, score in across:

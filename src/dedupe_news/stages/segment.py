@@ -220,8 +220,8 @@ class Cutter:
     """
 
     __slots__ = (
-        "_ages",
         "_agencies",
+        "_ages",
         "_counts",
         "_dated",
         "_lines",
@@ -233,6 +233,7 @@ class Cutter:
     )
 
     def __init__(self) -> None:
+        """Start with no page cut."""
         self._page_ids: list[PageId] = []
         self._counts: list[int] = []  # segments per page, in the order cut
         self._lines: list[int] = []
@@ -258,7 +259,7 @@ class Cutter:
         self._counts.append(len(self._texts) - first)
 
     def segments(self, order: Sequence[int] | None = None) -> Segments:
-        """Return the segments cut so far, pages in `order` (indices in cut order; default: as cut)."""
+        """Return the segments cut so far, pages in `order` (indices in cut order, or as cut)."""
         counts = np.array(self._counts, np.int64)
         pages = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
         page_ids = tuple(self._page_ids)
