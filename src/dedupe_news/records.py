@@ -136,6 +136,9 @@ ROLES: tuple[Role, ...] = tuple(Role)
 """The roles in code order: `Segments.roles` holds each segment's index into this."""
 
 
+_ROLE_VALUES = np.array([role.value for role in ROLES], dtype=object)
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Segments(Sequence[Segment]):
     """All segments of a batch as columns: a `Sequence[Segment]`, each made on access.
@@ -281,9 +284,9 @@ class Segments(Sequence[Segment]):
             for page, line in zip(self.page_id_column(), self.lines.tolist(), strict=True)
         ]
 
-    def role_column(self) -> list[Role]:
-        """Return each segment's role."""
-        return np.array(ROLES, dtype=object)[self.roles].tolist()  # type: ignore[no-any-return]  # a list of Role
+    def role_column(self) -> list[str]:
+        """Return each segment's role as its output string (`Role.value`)."""
+        return _ROLE_VALUES[self.roles].tolist()  # type: ignore[no-any-return]  # a list of str
 
     def sparse(self, values: Sequence[object], default: object) -> list[object]:
         """Return a dated field (`places`, ...) as one value per segment, `default` elsewhere."""

@@ -13,6 +13,7 @@ import orjson
 
 from dedupe_news.memory import collector_paused
 from dedupe_news.records import ClusterKind, Label
+from dedupe_news.report.rows import label_column
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -106,8 +107,8 @@ def _pages(report: Report) -> Iterable[dict[str, object]]:
     columns = report.columns
     owners = columns.page_id_column()
     lines = columns.lines.tolist()
-    roles = [role.value for role in columns.role_column()]
-    labels = [label.value for label in report.labels]
+    roles = columns.role_column()
+    labels = label_column(report)
     places = columns.sparse(columns.places, None)
     agencies = cast("list[tuple[str, ...]]", columns.sparse(columns.agencies, ()))
     ages = columns.sparse(columns.ages, None)
@@ -118,20 +119,32 @@ def _pages(report: Report) -> Iterable[dict[str, object]]:
         end = start
         while end < len(owners) and owners[end] == page.id:
             end += 1
+        rows = zip(
+            lines[start:end],
+            roles[start:end],
+            labels[start:end],
+            clusters[start:end],
+            texts[start:end],
+            places[start:end],
+            agencies[start:end],
+            ages[start:end],
+            minutes[start:end],
+            strict=True,
+        )
         segments = [
             {
-                "id": f"{page.id}:{lines[i]}",  # Segment.id
-                "line": lines[i],
-                "role": roles[i],
-                "label": labels[i],
-                "cluster": clusters[i],
-                "text": texts[i],
-                "place": places[i],
-                "agencies": list(agencies[i]),
-                "age": ages[i],
-                "age_minutes": minutes[i],
+                "id": f"{page.id}:{line}",  # Segment.id
+                "line": line,
+                "role": role,
+                "label": label,
+                "cluster": cluster,
+                "text": text,
+                "place": place,
+                "agencies": list(agency),
+                "age": age,
+                "age_minutes": age_minutes,
             }
-            for i in range(start, end)
+            for line, role, label, cluster, text, place, agency, age, age_minutes in rows
         ]
         start = end
         yield {

@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING, cast
 
 import orjson
 
+from dedupe_news.records import Label
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from dedupe_news.records import Cluster, Label, Report, Segment, SegmentId
+    from dedupe_news.records import Cluster, Report, Segment, SegmentId
 
 SEGMENT_COLUMNS = (
     "page_id",
@@ -133,8 +135,8 @@ def segment_table_columns(report: Report) -> Iterator[tuple[str, list[object]]]:
     yield "page_id", cast("list[object]", segments.page_id_column())
     yield "segment_id", cast("list[object]", segments.ids())
     yield "line", segments.lines.tolist()
-    yield "role", [role.value for role in segments.role_column()]
-    yield "label", [str(label) for label in report.labels]
+    yield "role", cast("list[object]", segments.role_column())
+    yield "label", label_column(report)
     yield "cluster", list(report.segment_clusters)
     yield "text", list(segments.texts)
     yield "place", segments.sparse(segments.places, None)
@@ -145,6 +147,14 @@ def segment_table_columns(report: Report) -> Iterator[tuple[str, list[object]]]:
     yield "site", of_page([page.site for page in report.pages])
     yield "published", of_page([page.published for page in report.pages])
     yield "article_cluster", of_page(list(report.article_clusters))
+
+
+def label_column(report: Report) -> list[object]:
+    """Return each segment's label as its output string (`Label.value`)."""
+    return list(map(_LABEL_VALUES.__getitem__, report.labels))
+
+
+_LABEL_VALUES = {label: label.value for label in Label}  # no enum descriptor per segment
 
 
 def cluster_rows(report: Report) -> Iterator[dict[str, object]]:
