@@ -12,7 +12,7 @@ becomes the representative. An index gives clusters ids that persist instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol, cast
 
 import numpy as np
 import xxhash
@@ -259,36 +259,31 @@ def build_clusters(
     roots = components(len(distinct.firsts), [(m.a, m.b) for m in joined])
     clusters = []
     segment_clusters: list[ClusterId | None] = [None] * len(segments)
-    ids = _Ids(Segments.of(segments))
+    columns = Segments.of(segments)
+    owner, lines = columns.page_id_column(), columns.lines.tolist()  # Segment.id's parts
     for part in _parts(distinct, roots, joined, lengths):
         cluster_id = ClusterId("c" + part.key)
+        members = [f"{owner[i]}:{lines[i]}" for i in part.members]
         for member in part.members:
             segment_clusters[member] = cluster_id
+        at = part.representative
         clusters.append(
             Cluster(
                 id=cluster_id,
                 key=part.key,
                 kind=part.kind,
-                members=tuple(map(ids, part.members)),
-                representative=ids(part.representative),
+                members=cast("tuple[SegmentId, ...]", tuple(members)),
+                representative=SegmentId(f"{owner[at]}:{lines[at]}"),
                 matches=tuple(
-                    Match(ids(a), ids(b), score, jaccard) for a, b, score, jaccard in part.matches
+                    Match(
+                        SegmentId(f"{owner[a]}:{lines[a]}"),
+                        SegmentId(f"{owner[b]}:{lines[b]}"),
+                        score,
+                        jaccard,
+                    )
+                    for a, b, score, jaccard in part.matches
                 ),
                 lowest_score=part.lowest_score,
             )
         )
     return Clustering(tuple(clusters), tuple(segment_clusters))
-
-
-class _Ids:
-    """`Segment.id` by position, from the columns: no segment is made."""
-
-    __slots__ = ("_lines", "_page_ids", "_pages")
-
-    def __init__(self, segments: Segments) -> None:
-        self._page_ids = segments.page_ids
-        self._pages = segments.pages.tolist()
-        self._lines = segments.lines.tolist()
-
-    def __call__(self, at: int) -> SegmentId:
-        return SegmentId(f"{self._page_ids[self._pages[at]]}:{self._lines[at]}")
