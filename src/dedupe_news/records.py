@@ -137,6 +137,7 @@ ROLES: tuple[Role, ...] = tuple(Role)
 
 
 _ROLE_VALUES = np.array([role.value for role in ROLES], dtype=object)
+_ROLE_CODES = {role: code for code, role in enumerate(ROLES)}
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -194,7 +195,7 @@ class Segments(Sequence[Segment]):
             page_ids=tuple(index),
             pages=np.array(pages, np.int32),
             lines=np.array([s.line for s in segments], np.int32),
-            roles=np.array([ROLES.index(s.role) for s in segments], np.uint8),
+            roles=np.array([_ROLE_CODES[s.role] for s in segments], np.uint8),
             texts=[s.text for s in segments],
             dated=np.array(dated, np.int64),
             places=[s.place for s in chosen],
@@ -304,7 +305,7 @@ class Segments(Sequence[Segment]):
 
     def role_in(self, roles: Collection[Role]) -> NDArray[np.bool_]:
         """Return which segments have one of these roles."""
-        return np.isin(self.roles, [ROLES.index(role) for role in roles])
+        return np.isin(self.roles, [_ROLE_CODES[role] for role in roles])
 
 
 MemberT = TypeVar("MemberT")

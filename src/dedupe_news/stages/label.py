@@ -95,7 +95,7 @@ def label_segments(
     cluster_of = np.array(
         [-1 if c is None else clusters.setdefault(c, len(clusters)) for c in segment_clusters],
         np.int64,
-    ).reshape(-1)
+    )
     if len(cluster_of) != len(page_of):
         msg = f"segment_clusters must be aligned with segments, got {len(cluster_of)} values"
         raise ValueError(msg)
