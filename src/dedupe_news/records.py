@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -138,6 +139,7 @@ ROLES: tuple[Role, ...] = tuple(Role)
 
 _ROLE_VALUES = np.array([role.value for role in ROLES], dtype=object)
 _ROLE_CODES = {role: code for code, role in enumerate(ROLES)}
+_MAX_LINE_DIGITS = 10  # a line number is an int32
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -215,17 +217,34 @@ class Segments(Sequence[Segment]):
     def __getitem__(self, at: int | slice) -> Segment | Segments:
         """Return the segment at a position (made now), or a slice as columns."""
         if isinstance(at, slice):
-            return self.take(np.arange(len(self), dtype=np.int64)[at])
+            start, stop, step = at.indices(len(self))
+            if step != 1:
+                return self.take(np.arange(start, stop, step, dtype=np.int64))
+            stop = max(start, stop)
+            first, last = self.dated.searchsorted([start, stop]).tolist()
+            return Segments(
+                self.page_ids,
+                self.pages[start:stop],
+                self.lines[start:stop],
+                self.roles[start:stop],
+                self.texts[start:stop],
+                self.dated[first:last] - start,
+                self.places[first:last],
+                self.agencies[first:last],
+                self.ages[first:last],
+                self.age_minutes[first:last],
+            )
         at = range(len(self))[at]  # a negative index counts from the end; IndexError past it
-        extra = int(np.searchsorted(self.dated, at))
+        extra = int(self.dated.searchsorted(at))
         role, page = ROLES[self.roles[at]], self.page_ids[self.pages[at]]
+        line, text = int(self.lines[at]), self.texts[at]
         if extra == len(self.dated) or self.dated[extra] != at:
-            return Segment(page, int(self.lines[at]), role, self.texts[at])
+            return Segment(page, line, role, text)
         return Segment(
             page,
-            int(self.lines[at]),
+            line,
             role,
-            self.texts[at],
+            text,
             self.places[extra],
             self.agencies[extra],
             self.ages[extra],
@@ -439,6 +458,7 @@ class Report:
     _page_spans: dict[PageId, tuple[int, int, int]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
+    _lines: list[int] = field(init=False, repr=False, compare=False, default_factory=list)
 
     def __post_init__(self) -> None:
         """Keep any sequence of segments as columns (`Segments`): the writers read those."""
@@ -465,8 +485,8 @@ class Report:
             self._page_spans.update(spans)  # one C call: a reader never sees half an index
         return self._page_spans
 
-    def _position(self, segment_id: str) -> int:
-        """Return the index of a segment in `segments`; KeyError names an unknown id.
+    def position(self, segment_id: str) -> int:
+        """Return the index of a segment in `segments` and its aligned tuples; KeyError if unknown.
 
         An id is `"<page id>:<line>"` and a page's segments ascend by line, so the page's
         run is found by its id and the line by bisection (a scan of the run when a report
@@ -474,27 +494,34 @@ class Report:
         """
         page_id, _, line = segment_id.rpartition(":")
         start, end, page = self._spans().get(page_id, (0, 0, -1))
-        if line.isdecimal() and str(int(line)) == line and int(line) < 2**31:
-            number, lines = int(line), self.columns.lines[start:end]
-            at = int(np.searchsorted(lines, number))
-            if at < len(lines) and lines[at] == number and self.columns.pages[start + at] == page:
-                return start + at
-            found = np.flatnonzero((lines == number) & (self.columns.pages[start:end] == page))
-            if len(found):
-                return start + int(found[0])
+        if start < end and line.isdecimal() and len(line) <= _MAX_LINE_DIGITS:
+            number, lines, pages = int(line), self._line_numbers(), self.columns.pages
+            if str(number) == line:  # "01" names no segment
+                at = bisect_left(lines, number, start, end)
+                if at < end and lines[at] == number and pages[at] == page:
+                    return at
+                for at in range(start, end):
+                    if lines[at] == number and pages[at] == page:
+                        return at
         raise KeyError(segment_id)
+
+    def _line_numbers(self) -> list[int]:
+        """Return every segment's line as a list, made on the first lookup by id."""
+        if not self._lines and self.segments:
+            self._lines.extend(self.columns.lines.tolist())
+        return self._lines
 
     def segment(self, segment_id: str) -> Segment:
         """Return the segment with this id; KeyError names an unknown id."""
-        return self.segments[self._position(segment_id)]
+        return self.segments[self.position(segment_id)]
 
     def label_of(self, segment_id: str) -> Label:
         """Return the label of a segment: unique, duplicate or boilerplate."""
-        return self.labels[self._position(segment_id)]
+        return self.labels[self.position(segment_id)]
 
     def cluster_of(self, segment_id: str) -> ClusterId | None:
         """Return the id of the segment's cluster, or None when it is not repeated."""
-        return self.segment_clusters[self._position(segment_id)]
+        return self.segment_clusters[self.position(segment_id)]
 
     def segments_of(self, page_id: str) -> tuple[Segment, ...]:
         """Return the page's segments in line order (none for an unknown page)."""

@@ -65,10 +65,41 @@ def segment_rows(report: Report) -> Iterator[dict[str, object]]:
         >>> row["segment_id"], row["role"], row["label"]
         ('000_06e2ff613e5638d5:1', 'title', 'unique')
     """
-    columns = segment_columns(report)
-    names = SEGMENT_COLUMNS
-    for values in zip(*(columns[name] for name in names), strict=True):
-        yield dict(zip(names, values, strict=True))
+    columns = segment_table(report)
+    for (
+        page_id,
+        segment_id,
+        line,
+        role,
+        label,
+        cluster,
+        text,
+        place,
+        agencies,
+        age,
+        age_minutes,
+        url,
+        site,
+        published,
+        article_cluster,
+    ) in zip(*(columns[name] for name in SEGMENT_COLUMNS), strict=True):
+        yield {
+            "page_id": page_id,
+            "segment_id": segment_id,
+            "line": line,
+            "role": role,
+            "label": label,
+            "cluster": cluster,
+            "text": text,
+            "place": place,
+            "agencies": list(cast("tuple[str, ...]", agencies)),
+            "age": age,
+            "age_minutes": age_minutes,
+            "url": url,
+            "site": site,
+            "published": published,
+            "article_cluster": article_cluster,
+        }
 
 
 def segment_fields(segment: Segment, label: Label, cluster: str | None) -> dict[str, object]:
