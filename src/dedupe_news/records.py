@@ -523,17 +523,24 @@ class Report:
         """Return the id of the segment's cluster, or None when it is not repeated."""
         return self.segment_clusters[self.position(segment_id)]
 
+    def span_of(self, page_id: str) -> range:
+        """Return the positions of the page's segments in `segments` (empty for an unknown page)."""
+        start, end, _ = self._spans().get(PageId(page_id), (0, 0, 0))
+        return range(start, end)
+
     def segments_of(self, page_id: str) -> tuple[Segment, ...]:
         """Return the page's segments in line order (none for an unknown page)."""
-        start, end, _ = self._spans().get(PageId(page_id), (0, 0, 0))
-        return tuple(self.columns[start:end])
+        span = self.span_of(page_id)
+        return tuple(self.columns[span.start : span.stop])
 
     def unique_segments(self, page_id: str) -> tuple[Segment, ...]:
         """Return the page's own reporting: its segments labelled unique."""
-        start, end, _ = self._spans().get(PageId(page_id), (0, 0, 0))
-        labels = self.labels[start:end]
+        span = self.span_of(page_id)
+        labels = self.labels[span.start : span.stop]
         return tuple(
-            s for s, x in zip(self.columns[start:end], labels, strict=True) if x is Label.UNIQUE
+            s
+            for s, x in zip(self.columns[span.start : span.stop], labels, strict=True)
+            if x is Label.UNIQUE
         )
 
     def to_arrow(self) -> Any:  # noqa: ANN401 - a pyarrow.Table; pyarrow is optional
