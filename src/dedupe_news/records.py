@@ -254,15 +254,16 @@ class Segments(Sequence[Segment]):
     def __iter__(self) -> Iterator[Segment]:
         """Yield each segment, made as it is reached."""
         page_ids, texts = self.page_ids, self.texts
+        dated = [*self.dated.tolist(), -1]  # the next dated position; -1 after the last
         sparse = zip(self.places, self.agencies, self.ages, self.age_minutes, strict=True)
-        extras = dict(zip(self.dated.tolist(), sparse, strict=True))
         rows = zip(self.pages.tolist(), self.lines.tolist(), self.roles.tolist(), strict=True)
+        following = 0
         for at, (page, line, role) in enumerate(rows):
-            extra = extras.get(at)
-            if extra is None:
-                yield Segment(page_ids[page], line, ROLES[role], texts[at])
+            if at == dated[following]:
+                following += 1
+                yield Segment(page_ids[page], line, ROLES[role], texts[at], *next(sparse))
             else:
-                yield Segment(page_ids[page], line, ROLES[role], texts[at], *extra)
+                yield Segment(page_ids[page], line, ROLES[role], texts[at])
 
     def __eq__(self, other: object) -> bool:
         """Return whether another sequence holds equal segments in the same order."""
