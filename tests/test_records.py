@@ -137,6 +137,7 @@ def test_segment_columns_are_the_segments_they_hold(
     assert columns[part] == segments[part]
     assert columns.ids() == [s.id for s in segments]
     assert Segments.of(columns) is columns
+    assert columns != "not a sequence of segments"
     with pytest.raises(IndexError):
         columns[len(segments)]
 
