@@ -150,3 +150,5 @@ def test_a_report_holds_any_sequence_of_segments_as_columns(report: dn.Report) -
     assert built.segments == given_segments
     assert built.segments == report.segments
     assert built.segments != given_segments[1:]
+    assert hash(built.segments) == hash(given_segments)
+    assert hash(built) == hash(report)  # a report stays hashable, as its records are

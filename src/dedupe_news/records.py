@@ -6,7 +6,7 @@ from bisect import bisect_left
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, NewType, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, NewType, TypeAlias, TypeVar, overload
 
 import numpy as np
 
@@ -174,7 +174,6 @@ class Segments(Sequence[Segment]):
     agencies: Sequence[tuple[str, ...]]
     ages: Sequence[str | None]
     age_minutes: Sequence[int | None]
-    __hash__: ClassVar[None]  # type: ignore[assignment]  # equal to lists: never hashed
 
     @classmethod
     def of(cls, segments: Sequence[Segment]) -> Segments:
@@ -270,6 +269,10 @@ class Segments(Sequence[Segment]):
         if not isinstance(other, Sequence) or isinstance(other, str | bytes):
             return NotImplemented
         return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        """Return the hash of the tuple of these segments, which compares equal to them."""
+        return hash(tuple(self))
 
     def take(self, positions: NDArray[np.int64]) -> Segments:
         """Return the segments at these positions (ascending where `dated` must stay so)."""
