@@ -109,3 +109,52 @@ def test_a_self_quote_also_copied_elsewhere_is_duplicate() -> None:
     clusters = [ClusterId("c1")] * 3
     found = label_segments(pages, [None, None], segments, clusters, dn.DEFAULT)
     assert found == (Label.DUPLICATE,) * 3
+
+
+def _labels_one_by_one(
+    pages: list[dn.Page],
+    articles: list[PageId | None],
+    segments: list[Segment],
+    clusters: list[ClusterId | None],
+    config: dn.Config,
+) -> tuple[Label, ...]:
+    """Label segment by segment with `label`: the rule spelled out, sets of page ids."""
+    story_of = {p.id: p.id if a is None else a for p, a in zip(pages, articles, strict=True)}
+    stories: dict[ClusterId, set[PageId]] = {}
+    on_pages: dict[ClusterId, set[PageId]] = {}
+    for segment, cluster in zip(segments, clusters, strict=True):
+        if cluster is not None:
+            stories.setdefault(cluster, set()).add(story_of[segment.page_id])
+            on_pages.setdefault(cluster, set()).add(segment.page_id)
+    return tuple(
+        label(s.role, 0 if c is None or len(on_pages[c]) == 1 else len(stories[c]), config)
+        for s, c in zip(segments, clusters, strict=True)
+    )
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4), st.sampled_from(list(Role)), st.none() | st.integers(0, 3)),
+        max_size=30,
+    ),
+    st.lists(st.none() | st.integers(0, 4), min_size=5, max_size=5),
+    st.integers(2, 4),
+)
+def test_batch_labels_are_the_rule_applied_one_by_one(
+    rows: list[tuple[int, Role, int | None]], article_of: list[int | None], minimum: int
+) -> None:
+    """The column-wise labelling gives what `label` gives segment by segment."""
+    pages = [dn.Page(PageId(f"p{i}"), "") for i in range(5)]
+    articles = [None if a is None else PageId(f"p{a}") for a in article_of]
+    segments = [Segment(PageId(f"p{p}"), line, role, "t") for line, (p, role, _) in enumerate(rows)]
+    clusters = [None if c is None else ClusterId(f"c{c}") for _, _, c in rows]
+    config = dn.Config(boilerplate_min_pages=minimum)
+    got = label_segments(pages, articles, segments, clusters, config)
+    assert got == _labels_one_by_one(pages, articles, segments, clusters, config)
+
+
+def test_labels_need_one_cluster_entry_per_segment() -> None:
+    """A cluster list not aligned with the segments is refused, not labelled."""
+    segments = [Segment(PageId("a"), 1, Role.TITLE, "t")]
+    with pytest.raises(ValueError, match="aligned"):
+        label_segments([dn.Page(PageId("a"), "")], [None], segments, [], dn.DEFAULT)

@@ -6,9 +6,11 @@ import dataclasses
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import dedupe_news as dn
-from dedupe_news.records import ClusterId, PageId, Role
+from dedupe_news.records import ClusterId, PageId, Role, Segments
 
 RAIL = "Meer uit X\nBERN (ANP) - Een teaser.\n1 uur geleden"
 
@@ -96,10 +98,57 @@ def test_lookups_agree_with_a_scan_of_every_id() -> None:
         article_clusters=(None, None),
     )
     for index, segment in enumerate(segments):
-        assert built.segment(segment.id) is segment
+        assert built.segment(segment.id) == segment  # made on access from the columns
         assert built.label_of(segment.id) is labels[index]
     assert built.segments_of("x:1") == segments[:2]
     assert built.unique_segments("y") == segments[2:3]
     for unknown in ("x:1:3", "y:01", "y", "z:1", "y:+1"):
         with pytest.raises(KeyError):
             built.segment(unknown)
+
+
+_SEGMENTS = st.lists(
+    st.builds(
+        dn.Segment,
+        page_id=st.sampled_from(["a", "b", "c:1"]),
+        line=st.integers(1, 2**31 - 1),
+        role=st.sampled_from(list(Role)),
+        text=st.text(max_size=8),
+        place=st.none() | st.sampled_from(["OSLO", "BERN"]),
+        agencies=st.sampled_from([(), ("ANP",), ("ANP", "AFP")]),
+        age=st.none() | st.just("1 uur geleden"),
+        age_minutes=st.none() | st.integers(0, 10**6),
+    ),
+    max_size=12,
+)
+
+
+@given(_SEGMENTS, st.slices(14))
+def test_segment_columns_are_the_segments_they_hold(
+    segments: list[dn.Segment], part: slice
+) -> None:
+    """Segments as columns index, slice, iterate and compare as the list of segment objects."""
+    columns = Segments.of(segments)
+    assert len(columns) == len(segments)
+    assert list(columns) == segments
+    assert columns == segments
+    assert [columns[i] for i in range(-len(segments), len(segments))] == segments + segments
+    assert list(columns[part]) == segments[part]
+    assert columns[part] == segments[part]
+    assert columns.ids() == [s.id for s in segments]
+    assert Segments.of(columns) is columns
+    assert columns != "not a sequence of segments"
+    with pytest.raises(IndexError):
+        columns[len(segments)]
+
+
+def test_a_report_holds_any_sequence_of_segments_as_columns(report: dn.Report) -> None:
+    """A report built from a tuple of segments holds them as columns, equal to the tuple."""
+    given_segments = tuple(report.segments)
+    built = dataclasses.replace(report, segments=given_segments)
+    assert isinstance(built.segments, Segments)
+    assert built.segments == given_segments
+    assert built.segments == report.segments
+    assert built.segments != given_segments[1:]
+    assert hash(built.segments) == hash(given_segments)
+    assert hash(built) == hash(report)  # a report stays hashable, as its records are

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from random import Random
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from dedupe_news.records import PageId, Role
 from dedupe_news.stages.segment import (
     MAX_AGE_MINUTES,
     Age,
+    Cutter,
     Dateline,
     parse_age,
     parse_dateline,
@@ -469,3 +471,21 @@ def test_a_dateline_repeated_across_pages_is_held_once() -> None:
     assert first[1].place is second[1].place
     assert first[3].age == "3 uur geleden"
     assert first[3].age is second[3].age
+
+
+@given(st.lists(TEXTS, min_size=1, max_size=5), st.randoms(use_true_random=False))
+def test_cut_pages_reordered_are_the_pages_cut_in_that_order(
+    texts: list[str], random: Random
+) -> None:
+    """Columns cut in one order and put in another equal cutting the pages in that order."""
+    pages = [dn.Page(PageId(f"p{i}"), text) for i, text in enumerate(texts)]
+    order = list(range(len(pages)))
+    random.shuffle(order)
+    cutter = Cutter()
+    for page in pages:
+        cutter.cut(page)
+    moved = cutter.segments(order)
+    expected = [s for at in order for s in segment_page(pages[at])]
+    assert moved == expected
+    assert moved.page_ids == tuple(pages[at].id for at in order)
+    assert segment_pages(pages) == [s for page in pages for s in segment_page(page)]

@@ -13,14 +13,14 @@ import time
 from collections.abc import Callable, Collection, Iterable
 from contextlib import contextmanager
 from dataclasses import replace
-from itertools import chain, pairwise
+from itertools import pairwise
 from operator import length_hint
 from typing import TYPE_CHECKING
 
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.errors import ConfigError, InputError
 from dedupe_news.memory import collector_paused, release_freed
-from dedupe_news.records import Cluster, Corpus, Page, Report, Segment
+from dedupe_news.records import Cluster, Corpus, Page, Report, Segments
 from dedupe_news.stages._kernels import thread_cap
 from dedupe_news.stages.article import article_clusters, whole_story_copies
 from dedupe_news.stages.cluster import build_clusters, cluster_texts
@@ -28,7 +28,7 @@ from dedupe_news.stages.exact import Distinct, Words, distinct_texts
 from dedupe_news.stages.label import label_segments
 from dedupe_news.stages.link import separate
 from dedupe_news.stages.lsh import candidates, pairs_within
-from dedupe_news.stages.segment import segment_page
+from dedupe_news.stages.segment import Cutter
 from dedupe_news.stages.signature import Sketch, lean_sketch, sketch_bucket_keys
 from dedupe_news.stages.verify import Verified, verify
 
@@ -94,7 +94,7 @@ def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per 
     with timer("segment", count):
         batch, segments = _segmented(given, keep_page_text=keep_page_text)
     del given, pages  # a handed-over iterable is drained: its pages live in `batch` alone
-    texts = [s.text for s in segments]
+    texts = segments.texts
     with timer("tokenize", len(texts)):
         distinct, handed = _distinct(texts, config)
         # Each segment's words are its distinct text's: only the distinct texts are hashed.
@@ -238,14 +238,13 @@ def _sized(pages: Iterable[Page]) -> tuple[Iterable[Page], int]:
     return gathered, len(gathered)
 
 
-def _segmented(
-    given: Iterable[Page], *, keep_page_text: bool
-) -> tuple[tuple[Page, ...], tuple[Segment, ...]]:
+def _segmented(given: Iterable[Page], *, keep_page_text: bool) -> tuple[tuple[Page, ...], Segments]:
     """Segment the pages as they come; return them and their segments sorted by page id.
 
     Without `keep_page_text`, each page is kept without its text as soon as it is cut.
     """
-    cut: list[tuple[Page, tuple[Segment, ...]]] = []
+    cutter = Cutter()
+    kept: list[Page] = []
     for position, page in enumerate(given):
         if not isinstance(page, Page):
             msg = (
@@ -253,14 +252,14 @@ def _segmented(
                 " (for plain texts, use find_duplicates)"
             )
             raise TypeError(msg)
-        pieces = segment_page(page)
-        cut.append((page if keep_page_text else replace(page, text="", blocks=()), pieces))
-    cut.sort(key=lambda item: item[0].id)
-    for (previous, _), (page, _) in pairwise(cut):
+        cutter.cut(page)
+        kept.append(page if keep_page_text else replace(page, text="", blocks=()))
+    order = sorted(range(len(kept)), key=lambda at: kept[at].id)
+    batch = tuple(kept[at] for at in order)
+    for previous, page in pairwise(batch):
         if previous.id == page.id:
             raise InputError(page.path or page.id, 0, f"duplicate page id {page.id!r}")
-    batch = tuple(page for page, _ in cut)
-    return batch, tuple(chain.from_iterable(pieces for _, pieces in cut))
+    return batch, cutter.segments(order)
 
 
 def _threads(threads: int | None) -> int | None:

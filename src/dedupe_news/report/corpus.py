@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
-from dedupe_news.records import Label, Role
+from dedupe_news.records import ROLES, Label, Role
 from dedupe_news.report.rows import json_line
 
 if TYPE_CHECKING:
@@ -55,22 +55,26 @@ def corpus_records(report: Report) -> Iterator[dict[str, str | None] | None]:
         for page, article in zip(report.pages, report.article_clusters, strict=True)
         if article is not None and article != page.id
     }
-    keepers = {cluster.id: _keeper(cluster, copies, report) for cluster in report.clusters}
+    columns = report.columns
+    owner = columns.page_id_column()
+    keepers = {cluster.id: _keeper(cluster, copies, report, owner) for cluster in report.clusters}
+    roles, texts = columns.roles.tolist(), columns.texts
+    title_role = ROLES.index(Role.TITLE)
     for page in report.pages:
         title, kept = None, []
-        for segment in report.segments_of(page.id):
-            if segment.role is Role.TITLE and title is None:
-                title = segment.text
+        for at in report.span_of(page.id):
+            if roles[at] == title_role and title is None:
+                title = texts[at]
                 continue
-            label = report.label_of(segment.id)
-            cluster = report.cluster_of(segment.id)
+            label = report.labels[at]
+            cluster = report.segment_clusters[at]
             if label is Label.UNIQUE or (
                 label is Label.DUPLICATE
                 and page.id not in copies
                 and cluster is not None
-                and keepers[cluster] == segment.id
+                and keepers[cluster] == at
             ):
-                kept.append(segment.text)
+                kept.append(texts[at])
         if not kept:
             yield None
             continue
@@ -90,11 +94,15 @@ def write_corpus(report: Report, out: IO[bytes]) -> CorpusCounts:
     return CorpusCounts(written, omitted)
 
 
-def _keeper(cluster: Cluster[SegmentId], copies: set[PageId], report: Report) -> SegmentId:
-    """Return the member of a cluster whose page keeps the text."""
-    if report.segment(cluster.representative).page_id not in copies:
-        return cluster.representative
+def _keeper(
+    cluster: Cluster[SegmentId], copies: set[PageId], report: Report, owner: list[PageId]
+) -> int:
+    """Return the position of the member of a cluster whose page keeps the text."""
+    representative = report.position(cluster.representative)
+    if owner[representative] not in copies:
+        return representative
     for member in cluster.members:
-        if report.segment(member).page_id not in copies:
-            return member
-    return cluster.representative
+        at = report.position(member)
+        if owner[at] not in copies:
+            return at
+    return representative

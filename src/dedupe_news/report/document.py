@@ -13,7 +13,7 @@ import orjson
 
 from dedupe_news.memory import collector_paused
 from dedupe_news.records import ClusterKind, Label
-from dedupe_news.report.rows import segment_fields
+from dedupe_news.report.rows import label_column
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -103,14 +103,48 @@ def _parts(report: Report) -> Iterator[tuple[str, object]]:
 
 
 def _pages(report: Report) -> Iterable[dict[str, object]]:
+    """Yield each page with its segments' fields (`rows.segment_fields`), from the columns."""
+    columns = report.columns
+    owners = columns.page_id_column()
+    lines = columns.lines.tolist()
+    roles = columns.role_column()
+    labels = label_column(report)
+    places = columns.sparse(columns.places, None)
+    agencies = cast("list[tuple[str, ...]]", columns.sparse(columns.agencies, ()))
+    ages = columns.sparse(columns.ages, None)
+    minutes = columns.sparse(columns.age_minutes, None)
+    texts, clusters = columns.texts, report.segment_clusters
     start = 0
     for page, article in zip(report.pages, report.article_clusters, strict=True):
         end = start
-        while end < len(report.segments) and report.segments[end].page_id == page.id:
+        while end < len(owners) and owners[end] == page.id:
             end += 1
+        rows = zip(
+            lines[start:end],
+            roles[start:end],
+            labels[start:end],
+            clusters[start:end],
+            texts[start:end],
+            places[start:end],
+            agencies[start:end],
+            ages[start:end],
+            minutes[start:end],
+            strict=True,
+        )
         segments = [
-            segment_fields(report.segments[i], report.labels[i], report.segment_clusters[i])
-            for i in range(start, end)
+            {
+                "id": f"{page.id}:{line}",  # Segment.id
+                "line": line,
+                "role": role,
+                "label": label,
+                "cluster": cluster,
+                "text": text,
+                "place": place,
+                "agencies": list(agency),
+                "age": age,
+                "age_minutes": age_minutes,
+            }
+            for line, role, label, cluster, text, place, agency, age, age_minutes in rows
         ]
         start = end
         yield {

@@ -13,11 +13,12 @@ import json
 from html import escape
 from importlib.metadata import version
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
+import numpy as np
 import orjson
 
-from dedupe_news.records import Label, Role
+from dedupe_news.records import ROLES, Label, Role
 from dedupe_news.report.html_overview import overview
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ CHUNK_PAGES = 500
 """Pages per JSON block: the script parses a block the first time one of its pages is shown."""
 
 _DATA = Path(__file__).parent.parent / "data"
-_ROLES = tuple(Role)
+_ROLES = ROLES
 _LABELS = tuple(Label)
 
 
@@ -112,10 +113,12 @@ def _encode(value: object) -> bytes:
 def _index(report: Report) -> dict[str, object]:
     """Return what every view needs: pages without their segments, clusters, links."""
     position = {page.id: index for index, page in enumerate(report.pages)}
+    columns = report.columns
+    owner, lines = columns.page_id_column(), columns.lines.tolist()
 
     def member(segment_id: SegmentId) -> list[object]:
-        segment = report.segment(segment_id)
-        return [position[segment.page_id], segment.line]
+        at = report.position(segment_id)
+        return [position[owner[at]], lines[at]]
 
     clusters = []
     for cluster in report.clusters:
@@ -125,7 +128,8 @@ def _index(report: Report) -> dict[str, object]:
         clusters.append(
             [cluster.id, cluster.kind.value, members, order[cluster.representative], matches]
         )
-    titles = {s.page_id: s.text for s in report.segments if s.role is Role.TITLE}
+    titled = np.flatnonzero(columns.role_in((Role.TITLE,))).tolist()
+    titles = {owner[at]: columns.texts[at] for at in titled}  # a page's last title
     pages = [
         [
             page.id,
@@ -151,25 +155,29 @@ def _index(report: Report) -> dict[str, object]:
 def _chunks(report: Report) -> Iterator[list[list[list[object]]]]:
     """Yield the pages' segments, `CHUNK_PAGES` pages at a time, as compact rows."""
     number = {cluster.id: index for index, cluster in enumerate(report.clusters)}
-    role = {r: i for i, r in enumerate(_ROLES)}
     label = {lab: i for i, lab in enumerate(_LABELS)}
+    columns = report.columns
+    lines, roles, texts = columns.lines.tolist(), columns.roles.tolist(), columns.texts
+    places = columns.sparse(columns.places, None)
+    agencies = columns.sparse(columns.agencies, ())
+    ages = columns.sparse(columns.ages, None)
+    clusters = [None if c is None else number[c] for c in report.segment_clusters]
+    labels = [label[x] for x in report.labels]
+
+    def rows(page_id: str) -> list[list[object]]:
+        return [
+            [
+                lines[at],
+                roles[at],  # records.ROLES is this module's _ROLES
+                labels[at],
+                clusters[at],
+                texts[at],
+                places[at],
+                list(cast("tuple[str, ...]", agencies[at])),
+                ages[at],
+            ]
+            for at in report.span_of(page_id)
+        ]
+
     for start in range(0, len(report.pages), CHUNK_PAGES):
-        chunk = []
-        for page in report.pages[start : start + CHUNK_PAGES]:
-            rows: list[list[object]] = []
-            for segment in report.segments_of(page.id):
-                cluster = report.cluster_of(segment.id)
-                rows.append(
-                    [
-                        segment.line,
-                        role[segment.role],
-                        label[report.label_of(segment.id)],
-                        None if cluster is None else number[cluster],
-                        segment.text,
-                        segment.place,
-                        list(segment.agencies),
-                        segment.age,
-                    ]
-                )
-            chunk.append(rows)
-        yield chunk
+        yield [rows(page.id) for page in report.pages[start : start + CHUNK_PAGES]]

@@ -7,14 +7,16 @@ columns in the same order; only how a list is spelled differs per format.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import orjson
+
+from dedupe_news.records import Label
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from dedupe_news.records import Cluster, Label, Report, Segment, SegmentId
+    from dedupe_news.records import Cluster, Report, Segment, SegmentId
 
 SEGMENT_COLUMNS = (
     "page_id",
@@ -63,23 +65,40 @@ def segment_rows(report: Report) -> Iterator[dict[str, object]]:
         >>> row["segment_id"], row["role"], row["label"]
         ('000_06e2ff613e5638d5:1', 'title', 'unique')
     """
-    pages = {
-        page.id: (page, article)
-        for page, article in zip(report.pages, report.article_clusters, strict=True)
-    }
-    for segment, label, cluster in zip(
-        report.segments, report.labels, report.segment_clusters, strict=True
-    ):
-        page, article = pages[segment.page_id]
-        fields = segment_fields(segment, label, cluster)
+    columns = segment_table(report)
+    for (
+        page_id,
+        segment_id,
+        line,
+        role,
+        label,
+        cluster,
+        text,
+        place,
+        agencies,
+        age,
+        age_minutes,
+        url,
+        site,
+        published,
+        article_cluster,
+    ) in zip(*(columns[name] for name in SEGMENT_COLUMNS), strict=True):
         yield {
-            "page_id": segment.page_id,
-            "segment_id": fields.pop("id"),
-            **fields,
-            "url": page.url,
-            "site": page.site,
-            "published": page.published,
-            "article_cluster": article,
+            "page_id": page_id,
+            "segment_id": segment_id,
+            "line": line,
+            "role": role,
+            "label": label,
+            "cluster": cluster,
+            "text": text,
+            "place": place,
+            "agencies": list(cast("tuple[str, ...]", agencies)),
+            "age": age,
+            "age_minutes": age_minutes,
+            "url": url,
+            "site": site,
+            "published": published,
+            "article_cluster": article_cluster,
         }
 
 
@@ -138,28 +157,35 @@ def segment_table_columns(report: Report) -> Iterator[tuple[str, list[object]]]:
         >>> tuple(names) == SEGMENT_COLUMNS
         True
     """
-    segments = report.segments
-    where = {page.id: index for index, page in enumerate(report.pages)}
-    owner = [where[segment.page_id] for segment in segments]
+    segments = report.columns
+    owner = segments.page_index(report.pages).tolist()
 
     def of_page(values: list[object]) -> list[object]:
         return [values[index] for index in owner]
 
-    yield "page_id", [s.page_id for s in segments]
-    yield "segment_id", [f"{s.page_id}:{s.line}" for s in segments]  # Segment.id
-    yield "line", [s.line for s in segments]
-    yield "role", [str(s.role) for s in segments]  # a StrEnum's str is its value
-    yield "label", [str(label) for label in report.labels]
+    yield "page_id", cast("list[object]", segments.page_id_column())
+    yield "segment_id", cast("list[object]", segments.ids())
+    yield "line", segments.lines.tolist()
+    yield "role", cast("list[object]", segments.role_column())
+    yield "label", label_column(report)
     yield "cluster", list(report.segment_clusters)
-    yield "text", [s.text for s in segments]
-    yield "place", [s.place for s in segments]
-    yield "agencies", [s.agencies for s in segments]
-    yield "age", [s.age for s in segments]
-    yield "age_minutes", [s.age_minutes for s in segments]
+    yield "text", list(segments.texts)
+    yield "place", segments.sparse(segments.places, None)
+    yield "agencies", segments.sparse(segments.agencies, ())
+    yield "age", segments.sparse(segments.ages, None)
+    yield "age_minutes", segments.sparse(segments.age_minutes, None)
     yield "url", of_page([page.url for page in report.pages])
     yield "site", of_page([page.site for page in report.pages])
     yield "published", of_page([page.published for page in report.pages])
     yield "article_cluster", of_page(list(report.article_clusters))
+
+
+def label_column(report: Report) -> list[object]:
+    """Return each segment's label as its output string (`Label.value`)."""
+    return list(map(_LABEL_VALUES.__getitem__, report.labels))
+
+
+_LABEL_VALUES = {label: label.value for label in Label}  # no enum descriptor per segment
 
 
 def cluster_rows(report: Report) -> Iterator[dict[str, object]]:

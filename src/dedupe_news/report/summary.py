@@ -8,12 +8,13 @@ from collections import Counter
 from typing import IO, TYPE_CHECKING
 
 from dedupe_news.records import ClusterKind, Label
+from dedupe_news.report.rows import label_column
 from dedupe_news.stages.normalize import normalize
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from dedupe_news.records import Cluster, Report, Segment, SegmentId
+    from dedupe_news.records import Cluster, Report, SegmentId
 
 _DIFF_WORDS = 12  # words of a near-duplicate diff shown per side
 # difflib is quadratic in the words it compares: after the common opening and ending are cut
@@ -41,8 +42,9 @@ def _lines(report: Report) -> Iterator[str]:
     labels = ", ".join(f"{label.value} {counts[label]}" for label in Label)
     yield f"{len(report.pages)} pages, {len(report.segments)} segments: {labels}"
     yield f"{len(report.clusters)} clusters"
+    members = _Members(report)
     for cluster in report.clusters:
-        yield from _cluster_lines(report, cluster)
+        yield from _cluster_lines(report, members, cluster)
     if report.links:
         yield ""
         yield f"{len(report.links)} links (teaser -> the article it summarises):"
@@ -56,39 +58,60 @@ def _lines(report: Report) -> Iterator[str]:
         yield from (f"  {s.path}: {s.reason}" for s in report.skipped)
 
 
-def _cluster_lines(report: Report, cluster: Cluster[SegmentId]) -> list[str]:
-    representative = report.segment(cluster.representative)
+class _Members:
+    """What a cluster's member line shows, read from the report's columns by position."""
+
+    __slots__ = ("credits", "labels", "roles", "texts")
+
+    def __init__(self, report: Report) -> None:
+        columns = report.columns
+        self.texts = columns.texts
+        self.roles = columns.role_column()
+        self.labels = label_column(report)
+        self.credits = columns.sparse(
+            [
+                _credit(place, agencies, age)
+                for place, agencies, age in zip(
+                    columns.places, columns.agencies, columns.ages, strict=True
+                )
+            ],
+            "",
+        )
+
+
+def _cluster_lines(report: Report, members: _Members, cluster: Cluster[SegmentId]) -> list[str]:
+    representative = members.texts[report.position(cluster.representative)]
     size, lowest = len(cluster.members), cluster.lowest_score
     lines = [
         "",
         f"{cluster.id}  {cluster.kind.value}  {size} members  lowest score {lowest:.3f}",
-        f"  {_preview(representative.text)!r}",
+        f"  {_preview(representative)!r}",
     ]
     fold = report.config.fold_diacritics
     # Members of an exact cluster are equal once normalized: nothing to diff.
     base = (
         None
         if cluster.kind is ClusterKind.EXACT
-        else normalize(representative.text, fold_diacritics=fold)
+        else normalize(representative, fold_diacritics=fold)
     )
     for member_id in cluster.members:
-        member = report.segment(member_id)
-        label = report.label_of(member_id).value
-        line = f"  {member_id}  {member.role.value}  {label}{_credit(member)}"
+        at = report.position(member_id)
+        line = f"  {member_id}  {members.roles[at]}  {members.labels[at]}{members.credits[at]}"
         if member_id == cluster.representative:
             line += "  (representative)"
         elif base is not None:
-            line += _diff(base, normalize(member.text, fold_diacritics=fold))
+            line += _diff(base, normalize(members.texts[at], fold_diacritics=fold))
         lines.append(line)
     return lines
 
 
-def _credit(segment: Segment) -> str:
+def _credit(place: str | None, agencies: tuple[str, ...], age: str | None) -> str:
+    """Return a member's dateline and age as the summary prints them after its label."""
     parts = []
-    if segment.place is not None:
-        parts.append(f"{segment.place} ({'/'.join(segment.agencies)})")
-    if segment.age is not None:
-        parts.append(segment.age)
+    if place is not None:
+        parts.append(f"{place} ({'/'.join(agencies)})")
+    if age is not None:
+        parts.append(age)
     return "  " + ", ".join(parts) if parts else ""
 
 

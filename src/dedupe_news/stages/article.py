@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from dedupe_news.records import Segments
 from dedupe_news.stages import _kernels as kernels
 from dedupe_news.stages.cluster import components
 from dedupe_news.stages.story import STORY_ROLES, Flags, Indices, story_copies
@@ -157,8 +158,5 @@ def _page_story(
     pages: Sequence[Page], segments: Sequence[Segment]
 ) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
     """Return each segment's page index and whether its role carries the story."""
-    index = {page.id: i for i, page in enumerate(pages)}
-    # Arrays, not lists: a list holds one int object per segment (36 MB on 1M segments).
-    page_of = np.fromiter((index[s.page_id] for s in segments), np.int64, len(segments))
-    story = np.fromiter((s.role in STORY_ROLES for s in segments), np.bool_, len(segments))
-    return page_of, story
+    columns = Segments.of(segments)
+    return columns.page_index(pages), columns.role_in(STORY_ROLES)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol, cast
 import numpy as np
 import xxhash
 
-from dedupe_news.records import Cluster, ClusterId, ClusterKind, Match
+from dedupe_news.records import Cluster, ClusterId, ClusterKind, Match, SegmentId, Segments
 from dedupe_news.stages import _kernels as kernels
 from dedupe_news.stages.cluster_parts import by_pair, matches_by_component, representatives
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
-    from dedupe_news.records import Segment, SegmentId
+    from dedupe_news.records import Segment
 
 
 class Groups(Protocol):
@@ -259,28 +259,31 @@ def build_clusters(
     roots = components(len(distinct.firsts), [(m.a, m.b) for m in joined])
     clusters = []
     segment_clusters: list[ClusterId | None] = [None] * len(segments)
+    columns = Segments.of(segments)
+    owner, lines = columns.page_id_column(), columns.lines.tolist()  # Segment.id's parts
     for part in _parts(distinct, roots, joined, lengths):
         cluster_id = ClusterId("c" + part.key)
+        members = [f"{owner[i]}:{lines[i]}" for i in part.members]
         for member in part.members:
             segment_clusters[member] = cluster_id
+        at = part.representative
         clusters.append(
             Cluster(
                 id=cluster_id,
                 key=part.key,
                 kind=part.kind,
-                members=_ids(segments, part.members),
-                representative=segments[part.representative].id,
+                members=cast("tuple[SegmentId, ...]", tuple(members)),
+                representative=SegmentId(f"{owner[at]}:{lines[at]}"),
                 matches=tuple(
-                    Match(segments[a].id, segments[b].id, score, jaccard)
+                    Match(
+                        SegmentId(f"{owner[a]}:{lines[a]}"),
+                        SegmentId(f"{owner[b]}:{lines[b]}"),
+                        score,
+                        jaccard,
+                    )
                     for a, b, score, jaccard in part.matches
                 ),
                 lowest_score=part.lowest_score,
             )
         )
     return Clustering(tuple(clusters), tuple(segment_clusters))
-
-
-def _ids(segments: Sequence[Segment], members: list[int]) -> tuple[SegmentId, ...]:
-    """Return the ids of segments (`Segment.id`, spelled out: one call less per member)."""
-    ids = [f"{s.page_id}:{s.line}" for s in map(segments.__getitem__, members)]
-    return cast("tuple[SegmentId, ...]", tuple(ids))

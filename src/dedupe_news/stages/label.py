@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dedupe_news.records import Label, Role
+import numpy as np
+
+from dedupe_news.records import Label, Role, Segments
 from dedupe_news.stages.link import FURNITURE_ROLES
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from numpy.typing import NDArray
 
     from dedupe_news.config import Config
     from dedupe_news.records import ClusterId, Page, PageId, Segment
@@ -76,21 +80,44 @@ def label_segments(
         >>> label_segments([Page("a", "")], [None], quoted, [c, c], DEFAULT)
         (<Label.UNIQUE: 'unique'>, <Label.UNIQUE: 'unique'>)
     """
-    story_of = {
-        page.id: page.id if article is None else article
-        for page, article in zip(pages, article_clusters, strict=True)
-    }
-    stories_of: dict[ClusterId, set[PageId]] = {}
-    pages_of: dict[ClusterId, set[PageId]] = {}
-    for segment, cluster in zip(segments, segment_clusters, strict=True):
-        if cluster is not None:
-            stories_of.setdefault(cluster, set()).add(story_of[segment.page_id])
-            pages_of.setdefault(cluster, set()).add(segment.page_id)
-    return tuple(
-        label(
-            segment.role,
-            0 if cluster is None or len(pages_of[cluster]) == 1 else len(stories_of[cluster]),
-            config,
-        )
-        for segment, cluster in zip(segments, segment_clusters, strict=True)
+    columns = Segments.of(segments)
+    # Each page's story (its article cluster, or itself) as a number; each segment's page.
+    stories: dict[PageId, int] = {}
+    story_of = np.array(
+        [
+            stories.setdefault(page.id if article is None else article, len(stories))
+            for page, article in zip(pages, article_clusters, strict=True)
+        ],
+        np.int64,
     )
+    page_of = columns.page_index(pages)
+    clusters: dict[ClusterId, int] = {}
+    cluster_of = np.array(
+        [-1 if c is None else clusters.setdefault(c, len(clusters)) for c in segment_clusters],
+        np.int64,
+    )
+    if len(cluster_of) != len(page_of):
+        msg = f"segment_clusters must be aligned with segments, got {len(cluster_of)} values"
+        raise ValueError(msg)
+    inside = np.flatnonzero(cluster_of >= 0)
+    spans = _distinct_per_cluster(cluster_of[inside], page_of[inside], len(clusters))
+    counts = _distinct_per_cluster(cluster_of[inside], story_of[page_of[inside]], len(clusters))
+    counts[spans == 1] = 0  # a cluster on one page only is no repetition
+    found = np.zeros(len(page_of), np.int64)
+    found[inside] = counts[cluster_of[inside]]
+    # label() over columns: 0 unique, 1 duplicate, 2 boilerplate.
+    code = np.where(found == 0, 0, np.where(found >= config.boilerplate_min_pages, 2, 1))
+    code[columns.role_in(FURNITURE_ROLES)] = 2
+    return tuple(map(_LABELS.__getitem__, code.tolist()))
+
+
+_LABELS = (Label.UNIQUE, Label.DUPLICATE, Label.BOILERPLATE)
+
+
+def _distinct_per_cluster(
+    cluster: NDArray[np.int64], value: NDArray[np.int64], clusters: int
+) -> NDArray[np.int64]:
+    """Return, for each cluster, how many different values its members have."""
+    width = int(value.max(initial=0)) + 1
+    pairs = np.unique(cluster * width + value)
+    return np.bincount(pairs // width, minlength=clusters).astype(np.int64)

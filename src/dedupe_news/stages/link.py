@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dedupe_news.records import Link, Match, PageId, Role
+from dedupe_news.records import Link, Match, PageId, Role, SegmentId, Segments
 from dedupe_news.stages.exact import norm_chars
 
 if TYPE_CHECKING:
@@ -110,7 +110,8 @@ def separate(
         >>> found.sides.group_of.tolist(), found.links
         ([0, 1], (Link(teaser='b:9', page='a', target='a:2', score=1.0),))
     """
-    furniture = np.fromiter((s.role in FURNITURE_ROLES for s in segments), np.int64, len(segments))
+    columns = Segments.of(segments)
+    furniture = columns.role_in(FURNITURE_ROLES).astype(np.int64)
     valid = np.flatnonzero(distinct.group_of >= 0)
     keys = distinct.group_of[valid] * 2 + furniture[valid]
     unique_keys, first_at = np.unique(keys, return_index=True)
@@ -129,7 +130,7 @@ def separate(
     across.extend(
         (a, b, 1.0) for a, b in zip(story[both].tolist(), shown[both].tolist(), strict=True)
     )
-    links = _links(sides, across, segments)
+    links = _links(sides, across, columns)
     return Separated(
         sides, tuple(m for m, _ in within), links, tuple(inside for _, inside in within)
     )
@@ -169,7 +170,7 @@ def side_matches(
 
 
 def _links(
-    sides: Sides, across: Sequence[tuple[int, int, float]], segments: Sequence[Segment]
+    sides: Sides, across: Sequence[tuple[int, int, float]], segments: Segments
 ) -> tuple[Link, ...]:
     """Expand side pairs to teaser -> page links: the best target per teaser and page."""
     members: dict[int, list[int]] = {}
@@ -177,20 +178,33 @@ def _links(
     linked = np.flatnonzero(np.isin(sides.group_of, wanted))  # only the sides of links
     for item, side in zip(linked.tolist(), sides.group_of[linked].tolist(), strict=True):
         members.setdefault(side, []).append(item)
+    is_teaser = dict(
+        zip(linked.tolist(), segments.role_in((Role.TEASER,))[linked].tolist(), strict=True)
+    )
+    is_target = dict(
+        zip(linked.tolist(), segments.role_in(TARGET_ROLES)[linked].tolist(), strict=True)
+    )
+    page_of = dict(zip(linked.tolist(), segments.pages[linked].tolist(), strict=True))
     best: dict[tuple[int, PageId], tuple[float, int]] = {}
     for one, other, score in across:
         items = members[one] + members[other]
-        teasers = [i for i in items if segments[i].role is Role.TEASER]
-        targets = [i for i in items if segments[i].role in TARGET_ROLES]
+        teasers = [i for i in items if is_teaser[i]]
+        targets = [i for i in items if is_target[i]]
         for teaser in teasers:
             for target in targets:
-                page = segments[target].page_id
+                page = segments.page_ids[page_of[target]]
                 known = best.get((teaser, page))
-                if page != segments[teaser].page_id and (
+                if page_of[target] != page_of[teaser] and (
                     known is None or (-score, target) < (-known[0], known[1])
                 ):
                     best[(teaser, page)] = (score, target)
+    lines = segments.lines
     return tuple(
-        Link(segments[teaser].id, page, segments[target].id, score)
+        Link(
+            SegmentId(f"{segments.page_ids[page_of[teaser]]}:{lines[teaser]}"),
+            page,
+            SegmentId(f"{page}:{lines[target]}"),
+            score,
+        )
         for (teaser, page), (score, target) in sorted(best.items())
     )

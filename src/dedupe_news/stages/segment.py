@@ -12,17 +12,37 @@ non-empty line. Every parser here is a linear scan: no input line can make it ba
 
 from __future__ import annotations
 
-import re
 import sys
-from dataclasses import dataclass
-from functools import lru_cache
-from itertools import chain
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from dedupe_news.records import Page, Role, Segment
+import numpy as np
+
+from dedupe_news.records import ROLES, Page, PageId, Role, Segment, Segments
+from dedupe_news.stages.dateline import (
+    AGE,
+    MAX_AGE_MINUTES,
+    Age,
+    Dateline,
+    age_minutes,
+    dateline_parts,
+    parse_age,
+    parse_dateline,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterable, Sequence
+
+__all__ = [
+    "MAX_AGE_MINUTES",
+    "Age",
+    "Cutter",
+    "Dateline",
+    "parse_age",
+    "parse_dateline",
+    "segment_page",
+    "segment_pages",
+]
 
 # A subheading or section heading is a short phrase: a line that does not end a sentence and
 # has no punctuation inside. Punctuation inside marks a sentence or a standing line (a tip
@@ -38,138 +58,8 @@ _QUOTE_PAIRS = frozenset(
     {("'", "'"), ('"', '"'), ("\u2018", "\u2019"), ("\u201c", "\u201d"), ("\u201e", "\u201d")}
 )
 
-# The place of a dateline is at most this long ("CAPE CANAVERAL", "RIO DE JANEIRO").
-_PLACE_MAX_CHARS = 40
-_DATELINE_DASHES = (" - ", " – ", " — ")  # noqa: RUF001 - the en and em dashes are meant
 
-# `N <unit> geleden` or `gisteren` at the start of a line; digits are bounded, so the
-# match is linear and the number cannot be absurdly large.
-_AGE = re.compile(
-    r"(?:(?P<count>\d{1,6}) (?P<unit>minuut|minuten|uur|dag|dagen|week|weken) geleden"
-    r"|(?P<yesterday>gisteren))"
-)
-_UNIT_MINUTES = {
-    "minuut": 1,
-    "minuten": 1,
-    "uur": 60,
-    "dag": 1440,
-    "dagen": 1440,
-    "week": 10080,
-    "weken": 10080,
-}
-_YESTERDAY_MINUTES = 1440
-# A "related news" rail shows recent items: an age beyond a year is a scraping artefact. It is
-# still split off and kept as printed, but gets no number of minutes.
-MAX_AGE_MINUTES = 366 * 1440
-
-
-@dataclass(frozen=True, slots=True)
-class Dateline:
-    """A parsed `PLACE (AGENCY/AGENCY) - ` opening."""
-
-    place: str
-    agencies: tuple[str, ...]
-    body: str
-
-
-@dataclass(frozen=True, slots=True)
-class Age:
-    """A relative age as printed, and in minutes (None beyond `MAX_AGE_MINUTES`)."""
-
-    text: str
-    minutes: int | None
-
-
-def parse_dateline(text: str) -> Dateline | None:
-    """Split a dateline off the start of a text, or return None when there is none.
-
-    Examples:
-        >>> parse_dateline("MOSKOU (ANP/RTR) - De trein is aangekomen.")
-        Dateline(place='MOSKOU', agencies=('ANP', 'RTR'), body='De trein is aangekomen.')
-        >>> parse_dateline("Geen dateline hier (ANP) - nee") is None
-        True
-    """
-    parts = _dateline_parts(text)
-    return None if parts is None else Dateline(*parts)
-
-
-# The common dateline, all ASCII capitals, in one match. When it matches, the general parse
-# below would find the same " (" (the place holds none, and is at most 40 characters), the
-# same ")" (the credits hold none; their length is checked against the 80-character window)
-# and accept the place and every agency, so its groups are the answer; any other text takes
-# the general parse, which alone decides.
-_ASCII_DATELINE = re.compile(
-    r"(?P<place>[A-Z][A-Z .'-]{0,39}) \((?P<agencies>[A-Z]{1,20}(?:/[A-Z]{1,20})*)\)"
-    r"(?: - | \u2013 | \u2014 )"
-)
-_AGENCIES_MAX_CHARS = 77  # the ")" must fall inside text[open_at + 2 : open_at + 80]
-
-
-def _dateline_parts(text: str) -> tuple[str, tuple[str, ...], str] | None:
-    """Return a dateline's (place, agencies, body), or None: `parse_dateline` without a record."""
-    fast = _ASCII_DATELINE.match(text)
-    if fast is not None and len(fast["agencies"]) <= _AGENCIES_MAX_CHARS:
-        return sys.intern(fast["place"]), _agencies(fast["agencies"]), text[fast.end() :].strip()
-    open_at = text.find(" (", 0, _PLACE_MAX_CHARS + 2)
-    close_at = text.find(")", open_at + 2, open_at + 80) if open_at > 0 else -1
-    if close_at < 0:
-        return None
-    place = text[:open_at]
-    agencies = _agencies(text[open_at + 2 : close_at])
-    rest = text[close_at + 1 :]
-    dash = next((d for d in _DATELINE_DASHES if rest.startswith(d)), None)
-    if dash is None or not _is_place(place) or not all(map(_is_agency, agencies)):
-        return None
-    return sys.intern(place), agencies, rest[len(dash) :].strip()
-
-
-# A crawl repeats a few hundred places and agency credits over hundreds of thousands of
-# ledes and teasers: one shared string and tuple each, not one per segment (about 75 bytes
-# per segment, a quarter of the segments' own memory beside their text). Places are
-# interned (Python frees an interned string with its last use); the agencies' cache is a
-# bounded memo of a pure function: a freak crawl of all-different datelines only misses.
-@lru_cache(maxsize=4096)
-def _agencies(credit: str) -> tuple[str, ...]:
-    """Return the agencies of a dateline's credits (`"ANP/AFP"`), one shared tuple per text."""
-    return tuple(map(sys.intern, credit.split("/")))
-
-
-def _is_place(text: str) -> bool:
-    letters = text.replace(" ", "").replace("-", "").replace(".", "").replace("'", "")
-    return letters.isalpha() and letters.isupper()
-
-
-def _is_agency(text: str) -> bool:
-    return 0 < len(text) <= 20 and text.isalpha() and text.isupper()
-
-
-def parse_age(text: str) -> tuple[Age, str] | None:
-    """Split a relative age off the start of a line: (age, rest), or None.
-
-    Examples:
-        >>> parse_age("4 uur geledenGUAYAQUIL (ANP/AFP) - De politie...")
-        (Age(text='4 uur geleden', minutes=240), 'GUAYAQUIL (ANP/AFP) - De politie...')
-        >>> parse_age("gisteren")
-        (Age(text='gisteren', minutes=1440), '')
-        >>> parse_age("999999 uur geleden")
-        (Age(text='999999 uur geleden', minutes=None), '')
-    """
-    found = _AGE.match(text)
-    if found is None:
-        return None
-    return Age(text=found.group(), minutes=_minutes(found)), text[found.end() :].strip()
-
-
-def _minutes(found: re.Match[str]) -> int | None:
-    """Return the minutes of a matched age, or None when it is beyond `MAX_AGE_MINUTES`."""
-    if found["yesterday"]:
-        minutes = _YESTERDAY_MINUTES
-    else:
-        minutes = int(found["count"]) * _UNIT_MINUTES[found["unit"]]
-    return minutes if minutes <= MAX_AGE_MINUTES else None
-
-
-def segment_pages(pages: Iterable[Page]) -> tuple[Segment, ...]:
+def segment_pages(pages: Iterable[Page]) -> Segments:
     r"""Cut every page of a batch, in the given page order: `segment_page` for each.
 
     Examples:
@@ -177,7 +67,10 @@ def segment_pages(pages: Iterable[Page]) -> tuple[Segment, ...]:
         >>> [s.id for s in segment_pages(pages)]
         ['a:1', 'b:1', 'b:2']
     """
-    return tuple(chain.from_iterable(map(segment_page, pages)))
+    cutter = Cutter()
+    for page in pages:
+        cutter.cut(page)
+    return cutter.segments()
 
 
 def segment_page(page: Page) -> tuple[Segment, ...]:
@@ -192,33 +85,217 @@ def segment_page(page: Page) -> tuple[Segment, ...]:
         >>> [(s.line, s.role.value, s.age) for s in segment_page(page)]
         [(1, 'title', None), (2, 'lede', None), (3, 'section_heading', None), (4, 'teaser', '3 uur geleden')]
     """  # noqa: E501 - a doctest line cannot wrap
-    if page.blocks:  # an HTML page: roles from its DOM
-        from dedupe_news.stages.segment_dom import segment_blocks  # noqa: PLC0415 - it imports us
+    return tuple(segment_pages((page,)))
 
-        return segment_blocks(page)
-    numbers, lines = _lines(page.text)
-    if page.titled and len(lines) == 1:
-        return (Segment(page.id, numbers[0], Role.TITLE, lines[0]),)
-    # A page opens with its title, then the dateline lede; a scrape may have lost the title.
-    # When the source names the title (`page.titled`), the line after it is the lede.
-    opening = _dateline_parts(lines[0]) if lines and not page.titled else None
-    untitled = opening is not None
-    lede_at = 0 if untitled else 1
-    lede = opening if untitled or len(lines) < 2 else _dateline_parts(lines[1])
-    rail_start, rail = _find_rail(lines, first=lede_at + 2)
-    has_lede = len(lines) > lede_at and (page.titled or lede is not None)
-    if not has_lede and rail_start == len(lines):
-        return tuple(
-            Segment(page.id, n, Role.PARAGRAPH, line)
-            for n, line in zip(numbers, lines, strict=True)
-        )
-    if rail_start == len(lines):
-        return tuple(_article(page, numbers, lines, lede, untitled=untitled))
-    heading = Segment(page.id, numbers[rail_start - 1], Role.SECTION_HEADING, lines[rail_start - 1])
-    article = _article(
-        page, numbers[: rail_start - 1], lines[: rail_start - 1], lede, untitled=untitled
+
+_TITLE, _LEDE, _PARAGRAPH, _SUBHEADING, _SECTION_HEADING, _TEASER = (
+    ROLES.index(role)
+    for role in (
+        Role.TITLE,
+        Role.LEDE,
+        Role.PARAGRAPH,
+        Role.SUBHEADING,
+        Role.SECTION_HEADING,
+        Role.TEASER,
     )
-    return (*article, heading, *_rail(page, numbers[rail_start:], rail))
+)
+
+
+class Cutter:
+    """Cut pages one after another straight into the columns of `Segments`.
+
+    No `Segment` object is made for a text page: its lines, roles and texts are appended to
+    the columns, and only ledes and teasers add a dateline or an age (`Segments.dated`).
+    """
+
+    __slots__ = (
+        "_agencies",
+        "_ages",
+        "_counts",
+        "_dated",
+        "_lines",
+        "_minutes",
+        "_page_ids",
+        "_places",
+        "_roles",
+        "_seen",
+        "_texts",
+    )
+
+    def __init__(self) -> None:
+        """Start with no page cut."""
+        self._page_ids: list[PageId] = []
+        self._counts: list[int] = []  # segments per page, in the order cut
+        self._lines: list[int] = []
+        self._roles: list[int] = []
+        self._texts: list[str] = []
+        # One string per distinct text, shared from the first page that has it: a crawl
+        # repeats its rail teasers and syndicated copies on many pages (at 65k pages, 488k of
+        # 1.0M texts repeat an earlier one: 95 of the texts' 228 MiB), every later stage
+        # holds the texts, and a copy dropped as soon as it is cut leaves its memory to the
+        # next page's lines.
+        self._seen: dict[str, str] = {}
+        self._dated: list[int] = []
+        self._places: list[str | None] = []
+        self._agencies: list[tuple[str, ...]] = []
+        self._ages: list[str | None] = []
+        self._minutes: list[int | None] = []
+
+    def cut(self, page: Page) -> None:
+        """Append the segments of one page, in line order."""
+        first = len(self._texts)
+        if page.blocks:  # an HTML page: roles from its DOM
+            from dedupe_news.stages.segment_dom import segment_blocks  # noqa: PLC0415 - it imports us
+
+            for segment in segment_blocks(page):
+                self._add(segment)
+        else:
+            self._cut_text(page)
+        self._page_ids.append(page.id)
+        self._counts.append(len(self._texts) - first)
+
+    def segments(self, order: Sequence[int] | None = None) -> Segments:
+        """Return the segments cut so far, pages in `order` (indices in cut order, or as cut)."""
+        self._seen.clear()  # the texts are shared already: the index goes
+        counts = np.array(self._counts, np.int64)
+        pages = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+        page_ids = tuple(self._page_ids)
+        columns = Segments(
+            page_ids,
+            pages,
+            np.array(self._lines, np.int32),
+            np.array(self._roles, np.uint8),
+            self._texts,
+            np.array(self._dated, np.int64),
+            self._places,
+            self._agencies,
+            self._ages,
+            self._minutes,
+        )
+        if order is None or list(order) == list(range(len(counts))):
+            return columns
+        ends = np.cumsum(counts)
+        positions = [np.arange(ends[p] - counts[p], ends[p]) for p in order]
+        chosen = np.concatenate(positions) if positions else np.empty(0, np.int64)
+        rank = np.empty(len(counts), np.int32)
+        rank[np.asarray(order, np.int64)] = np.arange(len(counts), dtype=np.int32)
+        moved = columns.take(chosen)
+        return replace(moved, page_ids=tuple(page_ids[p] for p in order), pages=rank[moved.pages])
+
+    def _shared(self, text: str) -> str:
+        """Return the first string cut with this text."""
+        return self._seen.setdefault(text, text)
+
+    def _add(self, segment: Segment) -> None:
+        if segment != Segment(segment.page_id, segment.line, segment.role, segment.text):
+            self._date(segment.place, segment.agencies, segment.age, segment.age_minutes)
+        self._lines.append(segment.line)
+        self._roles.append(ROLES.index(segment.role))
+        self._texts.append(self._shared(segment.text))
+
+    def _date(
+        self, place: str | None, agencies: tuple[str, ...], age: str | None, minutes: int | None
+    ) -> None:
+        """Give the next segment appended a dateline or an age."""
+        self._dated.append(len(self._texts))
+        self._places.append(place)
+        self._agencies.append(agencies)
+        self._ages.append(age)
+        self._minutes.append(minutes)
+
+    def _cut_text(self, page: Page) -> None:
+        """Cut a page dump: title, lede, body, section heading and rail, or plain paragraphs."""
+        numbers, lines = _lines(page.text)
+        if page.titled and len(lines) == 1:
+            self._lines.append(numbers[0])
+            self._roles.append(_TITLE)
+            self._texts.append(self._shared(lines[0]))
+            return
+        # A page opens with its title, then the dateline lede; a scrape may have lost the
+        # title. When the source names the title (`page.titled`), the line after it is the lede.
+        opening = dateline_parts(lines[0]) if lines and not page.titled else None
+        untitled = opening is not None
+        lede_at = 0 if untitled else 1
+        lede = opening if untitled or len(lines) < 2 else dateline_parts(lines[1])
+        rail_start, rail = _find_rail(lines, first=lede_at + 2)
+        has_lede = len(lines) > lede_at and (page.titled or lede is not None)
+        if not has_lede and rail_start == len(lines):
+            self._lines.extend(numbers)
+            self._roles.extend([_PARAGRAPH] * len(lines))
+            self._texts.extend(map(self._seen.setdefault, lines, lines))
+            return
+        if rail_start == len(lines):
+            self._article(numbers, lines, lede, untitled=untitled)
+            return
+        end = rail_start - 1
+        self._article(numbers[:end], lines[:end], lede, untitled=untitled)
+        self._lines.append(numbers[end])
+        self._roles.append(_SECTION_HEADING)
+        self._texts.append(self._shared(lines[end]))
+        self._rail(numbers[rail_start:], rail)
+
+    def _article(
+        self,
+        numbers: Sequence[int],
+        lines: Sequence[str],
+        lede: tuple[str, tuple[str, ...], str] | None,
+        *,
+        untitled: bool,
+    ) -> None:
+        """Title (unless the scrape lost it), lede (`lede`: its parsed dateline), then the body."""
+        at = 0 if untitled else 1  # _cut_text only calls this with the lede present
+        body = lines[at + 1 :]
+        # Whether each body line is a heading on its own; a line above a paragraph may head it.
+        plain = [len(line) <= _HEADING_MAX_CHARS and _is_heading(line) for line in body]
+        roles = [_TITLE, _LEDE][1 - at :]
+        for k, line in enumerate(body):
+            if k + 1 < len(body) and not plain[k + 1]:  # heads text: a phrase heading it?
+                heading = len(line) <= _HEADING_MAX_CHARS and _is_heading(line, heads_text=True)
+            else:
+                heading = plain[k]
+            roles.append(_SUBHEADING if heading else _PARAGRAPH)
+        self._lines.extend(numbers)
+        self._roles.extend(roles)
+        texts, shared = self._texts, self._seen.setdefault
+        if untitled:
+            opening = lines[0] if lede is None else lede[2]
+            texts.append(shared(opening, opening))
+        else:
+            opening = lines[1] if lede is None else lede[2]
+            texts.append(shared(lines[0], lines[0]))
+            texts.append(shared(opening, opening))
+        if lede is not None:  # the lede's dateline: the lede is the last text appended
+            self._dated.append(len(texts) - 1)
+            self._places.append(lede[0])
+            self._agencies.append(lede[1])
+            self._ages.append(None)
+            self._minutes.append(None)
+        texts.extend(map(shared, body, body))
+
+    def _rail(self, numbers: Sequence[int], rail: Sequence[_RailLine]) -> None:
+        """Each teaser, with the age glued to the start of the line after it."""
+        pending: tuple[int, tuple[str, tuple[str, ...], str]] | None = None
+        for number, (age, minutes, dateline) in zip(numbers, rail, strict=True):
+            if pending is not None:
+                self._teaser(*pending, age, minutes)
+                pending = None
+            if dateline is not None:
+                pending = (number, dateline)
+        if pending is not None:
+            self._teaser(*pending, None, None)
+
+    def _teaser(
+        self,
+        line: int,
+        dateline: tuple[str, tuple[str, ...], str],
+        age: str | None,
+        minutes: int | None,
+    ) -> None:
+        place, agencies, text = dateline
+        self._date(place, agencies, age, minutes)
+        self._lines.append(line)
+        self._roles.append(_TEASER)
+        self._texts.append(self._shared(text))
 
 
 def _lines(text: str) -> tuple[Sequence[int], list[str]]:
@@ -236,15 +313,15 @@ _RailLine = tuple[str | None, int | None, tuple[str, tuple[str, ...], str] | Non
 
 def _rail_line(line: str) -> _RailLine | None:
     """Parse a teaser line (an optional glued age, then a dateline) or a bare age, else None."""
-    found = _AGE.match(line)
+    found = AGE.match(line)
     if found is None:
         age, minutes, rest = None, None, line
     else:
-        age, minutes = sys.intern(found.group()), _minutes(found)  # a few hundred distinct ages
+        age, minutes = sys.intern(found.group()), age_minutes(found)  # a few hundred distinct ages
         rest = line[found.end() :].strip()
     if not rest:
         return age, minutes, None
-    dateline = _dateline_parts(rest)
+    dateline = dateline_parts(rest)
     return None if dateline is None else (age, minutes, dateline)
 
 
@@ -290,44 +367,3 @@ def _is_heading(line: str, *, heads_text: bool = False) -> bool:
         and not phrase.endswith(_SENTENCE_END)
         and _INNER_PUNCTUATION.isdisjoint(phrase)
     )
-
-
-def _article(
-    page: Page,
-    numbers: Sequence[int],
-    lines: Sequence[str],
-    lede: tuple[str, tuple[str, ...], str] | None,
-    *,
-    untitled: bool,
-) -> list[Segment]:
-    """Title (unless the scrape lost it), lede (`lede`: its parsed dateline), then the body."""
-    segments = [] if untitled else [Segment(page.id, numbers[0], Role.TITLE, lines[0])]
-    at = 0 if untitled else 1  # segment_page only calls this with the lede present
-    if lede is None:
-        segments.append(Segment(page.id, numbers[at], Role.LEDE, lines[at]))
-    else:
-        place, agencies, text = lede
-        segments.append(Segment(page.id, numbers[at], Role.LEDE, text, place, agencies))
-    body = lines[at + 1 :]
-    # Whether each body line is a heading on its own; a line above a paragraph may head it.
-    plain = [_is_heading(line) for line in body]
-    for k, line in enumerate(body):
-        heads_text = k + 1 < len(body) and not plain[k + 1]
-        heading = _is_heading(line, heads_text=True) if heads_text else plain[k]
-        role = Role.SUBHEADING if heading else Role.PARAGRAPH
-        segments.append(Segment(page.id, numbers[at + 1 + k], role, line))
-    return segments
-
-
-def _rail(page: Page, numbers: Sequence[int], rail: Sequence[_RailLine]) -> Iterator[Segment]:
-    """Each teaser, with the age glued to the start of the line after it."""
-    pending: tuple[int, tuple[str, tuple[str, ...], str]] | None = None
-    for number, (age, minutes, dateline) in zip(numbers, rail, strict=True):
-        if pending is not None:
-            (line, (place, agencies, text)), pending = pending, None
-            yield Segment(page.id, line, Role.TEASER, text, place, agencies, age, minutes)
-        if dateline is not None:
-            pending = (number, dateline)
-    if pending is not None:
-        line, (place, agencies, text) = pending
-        yield Segment(page.id, line, Role.TEASER, text, place, agencies)

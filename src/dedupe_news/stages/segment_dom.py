@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from dedupe_news.records import Block, Page, Role, Segment
-from dedupe_news.stages.segment import Age, parse_age, parse_dateline
+from dedupe_news.stages.dateline import Age, parse_age, parse_dateline
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
