@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numba
 import numpy as np
 
-from dedupe_news.stages._kernels import _compiled, _inline
+from dedupe_news.stages._kernels import _inline, _sequential
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -268,7 +267,7 @@ def _swapped(  # noqa: PLR0913, PLR0917 - a block, the mids' bounds, the texts' 
     return left >= 0 and right >= 0 and left != right
 
 
-@_compiled
+@_sequential
 def aligned_blocks(  # noqa: PLR0913, PLR0917 - the pairs' texts, their ends, where to write, the limits
     data: NDArray[np.uint8],
     starts: NDArray[np.int64],
@@ -291,7 +290,7 @@ def aligned_blocks(  # noqa: PLR0913, PLR0917 - the pairs' texts, their ends, wh
     counts = np.zeros(len(starts), dtype=np.int64)
     swapped = np.zeros(len(starts), dtype=np.bool_)
     blocks = np.empty((offsets[-1], 4), dtype=np.int64)
-    for p in numba.prange(len(starts)):
+    for p in range(len(starts)):
         head, tail = ends[p, 0], ends[p, 1]
         sizes = (words[p, 0], words[p, 1])
         m1, m2 = sizes[0] - tail - head, sizes[1] - tail - head
