@@ -7,9 +7,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dedupe_news.stages import _kernels as kernels
 from dedupe_news.stages import _veto_kernels as veto_kernels
 from dedupe_news.stages.exact import exact_groups
-from dedupe_news.stages.facts import fact_text, facts_conflict, may_conflict_blocks, word_blocks
+from dedupe_news.stages.facts import (
+    _ALIGN_WORDS,
+    _FACT_WORDS,
+    fact_text,
+    facts_conflict,
+    may_conflict_blocks,
+    word_blocks,
+)
 from dedupe_news.stages.tokenize import tokenize
 from dedupe_news.stages.verify import decoded
 from dedupe_news.stages.veto import Checks, Facts, veto_checks
@@ -146,3 +154,25 @@ def test_the_batch_veto_is_facts_conflict_pair_by_pair(texts: list[str]) -> None
     originals = [distinct.original(index) for index in range(size)]
     expected = [facts_conflict(fact_text(originals[i]), fact_text(originals[j])) for i, j in listed]
     assert found == expected
+
+
+@given(pairs=st.lists(st.tuples(st.lists(FEW, max_size=12), EDITS), min_size=1, max_size=5))
+def test_the_compiled_kernel_equals_its_python_source(
+    pairs: list[tuple[list[str], list[tuple[int, int, str]]]],
+) -> None:
+    """`aligned_blocks` compiled and its Python source (which coverage traces) agree."""
+    texts = [" ".join(words) for a, edits in pairs for words in (a, _edited(a, edits))]
+    tokens = tokenize(texts)
+    starts = tokens.norm_starts.reshape(-1, 2)
+    lengths, words = tokens.norm_lengths.reshape(-1, 2), tokens.counts().reshape(-1, 2)
+    head, tail = kernels.common_ends(tokens.norms, starts, lengths, words)
+    ends = np.stack((head, tail), axis=1)
+    offsets = np.zeros(len(starts) + 1, dtype=np.int64)
+    np.cumsum(np.maximum(words.min(axis=1) - head - tail, 0) + 1, out=offsets[1:])
+    args = (tokens.norms, starts, lengths, words, ends, offsets, (_ALIGN_WORDS, _FACT_WORDS))
+    compiled = veto_kernels.aligned_blocks(*args)
+    python = veto_kernels.aligned_blocks.py_func(*args)  # type: ignore[attr-defined]  # numba keeps the source
+    assert [x.tolist() for x in compiled[:2]] == [x.tolist() for x in python[:2]]
+    assert compiled[3].tolist() == python[3].tolist()
+    for start, count in zip(offsets[:-1].tolist(), compiled[1].tolist(), strict=True):
+        assert (compiled[2][start : start + count] == python[2][start : start + count]).all()
