@@ -21,7 +21,9 @@ from dedupe_news.stages.exact import Distinct
 from dedupe_news.stages.facts import (
     _ALIGN_WORDS,
     _FACT_WORDS,
+    _SHORT_WORDS,
     FactText,
+    _chars,
     fact_texts,
     facts_conflict,
     may_conflict_blocks,
@@ -67,11 +69,13 @@ class Checks:
     swapped: list[bool]
 
 
-def veto_checks(texts: Texts, pairs: NDArray[np.int64]) -> Checks:
+def veto_checks(texts: Texts, pairs: NDArray[np.int64], *, folded: bool) -> Checks:
     """Return what the veto knows of each pair before splitting words (see `Checks`).
 
-    A driver whose texts are not a `Distinct` has no norm buffer here: all its pairs go to
-    `word_blocks`, without ends.
+    With `folded` (the facts' words are the norms' words where their counts agree: see
+    `Facts`), a pair whose blocks no rule can fire on (`_veto_kernels.quiet_pairs`) is
+    None. A driver whose texts are not a `Distinct` has no norm buffer here: all its pairs
+    go to `word_blocks`, without ends.
     """
     if not isinstance(texts, Distinct):
         return Checks([()] * len(pairs), [False] * len(pairs))
@@ -83,42 +87,70 @@ def veto_checks(texts: Texts, pairs: NDArray[np.int64]) -> Checks:
         head, tail = kernels.common_ends(tokens.norms, tokens.norm_starts[rows], lengths, words)
     checked = np.flatnonzero(may_conflict_ends(head, tail, words[:, 0], words[:, 1]))
     ends = np.stack((head[checked], tail[checked]), axis=1)
-    words = words[checked]
-    mids = np.minimum(words[:, 0], words[:, 1]) - head[checked] - tail[checked]
+    rows, lengths, words = rows[checked], lengths[checked], words[checked]
+    mids = np.minimum(words[:, 0], words[:, 1]) - ends[:, 0] - ends[:, 1]
     offsets = np.zeros(len(checked) + 1, dtype=np.int64)
     np.cumsum(np.maximum(mids, 0) + 1, out=offsets[1:])
-    with kernels.threads_for(int(lengths[checked].sum())):
-        status, counts, blocks, swaps = veto_kernels.aligned_blocks(
-            tokens.norms,
-            tokens.norm_starts[rows[checked]],
-            lengths[checked],
-            words,
-            ends,
-            offsets,
-            (_ALIGN_WORDS, _FACT_WORDS),
-        )
+    sides = (tokens.norms, tokens.norm_starts[rows], lengths, words)
+    status, counts, blocks, swaps = veto_kernels.aligned_blocks(
+        *sides, ends, offsets, (_ALIGN_WORDS, _FACT_WORDS)
+    )
+    small = np.flatnonzero(status == veto_kernels.SMALL)
+    if folded and len(small):
+        taken = (tokens.norms, sides[1][small], lengths[small], words[small])
+        quiet = _quiet(texts, pairs[checked[small]], taken, (blocks, offsets[small], counts[small]))
+        small = small[~quiet]
     aligned: list[list[Block] | tuple[int, ...] | None] = [None] * len(pairs)
     swapped = [False] * len(pairs)
-    small = np.flatnonzero(status == veto_kernels.SMALL)
-    bounds = np.zeros(len(small) + 1, dtype=np.int64)
-    np.cumsum(4 * counts[small], out=bounds[1:])
-    with kernels.threads_for(int(bounds[-1])):
-        flat = kernels.gather_slices(blocks.reshape(-1), 4 * offsets[small], bounds).tolist()
-    for at, swap, start, end in zip(
-        checked[small].tolist(),
-        swaps[small].tolist(),
-        bounds[:-1].tolist(),
-        bounds[1:].tolist(),
-        strict=True,
-    ):
-        aligned[at] = [
-            (flat[k], flat[k + 1], flat[k + 2], flat[k + 3]) for k in range(start, end, 4)
-        ]
+    listed = _listed(blocks, offsets[small], counts[small])
+    for at, swap, found in zip(checked[small].tolist(), swaps[small].tolist(), listed, strict=True):
+        aligned[at] = found
         swapped[at] = swap
     fallback = np.flatnonzero(status == veto_kernels.FALLBACK)
     for at, pair_ends in zip(checked[fallback].tolist(), ends[fallback].tolist(), strict=True):
         aligned[at] = tuple(pair_ends)
     return Checks(aligned, swapped)
+
+
+def _listed(
+    blocks: NDArray[np.int64], firsts: NDArray[np.int64], counts: NDArray[np.int64]
+) -> list[list[Block]]:
+    """Return the blocks[firsts[p]:firsts[p] + counts[p]] of each pair p as Python tuples."""
+    bounds = np.zeros(len(firsts) + 1, dtype=np.int64)
+    np.cumsum(4 * counts, out=bounds[1:])
+    with kernels.threads_for(int(bounds[-1])):
+        flat = kernels.gather_slices(blocks.reshape(-1), 4 * firsts, bounds).tolist()
+    return [
+        [(flat[k], flat[k + 1], flat[k + 2], flat[k + 3]) for k in range(start, end, 4)]
+        for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+    ]
+
+
+def _quiet(
+    texts: Distinct,
+    pairs: NDArray[np.int64],
+    sides: tuple[NDArray[np.uint8], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]],
+    found: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]],
+) -> NDArray[np.bool_]:
+    """Return True for the pairs no fact rule can fire on (`_veto_kernels.quiet_pairs`).
+
+    `sides` and `found` are the pairs' texts and blocks as `aligned_blocks` takes and gives
+    them; the names of their texts are read here in one compiled call (`texts_names`).
+    """
+    indices, places = np.unique(pairs, return_inverse=True)
+    encoded = [texts.original(index).encode() for index in indices.tolist()]
+    sizes = np.fromiter(map(len, encoded), np.int64, len(encoded))
+    stops = np.cumsum(sizes)
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    counts, offsets, names = kernels.texts_names(data, stops - sizes, stops, _chars())
+    named = (places.reshape(-1, 2), counts, offsets, names)
+    blocks, firsts, block_counts = found
+    return veto_kernels.quiet_pairs(
+        *sides, blocks, firsts, block_counts, named, _PARTS, (_FACT_WORDS, _SHORT_WORDS)
+    )
+
+
+_PARTS = np.frombuffer(veto_kernels.NUMBER_PARTS.encode(), dtype=np.uint8)
 
 
 class Facts:
