@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dedupe_news.stages import _kernels as kernels
+from dedupe_news.stages import _rule_kernels as rule_kernels
 from dedupe_news.stages import _veto_kernels as veto_kernels
 from dedupe_news.stages.exact import exact_groups
 from dedupe_news.stages.facts import (
@@ -22,6 +25,9 @@ from dedupe_news.stages.tokenize import tokenize
 from dedupe_news.stages.verify import decoded
 from dedupe_news.stages.veto import Checks, Facts, veto_checks
 from tests.strategies import SENTENCES, WORDS
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 # Few words, so equal-cost alignments abound and rapidfuzz's choice among them is tested;
 # multi-byte words and words that are prefixes of others, so bytes must decide equality.
@@ -172,7 +178,7 @@ def test_the_batch_veto_is_facts_conflict_on_edited_copies(
     """On copies of a paragraph with words swapped, added or dropped: the rule's outcome.
 
     Short and long (over 64 words) texts, names, numbers and diacritics, so quiet pairs
-    (`_veto_kernels.quiet_pairs`) and pairs the rules fire on both occur.
+    (`_rule_kernels.quiet_pairs`) and pairs the rules fire on both occur.
     """
     words = base.split(" ")
     texts = list(dict.fromkeys([base, *(" ".join(_edited(words, e)) for e in edits)]))
@@ -199,3 +205,32 @@ def test_the_compiled_kernel_equals_its_python_source(
     assert compiled[3].tolist() == python[3].tolist()
     for start, count in zip(offsets[:-1].tolist(), compiled[1].tolist(), strict=True):
         assert (compiled[2][start : start + count] == python[2][start : start + count]).all()
+
+
+PARAGRAPH = (
+    "De minister zei dat de regering de trein naar Parijs neemt en het bezoek aan Kim "
+    "uitstelt. Het leider bezoek duurt drie dagen."
+)
+
+
+def test_the_rule_kernel_equals_its_python_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`quiet_pairs` compiled and its Python source (which coverage traces) agree."""
+    calls: list[list[bool]] = []
+    compiled = rule_kernels.quiet_pairs
+
+    def both(*args: Any) -> NDArray[np.bool_]:
+        found: NDArray[np.bool_] = compiled(*args)
+        python = compiled.py_func(*args)  # type: ignore[attr-defined]  # numba keeps the source
+        assert found.tolist() == python.tolist()
+        calls.append(found.tolist())
+        return found
+
+    monkeypatch.setattr(rule_kernels, "quiet_pairs", both)
+    words = PARAGRAPH.split(" ")
+    texts = [" ".join(words)]
+    for place, word in ((2, "meldt"), (8, "bus"), (9, "Luxor"), (17, "twee"), (12, "Jan")):
+        texts.append(" ".join([*words[:place], word, *words[place + 1 :]]))
+    texts.append(" ".join([*words[:2], "meldt", *words[3:8], "bus", *words[9:]]))
+    _assert_vetoes_are_facts_conflict(texts)
+    assert calls
+    assert any(any(found) for found in calls)

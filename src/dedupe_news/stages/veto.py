@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dedupe_news.stages import _kernels as kernels
+from dedupe_news.stages import _rule_kernels as rule_kernels
 from dedupe_news.stages import _veto_kernels as veto_kernels
 from dedupe_news.stages.exact import Distinct
 from dedupe_news.stages.facts import (
@@ -73,7 +74,7 @@ def veto_checks(texts: Texts, pairs: NDArray[np.int64], *, folded: bool) -> Chec
     """Return what the veto knows of each pair before splitting words (see `Checks`).
 
     With `folded` (the facts' words are the norms' words where their counts agree: see
-    `Facts`), a pair whose blocks no rule can fire on (`_veto_kernels.quiet_pairs`) is
+    `Facts`), a pair whose blocks no rule can fire on (`_rule_kernels.quiet_pairs`) is
     None. A driver whose texts are not a `Distinct` has no norm buffer here: all its pairs
     go to `word_blocks`, without ends.
     """
@@ -132,7 +133,7 @@ def _quiet(
     sides: tuple[NDArray[np.uint8], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]],
     found: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]],
 ) -> NDArray[np.bool_]:
-    """Return True for the pairs no fact rule can fire on (`_veto_kernels.quiet_pairs`).
+    """Return True for the pairs no fact rule can fire on (`_rule_kernels.quiet_pairs`).
 
     `sides` and `found` are the pairs' texts and blocks as `aligned_blocks` takes and gives
     them; the names of their texts are read here in one compiled call (`texts_names`).
@@ -145,12 +146,12 @@ def _quiet(
     counts, offsets, names = kernels.texts_names(data, stops - sizes, stops, _chars())
     named = (places.reshape(-1, 2), counts, offsets, names)
     blocks, firsts, block_counts = found
-    return veto_kernels.quiet_pairs(
+    return rule_kernels.quiet_pairs(
         *sides, blocks, firsts, block_counts, named, _PARTS, (_FACT_WORDS, _SHORT_WORDS)
     )
 
 
-_PARTS = np.frombuffer(veto_kernels.NUMBER_PARTS.encode(), dtype=np.uint8)
+_PARTS = np.frombuffer(rule_kernels.NUMBER_PARTS.encode(), dtype=np.uint8)
 
 
 class Facts:
