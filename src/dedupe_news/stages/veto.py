@@ -3,9 +3,10 @@
 Which kept pairs the veto can fire on is decided first, over the normalized texts' UTF-8
 bytes (`veto_checks`): their common ends, then their words aligned in one compiled call
 (`_veto_kernels.aligned_blocks`, the blocks of `facts.word_blocks`). Only the pairs with a
-block small on both sides have their words split and, unless a number replaced by another
-decides at once, their facts read, each text's words and facts once per verification
-(`Facts`).
+block small on both sides go on: those whose blocks no fact rule can fire on are cleared in
+one more compiled pass (`_rule_kernels.quiet_pairs`), a number replaced by another vetoes a
+pair of ASCII texts at once, and the rest have their words split and their facts read,
+each text's words and facts once per verification (`Facts`).
 """
 
 from __future__ import annotations
@@ -136,19 +137,34 @@ def _quiet(
     """Return True for the pairs no fact rule can fire on (`_rule_kernels.quiet_pairs`).
 
     `sides` and `found` are the pairs' texts and blocks as `aligned_blocks` takes and gives
-    them; the names of their texts are read here in one compiled call (`texts_names`).
+    them. The names of their texts are read here, `_VETO_WINDOW` pairs at a time (one
+    compiled call each, `texts_names`), so only a window's original texts are encoded at
+    once, as `Facts` reads them.
     """
-    indices, places = np.unique(pairs, return_inverse=True)
-    encoded = [texts.original(index).encode() for index in indices.tolist()]
-    sizes = np.fromiter(map(len, encoded), np.int64, len(encoded))
-    stops = np.cumsum(sizes)
-    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    counts, offsets, names = kernels.texts_names(data, stops - sizes, stops, _chars())
-    named = (places.reshape(-1, 2), counts, offsets, names)
-    blocks, firsts, block_counts = found
-    return rule_kernels.quiet_pairs(
-        *sides, blocks, firsts, block_counts, named, _PARTS, (_FACT_WORDS, _SHORT_WORDS)
-    )
+    norms, starts, lengths, words = sides
+    blocks, firsts, counts = found
+    quiet = np.zeros(len(pairs), dtype=np.bool_)
+    for start in range(0, len(pairs), _VETO_WINDOW):
+        window = slice(start, start + _VETO_WINDOW)
+        indices, places = np.unique(pairs[window], return_inverse=True)
+        encoded = [texts.original(index).encode() for index in indices.tolist()]
+        sizes = np.fromiter(map(len, encoded), np.int64, len(encoded))
+        stops = np.cumsum(sizes)
+        data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        names = kernels.texts_names(data, stops - sizes, stops, _chars())
+        quiet[window] = rule_kernels.quiet_pairs(
+            norms,
+            starts[window],
+            lengths[window],
+            words[window],
+            blocks,
+            firsts[window],
+            counts[window],
+            (places.reshape(-1, 2), *names),
+            _PARTS,
+            (_FACT_WORDS, _SHORT_WORDS),
+        )
+    return quiet
 
 
 _PARTS = np.frombuffer(rule_kernels.NUMBER_PARTS.encode(), dtype=np.uint8)
