@@ -268,28 +268,32 @@ def _swapped(  # noqa: PLR0913, PLR0917 - a block, the mids' bounds, the texts' 
 
 
 @_sequential
-def aligned_blocks(  # noqa: PLR0913, PLR0917 - the pairs' texts, their ends, where to write, the limits
+def aligned_blocks(  # noqa: PLR0913, PLR0917 - the pairs' texts, their ends, the limits
     data: NDArray[np.uint8],
     starts: NDArray[np.int64],
     lengths: NDArray[np.int64],
     words: NDArray[np.int64],
     ends: NDArray[np.int64],
-    offsets: NDArray[np.int64],
     limits: tuple[int, int],
-) -> tuple[NDArray[np.int8], NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:
-    """Return each pair's status, block count, the blocks, and whether a block swaps numbers.
+) -> tuple[
+    NDArray[np.int8], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]
+]:
+    """Return each pair's status, first block, block count, the blocks, and number swaps.
 
     Text k of pair p is data[starts[p, k]:starts[p, k] + lengths[p, k]], of words[p, k]
     words, the two sharing ends[p, 0] head and ends[p, 1] tail words (`common_ends`). Pair
-    p's blocks are blocks[offsets[p]:offsets[p] + count[p]] (offsets leave min(mids) + 1 rows
-    a pair). `limits` are `facts._ALIGN_WORDS` and `facts._FACT_WORDS`. Status: `NONE`,
-    `SMALL` or `FALLBACK` (no blocks written).
+    p's blocks are blocks[first[p]:first[p] + count[p]], the rows written end to end (the
+    array grows as it fills: memory follows the blocks found, not their bound). `limits` are
+    `facts._ALIGN_WORDS` and `facts._FACT_WORDS`. Status: `NONE`, `SMALL` or `FALLBACK`
+    (no blocks written).
     """
     align, small = limits
     status = np.zeros(len(starts), dtype=np.int8)
+    firsts = np.zeros(len(starts), dtype=np.int64)
     counts = np.zeros(len(starts), dtype=np.int64)
     swapped = np.zeros(len(starts), dtype=np.bool_)
-    blocks = np.empty((offsets[-1], 4), dtype=np.int64)
+    blocks = np.empty((2 * len(starts) + 16, 4), dtype=np.int64)
+    used = 0
     for p in range(len(starts)):
         head, tail = ends[p, 0], ends[p, 1]
         sizes = (words[p, 0], words[p, 1])
@@ -299,10 +303,14 @@ def aligned_blocks(  # noqa: PLR0913, PLR0917 - the pairs' texts, their ends, wh
         if m1 > 1 and m2 > 1 and m1 * m2 > MAX_CELLS:
             status[p] = FALLBACK
             continue
+        if used + min(m1, m2) + 1 > len(blocks):  # room for the most blocks a pair can have
+            grown = np.empty((2 * len(blocks) + min(m1, m2) + 1, 4), dtype=np.int64)
+            grown[:used] = blocks[:used]
+            blocks = grown
         a, b = np.empty(2 * m1, dtype=np.int64), np.empty(2 * m2, dtype=np.int64)
         _bounds(data, starts[p, 0], starts[p, 0] + lengths[p, 0], head, a)
         _bounds(data, starts[p, 1], starts[p, 1] + lengths[p, 1], head, b)
-        out = blocks[offsets[p] : offsets[p + 1]]
+        out = blocks[used:]
         if m1 <= 1 or m2 <= 1:  # one block, as `word_blocks` takes it without aligning
             out[0, 0], out[0, 1], out[0, 2], out[0, 3] = head, head + m1, head, head + m2
             counts[p] = 1
@@ -314,4 +322,6 @@ def aligned_blocks(  # noqa: PLR0913, PLR0917 - the pairs' texts, their ends, wh
                 status[p] = SMALL
             if _swapped(data, out[k], a, b, head, sizes):
                 swapped[p] = True
-    return status, counts, blocks, swapped
+        firsts[p] = used
+        used += counts[p]
+    return status, firsts, counts, blocks[:used], swapped

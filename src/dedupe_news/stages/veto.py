@@ -90,21 +90,18 @@ def veto_checks(texts: Texts, pairs: NDArray[np.int64], *, folded: bool) -> Chec
     checked = np.flatnonzero(may_conflict_ends(head, tail, words[:, 0], words[:, 1]))
     ends = np.stack((head[checked], tail[checked]), axis=1)
     rows, lengths, words = rows[checked], lengths[checked], words[checked]
-    mids = np.minimum(words[:, 0], words[:, 1]) - ends[:, 0] - ends[:, 1]
-    offsets = np.zeros(len(checked) + 1, dtype=np.int64)
-    np.cumsum(np.maximum(mids, 0) + 1, out=offsets[1:])
     sides = (tokens.norms, tokens.norm_starts[rows], lengths, words)
-    status, counts, blocks, swaps = veto_kernels.aligned_blocks(
-        *sides, ends, offsets, (_ALIGN_WORDS, _FACT_WORDS)
+    status, firsts, counts, blocks, swaps = veto_kernels.aligned_blocks(
+        *sides, ends, (_ALIGN_WORDS, _FACT_WORDS)
     )
     small = np.flatnonzero(status == veto_kernels.SMALL)
     if folded and len(small):
         taken = (tokens.norms, sides[1][small], lengths[small], words[small])
-        quiet = _quiet(texts, pairs[checked[small]], taken, (blocks, offsets[small], counts[small]))
+        quiet = _quiet(texts, pairs[checked[small]], taken, (blocks, firsts[small], counts[small]))
         small = small[~quiet]
     aligned: list[list[Block] | tuple[int, ...] | None] = [None] * len(pairs)
     swapped = [False] * len(pairs)
-    listed = _listed(blocks, offsets[small], counts[small])
+    listed = _listed(blocks, firsts[small], counts[small])
     for at, swap, found in zip(checked[small].tolist(), swaps[small].tolist(), listed, strict=True):
         aligned[at] = found
         swapped[at] = swap
