@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -222,3 +223,11 @@ def test_texts_names_python_source_equals_the_compiled_kernel() -> None:
     assert [x.tolist() for x in compiled] == [x.tolist() for x in python]
     assert compiled[0].tolist() == [7, 0, -1, 3]
     assert compiled[2].tolist() == [3, 2]
+
+
+def test_decimal_words_are_the_words_of_digits_re_matches() -> None:
+    """`str.isdecimal` (the veto's digit words) is `re`'s digit class at every code point."""
+    digits = re.compile(r"\d+")
+    for code in range(0x110000):
+        char = chr(code)
+        assert char.isdecimal() == (digits.fullmatch(char) is not None), hex(code)

@@ -12,6 +12,7 @@ becomes the representative. An index gives clusters ids that persist instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain, starmap
 from typing import TYPE_CHECKING, NamedTuple, Protocol, cast
 
 import numpy as np
@@ -67,7 +68,7 @@ def components(size: int, edges: Sequence[tuple[int, int]]) -> NDArray[np.int64]
         >>> components(5, [(3, 1), (4, 3)]).tolist()
         [0, 1, 2, 1, 1]
     """
-    ends = np.fromiter((node for edge in edges for node in edge), np.int64, 2 * len(edges))
+    ends = np.fromiter(chain.from_iterable(edges), np.int64, 2 * len(edges))
     if len(ends) and (int(ends.min()) < 0 or int(ends.max()) >= size):
         msg = f"edges must name nodes 0 to {size - 1}, got {int(ends.min())}..{int(ends.max())}"
         raise IndexError(msg)
@@ -115,7 +116,7 @@ def cluster_texts(
     flags = list(contained) or [False] * len(matches)
     lengths = distinct.lengths().tolist()
     joined = join_matches(len(distinct.firsts), matches, flags, lengths)
-    roots = components(len(distinct.firsts), [(m.a, m.b) for m in joined])
+    roots = components(len(distinct.firsts), list(map(by_pair, joined)))
     return tuple(
         Cluster(
             id=ClusterId("c" + part.key),
@@ -123,7 +124,7 @@ def cluster_texts(
             kind=part.kind,
             members=tuple(part.members),
             representative=part.representative,
-            matches=tuple(Match(a, b, score, jaccard) for a, b, score, jaccard in part.matches),
+            matches=tuple(starmap(Match, part.matches)),
             lowest_score=part.lowest_score,
         )
         for part in _parts(distinct, roots, joined, lengths)
@@ -148,7 +149,7 @@ def join_matches(
     texts, numbered in order of first appearance, joins them as a whole batch does.
     """
     similar = [m for m, c in zip(matches, contained, strict=True) if not c]
-    roots = components(texts, [(m.a, m.b) for m in similar])
+    roots = components(texts, list(map(by_pair, similar)))
 
     def inner(match: Match[int]) -> tuple[int, int]:  # (contained text, its container)
         a_first = (length[match.a], match.a) < (length[match.b], match.b)
@@ -160,7 +161,8 @@ def join_matches(
         short, _ = inner(match)
         root = int(roots[short])
         by_component.setdefault(root, []).append(match)
-    matched = np.unique(np.fromiter((t for m in matches for t in (m.a, m.b)), np.int64))
+    ends = chain.from_iterable(map(by_pair, matches))
+    matched = np.unique(np.fromiter(ends, np.int64, 2 * len(matches)))
     chars_of = [length[text] for text in matched.tolist()]
     for root, chars in zip(roots[matched].tolist(), chars_of, strict=True):
         size[root] = max(size.get(root, 0), chars)

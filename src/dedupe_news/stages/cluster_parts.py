@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 by_pair = attrgetter("a", "b")
 """A match's (a, b): the key matches are sorted by."""
+_first = attrgetter("a")
 
 
 def representatives(
@@ -32,9 +34,7 @@ def representatives(
         >>> representatives(roots, [Match(1, 2, 0.9, 0.8), Match(2, 3, 0.9, 0.8)], [0, 5, 7, 7, 0])
         ({1: 2}, {1})
     """
-    ends = np.fromiter(
-        (text for match in matches for text in (match.a, match.b)), np.int64, 2 * len(matches)
-    )
+    ends = np.fromiter(chain.from_iterable(map(by_pair, matches)), np.int64, 2 * len(matches))
     texts = np.unique(ends)
     text_roots = roots[texts]
     sizes = np.fromiter(map(length.__getitem__, texts.tolist()), np.int64, len(texts))
@@ -51,7 +51,7 @@ def matches_by_component(
 ) -> dict[int, tuple[list[tuple[int, int, float, float]], float]]:
     """Return each component's matches, sorted and named by item, and their lowest score."""
     ordered = sorted(matches, key=by_pair)  # firsts ascend with groups
-    component = roots[np.fromiter((m.a for m in ordered), np.int64, len(ordered))].tolist()
+    component = roots[np.fromiter(map(_first, ordered), np.int64, len(ordered))].tolist()
     found: dict[int, tuple[list[tuple[int, int, float, float]], float]] = {}
     for root, match in zip(component, ordered, strict=True):
         held = found.get(root)

@@ -65,7 +65,8 @@ _ADJECTIVE_ENDINGS = ("lijk", "ig", "isch", "baar", "aal", "eel", "ief", "end", 
 _SENTENCE_END = (".", "!", "?", ":", ";")
 _CHUNK = re.compile(r"\S+")
 _WORD = re.compile(r"[^\W_]+")
-_DIGITS = re.compile(r"\d+")
+# A word of digits is `str.isdecimal`: the Unicode category Nd, which is what `re`'s \d
+# matches in a str pattern (tests/test_facts.py checks every code point).
 _GAP_WORD = re.compile(r"([\W_]*)([^\W_]+)")
 _ENDS = re.compile(r"[.!?:;]")  # the characters of _SENTENCE_END
 
@@ -219,7 +220,7 @@ def number_value(word: str) -> int | None:
 
 def _one_number(word: str) -> bool:
     """Return True for a word of digits that `_numbers` reads as one int (under 19 digits)."""
-    return len(word) < 19 and _DIGITS.fullmatch(word) is not None
+    return len(word) < 19 and word.isdecimal()
 
 
 def _numbers(words: tuple[str, ...]) -> list[int]:
@@ -227,7 +228,7 @@ def _numbers(words: tuple[str, ...]) -> list[int]:
     values: list[int] = []
     run = False
     for word in words:
-        if _DIGITS.fullmatch(word):
+        if word.isdecimal():
             values.append(int(word) if len(word) < 19 else hash(word))
             run = False
             continue

@@ -215,7 +215,8 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
     parent = np.arange(len(found.shingle_offsets) - 1, dtype=np.int64)
     matches: list[Match[int]] = []
     contained: list[bool] = []
-    facts = Facts(texts, folded=not config.fold_diacritics)
+    folded = not config.fold_diacritics
+    facts = Facts(texts, folded=folded)
     for start in range(0, len(pairs), chunk):
         later = start + chunk < len(pairs)  # the joins only skip pairs of later chunks
         part = pairs[start : start + chunk]
@@ -233,7 +234,7 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
             result.score[keep].tolist(),
             (result.similarity[keep] >= config.min_score).tolist(),
             estimates(found, kept, config).tolist(),
-            facts.vetoes(listed, veto_checks(texts, kept), norms),
+            facts.vetoes(listed, veto_checks(texts, kept, folded=folded), norms),
             strict=True,
         )
         for (a, b), score, similar, estimate, vetoed in rows:

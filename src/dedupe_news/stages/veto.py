@@ -1,18 +1,31 @@
 """Veto: the batch path of the facts veto of verification (`stages.facts`, `stages.verify`).
 
 Which kept pairs the veto can fire on is decided first, over the normalized texts' UTF-8
-bytes (`veto_checks`); the others have their words aligned and, where a block may hold a
-swap, their facts read, each text's words and facts once per verification (`Facts`).
+bytes (`veto_checks`): their common ends, then their words aligned in one compiled call
+(`_veto_kernels.aligned_blocks`, the blocks of `facts.word_blocks`). Only the pairs with a
+block small on both sides go on: those whose blocks no fact rule can fire on are cleared in
+one more compiled pass (`_rule_kernels.quiet_pairs`), a number replaced by another vetoes a
+pair of ASCII texts at once, and the rest have their words split and their facts read,
+each text's words and facts once per verification (`Facts`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from dedupe_news.stages import _kernels as kernels
+from dedupe_news.stages import _rule_kernels as rule_kernels
+from dedupe_news.stages import _veto_kernels as veto_kernels
 from dedupe_news.stages.exact import Distinct
 from dedupe_news.stages.facts import (
+    _ALIGN_WORDS,
+    _FACT_WORDS,
+    _SHORT_WORDS,
     FactText,
+    _chars,
     fact_texts,
     facts_conflict,
     may_conflict_blocks,
@@ -23,15 +36,13 @@ from dedupe_news.stages.facts import (
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    import numpy as np
     from numpy.typing import NDArray
 
     from dedupe_news.stages.verify import Texts
 
+Block = tuple[int, int, int, int]
 # A pair the veto aligned: (its place, a, b, the words of a and b, their blocks).
-_Aligned = tuple[
-    int, int, int, tuple[tuple[str, ...], tuple[str, ...]], list[tuple[int, int, int, int]]
-]
+_Aligned = tuple[int, int, int, tuple[tuple[str, ...], tuple[str, ...]], list[Block]]
 
 
 # Texts whose words and facts the veto keeps at once. 4096, not 65536: the kept word tuples
@@ -43,40 +54,117 @@ _FACTS_KEPT = 1 << 12
 _VETO_WINDOW = 256
 
 
-def veto_checks(texts: Texts, pairs: NDArray[np.int64]) -> list[tuple[int, ...] | None]:
-    """Return None for the pairs the veto cannot fire on, else their common ends, if known.
+@dataclass(frozen=True, slots=True)
+class Checks:
+    """What the veto knows of each kept pair before any word is split (`veto_checks`).
 
-    The ends are the words the two texts share at their head and then at their tail, as
-    `facts.word_blocks` counts them (`_kernels.common_ends`), handed to the veto so it does
-    not count them again; () when they are not known (no norm buffer).
+    Attributes:
+        aligned: Per pair: None when the veto cannot fire on it; a list, its blocks (the
+            words aligned, a block small on both sides); a tuple, the words the two share
+            at their head and then their tail, or () when unknown, for `word_blocks`.
+        swapped: Per pair: True when a block replaces one number (digits) by another, away
+            from both texts' ends: the veto fires when the facts' words are the norms'
+            words, as they are for ASCII texts.
+    """
+
+    aligned: list[list[Block] | tuple[int, ...] | None]
+    swapped: list[bool]
+
+
+def veto_checks(texts: Texts, pairs: NDArray[np.int64], *, folded: bool) -> Checks:
+    """Return what the veto knows of each pair before splitting words (see `Checks`).
+
+    With `folded` (the facts' words are the norms' words where their counts agree: see
+    `Facts`), a pair whose blocks no rule can fire on (`_rule_kernels.quiet_pairs`) is
+    None. A driver whose texts are not a `Distinct` has no norm buffer here: all its pairs
+    go to `word_blocks`, without ends.
     """
     if not isinstance(texts, Distinct):
-        return [()] * len(pairs)
-    head, tail, check = _may_conflict(texts, pairs)
-    return [
-        (h, t) if c else None
-        for h, t, c in zip(head.tolist(), tail.tolist(), check.tolist(), strict=True)
-    ]
-
-
-def _may_conflict(
-    texts: Distinct, pairs: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:
-    """Return the pairs' common ends, and False for the pairs the veto cannot fire on.
-
-    Most kept pairs of a batch are copies with words added or dropped at one place: their
-    common head and tail words (`_kernels.common_ends`, over the normalized texts' UTF-8
-    bytes, whose words are the words the veto splits) leave no block a fact can be swapped
-    in, and then no word is split, aligned or read for names. A driver whose texts are not
-    a `Distinct` has no norm buffer here: all its pairs go to the veto (`veto_checks`).
-    """
+        return Checks([()] * len(pairs), [False] * len(pairs))
     tokens = texts.tokens
     rows = texts.firsts[pairs]
     lengths = tokens.norm_lengths[rows]
     words = texts.words()[pairs]
     with kernels.threads_for(int(lengths.sum())):
         head, tail = kernels.common_ends(tokens.norms, tokens.norm_starts[rows], lengths, words)
-    return head, tail, may_conflict_ends(head, tail, words[:, 0], words[:, 1])
+    checked = np.flatnonzero(may_conflict_ends(head, tail, words[:, 0], words[:, 1]))
+    ends = np.stack((head[checked], tail[checked]), axis=1)
+    rows, lengths, words = rows[checked], lengths[checked], words[checked]
+    sides = (tokens.norms, tokens.norm_starts[rows], lengths, words)
+    status, firsts, counts, blocks, swaps = veto_kernels.aligned_blocks(
+        *sides, ends, (_ALIGN_WORDS, _FACT_WORDS)
+    )
+    small = np.flatnonzero(status == veto_kernels.SMALL)
+    if folded and len(small):
+        taken = (tokens.norms, sides[1][small], lengths[small], words[small])
+        quiet = _quiet(texts, pairs[checked[small]], taken, (blocks, firsts[small], counts[small]))
+        small = small[~quiet]
+    aligned: list[list[Block] | tuple[int, ...] | None] = [None] * len(pairs)
+    swapped = [False] * len(pairs)
+    listed = _listed(blocks, firsts[small], counts[small])
+    for at, swap, found in zip(checked[small].tolist(), swaps[small].tolist(), listed, strict=True):
+        aligned[at] = found
+        swapped[at] = swap
+    fallback = np.flatnonzero(status == veto_kernels.FALLBACK)
+    for at, pair_ends in zip(checked[fallback].tolist(), ends[fallback].tolist(), strict=True):
+        aligned[at] = tuple(pair_ends)
+    return Checks(aligned, swapped)
+
+
+def _listed(
+    blocks: NDArray[np.int64], firsts: NDArray[np.int64], counts: NDArray[np.int64]
+) -> list[list[Block]]:
+    """Return the blocks[firsts[p]:firsts[p] + counts[p]] of each pair p as Python tuples."""
+    bounds = np.zeros(len(firsts) + 1, dtype=np.int64)
+    np.cumsum(4 * counts, out=bounds[1:])
+    with kernels.threads_for(int(bounds[-1])):
+        flat = kernels.gather_slices(blocks.reshape(-1), 4 * firsts, bounds).tolist()
+    return [
+        [(flat[k], flat[k + 1], flat[k + 2], flat[k + 3]) for k in range(start, end, 4)]
+        for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+    ]
+
+
+def _quiet(
+    texts: Distinct,
+    pairs: NDArray[np.int64],
+    sides: tuple[NDArray[np.uint8], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]],
+    found: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]],
+) -> NDArray[np.bool_]:
+    """Return True for the pairs no fact rule can fire on (`_rule_kernels.quiet_pairs`).
+
+    `sides` and `found` are the pairs' texts and blocks as `aligned_blocks` takes and gives
+    them. The names of their texts are read here, `_VETO_WINDOW` pairs at a time (one
+    compiled call each, `texts_names`), so only a window's original texts are encoded at
+    once, as `Facts` reads them.
+    """
+    norms, starts, lengths, words = sides
+    blocks, firsts, counts = found
+    quiet = np.zeros(len(pairs), dtype=np.bool_)
+    for start in range(0, len(pairs), _VETO_WINDOW):
+        window = slice(start, start + _VETO_WINDOW)
+        indices, places = np.unique(pairs[window], return_inverse=True)
+        encoded = [texts.original(index).encode() for index in indices.tolist()]
+        sizes = np.fromiter(map(len, encoded), np.int64, len(encoded))
+        stops = np.cumsum(sizes)
+        data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        names = kernels.texts_names(data, stops - sizes, stops, _chars())
+        quiet[window] = rule_kernels.quiet_pairs(
+            norms,
+            starts[window],
+            lengths[window],
+            words[window],
+            blocks,
+            firsts[window],
+            counts[window],
+            (places.reshape(-1, 2), *names),
+            _PARTS,
+            (_FACT_WORDS, _SHORT_WORDS),
+        )
+    return quiet
+
+
+_PARTS = np.frombuffer(rule_kernels.NUMBER_PARTS.encode(), dtype=np.uint8)
 
 
 class Facts:
@@ -98,7 +186,7 @@ class Facts:
     def vetoes(
         self,
         pairs: list[list[int]],
-        checks: list[tuple[int, ...] | None],
+        checks: Checks,
         norms: Mapping[int, str],
     ) -> list[bool]:
         """Return, per pair, True when facts veto it (`veto_checks` tells which may be).
@@ -114,7 +202,7 @@ class Facts:
                 self._words.clear()
             if len(self._facts) > _FACTS_KEPT - 2 * _VETO_WINDOW:
                 self._facts.clear()
-            aligned = self._aligned(pairs, checks, norms, start)
+            aligned = self._aligned(pairs, checks, norms, start, vetoed)
             self._read_facts(aligned)
             for at, a, b, words, blocks in aligned:
                 first, second = self._facts[a], self._facts[b]
@@ -125,25 +213,38 @@ class Facts:
     def _aligned(
         self,
         pairs: list[list[int]],
-        checks: list[tuple[int, ...] | None],
+        checks: Checks,
         norms: Mapping[int, str],
         start: int,
+        vetoed: list[bool],
     ) -> list[_Aligned]:
         """Return the pairs of the window at `start` whose blocks may hold a fact swap.
 
-        Each as (its place, a, b, the words of both, their blocks).
+        Each as (its place, a, b, the words of both, their blocks). A pair of ASCII texts
+        whose blocks replace a number by another is vetoed here, without its facts (their
+        words are the norms' words, so `facts_conflict` reads the same blocks and fires).
         """
         aligned = []
         for at in range(start, min(start + _VETO_WINDOW, len(pairs))):
-            ends = checks[at]
-            if ends is None:
+            check = checks.aligned[at]
+            if check is None:
                 continue
             a, b = pairs[at]
+            if checks.swapped[at] and self._ascii(a) and self._ascii(b):
+                vetoed[at] = True
+                continue
             words = (self._words_of(a, norms), self._words_of(b, norms))
-            blocks = word_blocks(*words, ends=ends or None)
+            if isinstance(check, list):
+                aligned.append((at, a, b, words, check))
+                continue
+            blocks = word_blocks(*words, ends=check or None)
             if may_conflict_blocks(blocks):
                 aligned.append((at, a, b, words, blocks))
         return aligned
+
+    def _ascii(self, index: int) -> bool:
+        """Return True when the original text of an index is ASCII (O(1) for a str)."""
+        return self._texts.original(index).isascii()
 
     def _read_facts(self, aligned: list[_Aligned]) -> None:
         """Read the facts of the texts of aligned pairs not read yet, in one batch."""
