@@ -9,6 +9,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
+import numpy as np
 import orjson
 
 from dedupe_news.memory import collector_paused
@@ -18,7 +19,7 @@ from dedupe_news.report.rows import label_column
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from dedupe_news.records import Cluster, Report, SegmentId
+    from dedupe_news.records import Cluster, Report, SegmentId, Segments
 
 FORMAT_VERSION = "2"
 """Version of the JSON report format (docs/report.md); bumped on any incompatible change."""
@@ -70,6 +71,14 @@ def _write_parts(report: Report, out: IO[bytes]) -> None:
 _STREAMED = frozenset({"pages", "clusters", "links", "skipped"})
 
 
+def _runs(columns: Segments) -> list[tuple[str, int]]:
+    """Return each run of consecutive segments of one page: its page id and where it ends."""
+    pages = columns.pages
+    ends = [*(np.flatnonzero(pages[1:] != pages[:-1]) + 1).tolist(), len(pages)]
+    owners = [columns.page_ids[page] for page in pages[np.array(ends) - 1].tolist()]
+    return list(zip(owners, ends, strict=True)) if len(pages) else []
+
+
 def _encode(value: object) -> bytes:
     """Encode like `json.dumps(value, ensure_ascii=False, indent=2)`, as UTF-8."""
     try:
@@ -105,7 +114,8 @@ def _parts(report: Report) -> Iterator[tuple[str, object]]:
 def _pages(report: Report) -> Iterable[dict[str, object]]:
     """Yield each page with its segments' fields (`rows.segment_fields`), from the columns."""
     columns = report.columns
-    owners = columns.page_id_column()
+    runs = iter(_runs(columns))
+    run = next(runs, None)
     lines = columns.lines.tolist()
     roles = columns.role_column()
     labels = label_column(report)
@@ -117,8 +127,9 @@ def _pages(report: Report) -> Iterable[dict[str, object]]:
     start = 0
     for page, article in zip(report.pages, report.article_clusters, strict=True):
         end = start
-        while end < len(owners) and owners[end] == page.id:
-            end += 1
+        if run is not None and run[0] == page.id:  # the page's segments are the next run
+            end = run[1]
+            run = next(runs, None)
         rows = zip(
             lines[start:end],
             roles[start:end],
