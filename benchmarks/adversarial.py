@@ -191,7 +191,7 @@ def _wait(pid: int, deadline: float) -> tuple[int | None, resource.struct_rusage
 def run(selected: Sequence[Case], *, timeout: float, memory_gb: float) -> list[str]:
     """Write and measure every case; print and return the table's rows."""
     rows = [
-        "| input | input MB | wall s | peak RSS MB | outcome |",
+        "| input | input MB | wall s | peak RSS MiB | outcome |",
         "| --- | ---: | ---: | ---: | --- |",
     ]
     print(*rows, sep="\n", flush=True)

@@ -113,7 +113,7 @@ def table(results: list[Result], size: int) -> str:
     base = next((r for r in results if r.tool == "dedupe_news"), results[0])
     lines = [
         (
-            "| tool | wall s | of which shingling s | segments/s | peak RSS MB | texts loaded MB "
+            "| tool | wall s | of which shingling s | segments/s | peak RSS MiB | texts loaded MiB "
             f"| precision | recall | F1 | ARI | time / {base.tool} | RSS / {base.tool} |"
         ),
         "| --- |" + " ---: |" * 11,

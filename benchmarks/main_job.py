@@ -95,7 +95,7 @@ def scan_table(rows: list[ScanRow], segments: dict[int, int]) -> str:
     """Format the CLI runs as a Markdown table."""
     lines = [
         (
-            "| pages | segments | input MB | format | wall s | segments/s | peak RSS MB "
+            "| pages | segments | input MB | format | wall s | segments/s | peak RSS MiB "
             "| KB/segment beyond input | report MB |"
         ),
         "| ---: | ---: | ---: | --- |" + " ---: |" * 5,
@@ -120,7 +120,7 @@ def split_table(splits: dict[int, dict[str, object]]) -> str:
     for record in splits.values():
         names.extend(k for k in record["steps"] if k not in names)  # type: ignore[attr-defined]
     lines = [
-        "| pages | " + " | ".join(names) + " | total s | segments/s | peak RSS MB |",
+        "| pages | " + " | ".join(names) + " | total s | segments/s | peak RSS MiB |",
         "| ---: |" + " ---: |" * (len(names) + 3),
     ]
     for pages, record in splits.items():

@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     dn.find_duplicates(["warm the compiled kernel cache once"])
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = []
-    print("| paragraphs | wall s | segments/s | peak RSS MB |")
+    print("| paragraphs | wall s | segments/s | peak RSS MiB |")
     print("| ---: | ---: | ---: | ---: |")
     for size in sizes:
         measured, _ = run("dedupe_news", dataset(size, args.seed), repeat=1)
