@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from dedupe_news.memory import release_freed
 from dedupe_news.stages import _index_kernels as index_kernels
 from dedupe_news.stages import _kernels as kernels
 
@@ -137,6 +138,8 @@ def _column_pairs(columns: Iterator[NDArray[np.uint64]], n: int) -> NDArray[np.i
     for column in columns:
         owners = everyone[column != 0]
         found_pairs.append(pairs_sharing_key(np.ascontiguousarray(column[owners]), owners))
+        del owners
+        release_freed()  # each column's temporaries: the heap would keep and grow them
     pairs = np.concatenate(found_pairs)
     codes = distinct_sorted(pairs[:, 0] * n + pairs[:, 1])
     return np.column_stack((codes // max(n, 1), codes % max(n, 1))).astype(np.int64)
@@ -225,7 +228,9 @@ def shared_key_counts(
 
 def _shared_counts(sources: list[Source], size: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Return `shared_key_counts` of the keys of some sources together."""
+    release_freed()  # the caller's temporaries, before the holders are gathered
     grouped, ends = _rare_holders(sources)
+    release_freed()  # the ranges' buffers, before the pairs are made
     starts = np.r_[0, ends[:-1]].astype(np.int64)
     steps = list(itertools.pairwise(_step_cuts(ends - starts)))
     codes, counts = [np.empty(0, np.int64)], [np.empty(0, np.int64)]

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 
+from dedupe_news.memory import release_freed
 from dedupe_news.records import Role
 from dedupe_news.stages import _kernels as kernels
 from dedupe_news.stages import _story_kernels
@@ -130,6 +131,7 @@ def _shared_story_keys(
         keys, bits = _story_keys(tokens, story, page_of, pages, rows=rows, part=(part_bits, part))
         parts.append(_shared_keys(keys, bits, sizes))
         del keys
+        release_freed()  # the range's keys and masks: the heap keeps what it frees
     kept = np.concatenate(parts) if len(parts) > 1 else parts[0]
     del parts
     bits = max(1, (pages - 1).bit_length())
@@ -186,6 +188,7 @@ def story_copies(  # noqa: PLR0913 - the batch's columns, the minimum, and where
     """
     sizes, page, shingle = _shared_story_keys(tokens, story, page_of, pages, rows)
     page, shingle = _without_templates(page, shingle)
+    release_freed()  # the runs' temporaries, before the pairs are made beside the columns
     pair_codes = shingle_pairs(page, shingle, pages)
     del page, shingle  # the sort below works in place
     pair_codes.sort()
