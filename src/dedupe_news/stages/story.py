@@ -188,9 +188,10 @@ def story_copies(  # noqa: PLR0913 - the batch's columns, the minimum, and where
     """
     sizes, page, shingle = _shared_story_keys(tokens, story, page_of, pages, rows)
     page, shingle = _without_templates(page, shingle)
-    release_freed()  # the runs' temporaries, before the pairs are made beside the columns
-    pair_codes = shingle_pairs(page, shingle, pages)
-    del page, shingle  # the sort below works in place
+    parts = _code_parts(page, shingle, pages)
+    del page, shingle  # before the parts are joined; the sort below works in place
+    pair_codes = np.concatenate(parts)
+    del parts
     pair_codes.sort()
     starts = _run_starts(pair_codes)
     shared = np.diff(np.r_[starts, len(pair_codes)])
@@ -264,13 +265,30 @@ def _without_templates(
     `shingle_pairs` would skip them too, but on copies of both columns; these are
     `story_copies`' own arrays, so they are cut where they are.
     """
-    run_length = np.diff(np.r_[_run_starts(shingle), len(shingle)])
-    rare = run_length <= MAX_PAGES_PER_SHINGLE
-    if rare.all():
+    keep = _rare_mask(shingle)
+    if keep is None:
         return page, shingle
-    keep = np.repeat(rare, run_length)
-    del run_length, rare
     return _kept_in_place(page.view(np.uint64), keep).view(np.int64), _kept_in_place(shingle, keep)
+
+
+def _rare_mask(shingle: NDArray[np.uint64]) -> NDArray[np.bool_] | None:
+    """Return a mask of the keys whose shingle is on at most `MAX_PAGES_PER_SHINGLE` pages.
+
+    None when every shingle is: the column is sorted, so a run longer than that is a key
+    equal to the one `MAX_PAGES_PER_SHINGLE` places on, and those few runs are cleared by
+    their bounds. No array per run is made (three of them, 80 MB, on the 65k-page crawl).
+    """
+    far = MAX_PAGES_PER_SHINGLE
+    long_runs = np.flatnonzero(shingle[far:] == shingle[:-far]) if len(shingle) > far else None
+    if long_runs is None or len(long_runs) == 0:
+        return None
+    values = shingle[long_runs]
+    values = values[np.r_[True, values[1:] != values[:-1]]]
+    keep = np.ones(len(shingle), dtype=np.bool_)
+    lows, highs = np.searchsorted(shingle, values), np.searchsorted(shingle, values, "right")
+    for low, high in zip(lows.tolist(), highs.tolist(), strict=True):
+        keep[low:high] = False
+    return keep
 
 
 def story_shingles(
@@ -299,20 +317,22 @@ def shingle_pairs(
         >>> shingle_pairs(np.array([0, 2, 1]), np.array([5, 5, 6], dtype=np.uint64), 3)
         array([2])
     """
-    run_start = _run_starts(shingle)
-    run_length = np.diff(np.r_[run_start, len(shingle)])
-    rare = run_length <= MAX_PAGES_PER_SHINGLE  # not template (a run of one pairs nothing)
-    if not rare.all():  # a template shingle on many pages; one column copied at a time
-        keep = np.repeat(rare, run_length)
+    return np.concatenate(_code_parts(page, shingle, pages))
+
+
+def _code_parts(
+    page: NDArray[np.int64], shingle: NDArray[np.uint64], pages: int
+) -> list[NDArray[np.int64]]:
+    """Return `shingle_pairs` in parts, to be joined: the caller may free the columns first."""
+    keep = _rare_mask(shingle)  # not template (a run of one pairs nothing)
+    if keep is not None:  # a template shingle on many pages; one column copied at a time
         page = page[keep]
         shingle = shingle[keep]
         del keep
-    longest = int(run_length[rare].max(initial=1))
-    del run_start, run_length, rare
     codes = [np.empty(0, dtype=np.int64)]
     for start in range(0, len(shingle), _SLICE):  # a slice's first holders at a time
-        _slice_pairs(page, shingle, pages, (start, longest), codes)
-    return np.concatenate(codes)
+        _slice_pairs(page, shingle, pages, (start, MAX_PAGES_PER_SHINGLE), codes)
+    return codes
 
 
 def _slice_pairs(
@@ -324,7 +344,8 @@ def _slice_pairs(
 ) -> None:
     """Append the codes of the pairs whose first holder is in the slice at `where[0]`.
 
-    Pages ascend in a run of one shingle, at most `where[1]` long. The holders `distance`
+    Pages ascend in a run of one shingle, at most `where[1]` long (runs end sooner: the
+    distances stop at the first that pairs nothing). The holders `distance`
     apart are among those `distance - 1` apart (the keys are sorted), so each distance
     reads only the last one's positions: a slice's temporaries, whatever the crawl.
     """
