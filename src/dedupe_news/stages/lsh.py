@@ -182,6 +182,17 @@ def index_pairs(found: Sketch) -> NDArray[np.int64]:
     The index is as large as the batch's shingles: this never builds its keys and owners.
     """
     n = len(found.shingle_offsets) - 1
+    keys_of = found.shingle_counts() + np.diff(found.word_offsets)
+    return _enough(_shared_counts(_index_sources(found), n), keys_of, n)
+
+
+def _index_sources(found: Sketch) -> list[Source]:
+    """Return the index's two sources: every text's shingles, and the short texts' words.
+
+    Made apart, so their temporaries (the salted words, their rows and order: 20 MB on
+    the 65k-page crawl) are not held through the counting.
+    """
+    n = len(found.shingle_offsets) - 1
     everyone: NDArray[np.signedinteger[Any]] = np.arange(  # int32: half the memory
         n, dtype=np.int32 if n < _INT32_OWNERS else np.int64
     )
@@ -189,7 +200,7 @@ def index_pairs(found: Sketch) -> NDArray[np.int64]:
     short = np.flatnonzero(word_counts)  # few texts are short: a source of only those
     rows = np.repeat(np.arange(len(short)), word_counts[short])
     words = found.words ^ _WORD_SALT
-    sources: list[Source] = [
+    return [
         (found.shingles, found.shingle_offsets, everyone),
         (
             words[np.lexsort((words, rows))],
@@ -197,8 +208,6 @@ def index_pairs(found: Sketch) -> NDArray[np.int64]:
             everyone[short],
         ),
     ]  # each row's keys ascending (the salt reorders the sorted words)
-    keys_of = found.shingle_counts() + word_counts
-    return _enough(_shared_counts(sources, n), keys_of, n)
 
 
 def _enough(
