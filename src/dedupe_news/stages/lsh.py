@@ -60,6 +60,7 @@ MIN_SHARED_FRACTION = 0.5
 _WORD_SALT = np.uint64(0x5A17_5A17_5A17_5A17)  # word keys never equal shingle keys
 _PAIRS_PER_STEP = 1 << 23  # codes made at once before they are counted (64 MB)
 _INT32_OWNERS = 1 << 31
+_TRIM_COLUMNS = 3  # band columns paired between heap trims: nine at the defaults
 _KEYS_PER_RANGE = 1 << 21  # index keys sorted at once: 2M keys, 24 MB with their owners
 CodeT = TypeVar("CodeT", np.int64, np.uint64)
 
@@ -135,11 +136,12 @@ def _column_pairs(columns: Iterator[NDArray[np.uint64]], n: int) -> NDArray[np.i
     everyone = np.arange(n, dtype=np.int64)
     found_pairs = [np.empty((0, 2), dtype=np.int64)]
     # One column at a time: sorting n keys that fit in cache beats one sort of n * bands.
-    for column in columns:
+    for at, column in enumerate(columns, 1):
         owners = everyone[column != 0]
         found_pairs.append(pairs_sharing_key(np.ascontiguousarray(column[owners]), owners))
         del owners
-        release_freed()  # each column's temporaries: the heap would keep and grow them
+        if at % _TRIM_COLUMNS == 0:  # the columns' temporaries, which the heap keeps and grows
+            release_freed()  # (a trim costs 1-2 ms: not after every column)
     pairs = np.concatenate(found_pairs)
     codes = distinct_sorted(pairs[:, 0] * n + pairs[:, 1])
     return np.column_stack((codes // max(n, 1), codes % max(n, 1))).astype(np.int64)
