@@ -18,6 +18,7 @@ from dedupe_news.stages.signature import (
     anchors,
     estimates,
     jaccard,
+    lean_sketch,
     permutations,
     signature_rows,
     signatures,
@@ -244,3 +245,25 @@ def test_rows_remade_from_the_shingles_are_the_signatures(texts: list[str], seed
     np.testing.assert_array_equal(estimates(lean, pairs, config), expected)
     np.testing.assert_array_equal(estimates(held, pairs, config), expected)
     assert estimates(lean, np.empty((0, 2), dtype=np.int64), config).shape == (0,)
+
+
+@given(
+    texts=st.lists(PARAGRAPHS | TEXTS, min_size=0, max_size=8),
+    shingle_size=st.integers(1, 5),
+    picked=st.lists(st.booleans(), min_size=8, max_size=8),
+)
+def test_sets_over_words_are_the_sets_beside_them(
+    texts: list[str], shingle_size: int, picked: list[bool]
+) -> None:
+    """`lean_sketch(over_words=True)` gives the same sketch, its sets written over the words."""
+    config = dn.Config(shingle_size=shingle_size)
+    rows = np.flatnonzero(picked[: len(texts)]).astype(np.int64)  # any ascending rows
+    kept = lean_sketch(tokenize(texts), rows, config)
+    spent = tokenize(texts)
+    over = lean_sketch(spent, rows, config, over_words=True)
+    assert over.shingles.tolist() == kept.shingles.tolist()
+    assert over.shingle_offsets.tolist() == kept.shingle_offsets.tolist()
+    assert over.anchors.tolist() == kept.anchors.tolist()
+    assert over.words.tolist() == kept.words.tolist()
+    if len(over.shingles):  # the sets are the front of the word buffer
+        assert np.shares_memory(over.shingles, spent.hashes)

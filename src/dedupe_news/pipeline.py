@@ -192,8 +192,8 @@ def _signed(handed: list[Words], config: Config, timer: _Timer) -> tuple[Sketch,
     """
     words = handed.pop()
     with timer("signatures", len(words.rows)):
-        found = lean_sketch(words.tokens, words.rows, config)
-        del words  # the keys are made from the shingle sets
+        found = lean_sketch(words.tokens, words.rows, config, over_words=True)
+        del words  # spent: its hashes hold the shingle sets, from which the keys are made
         return found, pairs_within(sketch_bucket_keys(found, config))
 
 

@@ -18,9 +18,12 @@ import numba
 import numpy as np
 
 from dedupe_news.stages._kernels import (
+    _SORT_SCRATCH,
     _band_key,
     _blocks,
+    _compact,
     _compiled,
+    _distinct_shingles,
     _sign,
 )
 
@@ -72,3 +75,33 @@ def set_keys(  # noqa: PLR0913, PLR0917 - sign_sets' arguments, band_keys' shape
             for band in range(bands):
                 columns[band, i] = _band_key(row, band, rows)
     return columns.T
+
+
+@_compiled
+def sets_over_words(
+    tokens: NDArray[np.uint64], starts: NDArray[np.int64], ends: NDArray[np.int64], width: int
+) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+    """`_kernels.shingle_sets` of these texts, written over their words in `tokens`.
+
+    Returns (sets, offsets) as `shingle_sets` does; `sets` is the front of `tokens`, whose
+    words are lost. A text has no more shingles than words, and shingle s reads words s to
+    s + width - 1 only, so each text's shingles are made in its own word range, left to
+    right, then sorted there; the texts' ranges (`starts` ascending, disjoint) are then
+    moved left in order. No array as large as the words is made.
+    """
+    n = len(starts)
+    sizes = np.zeros(n + 1, dtype=np.int64)
+    blocks = _blocks(n)
+    for block in numba.prange(blocks):
+        scratch = (
+            np.empty(_SORT_SCRATCH, dtype=np.uint64),
+            np.empty(_SORT_SCRATCH + 1, dtype=np.int64),
+        )
+        for i in range(block * n // blocks, (block + 1) * n // blocks):
+            count = ends[i] - starts[i]
+            made = count - min(width, count) + 1 if count else 0
+            out = tokens[starts[i] : starts[i] + made]
+            sizes[i + 1] = _distinct_shingles(tokens, starts[i], ends[i], width, out, scratch)
+    bounds = np.zeros(n + 1, dtype=np.int64)
+    bounds[:n] = starts
+    return _compact(tokens, bounds, sizes)

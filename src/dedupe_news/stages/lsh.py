@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from dedupe_news.memory import release_freed
 from dedupe_news.stages import _index_kernels as index_kernels
 from dedupe_news.stages import _kernels as kernels
 
@@ -59,6 +60,7 @@ MIN_SHARED_FRACTION = 0.5
 _WORD_SALT = np.uint64(0x5A17_5A17_5A17_5A17)  # word keys never equal shingle keys
 _PAIRS_PER_STEP = 1 << 23  # codes made at once before they are counted (64 MB)
 _INT32_OWNERS = 1 << 31
+_TRIM_COLUMNS = 3  # band columns paired between heap trims: nine at the defaults
 _KEYS_PER_RANGE = 1 << 21  # index keys sorted at once: 2M keys, 24 MB with their owners
 CodeT = TypeVar("CodeT", np.int64, np.uint64)
 
@@ -134,9 +136,12 @@ def _column_pairs(columns: Iterator[NDArray[np.uint64]], n: int) -> NDArray[np.i
     everyone = np.arange(n, dtype=np.int64)
     found_pairs = [np.empty((0, 2), dtype=np.int64)]
     # One column at a time: sorting n keys that fit in cache beats one sort of n * bands.
-    for column in columns:
+    for at, column in enumerate(columns, 1):
         owners = everyone[column != 0]
         found_pairs.append(pairs_sharing_key(np.ascontiguousarray(column[owners]), owners))
+        del owners
+        if at % _TRIM_COLUMNS == 0:  # the columns' temporaries, which the heap keeps and grows
+            release_freed()  # (a trim costs 1-2 ms: not after every column)
     pairs = np.concatenate(found_pairs)
     codes = distinct_sorted(pairs[:, 0] * n + pairs[:, 1])
     return np.column_stack((codes // max(n, 1), codes % max(n, 1))).astype(np.int64)
@@ -179,6 +184,17 @@ def index_pairs(found: Sketch) -> NDArray[np.int64]:
     The index is as large as the batch's shingles: this never builds its keys and owners.
     """
     n = len(found.shingle_offsets) - 1
+    keys_of = found.shingle_counts() + np.diff(found.word_offsets)
+    return _enough(_shared_counts(_index_sources(found), n), keys_of, n)
+
+
+def _index_sources(found: Sketch) -> list[Source]:
+    """Return the index's two sources: every text's shingles, and the short texts' words.
+
+    Made apart, so their temporaries (the salted words, their rows and order: 20 MB on
+    the 65k-page crawl) are not held through the counting.
+    """
+    n = len(found.shingle_offsets) - 1
     everyone: NDArray[np.signedinteger[Any]] = np.arange(  # int32: half the memory
         n, dtype=np.int32 if n < _INT32_OWNERS else np.int64
     )
@@ -186,7 +202,7 @@ def index_pairs(found: Sketch) -> NDArray[np.int64]:
     short = np.flatnonzero(word_counts)  # few texts are short: a source of only those
     rows = np.repeat(np.arange(len(short)), word_counts[short])
     words = found.words ^ _WORD_SALT
-    sources: list[Source] = [
+    return [
         (found.shingles, found.shingle_offsets, everyone),
         (
             words[np.lexsort((words, rows))],
@@ -194,8 +210,6 @@ def index_pairs(found: Sketch) -> NDArray[np.int64]:
             everyone[short],
         ),
     ]  # each row's keys ascending (the salt reorders the sorted words)
-    keys_of = found.shingle_counts() + word_counts
-    return _enough(_shared_counts(sources, n), keys_of, n)
 
 
 def _enough(
@@ -225,7 +239,9 @@ def shared_key_counts(
 
 def _shared_counts(sources: list[Source], size: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Return `shared_key_counts` of the keys of some sources together."""
+    release_freed()  # the caller's temporaries, before the holders are gathered
     grouped, ends = _rare_holders(sources)
+    release_freed()  # the ranges' buffers, before the pairs are made
     starts = np.r_[0, ends[:-1]].astype(np.int64)
     steps = list(itertools.pairwise(_step_cuts(ends - starts)))
     codes, counts = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
@@ -281,6 +297,7 @@ def _rare_holders(sources: list[Source]) -> tuple[NDArray[np.int64], NDArray[np.
         holders[rare : rare + len(counts)] = counts
         entries, rare = entries + len(found), rare + len(counts)
     del buffers  # before the groups are joined
+    release_freed()  # and the ranges' temporaries: 40 MiB of heap on the 65k-page crawl
     ends = np.cumsum(holders[:rare]).astype(np.int64)
     del holders
     grouped = index_kernels.group_owners(

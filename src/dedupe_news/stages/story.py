@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 
+from dedupe_news.memory import release_freed
 from dedupe_news.records import Role
 from dedupe_news.stages import _kernels as kernels
 from dedupe_news.stages import _story_kernels
@@ -113,8 +114,11 @@ def _kept_in_place(values: NDArray[np.uint64], keep: NDArray[np.bool_]) -> NDArr
 
 def _shared_story_keys(
     tokens: Tokens, story: Flags, page_of: Indices, pages: int, rows: Indices | None
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.uint64]]:
-    """Return the pages' shingle counts, and the (page, shingle) pairs of shingles shared.
+) -> tuple[NDArray[np.int64], NDArray[np.uint64], int]:
+    """Return the pages' shingle counts, and the keys of shingles shared, and their bits.
+
+    The keys are `_story_keys`' (each a shingle and a page, sorted), kept packed: one
+    array, not a page and a shingle column (51 MiB each on the 65k-page crawl).
 
     The keys are made and sorted a range of shingle hashes at a time (`_PART_KEYS` a range,
     about), ranges in order, so the ranges' shared keys joined are all of them, sorted:
@@ -130,12 +134,9 @@ def _shared_story_keys(
         keys, bits = _story_keys(tokens, story, page_of, pages, rows=rows, part=(part_bits, part))
         parts.append(_shared_keys(keys, bits, sizes))
         del keys
+        release_freed()  # the range's keys and masks: the heap keeps what it frees
     kept = np.concatenate(parts) if len(parts) > 1 else parts[0]
-    del parts
-    bits = max(1, (pages - 1).bit_length())
-    shingles = kept >> np.uint64(bits)
-    np.bitwise_and(kept, (np.uint64(1) << np.uint64(bits)) - np.uint64(1), out=kept)  # pages
-    return sizes, kept.view(np.int64), shingles
+    return sizes, kept, max(1, (pages - 1).bit_length())
 
 
 def _shared_keys(
@@ -184,10 +185,18 @@ def story_copies(  # noqa: PLR0913 - the batch's columns, the minimum, and where
         >>> story_copies(tokenize(texts), [True] * 3, [0, 1, 2], 3, 0.5)
         [(0, 2)]
     """
-    sizes, page, shingle = _shared_story_keys(tokens, story, page_of, pages, rows)
-    page, shingle = _without_templates(page, shingle)
-    pair_codes = shingle_pairs(page, shingle, pages)
-    del page, shingle  # the sort below works in place
+    sizes, keys, bits = _shared_story_keys(tokens, story, page_of, pages, rows)
+    keep = _rare_mask(keys, bits)
+    if keep is not None:
+        keys = _kept_in_place(keys, keep)
+        del keep
+    release_freed()  # the parts' buffers, before the pairs are made beside the keys
+    parts = [np.empty(0, dtype=np.int64)]
+    for start in range(0, len(keys), _SLICE):  # a slice's first holders at a time
+        _slice_pairs(keys, bits, pages, start, parts)
+    del keys  # before the parts are joined; the sort below works in place
+    pair_codes = np.concatenate(parts)
+    del parts
     pair_codes.sort()
     starts = _run_starts(pair_codes)
     shared = np.diff(np.r_[starts, len(pair_codes)])
@@ -253,21 +262,31 @@ def replaced_in_pairs(  # noqa: PLR0913 - the batch's columns, the pairs, where 
         )
 
 
-def _without_templates(
-    page: NDArray[np.int64], shingle: NDArray[np.uint64]
-) -> tuple[NDArray[np.int64], NDArray[np.uint64]]:
-    """Drop the shingles on more than `MAX_PAGES_PER_SHINGLE` pages, in place.
+def _rare_mask(keys: NDArray[np.uint64], bits: int) -> NDArray[np.bool_] | None:
+    """Return a mask of the keys whose shingle is on at most `MAX_PAGES_PER_SHINGLE` pages.
 
-    `shingle_pairs` would skip them too, but on copies of both columns; these are
-    `story_copies`' own arrays, so they are cut where they are.
+    The keys are sorted, their shingle above the low `bits`; None when every shingle is
+    rare. A longer run is a key whose shingle the key `MAX_PAGES_PER_SHINGLE` places on
+    has too (compared a slice at a time), and those few runs are cleared by their bounds:
+    no array per run is made (three of them, 80 MB, on the 65k-page crawl).
     """
-    run_length = np.diff(np.r_[_run_starts(shingle), len(shingle)])
-    rare = run_length <= MAX_PAGES_PER_SHINGLE
-    if rare.all():
-        return page, shingle
-    keep = np.repeat(rare, run_length)
-    del run_length, rare
-    return _kept_in_place(page.view(np.uint64), keep).view(np.int64), _kept_in_place(shingle, keep)
+    far, shift = MAX_PAGES_PER_SHINGLE, np.uint64(bits)
+    found = [np.empty(0, dtype=np.uint64)]
+    for start in range(0, max(len(keys) - far, 0), _SLICE):
+        part = keys[start : start + _SLICE]
+        later = keys[start + far : start + far + len(part)]
+        part = part[: len(later)]
+        found.append(part[((part ^ later) >> shift) == 0] >> shift)
+    values = np.concatenate(found)
+    if len(values) == 0:
+        return None
+    values = values[np.r_[True, values[1:] != values[:-1]]] << shift
+    keep = np.ones(len(keys), dtype=np.bool_)
+    lows = np.searchsorted(keys, values)
+    highs = np.searchsorted(keys, values | ((np.uint64(1) << shift) - np.uint64(1)), "right")
+    for low, high in zip(lows.tolist(), highs.tolist(), strict=True):
+        keep[low:high] = False
+    return keep
 
 
 def story_shingles(
@@ -296,45 +315,49 @@ def shingle_pairs(
         >>> shingle_pairs(np.array([0, 2, 1]), np.array([5, 5, 6], dtype=np.uint64), 3)
         array([2])
     """
-    run_start = _run_starts(shingle)
-    run_length = np.diff(np.r_[run_start, len(shingle)])
+    run_length = np.diff(np.r_[_run_starts(shingle), len(shingle)])
     rare = run_length <= MAX_PAGES_PER_SHINGLE  # not template (a run of one pairs nothing)
     if not rare.all():  # a template shingle on many pages; one column copied at a time
         keep = np.repeat(rare, run_length)
         page = page[keep]
         shingle = shingle[keep]
         del keep
-    longest = int(run_length[rare].max(initial=1))
-    del run_start, run_length, rare
+    del run_length, rare
     codes = [np.empty(0, dtype=np.int64)]
-    for start in range(0, len(shingle), _SLICE):  # a slice's first holders at a time
-        _slice_pairs(page, shingle, pages, (start, longest), codes)
+    for start in range(0, len(shingle) - 1, _SLICE):  # a slice's first holders at a time
+        end = min(start + _SLICE, len(shingle) - 1)
+        at = start + np.flatnonzero(shingle[start:end] == shingle[start + 1 : end + 1])
+        for distance in range(1, MAX_PAGES_PER_SHINGLE):
+            if distance > 1:
+                at = at[at < len(shingle) - distance]
+                at = at[shingle[at] == shingle[at + distance]]
+            if len(at) == 0:
+                break
+            codes.append(page[at] * pages + page[at + distance])
     return np.concatenate(codes)
 
 
 def _slice_pairs(
-    page: NDArray[np.int64],
-    shingle: NDArray[np.uint64],
-    pages: int,
-    where: tuple[int, int],
-    codes: list[NDArray[np.int64]],
+    keys: NDArray[np.uint64], bits: int, pages: int, start: int, codes: list[NDArray[np.int64]]
 ) -> None:
-    """Append the codes of the pairs whose first holder is in the slice at `where[0]`.
+    """Append the codes of the pairs whose first holder is in the slice at `start`.
 
-    Pages ascend in a run of one shingle, at most `where[1]` long. The holders `distance`
-    apart are among those `distance - 1` apart (the keys are sorted), so each distance
-    reads only the last one's positions: a slice's temporaries, whatever the crawl.
+    `keys` are rare shingles' packed keys, sorted: pages ascend in a run of one shingle, at
+    most `MAX_PAGES_PER_SHINGLE` long. The holders `distance` apart are among those
+    `distance - 1` apart (the keys are sorted), so each distance reads only the last one's
+    positions: a slice's temporaries, whatever the crawl.
     """
-    start, longest = where
-    end = min(start + _SLICE, len(shingle) - 1)
-    at = start + np.flatnonzero(shingle[start:end] == shingle[start + 1 : end + 1])
-    for distance in range(1, longest):
+    shift, low = np.uint64(bits), (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
+    end = min(start + _SLICE, len(keys) - 1)
+    at = start + np.flatnonzero(((keys[start:end] ^ keys[start + 1 : end + 1]) >> shift) == 0)
+    for distance in range(1, MAX_PAGES_PER_SHINGLE):
         if distance > 1:
-            at = at[at < len(shingle) - distance]
-            at = at[shingle[at] == shingle[at + distance]]
+            at = at[at < len(keys) - distance]
+            at = at[((keys[at] ^ keys[at + distance]) >> shift) == 0]
         if len(at) == 0:
             return
-        codes.append(page[at] * pages + page[at + distance])
+        first = (keys[at] & low).view(np.int64)
+        codes.append(first * pages + (keys[at + distance] & low).view(np.int64))
 
 
 def contains_enough(
