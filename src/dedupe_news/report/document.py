@@ -74,9 +74,11 @@ _STREAMED = frozenset({"pages", "clusters", "links", "skipped"})
 def _runs(columns: Segments) -> list[tuple[str, int]]:
     """Return each run of consecutive segments of one page: its page id and where it ends."""
     pages = columns.pages
+    if len(pages) == 0:
+        return []
     ends = [*(np.flatnonzero(pages[1:] != pages[:-1]) + 1).tolist(), len(pages)]
     owners = [columns.page_ids[page] for page in pages[np.array(ends) - 1].tolist()]
-    return list(zip(owners, ends, strict=True)) if len(pages) else []
+    return list(zip(owners, ends, strict=True))
 
 
 def _encode(value: object) -> bytes:
