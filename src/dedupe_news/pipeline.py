@@ -104,14 +104,14 @@ def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per 
     found, banded = _signed(handed, config, timer)
     verified = _verified(distinct, found, banded, config, timer)
     del found, banded
-    with timer("cluster", len(verified.matches)), collector_paused():
+    with timer("cluster", len(verified.matches)):
         separated = separate(  # teasers link, never cluster, to story
             distinct, verified.matches, segments, verified.contained
         )
         clustering = build_clusters(
             separated.sides, separated.matches, segments, separated.contained
         )
-    with timer("label", len(segments)), collector_paused():
+    with timer("label", len(segments)):
         articles = article_clusters(
             batch, segments, clustering.segment_clusters, config, whole_story=whole_story
         )
