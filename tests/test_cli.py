@@ -420,3 +420,22 @@ def test_text_only_stdout_gets_the_report(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(sys, "stdout", sink)
     assert cli.main(["demo", "-f", "json"]) == 0
     assert json.loads(sink.getvalue())["summary"]["pages"] == 5
+
+
+def test_a_scan_loads_no_scipy_blas_and_leaves_it_importable() -> None:
+    """The CLI's process scans without SciPy's BLAS (numba's unused np.dot), then imports it."""
+    script = (
+        "import sys\n"
+        "from dedupe_news import cli\n"
+        "assert cli.main(['demo', '-o', '/dev/null', '-q']) == 0\n"
+        "loaded = 'scipy.linalg' in sys.modules\n"
+        "import scipy.linalg.cython_blas\n"
+        "print(loaded)\n"
+    )
+    ran = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", script],
+        capture_output=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(Path(dn.__file__).parent.parent)},
+    )
+    assert ran.stdout == b"False\n"

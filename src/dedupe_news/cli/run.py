@@ -39,6 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code."""
     args = build_parser().parse_args(argv)
     map_large_blocks()  # the CLI's process: freed arrays of 4 MiB or more go back at once
+    _without_scipy_blas()
     if args.command == "index":
         return index_command(args)
     configure_logging(args.verbose)
@@ -84,6 +85,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         if progress is not None:
             progress.close()
     return EXIT_SKIPPED if errors else EXIT_OK
+
+
+def _without_scipy_blas() -> None:
+    """Load numba's array math with SciPy's BLAS hidden: no kernel here multiplies matrices.
+
+    numba's array math, loaded with the first kernel, imports `scipy.linalg.cython_blas` to
+    offer `np.dot` in compiled code (`_check_blas` in numba/np/arraymath.py). datasketch
+    installs SciPy, so every scan paid that import, the largest of all (0.1-0.4 s). Hidden,
+    numba's own check finds no BLAS, which it handles. The module is hidden only while the
+    array math loads, so SciPy imports as usual afterwards; and only by the CLI, which owns
+    its process: the library never limits what its caller imports.
+    """
+    blas = "scipy.linalg.cython_blas"
+    if "numba.np.arraymath" in sys.modules or blas in sys.modules:
+        return  # loaded already: nothing left to skip
+    sys.modules[blas] = None  # type: ignore[assignment]  # an import of it fails, quickly
+    try:
+        import numba.np.arraymath  # noqa: F401, PLC0415 - loaded now, without BLAS
+    finally:
+        del sys.modules[blas]
 
 
 def _dedupe_dask(corpus: Corpus, config: Config, scheduler: str) -> Report:
