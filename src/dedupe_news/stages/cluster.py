@@ -223,7 +223,7 @@ def _clustered(distinct: Groups, matches: MatchColumns) -> tuple[Table, list[str
     # The key hashes the norm's UTF-8 bytes in the tokens' buffer: none is decoded.
     starts = tokens.norm_starts[rows[columns.best]]
     ends = starts + tokens.norm_lengths[rows[columns.best]]
-    buffer, digest = memoryview(tokens.norms), xxhash.xxh3_64_hexdigest
+    buffer, digest = tokens.norms.data, xxhash.xxh3_64_hexdigest
     keys = [digest(buffer[s:e]) for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
     return columns, keys
 
