@@ -112,10 +112,18 @@ def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per 
             separated.sides, separated.matches, segments, separated.contained
         )
     with timer("label", len(segments)):
+        codes = clustering.codes  # each segment's cluster as a number: no id is read again
         articles = article_clusters(
-            batch, segments, clustering.segment_clusters, config, whole_story=whole_story
+            batch,
+            segments,
+            clustering.segment_clusters,
+            config,
+            whole_story=whole_story,
+            codes=codes,
         )
-        labels = label_segments(batch, articles, segments, clustering.segment_clusters, config)
+        labels = label_segments(
+            batch, articles, segments, clustering.segment_clusters, config, codes=codes
+        )
     logger.info(
         "%d pages, %d segments, %d clusters", len(batch), len(segments), len(clustering.clusters)
     )
