@@ -191,7 +191,14 @@ def build_clusters(
     contained: Sequence[bool] = (),
 ) -> Clustering:
     """Group segments into clusters (`cluster_texts` over segments sorted by page and line)."""
-    columns, keys = _clustered(distinct, MatchColumns.of(matches, contained))
+    return cluster_segments(distinct, MatchColumns.of(matches, contained), segments)
+
+
+def cluster_segments(
+    distinct: Groups, matches: MatchColumns, segments: Sequence[Segment]
+) -> Clustering:
+    """Return `build_clusters` of matches given as columns (`link.Separated.columns`)."""
+    columns, keys = _clustered(distinct, matches)
     held = Segments.of(segments)
     items = columns.items
     owner = np.array(held.page_ids, dtype=object)[held.pages[items]].tolist()

@@ -13,14 +13,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from dedupe_news.records import Match
 from dedupe_news.stages import _kernels as kernels
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from numpy.typing import NDArray
-
-    from dedupe_news.records import Match
 
 by_pair = attrgetter("a", "b")
 """A match's (a, b): the key matches are sorted by."""
@@ -62,6 +61,21 @@ class MatchColumns:
             np.fromiter(map(attrgetter("jaccard"), matches), np.float64, size),
             flags,
         )
+
+    def __len__(self) -> int:
+        """Return the number of matches."""
+        return len(self.a)
+
+    def records(self) -> tuple[Match[int], ...]:
+        """Return the matches as records, made now.
+
+        Examples:
+            >>> from dedupe_news.records import Match
+            >>> MatchColumns.of([Match(1, 4, 0.9, 0.5)]).records()
+            (Match(a=1, b=4, score=0.9, jaccard=0.5),)
+        """
+        columns = (self.a, self.b, self.score, self.jaccard)
+        return tuple(map(Match, *(column.tolist() for column in columns)))
 
     def texts(self) -> NDArray[np.int64]:
         """Return the matched texts, ascending."""

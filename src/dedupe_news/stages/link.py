@@ -76,13 +76,28 @@ class Sides:
 
 @dataclass(frozen=True, slots=True)
 class Separated:
-    """Sides and matches to cluster, and the links across the sides."""
+    """Sides and matches to cluster, and the links across the sides.
+
+    Attributes:
+        sides: The distinct texts split into their sides.
+        columns: The matches within a side, sorted by (a, b), as columns (with whether
+            each one joins by containment only, as `verify` found).
+        links: The teasers linked to the pages they summarise.
+    """
 
     sides: Sides
-    matches: tuple[Match[int], ...]
+    columns: MatchColumns
     links: tuple[Link, ...]
-    contained: tuple[bool, ...] = ()
-    """Aligned with `matches`: whether each one joins by containment only (`verify`)."""
+
+    @property
+    def matches(self) -> tuple[Match[int], ...]:
+        """Return the matches within a side, sorted by (a, b), made now."""
+        return self.columns.records()
+
+    @property
+    def contained(self) -> tuple[bool, ...]:
+        """Return, aligned with `matches`, whether each one joins by containment only."""
+        return tuple(self.columns.contained.tolist())
 
 
 def separate(
@@ -135,7 +150,7 @@ def separate(
         (a, b, 1.0) for a, b in zip(story[both].tolist(), shown[both].tolist(), strict=True)
     )
     links = _links(sides, across, columns)
-    return Separated(sides, within[0], links, within[1])
+    return Separated(sides, within, links)
 
 
 def side_matches(
@@ -157,14 +172,15 @@ def side_matches(
         >>> side_matches(np.array([0, -1, 1, 2]), [Match(0, 1, 0.9, 0.8)])
         ([(Match(a=0, b=1, score=0.9, jaccard=0.8), False)], [(0, 2, 0.9)])
     """
-    (within, flags), across = _sided(side_of, MatchColumns.of(matches, contained))
-    return list(zip(within, flags, strict=True)), across
+    within, across = _sided(side_of, MatchColumns.of(matches, contained))
+    flags = within.contained.tolist()
+    return list(zip(within.records(), flags, strict=True)), across
 
 
 def _sided(
     side_of: NDArray[np.int64], matches: MatchColumns
-) -> tuple[tuple[tuple[Match[int], ...], tuple[bool, ...]], list[tuple[int, int, float]]]:
-    """Return `side_matches` over match columns: the matches within and their flags apart.
+) -> tuple[MatchColumns, list[tuple[int, int, float]]]:
+    """Return `side_matches` over match columns: the matches within as columns.
 
     Each match, on each side (story 0, furniture 1), is within that side when both texts
     have it, and across when its first text has it and its second text the other side.
@@ -183,16 +199,9 @@ def _sided(
     a, b, where = np.concatenate(low), np.concatenate(high), np.concatenate(at)
     order = np.lexsort((b, a))
     a, b, where = a[order], b[order], where[order]
-    within = tuple(
-        map(
-            Match,
-            a.tolist(),
-            b.tolist(),
-            matches.score[where].tolist(),
-            matches.jaccard[where].tolist(),
-        )
+    within = MatchColumns(
+        a, b, matches.score[where], matches.jaccard[where], matches.contained[where]
     )
-    flags = tuple(matches.contained[where].tolist())
     # Across pairs in match order, story side first, as the matches list them.
     key, one, crossed = (np.concatenate(part) for part in zip(*across, strict=True))
     order = np.argsort(key)
@@ -202,7 +211,7 @@ def _sided(
         matches.score[key[order] // 2].tolist(),
         strict=True,
     )
-    return (within, flags), list(pairs)
+    return within, list(pairs)
 
 
 def _links(
