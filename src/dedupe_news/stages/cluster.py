@@ -201,17 +201,24 @@ def cluster_segments(
     columns, keys = _clustered(distinct, matches)
     held = Segments.of(segments)
     items = columns.items
-    owner = np.array(held.page_ids, dtype=object)[held.pages[items]].tolist()
-    lines = held.lines[items].tolist()
-    names = cast(
-        "tuple[SegmentId, ...]",
-        tuple([f"{page}:{line}" for page, line in zip(owner, lines, strict=True)]),
-    )
+    names = cast("tuple[SegmentId, ...]", tuple(_segment_ids(held, items)))
     clusters = _records(columns, keys, names)
     codes = np.full(len(held), -1, np.int64)
     codes[items] = columns.cluster_of
     ids = np.array([None, *(c.id for c in clusters)], dtype=object)
     return Clustering(tuple(clusters), tuple(ids[codes + 1].tolist()), codes)
+
+
+def _segment_ids(segments: Segments, items: NDArray[np.int64]) -> list[str]:
+    """Return `Segment.id` of the segments at `items`: "<page id>:" and the line, added.
+
+    Both parts come from tables of strings (one per page, one per line number), added as
+    numpy object arrays: a third faster than one f-string per segment.
+    """
+    pages, lines = segments.pages[items], segments.lines[items]
+    heads = np.array([f"{page}:" for page in segments.page_ids], dtype=object)
+    numbers = np.array(list(map(str, range(int(lines.max(initial=0)) + 1))), dtype=object)
+    return (heads[pages] + numbers[lines]).tolist()  # type: ignore[no-any-return]  # a list of str
 
 
 def _clustered(distinct: Groups, matches: MatchColumns) -> tuple[Table, list[str]]:
