@@ -218,6 +218,8 @@ def _links(
     sides: Sides, across: Sequence[tuple[int, int, float]], segments: Segments
 ) -> tuple[Link, ...]:
     """Expand side pairs to teaser -> page links: the best target per teaser and page."""
+    if not across:
+        return ()
     members: dict[int, list[int]] = {}
     wanted = np.array(sorted({side for pair in across for side in pair[:2]}), dtype=np.int64)
     linked = np.flatnonzero(np.isin(sides.group_of, wanted))  # only the sides of links
