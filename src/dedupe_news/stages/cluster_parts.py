@@ -150,7 +150,23 @@ def _containment_joins(
     ends = np.r_[starts[1:], len(at)]
     firsts = inner[starts]
     visit = np.lexsort((firsts, -size[firsts]))  # longest first
-    parent = {int(root): int(root) for root in distinct_sorted(np.r_[inner, outer])}
+    joins = _moves(firsts, starts, ends, visit, outer.tolist())
+    return at[np.repeat(joins, ends - starts)]
+
+
+def _moves(
+    firsts: NDArray[np.int64],
+    starts: NDArray[np.int64],
+    ends: NDArray[np.int64],
+    visit: NDArray[np.int64],
+    outers: list[int],
+) -> NDArray[np.bool_]:
+    """Return which components move into their containers' cluster, visited in `visit` order.
+
+    Component c (root firsts[c]) has containers outers[starts[c]:ends[c]] (their roots); it
+    moves when, as the components visited before it have moved, they lie in one cluster.
+    """
+    parent = {root: root for root in (*firsts.tolist(), *outers)}
 
     def find(node: int) -> int:
         while parent[node] != node:
@@ -159,7 +175,6 @@ def _containment_joins(
         return node
 
     joins = np.zeros(len(starts), np.bool_)
-    outers = outer.tolist()
     for component, root, start, end in zip(
         visit.tolist(),
         firsts[visit].tolist(),
@@ -173,7 +188,7 @@ def _containment_joins(
             low, high = sorted((find(root), target))
             parent[high] = low
             joins[component] = True
-    return at[np.repeat(joins, ends - starts)]
+    return joins
 
 
 @dataclass(frozen=True, slots=True)
