@@ -392,3 +392,15 @@ def test_cluster_codes_number_clusters_by_first_appearance() -> None:
     """Equal ids get one number, None gets -1, whatever the id's text."""
     ids = [ClusterId("cz"), None, ClusterId("ca"), ClusterId("cz")]
     assert cluster_codes(ids).tolist() == [0, -1, 1, 0]
+
+
+@pytest.mark.parametrize("lines", [(3, 4), (1, 1_000_000)])
+def test_member_ids_spell_any_line_numbers(lines: tuple[int, int]) -> None:
+    """Near and far line numbers name members as `Segment.id` does."""
+    segments = [
+        Segment(PageId("a"), lines[0], Role.PARAGRAPH, "zelfde tekst"),
+        Segment(PageId("b"), lines[1], Role.PARAGRAPH, "Zelfde tekst."),
+    ]
+    texts = [s.text for s in segments]
+    (cluster,) = build_clusters(exact_groups(texts, tokenize(texts)), [], segments).clusters
+    assert cluster.members == tuple(s.id for s in segments)

@@ -213,12 +213,17 @@ def _segment_ids(segments: Segments, items: NDArray[np.int64]) -> list[str]:
     """Return `Segment.id` of the segments at `items`: "<page id>:" and the line, added.
 
     Both parts come from tables of strings (one per page, one per line number), added as
-    numpy object arrays: a third faster than one f-string per segment.
+    numpy object arrays: a third faster than one f-string per segment. Lines spread wider
+    than there are segments are spelled one by one instead.
     """
-    pages, lines = segments.pages[items], segments.lines[items]
+    pages, lines = segments.pages[items], segments.lines[items].astype(np.int64)
     heads = np.array([f"{page}:" for page in segments.page_ids], dtype=object)
-    numbers = np.array(list(map(str, range(int(lines.max(initial=0)) + 1))), dtype=object)
-    return (heads[pages] + numbers[lines]).tolist()  # type: ignore[no-any-return]  # a list of str
+    low, high = int(lines.min(initial=0)), int(lines.max(initial=0))
+    if high - low <= len(lines):
+        numbers = np.array(list(map(str, range(low, high + 1))), dtype=object)[lines - low]
+    else:
+        numbers = np.array(list(map(str, lines.tolist())), dtype=object)
+    return (heads[pages] + numbers).tolist()  # type: ignore[no-any-return]  # a list of str
 
 
 def _clustered(distinct: Groups, matches: MatchColumns) -> tuple[Table, list[str]]:
