@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import dedupe_news as dn
@@ -24,6 +25,8 @@ def _run(
 ) -> tuple[str | None, ...]:
     """Article clusters of pages given as (role, cluster id or None) per segment.
 
+    Each call also checks that the clusters given as numbers give the same.
+
     The pages go in sorted by id, as `dedupe` hands them to the stage, unless `ordered` is off.
     """
     if ordered:
@@ -34,7 +37,12 @@ def _run(
         for line, (role, cluster) in enumerate(rows, start=1):
             segments.append(Segment(PageId(page_id), line, role, ""))
             clusters.append(None if cluster is None else ClusterId(cluster))
-    return article_clusters(pages, segments, clusters, config)
+    found = article_clusters(pages, segments, clusters, config)
+    # Clusters given as numbers (`Clustering.codes`, here numbered backwards) agree.
+    numbers = {c: i for i, c in enumerate(sorted({c for c in clusters if c}, reverse=True))}
+    codes = np.array([numbers.get(c, -1) if c else -1 for c in clusters], dtype=np.int64)
+    assert article_clusters(pages, segments, [], config, codes=codes) == found
+    return found
 
 
 def _page(*clusters: str | None) -> list[tuple[Role, str | None]]:

@@ -13,7 +13,17 @@ from numpy.typing import NDArray
 import dedupe_news as dn
 from dedupe_news.records import Cluster, ClusterId, ClusterKind, Match, PageId, Role, Segment
 from dedupe_news.stages import _kernels as kernels
-from dedupe_news.stages.cluster import build_clusters, cluster_texts, components, content_key
+from dedupe_news.stages.cluster import (
+    build_clusters,
+    cluster_codes,
+    cluster_segments,
+    cluster_texts,
+    components,
+    content_key,
+)
+from dedupe_news.stages.cluster_parts import MatchColumns
+from dedupe_news.stages.exact import Distinct, exact_groups
+from dedupe_news.stages.tokenize import tokenize
 
 EDGES = st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=20)
 
@@ -313,3 +323,84 @@ def test_many_identical_lines_make_one_exact_cluster_without_matches() -> None:
     (cluster,) = dn.find_duplicates(["a"] * 20_000)
     assert (cluster.kind, cluster.matches, cluster.lowest_score) == (ClusterKind.EXACT, (), 1.0)
     assert cluster.members == tuple(range(20_000))
+
+
+@dataclass(frozen=True, slots=True)
+class _Plain:
+    """Any `Groups`: the stages' distinct texts seen only through the protocol."""
+
+    inner: Distinct
+
+    @property
+    def group_of(self) -> NDArray[np.int64]:
+        """Each item's distinct text."""
+        return self.inner.group_of
+
+    @property
+    def firsts(self) -> NDArray[np.int64]:
+        """Each distinct text's first item."""
+        return self.inner.firsts
+
+    def norm(self, group: int) -> str:
+        """Return a distinct text's norm."""
+        return self.inner.norm(group)
+
+    def lengths(self) -> NDArray[np.int64]:
+        """Return the characters of every distinct text's norm."""
+        return self.inner.lengths()
+
+
+@given(
+    texts=st.lists(st.sampled_from(["a", "é é", "b b", "ïï", "bb", "cc c", "", "A"]), max_size=12),
+    data=st.data(),
+)
+def test_the_stages_groups_cluster_as_any_groups_do(texts: list[str], data: st.DataObject) -> None:
+    """Keys hashed from the norm buffer and lengths of matched texts only change nothing."""
+    distinct = exact_groups(texts, tokenize(texts))
+    count = len(distinct.firsts)
+    pairs = data.draw(
+        st.lists(st.tuples(st.integers(0, max(count - 1, 0)), st.integers(0, max(count - 1, 0))))
+    )
+    unique = sorted({(min(a, b), max(a, b)) for a, b in pairs if a != b})
+    matches = [Match(a, b, 0.9, 0.5) for a, b in unique]
+    contained = data.draw(st.lists(st.booleans(), min_size=len(unique), max_size=len(unique)))
+    fast = cluster_texts(distinct, matches, contained)
+    assert fast == cluster_texts(_Plain(distinct), matches, contained)
+
+
+def test_cluster_segments_codes_name_each_segments_cluster() -> None:
+    """Match columns cluster as match records do; each code indexes its segment's cluster."""
+    segments = [
+        Segment(PageId("a"), 1, Role.TITLE, "Een"),
+        Segment(PageId("a"), 2, Role.PARAGRAPH, "twee drie"),
+        Segment(PageId("b"), 3, Role.TITLE, "een"),
+        Segment(PageId("b"), 4, Role.PARAGRAPH, "twee drie vier"),
+        Segment(PageId("c"), 1, Role.PARAGRAPH, "vijf"),
+    ]
+    texts = [s.text for s in segments]
+    distinct = exact_groups(texts, tokenize(texts))
+    matches, contained = [Match(1, 2, 0.9, 0.6)], [False]
+    found = cluster_segments(distinct, MatchColumns.of(matches, contained), segments)
+    assert found == build_clusters(distinct, matches, segments, contained)
+    assert found.codes is not None
+    assert [c.members for c in found.clusters] == [("a:1", "b:3"), ("a:2", "b:4")]
+    named = [None if code < 0 else found.clusters[code].id for code in found.codes.tolist()]
+    assert tuple(named) == found.segment_clusters
+
+
+def test_cluster_codes_number_clusters_by_first_appearance() -> None:
+    """Equal ids get one number, None gets -1, whatever the id's text."""
+    ids = [ClusterId("cz"), None, ClusterId("ca"), ClusterId("cz")]
+    assert cluster_codes(ids).tolist() == [0, -1, 1, 0]
+
+
+@pytest.mark.parametrize("lines", [(3, 4), (1, 1_000_000)])
+def test_member_ids_spell_any_line_numbers(lines: tuple[int, int]) -> None:
+    """Near and far line numbers name members as `Segment.id` does."""
+    segments = [
+        Segment(PageId("a"), lines[0], Role.PARAGRAPH, "zelfde tekst"),
+        Segment(PageId("b"), lines[1], Role.PARAGRAPH, "Zelfde tekst."),
+    ]
+    texts = [s.text for s in segments]
+    (cluster,) = build_clusters(exact_groups(texts, tokenize(texts)), [], segments).clusters
+    assert cluster.members == tuple(s.id for s in segments)

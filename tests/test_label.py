@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -158,3 +159,22 @@ def test_labels_need_one_cluster_entry_per_segment() -> None:
     segments = [Segment(PageId("a"), 1, Role.TITLE, "t")]
     with pytest.raises(ValueError, match="aligned"):
         label_segments([dn.Page(PageId("a"), "")], [None], segments, [], dn.DEFAULT)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.none() | st.integers(0, 3)), max_size=20),
+    st.permutations(range(4)),
+)
+def test_cluster_codes_label_as_the_ids_do(
+    rows: list[tuple[int, int | None]], numbering: list[int]
+) -> None:
+    """Clusters given as numbers, in any numbering, label as their ids do."""
+    pages = [dn.Page(PageId(f"p{i}"), "") for i in range(4)]
+    segments = [
+        Segment(PageId(f"p{p}"), line, Role.PARAGRAPH, "t") for line, (p, _) in enumerate(rows)
+    ]
+    clusters = [None if c is None else ClusterId(f"c{c}") for _, c in rows]
+    codes = np.array([-1 if c is None else numbering[c] for _, c in rows], dtype=np.int64)
+    articles = [None, PageId("p1"), PageId("p1"), None]
+    by_ids = label_segments(pages, articles, segments, clusters, dn.DEFAULT)
+    assert label_segments(pages, articles, segments, [], dn.DEFAULT, codes=codes) == by_ids

@@ -48,6 +48,7 @@ def test_matches_within_a_side_are_kept_and_across_become_links() -> None:
     distinct = exact_groups(texts, tokenize(texts))  # c equals a once normalized
     found = separate(distinct, [Match(0, 1, 0.9, 0.5)], segments)
     assert found.matches == (Match(0, 1, 0.9, 0.5),)
+    assert (found.contained, found.columns.records()) == ((False,), found.matches)
     assert found.links == (
         Link(SegmentId("c:7"), PageId("a"), SegmentId("a:1"), 1.0),
         Link(SegmentId("c:7"), PageId("b"), SegmentId("b:1"), 0.9),

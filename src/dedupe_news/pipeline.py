@@ -23,7 +23,7 @@ from dedupe_news.memory import collector_paused, release_freed
 from dedupe_news.records import Cluster, Corpus, Page, Report, Segments
 from dedupe_news.stages._kernels import thread_cap
 from dedupe_news.stages.article import article_clusters, whole_story_copies
-from dedupe_news.stages.cluster import build_clusters, cluster_texts
+from dedupe_news.stages.cluster import cluster_segments, cluster_texts
 from dedupe_news.stages.exact import Distinct, Words, distinct_texts
 from dedupe_news.stages.label import label_segments
 from dedupe_news.stages.link import separate
@@ -108,14 +108,20 @@ def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per 
         separated = separate(  # teasers link, never cluster, to story
             distinct, verified.matches, segments, verified.contained
         )
-        clustering = build_clusters(
-            separated.sides, separated.matches, segments, separated.contained
-        )
+        clustering = cluster_segments(separated.sides, separated.columns, segments)
     with timer("label", len(segments)):
+        codes = clustering.codes  # each segment's cluster as a number: no id is read again
         articles = article_clusters(
-            batch, segments, clustering.segment_clusters, config, whole_story=whole_story
+            batch,
+            segments,
+            clustering.segment_clusters,
+            config,
+            whole_story=whole_story,
+            codes=codes,
         )
-        labels = label_segments(batch, articles, segments, clustering.segment_clusters, config)
+        labels = label_segments(
+            batch, articles, segments, clustering.segment_clusters, config, codes=codes
+        )
     logger.info(
         "%d pages, %d segments, %d clusters", len(batch), len(segments), len(clustering.clusters)
     )

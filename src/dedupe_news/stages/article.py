@@ -15,14 +15,14 @@ Copies are joined by union-find; each group is named by its smallest page id.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dedupe_news.records import Segments
 from dedupe_news.stages import _kernels as kernels
-from dedupe_news.stages.cluster import components
+from dedupe_news.stages.cluster import cluster_codes
+from dedupe_news.stages.cluster_parts import roots_of
 from dedupe_news.stages.story import STORY_ROLES, Flags, Indices, story_copies
 
 if TYPE_CHECKING:
@@ -43,25 +43,16 @@ _MAX_PAGES_PER_CLUSTER = 256
 
 
 def _segment_copies(
-    page_of: Indices,
-    story: Flags,
-    segment_clusters: Sequence[ClusterId | None],
-    pages: int,
-    config: Config,
-) -> list[tuple[int, int]]:
-    """Return the page pairs (p < q, ascending) sharing enough story segment clusters.
+    page_of: Indices, story: Flags, cluster: NDArray[np.int64], pages: int, config: Config
+) -> NDArray[np.int64]:
+    """Return the page pairs (p, q), p < q, ascending, sharing enough story segment clusters.
 
-    No Python object per page pair, which large groups of near copies made by the million:
-    the pairs are made by a compiled loop and counted by one sort.
+    `cluster` numbers each segment's cluster, -1 for none. No Python object per page pair,
+    which large groups of near copies made by the million: the pairs are made by a
+    compiled loop and counted by one sort. Returned as rows of a (pairs, 2) array.
     """
     page = np.asarray(page_of, dtype=np.int64)
     story_at = np.asarray(story, dtype=np.bool_)
-    code: dict[ClusterId, int] = {}
-    cluster = np.fromiter(
-        (-1 if c is None else code.setdefault(c, len(code)) for c in segment_clusters),
-        np.int64,
-        len(segment_clusters),
-    )
     story_count = np.bincount(page[story_at], minlength=pages)
     held = story_at & (cluster >= 0)
     made = cluster_page_pairs(cluster[held], page[held], pages)
@@ -71,7 +62,7 @@ def _segment_copies(
     first, second = made[firsts] // max(pages, 1), made[firsts] % max(pages, 1)
     smaller = np.minimum(story_count[first], story_count[second])
     enough = segment_copies_enough(shared, smaller, config)
-    return list(zip(first[enough].tolist(), second[enough].tolist(), strict=True))
+    return np.stack([first[enough], second[enough]], axis=1).astype(np.int64)
 
 
 def cluster_page_pairs(
@@ -105,13 +96,14 @@ def segment_copies_enough(
     return (shared >= _MIN_SHARED_SEGMENTS) & (shared >= config.article_min_shared * smaller)
 
 
-def article_clusters(
+def article_clusters(  # noqa: PLR0913 - the batch's columns, and the codes a clustering gives
     pages: Sequence[Page],
     segments: Sequence[Segment],
     segment_clusters: Sequence[ClusterId | None],
     config: Config,
     *,
     whole_story: Sequence[tuple[int, int]] = (),
+    codes: NDArray[np.int64] | None = None,
 ) -> tuple[PageId | None, ...]:
     """Return, for each page, the id of its article cluster, or None when it has no copy.
 
@@ -122,16 +114,23 @@ def article_clusters(
         config: Supplies `article_min_shared`.
         whole_story: The page pairs whose story texts are copies (`whole_story_copies`,
             taken while the segments' word hashes are held): they join pages too.
+        codes: Each segment's cluster as a number, -1 for none (`Clustering.codes`), when
+            the caller has them: then `segment_clusters` is not read.
     """
     page_of, story = _page_story(pages, segments)
-    copies = _segment_copies(page_of, story, segment_clusters, len(pages), config)
-    copies.extend(whole_story)
-    roots = components(len(pages), copies).tolist()
+    cluster = cluster_codes(segment_clusters) if codes is None else codes
+    copies = _segment_copies(page_of, story, cluster, len(pages), config)
+    joined = np.concatenate([copies, np.array(whole_story, np.int64).reshape(-1, 2)])
+    roots = roots_of(len(pages), joined[:, 0], joined[:, 1])
+    grouped = np.flatnonzero(np.bincount(roots, minlength=len(pages))[roots] > 1)
     name: dict[int, PageId] = {}  # each group is named by its smallest page id, in any order
-    for member, root in zip(pages, roots, strict=True):
-        name[root] = min(name.get(root, member.id), member.id)
-    sizes = Counter(roots)
-    return tuple(name[r] if sizes[r] > 1 else None for r in roots)
+    group_roots = roots[grouped].tolist()
+    for root, at in zip(group_roots, grouped.tolist(), strict=True):
+        name[root] = min(name.get(root, pages[at].id), pages[at].id)
+    found: list[PageId | None] = [None] * len(pages)
+    for root, at in zip(group_roots, grouped.tolist(), strict=True):
+        found[at] = name[root]
+    return tuple(found)
 
 
 def whole_story_copies(

@@ -7,20 +7,25 @@ first member. A cluster's key is the xxh3-64 digest of its representative's norm
 and in a batch run its id is `"c" + key`: it depends on that text only, not on input order,
 partitioning or the other pages of the run, unless the run holds a longer copy, which
 becomes the representative. An index gives clusters ids that persist instead.
+
+The clusters are built as columns (`cluster_parts.table`); the records come last, made
+from those columns with no Python step per member beyond naming it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import chain, starmap
-from typing import TYPE_CHECKING, NamedTuple, Protocol, cast
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 import numpy as np
 import xxhash
 
 from dedupe_news.records import Cluster, ClusterId, ClusterKind, Match, SegmentId, Segments
 from dedupe_news.stages import _kernels as kernels
-from dedupe_news.stages.cluster_parts import by_pair, matches_by_component, representatives
+from dedupe_news.stages.cluster_parts import MatchColumns, Table, joining, table
+from dedupe_news.stages.exact import Distinct, norm_chars
+from dedupe_news.stages.link import Sides
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -28,6 +33,9 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from dedupe_news.records import Segment
+    from dedupe_news.stages.tokenize import Tokens
+
+T = TypeVar("T")
 
 
 class Groups(Protocol):
@@ -50,10 +58,18 @@ class Groups(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Clustering:
-    """Clusters of a batch and, for each segment, its cluster id or None."""
+    """Clusters of a batch and, for each segment, its cluster id or None.
+
+    Attributes:
+        clusters: The clusters, sorted by their first member.
+        segment_clusters: Each segment's cluster id, or None.
+        codes: Each segment's cluster as a position in `clusters`, -1 for none, when the
+            maker gave them (`build_clusters` does); `cluster_codes` makes them otherwise.
+    """
 
     clusters: tuple[Cluster[SegmentId], ...]
     segment_clusters: tuple[ClusterId | None, ...]
+    codes: NDArray[np.int64] | None = field(default=None, compare=False)
 
 
 def components(size: int, edges: Sequence[tuple[int, int]]) -> NDArray[np.int64]:
@@ -85,6 +101,21 @@ def content_key(norm: str) -> str:
     return xxhash.xxh3_64_hexdigest(norm.encode())
 
 
+def cluster_codes(segment_clusters: Sequence[ClusterId | None]) -> NDArray[np.int64]:
+    """Return each segment's cluster as a number (in order of first appearance), -1 for none.
+
+    Examples:
+        >>> cluster_codes([None, ClusterId("c2"), ClusterId("c1"), ClusterId("c2")]).tolist()
+        [-1, 0, 1, 0]
+    """
+    code: dict[ClusterId | None, int] = {None: -1}
+    return np.fromiter(
+        (code.setdefault(c, len(code) - 1) for c in segment_clusters),
+        np.int64,
+        len(segment_clusters),
+    )
+
+
 def cluster_texts(
     distinct: Groups, matches: Sequence[Match[int]], contained: Sequence[bool] = ()
 ) -> tuple[Cluster[int], ...]:
@@ -113,22 +144,9 @@ def cluster_texts(
         >>> found[1].matches
         (Match(a=1, b=2, score=0.9, jaccard=0.7),)
     """
-    flags = list(contained) or [False] * len(matches)
-    lengths = distinct.lengths().tolist()
-    joined = join_matches(len(distinct.firsts), matches, flags, lengths)
-    roots = components(len(distinct.firsts), list(map(by_pair, joined)))
-    return tuple(
-        Cluster(
-            id=ClusterId("c" + part.key),
-            key=part.key,
-            kind=part.kind,
-            members=tuple(part.members),
-            representative=part.representative,
-            matches=tuple(starmap(Match, part.matches)),
-            lowest_score=part.lowest_score,
-        )
-        for part in _parts(distinct, roots, joined, lengths)
-    )
+    columns, keys = _clustered(distinct, MatchColumns.of(matches, contained))
+    items: tuple[int, ...] = tuple(columns.items.tolist())
+    return tuple(_records(columns, keys, items))
 
 
 def join_matches(
@@ -147,43 +165,13 @@ def join_matches(
 
     It reads the matched texts only (their lengths), so a driver holding just the matched
     texts, numbered in order of first appearance, joins them as a whole batch does.
+
+    Examples:
+        >>> join_matches(3, [Match(0, 1, 1.0, 0.3), Match(0, 2, 1.0, 0.3)], [True, True], [1, 9, 9])
+        []
     """
-    similar = [m for m, c in zip(matches, contained, strict=True) if not c]
-    roots = components(texts, list(map(by_pair, similar)))
-
-    def inner(match: Match[int]) -> tuple[int, int]:  # (contained text, its container)
-        a_first = (length[match.a], match.a) < (length[match.b], match.b)
-        return (match.a, match.b) if a_first else (match.b, match.a)
-
-    by_component: dict[int, list[Match[int]]] = {}
-    size: dict[int, int] = {}
-    for match in (m for m, c in zip(matches, contained, strict=True) if c):
-        short, _ = inner(match)
-        root = int(roots[short])
-        by_component.setdefault(root, []).append(match)
-    ends = chain.from_iterable(map(by_pair, matches))
-    matched = np.unique(np.fromiter(ends, np.int64, 2 * len(matches)))
-    chars_of = [length[text] for text in matched.tolist()]
-    for root, chars in zip(roots[matched].tolist(), chars_of, strict=True):
-        size[root] = max(size.get(root, 0), chars)
-    parent = {root: root for root in size}
-
-    def find(node: int) -> int:
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    kept = list(similar)
-    for root in sorted(by_component, key=lambda r: (-size[r], r)):  # longest first
-        edges = by_component[root]
-        containers = {find(int(roots[inner(m)[1]])) for m in edges} - {find(root)}
-        if len(containers) == 1:
-            (target,) = containers
-            low, high = sorted((find(root), target))
-            parent[high] = low
-            kept.extend(edges)
-    return sorted(kept, key=by_pair)
+    columns = MatchColumns.of(matches, contained)
+    return [matches[at] for at in joining(texts, columns, np.asarray(length, np.int64)).tolist()]
 
 
 def representative(texts: Sequence[int], length: Sequence[int]) -> int:
@@ -196,58 +184,6 @@ def representative(texts: Sequence[int], length: Sequence[int]) -> int:
     return min(texts, key=lambda t: (-length[t], t))
 
 
-class _Part(NamedTuple):
-    """One cluster, its members and matches named by item (batch text) index."""
-
-    key: str
-    kind: ClusterKind
-    members: list[int]
-    representative: int
-    matches: list[tuple[int, int, float, float]]
-    lowest_score: float
-
-
-def _parts(
-    distinct: Groups, roots: NDArray[np.int64], matches: Sequence[Match[int]], length: Sequence[int]
-) -> list[_Part]:
-    """Build the clusters of components: members, representative, key, their matches.
-
-    Sorted by first member. Per cluster, the work is its members and its matches: the
-    representatives are picked for all components at once (`cluster_parts`), and only each
-    representative's norm is decoded.
-    """
-    group_of, firsts = distinct.group_of, distinct.firsts.tolist()
-    best_of, near = representatives(roots, matches, length)
-    matches_of = matches_by_component(roots, matches, firsts)
-    items = np.flatnonzero(group_of >= 0)
-    item_roots = roots[group_of[items]]
-    repeated = np.bincount(item_roots, minlength=len(roots))[item_roots] >= 2
-    items, item_roots = items[repeated], item_roots[repeated]  # one item is no cluster
-    order = np.argsort(item_roots, kind="stable")  # items stay ascending within a root
-    items, item_roots = items[order], item_roots[order]
-    starts = np.flatnonzero(np.r_[True, item_roots[1:] != item_roots[:-1]][: len(items)])
-    ends = np.r_[starts[1:], len(items)][: len(starts)]
-    members = items.tolist()  # Python values once: no numpy slice or scalar per cluster
-    found = []
-    for root, start, end in zip(
-        item_roots[starts].tolist(), starts.tolist(), ends.tolist(), strict=True
-    ):
-        best = best_of.get(root, root)
-        joined, lowest = matches_of.get(root, ([], 1.0))
-        found.append(
-            _Part(
-                key=content_key(distinct.norm(best)),
-                kind=ClusterKind.NEAR if root in near else ClusterKind.EXACT,
-                members=members[start:end],
-                representative=firsts[best],
-                matches=joined,
-                lowest_score=lowest,
-            )
-        )
-    found.sort(key=lambda part: part.members[0])
-    return found
-
-
 def build_clusters(
     distinct: Groups,
     matches: Sequence[Match[int]],
@@ -255,37 +191,104 @@ def build_clusters(
     contained: Sequence[bool] = (),
 ) -> Clustering:
     """Group segments into clusters (`cluster_texts` over segments sorted by page and line)."""
-    flags = list(contained) or [False] * len(matches)
-    lengths = distinct.lengths().tolist()
-    joined = join_matches(len(distinct.firsts), matches, flags, lengths)
-    roots = components(len(distinct.firsts), [(m.a, m.b) for m in joined])
-    clusters = []
-    segment_clusters: list[ClusterId | None] = [None] * len(segments)
-    columns = Segments.of(segments)
-    owner, lines = columns.page_id_column(), columns.lines.tolist()  # Segment.id's parts
-    for part in _parts(distinct, roots, joined, lengths):
-        cluster_id = ClusterId("c" + part.key)
-        members = [f"{owner[i]}:{lines[i]}" for i in part.members]
-        for member in part.members:
-            segment_clusters[member] = cluster_id
-        at = part.representative
-        clusters.append(
-            Cluster(
-                id=cluster_id,
-                key=part.key,
-                kind=part.kind,
-                members=cast("tuple[SegmentId, ...]", tuple(members)),
-                representative=SegmentId(f"{owner[at]}:{lines[at]}"),
-                matches=tuple(
-                    Match(
-                        SegmentId(f"{owner[a]}:{lines[a]}"),
-                        SegmentId(f"{owner[b]}:{lines[b]}"),
-                        score,
-                        jaccard,
-                    )
-                    for a, b, score, jaccard in part.matches
-                ),
-                lowest_score=part.lowest_score,
-            )
+    return cluster_segments(distinct, MatchColumns.of(matches, contained), segments)
+
+
+def cluster_segments(
+    distinct: Groups, matches: MatchColumns, segments: Sequence[Segment]
+) -> Clustering:
+    """Return `build_clusters` of matches given as columns (`link.Separated.columns`)."""
+    columns, keys = _clustered(distinct, matches)
+    held = Segments.of(segments)
+    items = columns.items
+    names = cast("tuple[SegmentId, ...]", tuple(_segment_ids(held, items)))
+    clusters = _records(columns, keys, names)
+    codes = np.full(len(held), -1, np.int64)
+    codes[items] = columns.cluster_of
+    ids = np.array([None, *(c.id for c in clusters)], dtype=object)
+    return Clustering(tuple(clusters), tuple(ids[codes + 1].tolist()), codes)
+
+
+def _segment_ids(segments: Segments, items: NDArray[np.int64]) -> list[str]:
+    """Return `Segment.id` of the segments at `items`: "<page id>:" and the line, added.
+
+    Both parts come from tables of strings (one per page, one per line number), added as
+    numpy object arrays: a third faster than one f-string per segment. Lines spread wider
+    than there are segments are spelled one by one instead.
+    """
+    pages, lines = segments.pages[items], segments.lines[items].astype(np.int64)
+    heads = np.array([f"{page}:" for page in segments.page_ids], dtype=object)
+    low, high = int(lines.min(initial=0)), int(lines.max(initial=0))
+    if high - low <= len(lines):
+        numbers = np.array(list(map(str, range(low, high + 1))), dtype=object)[lines - low]
+    else:
+        numbers = np.array(list(map(str, lines.tolist())), dtype=object)
+    return (heads[pages] + numbers).tolist()  # type: ignore[no-any-return]  # a list of str
+
+
+def _clustered(distinct: Groups, matches: MatchColumns) -> tuple[Table, list[str]]:
+    """Return the clusters of a batch as columns, and each cluster's content key."""
+    group_of, firsts = distinct.group_of, distinct.firsts
+    held = _tokens(distinct)
+    if held is None:  # any `Groups`: its own lengths and norms
+        length = distinct.lengths()
+        columns = table(group_of, firsts, matches, length)
+        return columns, [content_key(distinct.norm(g)) for g in columns.best.tolist()]
+    tokens, rows = held
+    length = np.zeros(len(firsts), np.int64)
+    matched = matches.texts()
+    length[matched] = norm_chars(tokens, rows[matched])  # only matched texts compare lengths
+    columns = table(group_of, firsts, matches, length)
+    # The key hashes the norm's UTF-8 bytes in the tokens' buffer: none is decoded.
+    starts = tokens.norm_starts[rows[columns.best]]
+    ends = starts + tokens.norm_lengths[rows[columns.best]]
+    buffer, digest = tokens.norms.data, xxhash.xxh3_64_hexdigest
+    keys = [digest(buffer[s:e]) for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+    return columns, keys
+
+
+def _tokens(distinct: Groups) -> tuple[Tokens, NDArray[np.int64]] | None:
+    """Return the tokens holding a batch's norms and each distinct text's row in them.
+
+    Known for the stages' own groups, `exact.Distinct` and `link.Sides`; None for others.
+    """
+    if isinstance(distinct, Distinct):
+        return distinct.tokens, distinct.firsts
+    if isinstance(distinct, Sides):
+        return distinct.distinct.tokens, distinct.firsts
+    return None
+
+
+def _records(columns: Table, keys: list[str], names: tuple[T, ...]) -> list[Cluster[T]]:
+    """Make the cluster records, `names[k]` naming item `columns.items[k]`."""
+    where = np.zeros(int(columns.items.max(initial=-1)) + 1, np.int64)
+    where[columns.items] = np.arange(len(columns.items))
+    named = np.array(names, dtype=object)
+    matches = tuple(
+        map(
+            Match,
+            named[where[columns.match_a]].tolist(),
+            named[where[columns.match_b]].tolist(),
+            columns.score.tolist(),
+            columns.jaccard.tolist(),
         )
-    return Clustering(tuple(clusters), tuple(segment_clusters))
+    )
+    slices = zip(columns.match_starts.tolist(), columns.match_ends.tolist(), strict=True)
+    kinds = np.array([ClusterKind.EXACT, ClusterKind.NEAR], dtype=object)[
+        columns.near.view(np.uint8)
+    ]
+    return list(
+        map(
+            Cluster,
+            ["c" + key for key in keys],
+            keys,
+            kinds.tolist(),
+            [
+                names[s:e]
+                for s, e in zip(columns.starts.tolist(), columns.ends.tolist(), strict=True)
+            ],
+            named[where[columns.representative]].tolist(),
+            [matches[s:e] for s, e in slices],
+            columns.lowest.tolist(),
+        )
+    )

@@ -8,11 +8,14 @@ page, of another story or of a copy of this one.
 
 from __future__ import annotations
 
+from itertools import count
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dedupe_news.records import Label, Role, Segments
+from dedupe_news.stages.cluster import cluster_codes
+from dedupe_news.stages.cluster_parts import distinct_sorted
 from dedupe_news.stages.link import FURNITURE_ROLES
 
 if TYPE_CHECKING:
@@ -62,14 +65,25 @@ def label(role: Role, stories: int, config: Config) -> Label:
     return Label.DUPLICATE
 
 
-def label_segments(
+def label_segments(  # noqa: PLR0913 - the batch's columns, and the codes a clustering gives
     pages: Sequence[Page],
     article_clusters: Sequence[PageId | None],
     segments: Sequence[Segment],
     segment_clusters: Sequence[ClusterId | None],
     config: Config,
+    *,
+    codes: NDArray[np.int64] | None = None,
 ) -> tuple[Label, ...]:
     """Label every segment of a batch (aligned with `segments`).
+
+    Args:
+        pages: The batch's pages.
+        article_clusters: Each page's article cluster, or None (`article_clusters`).
+        segments: The batch's segments.
+        segment_clusters: Each segment's cluster id, or None.
+        config: Supplies `boilerplate_min_pages`.
+        codes: Each segment's cluster as a number, -1 for none (`Clustering.codes`), when
+            the caller has them: then `segment_clusters` is not read.
 
     Examples:
         >>> from dedupe_news.config import DEFAULT
@@ -81,37 +95,33 @@ def label_segments(
         (<Label.UNIQUE: 'unique'>, <Label.UNIQUE: 'unique'>)
     """
     columns = Segments.of(segments)
-    # Each page's story (its article cluster, or itself) as a number; each segment's page.
-    stories: dict[PageId, int] = {}
-    story_of = np.array(
-        [
-            stories.setdefault(page.id if article is None else article, len(stories))
-            for page, article in zip(pages, article_clusters, strict=True)
-        ],
-        np.int64,
-    )
+    story_of = _stories(pages, article_clusters)
     page_of = columns.page_index(pages)
-    clusters: dict[ClusterId, int] = {}
-    cluster_of = np.array(
-        [-1 if c is None else clusters.setdefault(c, len(clusters)) for c in segment_clusters],
-        np.int64,
-    )
+    cluster_of = cluster_codes(segment_clusters) if codes is None else codes
     if len(cluster_of) != len(page_of):
         msg = f"segment_clusters must be aligned with segments, got {len(cluster_of)} values"
         raise ValueError(msg)
     inside = np.flatnonzero(cluster_of >= 0)
-    spans = _distinct_per_cluster(cluster_of[inside], page_of[inside], len(clusters))
-    counts = _distinct_per_cluster(cluster_of[inside], story_of[page_of[inside]], len(clusters))
+    clusters = int(cluster_of.max(initial=-1)) + 1
+    spans = _distinct_per_cluster(cluster_of[inside], page_of[inside], clusters)
+    counts = _distinct_per_cluster(cluster_of[inside], story_of[page_of[inside]], clusters)
     counts[spans == 1] = 0  # a cluster on one page only is no repetition
     found = np.zeros(len(page_of), np.int64)
     found[inside] = counts[cluster_of[inside]]
     # label() over columns: 0 unique, 1 duplicate, 2 boilerplate.
     code = np.where(found == 0, 0, np.where(found >= config.boilerplate_min_pages, 2, 1))
     code[columns.role_in(FURNITURE_ROLES)] = 2
-    return tuple(map(_LABELS.__getitem__, code.tolist()))
+    return tuple(_LABELS[code].tolist())
 
 
-_LABELS = (Label.UNIQUE, Label.DUPLICATE, Label.BOILERPLATE)
+_LABELS = np.array([Label.UNIQUE, Label.DUPLICATE, Label.BOILERPLATE], dtype=object)
+
+
+def _stories(pages: Sequence[Page], article_clusters: Sequence[PageId | None]) -> NDArray[np.int64]:
+    """Return each page's story as a number: that of its article cluster, or its own id."""
+    stories: dict[PageId, int] = {}
+    keys = [page.id if a is None else a for page, a in zip(pages, article_clusters, strict=True)]
+    return np.fromiter(map(stories.setdefault, keys, count()), np.int64, len(keys))
 
 
 def _distinct_per_cluster(
@@ -119,5 +129,5 @@ def _distinct_per_cluster(
 ) -> NDArray[np.int64]:
     """Return, for each cluster, how many different values its members have."""
     width = int(value.max(initial=0)) + 1
-    pairs = np.unique(cluster * width + value)
+    pairs = distinct_sorted(cluster * width + value)
     return np.bincount(pairs // width, minlength=clusters).astype(np.int64)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dedupe_news.records import Link, Match, PageId, Role, SegmentId, Segments
+from dedupe_news.stages.cluster_parts import MatchColumns
 from dedupe_news.stages.exact import norm_chars
 
 if TYPE_CHECKING:
@@ -75,13 +76,28 @@ class Sides:
 
 @dataclass(frozen=True, slots=True)
 class Separated:
-    """Sides and matches to cluster, and the links across the sides."""
+    """Sides and matches to cluster, and the links across the sides.
+
+    Attributes:
+        sides: The distinct texts split into their sides.
+        columns: The matches within a side, sorted by (a, b), as columns (with whether
+            each one joins by containment only, as `verify` found).
+        links: The teasers linked to the pages they summarise.
+    """
 
     sides: Sides
-    matches: tuple[Match[int], ...]
+    columns: MatchColumns
     links: tuple[Link, ...]
-    contained: tuple[bool, ...] = ()
-    """Aligned with `matches`: whether each one joins by containment only (`verify`)."""
+
+    @property
+    def matches(self) -> tuple[Match[int], ...]:
+        """Return the matches within a side, sorted by (a, b), made now."""
+        return self.columns.records()
+
+    @property
+    def contained(self) -> tuple[bool, ...]:
+        """Return, aligned with `matches`, whether each one joins by containment only."""
+        return tuple(self.columns.contained.tolist())
 
 
 def separate(
@@ -114,9 +130,12 @@ def separate(
     furniture = columns.role_in(FURNITURE_ROLES).astype(np.int64)
     valid = np.flatnonzero(distinct.group_of >= 0)
     keys = distinct.group_of[valid] * 2 + furniture[valid]
-    unique_keys, first_at = np.unique(keys, return_index=True)
-    firsts = valid[first_at]
-    order = np.argsort(firsts, kind="stable")
+    # One sort of (key, position) codes finds each key's first position: no stable argsort.
+    size = max(len(segments), 1)
+    code = np.sort(keys * size + valid)
+    runs = np.r_[True, code[1:] // size != code[:-1] // size] if len(code) else code > 0
+    unique_keys, firsts = code[runs] // size, code[runs] % size
+    order = np.argsort(firsts)  # distinct positions: any sort is stable
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     side_of = np.full(2 * len(distinct), -1, dtype=np.int64)  # (group * 2 + furniture) -> side
@@ -124,16 +143,14 @@ def separate(
     group_of = np.full(len(segments), -1, dtype=np.int64)
     group_of[valid] = side_of[keys]
     sides = Sides(group_of, firsts[order], distinct)
-    within, across = side_matches(side_of, matches, contained)
+    within, across = _sided(side_of, MatchColumns.of(matches, contained))
     story, shown = side_of[0::2], side_of[1::2]  # one text printed as story and as furniture
     both = np.flatnonzero((story >= 0) & (shown >= 0))
     across.extend(
         (a, b, 1.0) for a, b in zip(story[both].tolist(), shown[both].tolist(), strict=True)
     )
     links = _links(sides, across, columns)
-    return Separated(
-        sides, tuple(m for m, _ in within), links, tuple(inside for _, inside in within)
-    )
+    return Separated(sides, within, links)
 
 
 def side_matches(
@@ -155,24 +172,54 @@ def side_matches(
         >>> side_matches(np.array([0, -1, 1, 2]), [Match(0, 1, 0.9, 0.8)])
         ([(Match(a=0, b=1, score=0.9, jaccard=0.8), False)], [(0, 2, 0.9)])
     """
-    within: list[tuple[Match[int], bool]] = []
-    across: list[tuple[int, int, float]] = []
-    flags = contained or (False,) * len(matches)
-    for match, inside in zip(matches, flags, strict=True):
-        for side in (0, 1):
-            a, b = int(side_of[2 * match.a + side]), int(side_of[2 * match.b + side])
-            if a >= 0 and b >= 0:
-                within.append((Match(min(a, b), max(a, b), match.score, match.jaccard), inside))
-            if a >= 0 and int(side_of[2 * match.b + 1 - side]) >= 0:
-                across.append((a, int(side_of[2 * match.b + 1 - side]), match.score))
-    within.sort(key=lambda pair: (pair[0].a, pair[0].b))
-    return within, across
+    within, across = _sided(side_of, MatchColumns.of(matches, contained))
+    flags = within.contained.tolist()
+    return list(zip(within.records(), flags, strict=True)), across
+
+
+def _sided(
+    side_of: NDArray[np.int64], matches: MatchColumns
+) -> tuple[MatchColumns, list[tuple[int, int, float]]]:
+    """Return `side_matches` over match columns: the matches within as columns.
+
+    Each match, on each side (story 0, furniture 1), is within that side when both texts
+    have it, and across when its first text has it and its second text the other side.
+    """
+    firsts, seconds = 2 * matches.a, 2 * matches.b
+    low, high, at, across = [], [], [], []
+    for side in (0, 1):
+        one, other = side_of[firsts + side], side_of[seconds + side]
+        inside = np.flatnonzero((one >= 0) & (other >= 0))
+        low.append(np.minimum(one, other)[inside])
+        high.append(np.maximum(one, other)[inside])
+        at.append(inside)
+        crossed = side_of[seconds + 1 - side]
+        over = np.flatnonzero((one >= 0) & (crossed >= 0))
+        across.append((over * 2 + side, one[over], crossed[over]))
+    a, b, where = np.concatenate(low), np.concatenate(high), np.concatenate(at)
+    order = np.lexsort((b, a))
+    a, b, where = a[order], b[order], where[order]
+    within = MatchColumns(
+        a, b, matches.score[where], matches.jaccard[where], matches.contained[where]
+    )
+    # Across pairs in match order, story side first, as the matches list them.
+    key, one, crossed = (np.concatenate(part) for part in zip(*across, strict=True))
+    order = np.argsort(key)
+    pairs = zip(
+        one[order].tolist(),
+        crossed[order].tolist(),
+        matches.score[key[order] // 2].tolist(),
+        strict=True,
+    )
+    return within, list(pairs)
 
 
 def _links(
     sides: Sides, across: Sequence[tuple[int, int, float]], segments: Segments
 ) -> tuple[Link, ...]:
     """Expand side pairs to teaser -> page links: the best target per teaser and page."""
+    if not across:
+        return ()
     members: dict[int, list[int]] = {}
     wanted = np.array(sorted({side for pair in across for side in pair[:2]}), dtype=np.int64)
     linked = np.flatnonzero(np.isin(sides.group_of, wanted))  # only the sides of links
