@@ -13,10 +13,14 @@ from functools import lru_cache
 
 __all__ = [
     "AGE",
+    "AGENCIES_MAX_CHARS",
     "MAX_AGE_MINUTES",
+    "RAIL_LINE",
     "Age",
     "Dateline",
     "age_minutes",
+    "age_parts",
+    "agencies_of",
     "dateline_parts",
     "parse_age",
     "parse_dateline",
@@ -86,20 +90,27 @@ _ASCII_DATELINE = re.compile(
     r"(?P<place>[A-Z][A-Z .'-]{0,39}) \((?P<agencies>[A-Z]{1,20}(?:/[A-Z]{1,20})*)\)"
     r"(?: - | \u2013 | \u2014 )"
 )
-_AGENCIES_MAX_CHARS = 77  # the ")" must fall inside text[open_at + 2 : open_at + 80]
+AGENCIES_MAX_CHARS = 77  # the ")" must fall inside text[open_at + 2 : open_at + 80]
+
+# A rail line in one match: an optional age (group `age`), blanks, an optional common
+# dateline (groups `place` and `agencies`) and the blanks after it. Whatever text follows,
+# it matches; its groups say what it found. The age's group is set exactly when `AGE`
+# matches the line (the rest always matches, so the engine never gives the age up), and the
+# dateline's groups exactly when `_ASCII_DATELINE` matches what follows the age, stripped.
+RAIL_LINE = re.compile(rf"(?P<age>{AGE.pattern})?\s*(?:{_ASCII_DATELINE.pattern}\s*)?")
 
 
 def dateline_parts(text: str) -> tuple[str, tuple[str, ...], str] | None:
     """Return a dateline's (place, agencies, body), or None: `parse_dateline` without a record."""
     fast = _ASCII_DATELINE.match(text)
-    if fast is not None and len(fast["agencies"]) <= _AGENCIES_MAX_CHARS:
-        return sys.intern(fast["place"]), _agencies(fast["agencies"]), text[fast.end() :].strip()
+    if fast is not None and len(fast["agencies"]) <= AGENCIES_MAX_CHARS:
+        return sys.intern(fast["place"]), agencies_of(fast["agencies"]), text[fast.end() :].strip()
     open_at = text.find(" (", 0, _PLACE_MAX_CHARS + 2)
     close_at = text.find(")", open_at + 2, open_at + 80) if open_at > 0 else -1
     if close_at < 0:
         return None
     place = text[:open_at]
-    agencies = _agencies(text[open_at + 2 : close_at])
+    agencies = agencies_of(text[open_at + 2 : close_at])
     rest = text[close_at + 1 :]
     dash = next((d for d in _DATELINE_DASHES if rest.startswith(d)), None)
     if dash is None or not _is_place(place) or not all(map(_is_agency, agencies)):
@@ -113,9 +124,24 @@ def dateline_parts(text: str) -> tuple[str, tuple[str, ...], str] | None:
 # interned (Python frees an interned string with its last use); the agencies' cache is a
 # bounded memo of a pure function: a freak crawl of all-different datelines only misses.
 @lru_cache(maxsize=4096)
-def _agencies(credit: str) -> tuple[str, ...]:
+def agencies_of(credit: str) -> tuple[str, ...]:
     """Return the agencies of a dateline's credits (`"ANP/AFP"`), one shared tuple per text."""
     return tuple(map(sys.intern, credit.split("/")))
+
+
+# Ages repeat even more than credits (a few hundred distinct in a crawl): one parse each.
+@lru_cache(maxsize=4096)
+def age_parts(text: str | None) -> tuple[str | None, int | None]:
+    """Return an age as printed (one shared string) and its minutes; (None, None) for None.
+
+    Examples:
+        >>> age_parts("4 uur geleden"), age_parts(None)
+        (('4 uur geleden', 240), (None, None))
+    """
+    found = None if text is None else AGE.fullmatch(text)
+    if found is None:
+        return None, None
+    return sys.intern(found.string), age_minutes(found)
 
 
 def _is_place(text: str) -> bool:
