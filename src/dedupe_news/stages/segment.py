@@ -347,26 +347,26 @@ def _find_rail(lines: Sequence[str], first: int) -> _Rail | None:
     at: list[int] = []
     texts: list[str] = []
     dates: list[_Date] = []
-    below: tuple[str | None, int | None] = (None, None)  # the age glued to the line below
+    below_age, below_minutes = None, None  # the age glued to the line below
     match, intern, start = RAIL_LINE.match, sys.intern, len(lines)
     while start > first:
         line = lines[start - 1]
         found = match(line)
-        age, place, credit = found.group("age", "place", "agencies")  # type: ignore[union-attr]  # it matches any text
+        age, _, _, _, place, credit = found.groups()  # type: ignore[union-attr]  # it matches any text
         if place is not None and len(credit) <= AGENCIES_MAX_CHARS:
             at.append(start - 1)
             texts.append(line[found.end() :])  # type: ignore[union-attr]  # as above
-            dates.append((intern(place), agencies_of(credit), *below))
-            below = age_parts(age)
+            dates.append((intern(place), agencies_of(credit), below_age, below_minutes))
+            below_age, below_minutes = age_parts(age)
         elif place is None and age is not None and found.end() == len(line):  # type: ignore[union-attr]  # as above
-            below = age_parts(age)  # a bare age
+            below_age, below_minutes = age_parts(age)  # a bare age
         elif "(" in line and (parsed := _rail_line(line)) is not None:
-            age_text, minutes, dateline = parsed
+            age, minutes, dateline = parsed
             if dateline is not None:
                 at.append(start - 1)
                 texts.append(dateline[2])
-                dates.append((dateline[0], dateline[1], *below))
-            below = (age_text, minutes)
+                dates.append((dateline[0], dateline[1], below_age, below_minutes))
+            below_age, below_minutes = age, minutes
         else:
             break
         start -= 1
@@ -389,9 +389,9 @@ def _is_heading(line: str, *, heads_text: bool = False) -> bool:
         phrase = line[1:-1]
     elif heads_text and line.endswith("?"):
         phrase = line[:-1]
-    return (
+    return (  # the tests that make no new object first
         len(phrase) > 0
-        and len(line.split()) <= _HEADING_MAX_WORDS
         and not phrase.endswith(_SENTENCE_END)
         and _INNER_PUNCTUATION.isdisjoint(phrase)
+        and len(line.split()) <= _HEADING_MAX_WORDS
     )
