@@ -1,7 +1,8 @@
 """Dateline and age: the `PLACE (AGENCY/AGENCY) - ` opening and the relative age of a line.
 
 Both parsers are linear scans: no input can make them backtrack. `stages/segment.py` cuts
-pages with them; `stages/segment_dom.py` reads them from HTML blocks.
+pages with them, and finds a page's rail of teasers (`trailing_rail`) with them;
+`stages/segment_dom.py` reads them from HTML blocks.
 """
 
 from __future__ import annotations
@@ -10,20 +11,22 @@ import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = [
     "AGE",
-    "AGENCIES_MAX_CHARS",
     "MAX_AGE_MINUTES",
-    "RAIL_LINE",
     "Age",
     "Dateline",
+    "Rail",
     "age_minutes",
-    "age_parts",
-    "agencies_of",
     "dateline_parts",
     "parse_age",
     "parse_dateline",
+    "trailing_rail",
 ]
 
 # The place of a dateline is at most this long ("CAPE CANAVERAL", "RIO DE JANEIRO").
@@ -90,27 +93,28 @@ _ASCII_DATELINE = re.compile(
     r"(?P<place>[A-Z][A-Z .'-]{0,39}) \((?P<agencies>[A-Z]{1,20}(?:/[A-Z]{1,20})*)\)"
     r"(?: - | \u2013 | \u2014 )"
 )
-AGENCIES_MAX_CHARS = 77  # the ")" must fall inside text[open_at + 2 : open_at + 80]
+_AGENCIES_MAX_CHARS = 77  # the ")" must fall inside text[open_at + 2 : open_at + 80]
 
 # A rail line in one match: an optional age (group `age`), blanks, an optional common
 # dateline (groups `place` and `agencies`) and the blanks after it. Whatever text follows,
 # it matches; its groups say what it found. The age's group is set exactly when `AGE`
 # matches the line (the rest always matches, so the engine never gives the age up), and the
 # dateline's groups exactly when `_ASCII_DATELINE` matches what follows the age, stripped.
-RAIL_LINE = re.compile(rf"(?P<age>{AGE.pattern})?\s*(?:{_ASCII_DATELINE.pattern}\s*)?")
+# Its groups, in order: age, count, unit, yesterday, place, agencies (`trailing_rail`).
+_RAIL_LINE = re.compile(rf"(?P<age>{AGE.pattern})?\s*(?:{_ASCII_DATELINE.pattern}\s*)?")
 
 
 def dateline_parts(text: str) -> tuple[str, tuple[str, ...], str] | None:
     """Return a dateline's (place, agencies, body), or None: `parse_dateline` without a record."""
     fast = _ASCII_DATELINE.match(text)
-    if fast is not None and len(fast["agencies"]) <= AGENCIES_MAX_CHARS:
-        return sys.intern(fast["place"]), agencies_of(fast["agencies"]), text[fast.end() :].strip()
+    if fast is not None and len(fast["agencies"]) <= _AGENCIES_MAX_CHARS:
+        return sys.intern(fast["place"]), _agencies(fast["agencies"]), text[fast.end() :].strip()
     open_at = text.find(" (", 0, _PLACE_MAX_CHARS + 2)
     close_at = text.find(")", open_at + 2, open_at + 80) if open_at > 0 else -1
     if close_at < 0:
         return None
     place = text[:open_at]
-    agencies = agencies_of(text[open_at + 2 : close_at])
+    agencies = _agencies(text[open_at + 2 : close_at])
     rest = text[close_at + 1 :]
     dash = next((d for d in _DATELINE_DASHES if rest.startswith(d)), None)
     if dash is None or not _is_place(place) or not all(map(_is_agency, agencies)):
@@ -124,18 +128,18 @@ def dateline_parts(text: str) -> tuple[str, tuple[str, ...], str] | None:
 # interned (Python frees an interned string with its last use); the agencies' cache is a
 # bounded memo of a pure function: a freak crawl of all-different datelines only misses.
 @lru_cache(maxsize=4096)
-def agencies_of(credit: str) -> tuple[str, ...]:
+def _agencies(credit: str) -> tuple[str, ...]:
     """Return the agencies of a dateline's credits (`"ANP/AFP"`), one shared tuple per text."""
     return tuple(map(sys.intern, credit.split("/")))
 
 
 # Ages repeat even more than credits (a few hundred distinct in a crawl): one parse each.
 @lru_cache(maxsize=4096)
-def age_parts(text: str | None) -> tuple[str | None, int | None]:
+def _age_parts(text: str | None) -> tuple[str | None, int | None]:
     """Return an age as printed (one shared string) and its minutes; (None, None) for None.
 
     Examples:
-        >>> age_parts("4 uur geleden"), age_parts(None)
+        >>> _age_parts("4 uur geleden"), _age_parts(None)
         (('4 uur geleden', 240), (None, None))
     """
     found = None if text is None else AGE.fullmatch(text)
@@ -177,3 +181,78 @@ def age_minutes(found: re.Match[str]) -> int | None:
     else:
         minutes = int(found["count"]) * _UNIT_MINUTES[found["unit"]]
     return minutes if minutes <= MAX_AGE_MINUTES else None
+
+
+@dataclass(frozen=True, slots=True)
+class Rail:
+    """A page's rail: where it starts, and its teasers bottom up (line index, text, date).
+
+    A teaser's date is its (place, agencies, age, the age's minutes).
+    """
+
+    start: int
+    at: list[int]
+    texts: list[str]
+    dates: list[tuple[str, tuple[str, ...], str | None, int | None]]
+
+
+_Parts = tuple[str, tuple[str, ...], str]  # a dateline's (place, agencies, body)
+
+
+def _rail_line(line: str) -> tuple[str | None, int | None, _Parts | None] | None:
+    """Parse a teaser line (an optional glued age, then a dateline) or a bare age, else None.
+
+    Returns the glued age as printed and in minutes (None, None without one), and the
+    dateline's (place, agencies, body), None for a bare age. The general parse, for a line
+    that `trailing_rail`'s one match (`_RAIL_LINE`) does not take.
+    """
+    found = AGE.match(line)
+    age = None if found is None else found.group()
+    rest = line if found is None else line[found.end() :].strip()
+    if not rest:
+        return (*_age_parts(age), None)
+    dateline = dateline_parts(rest)
+    return None if dateline is None else (*_age_parts(age), dateline)
+
+
+def trailing_rail(lines: Sequence[str], first: int) -> Rail | None:
+    """Return the page's rail, or None when it has none.
+
+    The rail is the longest run of teaser lines (an optional glued age, then a dateline) or
+    bare ages at the end of the page's (stripped, non-empty) lines, at index `first` or
+    later, holding at least one teaser; the segmenter also wants a section heading above
+    it. A teaser's age is glued to the start of the line below it (none for the last line).
+
+    Lines are stripped, so `_RAIL_LINE` parses the usual line in one match, as
+    `_rail_line` would: its age group is `AGE`'s match, its dateline groups the common
+    dateline after the age, and the blanks it takes after them are the body's strip. A
+    dateline it cannot take (not ASCII, credits too long) goes to `_rail_line`; a line
+    without "(" has no dateline at all (`dateline_parts` needs " (").
+    """
+    at: list[int] = []
+    texts: list[str] = []
+    dates: list[tuple[str, tuple[str, ...], str | None, int | None]] = []
+    below_age, below_minutes = None, None  # the age glued to the line below
+    match, intern, start = _RAIL_LINE.match, sys.intern, len(lines)
+    while start > first:
+        line = lines[start - 1]
+        found = match(line)
+        age, _, _, _, place, credit = found.groups()  # type: ignore[union-attr]  # it matches any text
+        if place is not None and len(credit) <= _AGENCIES_MAX_CHARS:
+            at.append(start - 1)
+            texts.append(line[found.end() :])  # type: ignore[union-attr]  # as above
+            dates.append((intern(place), _agencies(credit), below_age, below_minutes))
+            below_age, below_minutes = _age_parts(age)
+        elif place is None and age is not None and found.end() == len(line):  # type: ignore[union-attr]  # as above
+            below_age, below_minutes = _age_parts(age)  # a bare age
+        elif "(" in line and (parsed := _rail_line(line)) is not None:
+            age, minutes, dateline = parsed
+            if dateline is not None:
+                at.append(start - 1)
+                texts.append(dateline[2])
+                dates.append((dateline[0], dateline[1], below_age, below_minutes))
+            below_age, below_minutes = age, minutes
+        else:
+            break
+        start -= 1
+    return Rail(start, at, texts, dates) if at else None

@@ -12,25 +12,21 @@ non-empty line. Every parser here is a linear scan: no input line can make it ba
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dedupe_news.records import ROLES, Page, PageId, Role, Segment, Segments
 from dedupe_news.stages.dateline import (
-    AGE,
-    AGENCIES_MAX_CHARS,
     MAX_AGE_MINUTES,
-    RAIL_LINE,
     Age,
     Dateline,
-    age_parts,
-    agencies_of,
+    Rail,
     dateline_parts,
     parse_age,
     parse_dateline,
+    trailing_rail,
 )
 
 if TYPE_CHECKING:
@@ -139,7 +135,7 @@ class Cutter:
         # Each segment with a dateline or an age: its position, and its (place, agencies,
         # age, minutes), turned into columns at the end.
         self._dated: list[int] = []
-        self._dates: list[_Date] = []
+        self._dates: list[tuple[str | None, tuple[str, ...], str | None, int | None]] = []
 
     def cut(self, page: Page) -> None:
         """Append the segments of one page, in line order."""
@@ -209,7 +205,9 @@ class Cutter:
         untitled = opening is not None
         lede_at = 0 if untitled else 1
         lede = opening if untitled or len(lines) < 2 else dateline_parts(lines[1])
-        rail = _find_rail(lines, first=lede_at + 2)
+        rail = trailing_rail(lines, first=lede_at + 2)  # it must be right below a heading
+        if rail is not None and not _is_heading(lines[rail.start - 1]):
+            rail = None
         has_lede = len(lines) > lede_at and (page.titled or lede is not None)
         if not has_lede and rail is None:
             self._lines.extend(numbers)
@@ -230,7 +228,7 @@ class Cutter:
         self,
         numbers: Sequence[int],
         lines: Sequence[str],
-        lede: _Parts | None,
+        lede: tuple[str, tuple[str, ...], str] | None,
         *,
         untitled: bool,
     ) -> None:
@@ -253,7 +251,7 @@ class Cutter:
             self._dates.append((lede[0], lede[1], None, None))
         texts.extend(map(shared, body, body))
 
-    def _rail(self, numbers: Sequence[int], rail: _Rail) -> None:
+    def _rail(self, numbers: Sequence[int], rail: Rail) -> None:
         """Append the rail's teasers, found bottom up: put them in line order."""
         rail.at.reverse()
         rail.texts.reverse()
@@ -264,10 +262,6 @@ class Cutter:
         self._lines.extend(map(numbers.__getitem__, rail.at))
         self._roles.extend([_TEASER] * len(rail.at))
         self._texts.extend(map(self._seen.setdefault, rail.texts, rail.texts))
-
-
-# A segment's dateline or age: (place, agencies, age, the age's minutes).
-_Date = tuple[str | None, tuple[str, ...], str | None, int | None]
 
 
 def _lines(text: str) -> tuple[Sequence[int], list[str]]:
@@ -299,80 +293,6 @@ def _body_roles(body: Sequence[str]) -> list[int]:
         if heading:
             roles[k] = _SUBHEADING
     return roles
-
-
-@dataclass(frozen=True, slots=True)
-class _Rail:
-    """A page's rail: where it starts, and its teasers bottom up (line index, text, date)."""
-
-    start: int
-    at: list[int]
-    texts: list[str]
-    dates: list[_Date]
-
-
-_Parts = tuple[str, tuple[str, ...], str]  # a dateline's (place, agencies, body)
-
-
-def _rail_line(line: str) -> tuple[str | None, int | None, _Parts | None] | None:
-    """Parse a teaser line (an optional glued age, then a dateline) or a bare age, else None.
-
-    Returns the glued age as printed and in minutes (None, None without one), and the
-    dateline's (place, agencies, body), None for a bare age. The general parse, for a line
-    that `_find_rail`'s one match (`RAIL_LINE`) does not take.
-    """
-    found = AGE.match(line)
-    age = None if found is None else found.group()
-    rest = line if found is None else line[found.end() :].strip()
-    if not rest:
-        return (*age_parts(age), None)
-    dateline = dateline_parts(rest)
-    return None if dateline is None else (*age_parts(age), dateline)
-
-
-def _find_rail(lines: Sequence[str], first: int) -> _Rail | None:
-    """Return the page's rail, or None when it has none.
-
-    The rail is the longest run of teaser lines (an optional glued age, then a dateline) or
-    bare ages at the end of the page, at index `first` or later (after the lede and a
-    section heading), right below a section heading, holding at least one teaser. A
-    teaser's age is glued to the start of the line below it (none for the last line).
-
-    Lines are stripped (`_lines`), so `RAIL_LINE` parses the usual line in one match, as
-    `_rail_line` would: its age group is `AGE`'s match, its dateline groups the common
-    dateline after the age, and the blanks it takes after them are the body's strip. A
-    dateline it cannot take (not ASCII, credits too long) goes to `_rail_line`; a line
-    without "(" has no dateline at all (`dateline_parts` needs " (").
-    """
-    at: list[int] = []
-    texts: list[str] = []
-    dates: list[_Date] = []
-    below_age, below_minutes = None, None  # the age glued to the line below
-    match, intern, start = RAIL_LINE.match, sys.intern, len(lines)
-    while start > first:
-        line = lines[start - 1]
-        found = match(line)
-        age, _, _, _, place, credit = found.groups()  # type: ignore[union-attr]  # it matches any text
-        if place is not None and len(credit) <= AGENCIES_MAX_CHARS:
-            at.append(start - 1)
-            texts.append(line[found.end() :])  # type: ignore[union-attr]  # as above
-            dates.append((intern(place), agencies_of(credit), below_age, below_minutes))
-            below_age, below_minutes = age_parts(age)
-        elif place is None and age is not None and found.end() == len(line):  # type: ignore[union-attr]  # as above
-            below_age, below_minutes = age_parts(age)  # a bare age
-        elif "(" in line and (parsed := _rail_line(line)) is not None:
-            age, minutes, dateline = parsed
-            if dateline is not None:
-                at.append(start - 1)
-                texts.append(dateline[2])
-                dates.append((dateline[0], dateline[1], below_age, below_minutes))
-            below_age, below_minutes = age, minutes
-        else:
-            break
-        start -= 1
-    if not at or not _is_heading(lines[start - 1]):
-        return None
-    return _Rail(start, at, texts, dates)
 
 
 def _is_heading(line: str, *, heads_text: bool = False) -> bool:
