@@ -184,15 +184,25 @@ def age_minutes(found: re.Match[str]) -> int | None:
 
 
 class Rail(NamedTuple):  # one per page: a tuple is made in a third of a dataclass's time
-    """A page's rail: where it starts, and its teasers bottom up (line index, text, date).
+    """A page's rail: where it starts, and its teasers' columns in line order.
 
-    A teaser's date is its (place, agencies, age, the age's minutes).
+    Attributes:
+        start: The index of the rail's first line.
+        at: Each teaser's line index.
+        texts: Each teaser's text, without its dateline.
+        places: Each teaser's dateline place.
+        agencies: Each teaser's dateline agencies.
+        ages: Each teaser's age as printed (glued to the line below it), or None.
+        minutes: Each teaser's age in minutes, or None.
     """
 
     start: int
     at: list[int]
     texts: list[str]
-    dates: list[tuple[str, tuple[str, ...], str | None, int | None]]
+    places: list[str]
+    agencies: list[tuple[str, ...]]
+    ages: list[str | None]
+    minutes: list[int | None]
 
 
 _Parts = tuple[str, tuple[str, ...], str]  # a dateline's (place, agencies, body)
@@ -228,30 +238,33 @@ def trailing_rail(lines: Sequence[str], first: int) -> Rail | None:
     dateline it cannot take (not ASCII, credits too long) goes to `_rail_line`; a line
     without "(" has no dateline at all (`dateline_parts` needs " (").
     """
-    at: list[int] = []
-    texts: list[str] = []
-    dates: list[tuple[str, tuple[str, ...], str | None, int | None]] = []
+    rail = Rail(len(lines), [], [], [], [], [], [])  # filled bottom up, then reversed
     below_age, below_minutes = None, None  # the age glued to the line below
     match, intern, start = _RAIL_LINE.match, sys.intern, len(lines)
     while start > first:
         line = lines[start - 1]
         found = match(line)
         age, _, _, _, place, credit = found.groups()  # type: ignore[union-attr]  # it matches any text
+        dateline: tuple[str, tuple[str, ...], str] | None
         if place is not None and len(credit) <= _AGENCIES_MAX_CHARS:
-            at.append(start - 1)
-            texts.append(line[found.end() :])  # type: ignore[union-attr]  # as above
-            dates.append((intern(place), _agencies(credit), below_age, below_minutes))
-            below_age, below_minutes = _age_parts(age)
+            dateline = (intern(place), _agencies(credit), line[found.end() :])  # type: ignore[union-attr]  # as above
         elif place is None and age is not None and found.end() == len(line):  # type: ignore[union-attr]  # as above
-            below_age, below_minutes = _age_parts(age)  # a bare age
+            dateline = None  # a bare age
         elif "(" in line and (parsed := _rail_line(line)) is not None:
-            age, minutes, dateline = parsed
-            if dateline is not None:
-                at.append(start - 1)
-                texts.append(dateline[2])
-                dates.append((dateline[0], dateline[1], below_age, below_minutes))
-            below_age, below_minutes = age, minutes
+            age, dateline = parsed[0], parsed[2]
         else:
             break
+        if dateline is not None:
+            rail.at.append(start - 1)
+            rail.places.append(dateline[0])
+            rail.agencies.append(dateline[1])
+            rail.texts.append(dateline[2])
+            rail.ages.append(below_age)
+            rail.minutes.append(below_minutes)
+        below_age, below_minutes = _age_parts(age)
         start -= 1
-    return Rail(start, at, texts, dates) if at else None
+    if not rail.at:
+        return None
+    for column in rail[1:]:
+        column.reverse()
+    return rail._replace(start=start)

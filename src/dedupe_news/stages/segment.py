@@ -109,11 +109,14 @@ class Cutter:
     """
 
     __slots__ = (
+        "_agencies",
+        "_ages",
         "_counts",
         "_dated",
-        "_dates",
         "_lines",
+        "_minutes",
         "_page_ids",
+        "_places",
         "_roles",
         "_seen",
         "_texts",
@@ -132,10 +135,11 @@ class Cutter:
         # holds the texts, and a copy dropped as soon as it is cut leaves its memory to the
         # next page's lines.
         self._seen: dict[str, str] = {}
-        # Each segment with a dateline or an age: its position, and its (place, agencies,
-        # age, minutes), turned into columns at the end.
-        self._dated: list[int] = []
-        self._dates: list[tuple[str | None, tuple[str, ...], str | None, int | None]] = []
+        self._dated: list[int] = []  # positions of the segments with a dateline or an age
+        self._places: list[str | None] = []
+        self._agencies: list[tuple[str, ...]] = []
+        self._ages: list[str | None] = []
+        self._minutes: list[int | None] = []
 
     def cut(self, page: Page) -> None:
         """Append the segments of one page, in line order."""
@@ -156,11 +160,6 @@ class Cutter:
         counts = np.array(self._counts, np.int64)
         pages = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
         page_ids = tuple(self._page_ids)
-        places, agencies, ages, minutes = (
-            (list(column) for column in zip(*self._dates, strict=True))
-            if self._dates
-            else ([], [], [], [])
-        )
         columns = Segments(
             page_ids,
             pages,
@@ -168,10 +167,10 @@ class Cutter:
             np.array(self._roles, np.uint8),
             self._texts,
             np.array(self._dated, np.int64),
-            places,
-            agencies,
-            ages,
-            minutes,
+            self._places,
+            self._agencies,
+            self._ages,
+            self._minutes,
         )
         if order is None or list(order) == list(range(len(counts))):
             return columns
@@ -185,8 +184,7 @@ class Cutter:
 
     def _add(self, segment: Segment) -> None:
         if segment != Segment(segment.page_id, segment.line, segment.role, segment.text):
-            self._dated.append(len(self._texts))
-            self._dates.append((segment.place, segment.agencies, segment.age, segment.age_minutes))
+            self._date(segment.place, segment.agencies, segment.age, segment.age_minutes)
         self._lines.append(segment.line)
         self._roles.append(ROLES.index(segment.role))
         self._texts.append(self._seen.setdefault(segment.text, segment.text))
@@ -248,20 +246,33 @@ class Cutter:
             texts.append(shared(opening, opening))
         if lede is not None:  # the lede's dateline: the lede is the last text appended
             self._dated.append(len(texts) - 1)
-            self._dates.append((lede[0], lede[1], None, None))
+            self._places.append(lede[0])
+            self._agencies.append(lede[1])
+            self._ages.append(None)
+            self._minutes.append(None)
         texts.extend(map(shared, body, body))
 
     def _rail(self, numbers: Sequence[int], rail: Rail) -> None:
-        """Append the rail's teasers, found bottom up: put them in line order."""
-        rail.at.reverse()
-        rail.texts.reverse()
-        rail.dates.reverse()
+        """Append the rail's teasers, each with its dateline and age."""
         first = len(self._texts)
         self._dated.extend(range(first, first + len(rail.at)))
-        self._dates.extend(rail.dates)
+        self._places.extend(rail.places)
+        self._agencies.extend(rail.agencies)
+        self._ages.extend(rail.ages)
+        self._minutes.extend(rail.minutes)
         self._lines.extend(map(numbers.__getitem__, rail.at))
         self._roles.extend([_TEASER] * len(rail.at))
         self._texts.extend(map(self._seen.setdefault, rail.texts, rail.texts))
+
+    def _date(
+        self, place: str | None, agencies: tuple[str, ...], age: str | None, minutes: int | None
+    ) -> None:
+        """Give the next segment appended a dateline or an age."""
+        self._dated.append(len(self._texts))
+        self._places.append(place)
+        self._agencies.append(agencies)
+        self._ages.append(age)
+        self._minutes.append(minutes)
 
 
 def _lines(text: str) -> tuple[Sequence[int], list[str]]:
