@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 
 import pandas as pd
 import pytest
@@ -167,6 +167,20 @@ def test_a_page_kept_without_its_text_keeps_every_other_field() -> None:
         "blocks",
         "titled",
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class _TaggedPage(dn.Page):
+    """A page type of a caller's own, with a field of its own."""
+
+    tag: str = ""
+
+
+def test_a_page_of_a_subclass_kept_without_its_text_keeps_its_type_and_fields() -> None:
+    """keep_page_text=False keeps a Page subclass's type and its own fields."""
+    page = _TaggedPage(PageId("p"), "Titel\nTekst", tag="eigen")
+    (kept,) = dn.dedupe([page], keep_page_text=False).pages
+    assert kept == replace(page, text="")
 
 
 def test_handed_over_pages_are_checked_as_they_come() -> None:
