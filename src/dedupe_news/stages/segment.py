@@ -104,8 +104,7 @@ class Cutter:
     """Cut pages one after another straight into the columns of `Segments`.
 
     No `Segment` object is made for a text page: its lines, roles and texts are appended to
-    the columns, and only ledes and teasers add a dateline or an age (`Segments.dated`), one
-    row each, turned into columns at the end.
+    the columns, and only ledes and teasers add a dateline or an age (`Segments.dated`).
     """
 
     __slots__ = (
