@@ -208,20 +208,16 @@ class Rail(NamedTuple):  # one per page: a tuple is made in a third of a datacla
 _Parts = tuple[str, tuple[str, ...], str]  # a dateline's (place, agencies, body)
 
 
-def _rail_line(line: str) -> tuple[str | None, int | None, _Parts | None] | None:
-    """Parse a teaser line (an optional glued age, then a dateline) or a bare age, else None.
+def _rail_teaser(line: str) -> tuple[str | None, _Parts] | None:
+    """Parse a teaser line (an optional glued age, then a dateline), else return None.
 
-    Returns the glued age as printed and in minutes (None, None without one), and the
-    dateline's (place, agencies, body), None for a bare age. The general parse, for a line
-    that `trailing_rail`'s one match (`_RAIL_LINE`) does not take.
+    Returns the glued age as printed (None without one) and the dateline's (place,
+    agencies, body). The general parse, for a line that `trailing_rail`'s one match
+    (`_RAIL_LINE`) does not take; a bare age that one match always takes.
     """
     found = AGE.match(line)
-    age = None if found is None else found.group()
-    rest = line if found is None else line[found.end() :].strip()
-    if not rest:
-        return (*_age_parts(age), None)
-    dateline = dateline_parts(rest)
-    return None if dateline is None else (*_age_parts(age), dateline)
+    dateline = dateline_parts(line if found is None else line[found.end() :].strip())
+    return None if dateline is None else (None if found is None else found.group(), dateline)
 
 
 def trailing_rail(lines: Sequence[str], first: int) -> Rail | None:
@@ -232,10 +228,10 @@ def trailing_rail(lines: Sequence[str], first: int) -> Rail | None:
     later, holding at least one teaser; the segmenter also wants a section heading above
     it. A teaser's age is glued to the start of the line below it (none for the last line).
 
-    Lines are stripped, so `_RAIL_LINE` parses the usual line in one match, as
-    `_rail_line` would: its age group is `AGE`'s match, its dateline groups the common
+    Lines are stripped, so `_RAIL_LINE` parses the usual line in one match, as `AGE` and
+    `dateline_parts` would: its age group is `AGE`'s match, its dateline groups the common
     dateline after the age, and the blanks it takes after them are the body's strip. A
-    dateline it cannot take (not ASCII, credits too long) goes to `_rail_line`; a line
+    dateline it cannot take (not ASCII, credits too long) goes to `_rail_teaser`; a line
     without "(" has no dateline at all (`dateline_parts` needs " (").
     """
     rail = Rail(len(lines), [], [], [], [], [], [])  # filled bottom up, then reversed
@@ -250,8 +246,8 @@ def trailing_rail(lines: Sequence[str], first: int) -> Rail | None:
             dateline = (intern(place), _agencies(credit), line[found.end() :])  # type: ignore[union-attr]  # as above
         elif place is None and age is not None and found.end() == len(line):  # type: ignore[union-attr]  # as above
             dateline = None  # a bare age
-        elif "(" in line and (parsed := _rail_line(line)) is not None:
-            age, dateline = parsed[0], parsed[2]
+        elif "(" in line and (parsed := _rail_teaser(line)) is not None:
+            age, dateline = parsed
         else:
             break
         if dateline is not None:
