@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields, replace
+
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -9,7 +11,7 @@ from hypothesis import strategies as st
 
 import dedupe_news as dn
 from dedupe_news.pipeline import STAGES
-from dedupe_news.records import PageId
+from dedupe_news.records import Block, PageId
 from dedupe_news.report import to_json
 from tests.strategies import PARAGRAPHS, SENTENCES, pages
 
@@ -144,6 +146,41 @@ def test_pages_without_their_text_give_the_same_report(seed_corpus: dn.Corpus) -
     assert {(p.text, p.blocks) for p in dropped.pages} == {("", ())}
     assert [p.id for p in dropped.pages] == [p.id for p in kept.pages]
     assert all(p.text for p in kept.pages)
+
+
+def test_a_page_kept_without_its_text_keeps_every_other_field() -> None:
+    """keep_page_text=False keeps each page as `replace(page, text="", blocks=())` would."""
+    block = Block("Titel", None, "h1")
+    page = dn.Page(
+        PageId("p"), "Titel", "a.jsonl:3", "https://x", "x", "2026", (block,), titled=True
+    )
+    report = dn.dedupe([page], keep_page_text=False)
+    assert report.pages == (replace(page, text="", blocks=()),)
+    # A field added to Page must be kept too: pipeline._without_text names each one.
+    assert [f.name for f in fields(dn.Page)] == [
+        "id",
+        "text",
+        "path",
+        "url",
+        "site",
+        "published",
+        "blocks",
+        "titled",
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _TaggedPage(dn.Page):
+    """A page type of a caller's own, with a field of its own."""
+
+    tag: str = ""
+
+
+def test_a_page_of_a_subclass_kept_without_its_text_keeps_its_type_and_fields() -> None:
+    """keep_page_text=False keeps a Page subclass's type and its own fields."""
+    page = _TaggedPage(PageId("p"), "Titel\nTekst", tag="eigen")
+    (kept,) = dn.dedupe([page], keep_page_text=False).pages
+    assert kept == replace(page, text="")
 
 
 def test_handed_over_pages_are_checked_as_they_come() -> None:

@@ -254,3 +254,45 @@ def test_orjson_reads_every_line_as_json_does(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(jsonl, "_fast_record", lambda _line, _fields: None)
         assert read() == fast
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\xef\xbb\xbf", b"\xef\xbb\xbf\n", b" \t\r\n", b"\x0b\x0c\n\n"],
+)
+def test_blank_lines_and_a_lone_byte_order_mark_are_no_page_and_no_skip(data: bytes) -> None:
+    """A line of ASCII blanks, or only the byte-order mark, is passed over; the next counts on."""
+    record = b'{"id": "a", "text": "Tekst"}\n'
+    source = jsonl.JsonlSource("crawl.jsonl", "crawl")
+    read = list(
+        jsonl.pages(io.BytesIO(data + record), source, jsonl.Fields(), Decoder.of("utf-8"), 1 << 20)
+    )
+    number = data.count(b"\n") + 1
+    assert [(type(item).__name__, getattr(item, "path", None)) for item in read] == [
+        ("Page", f"crawl.jsonl:{number}")
+    ]
+
+
+def test_a_file_of_only_a_byte_order_mark_has_no_pages_and_no_skips() -> None:
+    """The mark dropped, nothing is left: no page, and nothing to skip."""
+    source = jsonl.JsonlSource("crawl.jsonl", "crawl")
+    stream = io.BytesIO(b"\xef\xbb\xbf")
+    assert list(jsonl.pages(stream, source, jsonl.Fields(), Decoder.of("utf-8"), 1 << 20)) == []
+
+
+@pytest.mark.parametrize("blank", ["\u2003", " \u00a0 ", "\u3000\n"])
+def test_a_title_or_text_of_unicode_blanks_is_none(blank: str) -> None:
+    """A title of Unicode blanks is no title; a text of them is an empty page."""
+    lines_in = [
+        json.dumps({"id": "a", "text": "Tekst", "title": blank}),
+        json.dumps({"id": "b", "text": blank}),
+    ]
+    data = ("\n".join(lines_in) + "\n").encode()
+    source = jsonl.JsonlSource("crawl.jsonl", "crawl")
+    page, skipped = jsonl.pages(
+        io.BytesIO(data), source, jsonl.Fields(), Decoder.of("utf-8"), 1 << 20
+    )
+    assert isinstance(page, dn.Page)
+    assert (page.text, page.titled) == ("Tekst", False)
+    assert isinstance(skipped, dn.Skipped)
+    assert (skipped.path, skipped.kind) == ("crawl.jsonl:2", dn.SkipKind.EMPTY)

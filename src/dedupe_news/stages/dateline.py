@@ -1,7 +1,8 @@
 """Dateline and age: the `PLACE (AGENCY/AGENCY) - ` opening and the relative age of a line.
 
 Both parsers are linear scans: no input can make them backtrack. `stages/segment.py` cuts
-pages with them; `stages/segment_dom.py` reads them from HTML blocks.
+pages with them, and finds a page's rail of teasers (`trailing_rail`) with them;
+`stages/segment_dom.py` reads them from HTML blocks.
 """
 
 from __future__ import annotations
@@ -10,16 +11,22 @@ import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = [
     "AGE",
     "MAX_AGE_MINUTES",
     "Age",
     "Dateline",
+    "Rail",
     "age_minutes",
     "dateline_parts",
     "parse_age",
     "parse_dateline",
+    "trailing_rail",
 ]
 
 # The place of a dateline is at most this long ("CAPE CANAVERAL", "RIO DE JANEIRO").
@@ -88,6 +95,14 @@ _ASCII_DATELINE = re.compile(
 )
 _AGENCIES_MAX_CHARS = 77  # the ")" must fall inside text[open_at + 2 : open_at + 80]
 
+# A rail line in one match: an optional age (group `age`), blanks, an optional common
+# dateline (groups `place` and `agencies`) and the blanks after it. Whatever text follows,
+# it matches; its groups say what it found. The age's group is set exactly when `AGE`
+# matches the line (the rest always matches, so the engine never gives the age up), and the
+# dateline's groups exactly when `_ASCII_DATELINE` matches what follows the age, stripped.
+# Its groups, in order: age, count, unit, yesterday, place, agencies (`trailing_rail`).
+_RAIL_LINE = re.compile(rf"(?P<age>{AGE.pattern})?\s*(?:{_ASCII_DATELINE.pattern}\s*)?")
+
 
 def dateline_parts(text: str) -> tuple[str, tuple[str, ...], str] | None:
     """Return a dateline's (place, agencies, body), or None: `parse_dateline` without a record."""
@@ -116,6 +131,21 @@ def dateline_parts(text: str) -> tuple[str, tuple[str, ...], str] | None:
 def _agencies(credit: str) -> tuple[str, ...]:
     """Return the agencies of a dateline's credits (`"ANP/AFP"`), one shared tuple per text."""
     return tuple(map(sys.intern, credit.split("/")))
+
+
+# Ages repeat even more than credits (a few hundred distinct in a crawl): one parse each.
+@lru_cache(maxsize=4096)
+def _age_parts(text: str | None) -> tuple[str | None, int | None]:
+    """Return an age as printed (one shared string) and its minutes; (None, None) for None.
+
+    Examples:
+        >>> _age_parts("4 uur geleden"), _age_parts(None)
+        (('4 uur geleden', 240), (None, None))
+    """
+    found = None if text is None else AGE.fullmatch(text)
+    if found is None:
+        return None, None
+    return sys.intern(found.string), age_minutes(found)
 
 
 def _is_place(text: str) -> bool:
@@ -151,3 +181,86 @@ def age_minutes(found: re.Match[str]) -> int | None:
     else:
         minutes = int(found["count"]) * _UNIT_MINUTES[found["unit"]]
     return minutes if minutes <= MAX_AGE_MINUTES else None
+
+
+class Rail(NamedTuple):  # one per page: a tuple is made in a third of a dataclass's time
+    """A page's rail: where it starts, and its teasers' columns in line order.
+
+    Attributes:
+        start: The index of the rail's first line.
+        at: Each teaser's line index.
+        texts: Each teaser's text, without its dateline.
+        places: Each teaser's dateline place.
+        agencies: Each teaser's dateline agencies.
+        ages: Each teaser's age as printed (glued to the line below it), or None.
+        minutes: Each teaser's age in minutes, or None.
+    """
+
+    start: int
+    at: list[int]
+    texts: list[str]
+    places: list[str]
+    agencies: list[tuple[str, ...]]
+    ages: list[str | None]
+    minutes: list[int | None]
+
+
+_Parts = tuple[str, tuple[str, ...], str]  # a dateline's (place, agencies, body)
+
+
+def _rail_teaser(line: str) -> tuple[str | None, _Parts] | None:
+    """Parse a teaser line (an optional glued age, then a dateline), else return None.
+
+    Returns the glued age as printed (None without one) and the dateline's (place,
+    agencies, body). The general parse, for a line that `trailing_rail`'s one match
+    (`_RAIL_LINE`) does not take; a bare age that one match always takes.
+    """
+    found = AGE.match(line)
+    dateline = dateline_parts(line if found is None else line[found.end() :].strip())
+    return None if dateline is None else (None if found is None else found.group(), dateline)
+
+
+def trailing_rail(lines: Sequence[str], first: int) -> Rail | None:
+    """Return the page's rail, or None when it has none.
+
+    The rail is the longest run of teaser lines (an optional glued age, then a dateline) or
+    bare ages at the end of the page's (stripped, non-empty) lines, at index `first` or
+    later, holding at least one teaser; the segmenter also wants a section heading above
+    it. A teaser's age is glued to the start of the line below it (none for the last line).
+
+    Lines are stripped, so `_RAIL_LINE` parses the usual line in one match, as `AGE` and
+    `dateline_parts` would: its age group is `AGE`'s match, its dateline groups the common
+    dateline after the age, and the blanks it takes after them are the body's strip. A
+    dateline it cannot take (not ASCII, credits too long) goes to `_rail_teaser`; a line
+    without "(" has no dateline at all (`dateline_parts` needs " (").
+    """
+    rail = Rail(len(lines), [], [], [], [], [], [])  # filled bottom up, then reversed
+    below_age, below_minutes = None, None  # the age glued to the line below
+    match, intern, start = _RAIL_LINE.match, sys.intern, len(lines)
+    while start > first:
+        line = lines[start - 1]
+        found = match(line)
+        age, _, _, _, place, credit = found.groups()  # type: ignore[union-attr]  # it matches any text
+        dateline: tuple[str, tuple[str, ...], str] | None
+        if place is not None and len(credit) <= _AGENCIES_MAX_CHARS:
+            dateline = (intern(place), _agencies(credit), line[found.end() :])  # type: ignore[union-attr]  # as above
+        elif place is None and age is not None and found.end() == len(line):  # type: ignore[union-attr]  # as above
+            dateline = None  # a bare age
+        elif "(" in line and (parsed := _rail_teaser(line)) is not None:
+            age, dateline = parsed
+        else:
+            break
+        if dateline is not None:
+            rail.at.append(start - 1)
+            rail.places.append(dateline[0])
+            rail.agencies.append(dateline[1])
+            rail.texts.append(dateline[2])
+            rail.ages.append(below_age)
+            rail.minutes.append(below_minutes)
+        below_age, below_minutes = _age_parts(age)
+        start -= 1
+    if not rail.at:
+        return None
+    for column in rail[1:]:
+        column.reverse()
+    return rail._replace(start=start)

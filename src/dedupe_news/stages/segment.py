@@ -12,7 +12,6 @@ non-empty line. Every parser here is a linear scan: no input line can make it ba
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -20,14 +19,14 @@ import numpy as np
 
 from dedupe_news.records import ROLES, Page, PageId, Role, Segment, Segments
 from dedupe_news.stages.dateline import (
-    AGE,
     MAX_AGE_MINUTES,
     Age,
     Dateline,
-    age_minutes,
+    Rail,
     dateline_parts,
     parse_age,
     parse_dateline,
+    trailing_rail,
 )
 
 if TYPE_CHECKING:
@@ -135,7 +134,7 @@ class Cutter:
         # holds the texts, and a copy dropped as soon as it is cut leaves its memory to the
         # next page's lines.
         self._seen: dict[str, str] = {}
-        self._dated: list[int] = []
+        self._dated: list[int] = []  # positions of the segments with a dateline or an age
         self._places: list[str | None] = []
         self._agencies: list[tuple[str, ...]] = []
         self._ages: list[str | None] = []
@@ -182,26 +181,12 @@ class Cutter:
         moved = columns.take(chosen)
         return replace(moved, page_ids=tuple(page_ids[p] for p in order), pages=rank[moved.pages])
 
-    def _shared(self, text: str) -> str:
-        """Return the first string cut with this text."""
-        return self._seen.setdefault(text, text)
-
     def _add(self, segment: Segment) -> None:
         if segment != Segment(segment.page_id, segment.line, segment.role, segment.text):
             self._date(segment.place, segment.agencies, segment.age, segment.age_minutes)
         self._lines.append(segment.line)
         self._roles.append(ROLES.index(segment.role))
-        self._texts.append(self._shared(segment.text))
-
-    def _date(
-        self, place: str | None, agencies: tuple[str, ...], age: str | None, minutes: int | None
-    ) -> None:
-        """Give the next segment appended a dateline or an age."""
-        self._dated.append(len(self._texts))
-        self._places.append(place)
-        self._agencies.append(agencies)
-        self._ages.append(age)
-        self._minutes.append(minutes)
+        self._texts.append(self._seen.setdefault(segment.text, segment.text))
 
     def _cut_text(self, page: Page) -> None:
         """Cut a page dump: title, lede, body, section heading and rail, or plain paragraphs."""
@@ -209,7 +194,7 @@ class Cutter:
         if page.titled and len(lines) == 1:
             self._lines.append(numbers[0])
             self._roles.append(_TITLE)
-            self._texts.append(self._shared(lines[0]))
+            self._texts.append(self._seen.setdefault(lines[0], lines[0]))
             return
         # A page opens with its title, then the dateline lede; a scrape may have lost the
         # title. When the source names the title (`page.titled`), the line after it is the lede.
@@ -217,22 +202,24 @@ class Cutter:
         untitled = opening is not None
         lede_at = 0 if untitled else 1
         lede = opening if untitled or len(lines) < 2 else dateline_parts(lines[1])
-        rail_start, rail = _find_rail(lines, first=lede_at + 2)
+        rail = trailing_rail(lines, first=lede_at + 2)  # it must be right below a heading
+        if rail is not None and not _is_heading(lines[rail.start - 1]):
+            rail = None
         has_lede = len(lines) > lede_at and (page.titled or lede is not None)
-        if not has_lede and rail_start == len(lines):
+        if not has_lede and rail is None:
             self._lines.extend(numbers)
             self._roles.extend([_PARAGRAPH] * len(lines))
             self._texts.extend(map(self._seen.setdefault, lines, lines))
             return
-        if rail_start == len(lines):
+        if rail is None:
             self._article(numbers, lines, lede, untitled=untitled)
             return
-        end = rail_start - 1
+        end = rail.start - 1
         self._article(numbers[:end], lines[:end], lede, untitled=untitled)
         self._lines.append(numbers[end])
         self._roles.append(_SECTION_HEADING)
-        self._texts.append(self._shared(lines[end]))
-        self._rail(numbers[rail_start:], rail)
+        self._texts.append(self._seen.setdefault(lines[end], lines[end]))
+        self._rail(numbers, rail)
 
     def _article(
         self,
@@ -245,17 +232,9 @@ class Cutter:
         """Title (unless the scrape lost it), lede (`lede`: its parsed dateline), then the body."""
         at = 0 if untitled else 1  # _cut_text only calls this with the lede present
         body = lines[at + 1 :]
-        # Whether each body line is a heading on its own; a line above a paragraph may head it.
-        plain = [len(line) <= _HEADING_MAX_CHARS and _is_heading(line) for line in body]
-        roles = [_TITLE, _LEDE][1 - at :]
-        for k, line in enumerate(body):
-            if k + 1 < len(body) and not plain[k + 1]:  # heads text: a phrase heading it?
-                heading = len(line) <= _HEADING_MAX_CHARS and _is_heading(line, heads_text=True)
-            else:
-                heading = plain[k]
-            roles.append(_SUBHEADING if heading else _PARAGRAPH)
         self._lines.extend(numbers)
-        self._roles.extend(roles)
+        self._roles.extend([_TITLE, _LEDE][1 - at :])
+        self._roles.extend(_body_roles(body))
         texts, shared = self._texts, self._seen.setdefault
         if untitled:
             opening = lines[0] if lede is None else lede[2]
@@ -272,79 +251,58 @@ class Cutter:
             self._minutes.append(None)
         texts.extend(map(shared, body, body))
 
-    def _rail(self, numbers: Sequence[int], rail: Sequence[_RailLine]) -> None:
-        """Each teaser, with the age glued to the start of the line after it."""
-        pending: tuple[int, tuple[str, tuple[str, ...], str]] | None = None
-        for number, (age, minutes, dateline) in zip(numbers, rail, strict=True):
-            if pending is not None:
-                self._teaser(*pending, age, minutes)
-                pending = None
-            if dateline is not None:
-                pending = (number, dateline)
-        if pending is not None:
-            self._teaser(*pending, None, None)
+    def _rail(self, numbers: Sequence[int], rail: Rail) -> None:
+        """Append the rail's teasers, each with its dateline and age."""
+        first = len(self._texts)
+        self._dated.extend(range(first, first + len(rail.at)))
+        self._places.extend(rail.places)
+        self._agencies.extend(rail.agencies)
+        self._ages.extend(rail.ages)
+        self._minutes.extend(rail.minutes)
+        self._lines.extend(map(numbers.__getitem__, rail.at))
+        self._roles.extend([_TEASER] * len(rail.at))
+        self._texts.extend(map(self._seen.setdefault, rail.texts, rail.texts))
 
-    def _teaser(
-        self,
-        line: int,
-        dateline: tuple[str, tuple[str, ...], str],
-        age: str | None,
-        minutes: int | None,
+    def _date(
+        self, place: str | None, agencies: tuple[str, ...], age: str | None, minutes: int | None
     ) -> None:
-        place, agencies, text = dateline
-        self._date(place, agencies, age, minutes)
-        self._lines.append(line)
-        self._roles.append(_TEASER)
-        self._texts.append(self._shared(text))
+        """Give the next segment appended a dateline or an age."""
+        self._dated.append(len(self._texts))
+        self._places.append(place)
+        self._agencies.append(agencies)
+        self._ages.append(age)
+        self._minutes.append(minutes)
 
 
 def _lines(text: str) -> tuple[Sequence[int], list[str]]:
     """Return the non-empty lines of a page, stripped, and their 1-based line numbers."""
-    lines = [line.strip() for line in text.split("\n")]
+    lines = list(map(str.strip, text.split("\n")))
     if "" not in lines:
         return range(1, len(lines) + 1), lines
     return [n for n, line in enumerate(lines, start=1) if line], [line for line in lines if line]
 
 
-# A rail line, parsed: its glued age as printed and in minutes (None, None without one), and
-# its dateline's (place, agencies, body), None for a bare age.
-_RailLine = tuple[str | None, int | None, tuple[str, tuple[str, ...], str] | None]
+def _body_roles(body: Sequence[str]) -> list[int]:
+    """Return the role of each body line: a subheading or a paragraph.
 
-
-def _rail_line(line: str) -> _RailLine | None:
-    """Parse a teaser line (an optional glued age, then a dateline) or a bare age, else None."""
-    found = AGE.match(line)
-    if found is None:
-        age, minutes, rest = None, None, line
-    else:
-        age, minutes = sys.intern(found.group()), age_minutes(found)  # a few hundred distinct ages
-        rest = line[found.end() :].strip()
-    if not rest:
-        return age, minutes, None
-    dateline = dateline_parts(rest)
-    return None if dateline is None else (age, minutes, dateline)
-
-
-def _find_rail(lines: Sequence[str], first: int) -> tuple[int, list[_RailLine]]:
-    """Return the index where the rail begins (len(lines) when there is none), and its lines.
-
-    The rail is the longest run of teaser lines (an optional glued age, then a dateline) or
-    bare ages at the end of the page, at index `first` or later (after the lede and a
-    section heading), right below a section heading, holding at least one teaser.
+    A line is a heading on its own (`_is_heading`), or above a paragraph as one heading it
+    (`heads_text`). Only a line of at most `_HEADING_MAX_CHARS` can be either: the others,
+    most lines, are paragraphs without a test.
     """
-    start, rail = len(lines), []
-    while start > first:
-        parsed = _rail_line(lines[start - 1])
-        if parsed is None:
-            break
-        rail.append(parsed)
-        start -= 1
-    # Rail lines are bare ages or teasers: a teaser is one with something left after its age.
-    has_teaser = any(dateline is not None for _, _, dateline in rail)
-    if start == len(lines) or not has_teaser or not _is_heading(lines[start - 1]):
-        return len(lines), []
-    rail.reverse()
-    return start, rail
+    roles = [_PARAGRAPH] * len(body)
+    short = [k for k, line in enumerate(body) if len(line) <= _HEADING_MAX_CHARS]
+    if not short:
+        return roles
+    plain = {k: _is_heading(body[k]) for k in short}  # a long line is no heading
+    last = len(body) - 1
+    for k in short:
+        if k < last and not plain.get(k + 1, False):  # heads text: a phrase heading it?
+            heading = _is_heading(body[k], heads_text=True)
+        else:
+            heading = plain[k]
+        if heading:
+            roles[k] = _SUBHEADING
+    return roles
 
 
 def _is_heading(line: str, *, heads_text: bool = False) -> bool:
@@ -361,9 +319,9 @@ def _is_heading(line: str, *, heads_text: bool = False) -> bool:
         phrase = line[1:-1]
     elif heads_text and line.endswith("?"):
         phrase = line[:-1]
-    return (
+    return (  # the tests that make no new object first
         len(phrase) > 0
-        and len(line.split()) <= _HEADING_MAX_WORDS
         and not phrase.endswith(_SENTENCE_END)
         and _INNER_PUNCTUATION.isdisjoint(phrase)
+        and len(line.split()) <= _HEADING_MAX_WORDS
     )
