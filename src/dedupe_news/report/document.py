@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import io
-import json
 from collections import Counter
 from importlib.metadata import version
+from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
-import numpy as np
 import orjson
 
 from dedupe_news.memory import collector_paused
 from dedupe_news.records import ClusterKind, Label
-from dedupe_news.report.rows import label_column
+from dedupe_news.report.pages import encode, page_bounds, page_dicts, page_items
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from dedupe_news.records import Cluster, Report, SegmentId, Segments
+    from dedupe_news.records import Cluster, Report, SegmentId
 
 FORMAT_VERSION = "2"
 """Version of the JSON report format (docs/report.md); bumped on any incompatible change."""
@@ -45,7 +44,8 @@ def write_json(report: Report, out: IO[bytes]) -> None:
 
     The bytes are those of `json.dumps(to_dict(report), ensure_ascii=False, indent=2)` plus
     a newline, but the whole text is never held in memory: pages and clusters are encoded
-    one by one (with orjson: 20k pages in 0.6 s instead of 4.5 s, docs/benchmarks.md).
+    a chunk at a time by orjson, the pages straight from the segment columns
+    (`report.pages.page_items`; docs/benchmarks.md).
     """
     with collector_paused():
         _write_parts(report, out)
@@ -55,41 +55,40 @@ def _write_parts(report: Report, out: IO[bytes]) -> None:
     out.write(b"{")
     for number, (key, value) in enumerate(_parts(report)):
         out.write(b"," if number else b"")
-        out.write(b"\n  " + _encode(key) + b": ")
-        if key not in _STREAMED:
-            out.write(_encode(value).replace(b"\n", b"\n  "))
-            continue
-        empty = True
-        for item in cast("Iterable[object]", value):
-            out.write(b"[\n    " if empty else b",\n    ")
-            out.write(_encode(item).replace(b"\n", b"\n    "))
-            empty = False
-        out.write(b"[]" if empty else b"\n  ]")
+        out.write(b"\n  " + encode(key) + b": ")
+        if key == "pages":
+            _write_items(page_items(report), out)
+        elif key in _STREAMED:
+            _write_items(_items(cast("Iterable[object]", value)), out)
+        else:
+            out.write(encode(value).replace(b"\n", b"\n  "))
     out.write(b"\n}\n")
 
 
 _STREAMED = frozenset({"pages", "clusters", "links", "skipped"})
+_ITEMS_PER_CHUNK = 4096  # clusters, links or skipped inputs encoded by one orjson call
 
 
-def _runs(columns: Segments) -> list[tuple[str, int]]:
-    """Return each run of consecutive segments of one page: its page id and where it ends."""
-    pages = columns.pages
-    if len(pages) == 0:
-        return []
-    ends = [*(np.flatnonzero(pages[1:] != pages[:-1]) + 1).tolist(), len(pages)]
-    owners = [columns.page_ids[page] for page in pages[np.array(ends) - 1].tolist()]
-    return list(zip(owners, ends, strict=True))
+def _write_items(chunks: Iterable[bytes], out: IO[bytes]) -> None:
+    """Write a top-level array from chunks of its items, each item `\n    ` and its JSON."""
+    empty = True
+    for chunk in chunks:
+        out.write(b"[" if empty else b",")
+        out.write(chunk)
+        empty = False
+    out.write(b"[]" if empty else b"\n  ]")
 
 
-def _encode(value: object) -> bytes:
-    """Encode like `json.dumps(value, ensure_ascii=False, indent=2)`, as UTF-8."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_INDENT_2)
-    except orjson.JSONEncodeError:
-        # orjson refuses what is not valid UTF-8 (a lone surrogate, possible in a str built
-        # in code); the standard library writes it as its `\uXXXX` escape, which is valid
-        # UTF-8 JSON and reads back to the same string.
-        return json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8", "backslashreplace")
+def _items(values: Iterable[object]) -> Iterator[bytes]:
+    """Yield the items of a top-level array encoded many at a time, as `_write_items` takes."""
+    values = iter(values)
+    while batch := list(islice(values, _ITEMS_PER_CHUNK)):
+        try:
+            encoded = orjson.dumps(batch, option=orjson.OPT_INDENT_2)
+        except orjson.JSONEncodeError:  # each item as it would be alone (a lone surrogate)
+            yield b",".join(b"\n    " + encode(item).replace(b"\n", b"\n    ") for item in batch)
+        else:  # `[` ... `\n]`: indented one level more, without the brackets
+            yield encoded[1:-2].replace(b"\n", b"\n  ")
 
 
 def _parts(report: Report) -> Iterator[tuple[str, object]]:
@@ -98,7 +97,7 @@ def _parts(report: Report) -> Iterator[tuple[str, object]]:
     yield "generator", f"dedupe_news {version('dedupe-news')}"
     yield "config", report.config.as_dict()
     yield "summary", _summary(report)
-    yield "pages", _pages(report)
+    yield "pages", _page_dicts(report)
     yield "clusters", (_cluster_dict(cluster) for cluster in report.clusters)
     yield (
         "links",
@@ -113,63 +112,9 @@ def _parts(report: Report) -> Iterator[tuple[str, object]]:
     )
 
 
-def _pages(report: Report) -> Iterable[dict[str, object]]:
+def _page_dicts(report: Report) -> Iterator[dict[str, object]]:
     """Yield each page with its segments' fields (`rows.segment_fields`), from the columns."""
-    columns = report.columns
-    runs = iter(_runs(columns))
-    run = next(runs, None)
-    lines = columns.lines.tolist()
-    roles = columns.role_column()
-    labels = label_column(report)
-    places = columns.sparse(columns.places, None)
-    agencies = cast("list[tuple[str, ...]]", columns.sparse(columns.agencies, ()))
-    ages = columns.sparse(columns.ages, None)
-    minutes = columns.sparse(columns.age_minutes, None)
-    texts, clusters = columns.texts, report.segment_clusters
-    start = 0
-    for page, article in zip(report.pages, report.article_clusters, strict=True):
-        end = start
-        if run is not None and run[0] == page.id:  # the page's segments are the next run
-            end = run[1]
-            run = next(runs, None)
-        rows = zip(
-            lines[start:end],
-            roles[start:end],
-            labels[start:end],
-            clusters[start:end],
-            texts[start:end],
-            places[start:end],
-            agencies[start:end],
-            ages[start:end],
-            minutes[start:end],
-            strict=True,
-        )
-        segments = [
-            {
-                "id": f"{page.id}:{line}",  # Segment.id
-                "line": line,
-                "role": role,
-                "label": label,
-                "cluster": cluster,
-                "text": text,
-                "place": place,
-                "agencies": list(agency),
-                "age": age,
-                "age_minutes": age_minutes,
-            }
-            for line, role, label, cluster, text, place, agency, age, age_minutes in rows
-        ]
-        start = end
-        yield {
-            "id": page.id,
-            "path": page.path,
-            "url": page.url,
-            "site": page.site,
-            "published": page.published,
-            "title": next((s["text"] for s in segments if s["role"] == "title"), None),
-            "article_cluster": article,
-            "segments": segments,
-        }
+    yield from page_dicts(report, page_bounds(report))
 
 
 def _cluster_dict(cluster: Cluster[SegmentId]) -> dict[str, object]:
