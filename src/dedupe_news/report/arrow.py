@@ -15,8 +15,8 @@ import numpy as np
 from dedupe_news.errors import MissingDependencyError
 from dedupe_news.records import Label
 from dedupe_news.records.segments import ROLES
-from dedupe_news.report.arrow_arrays import numbers, spread, strings, take
 from dedupe_news.report.arrow_arrays import lists as lists_array
+from dedupe_news.report.arrow_arrays import numbers, spread, strings, take
 from dedupe_news.report.rows import CLUSTER_COLUMNS, SEGMENT_COLUMNS, segment_columns
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
 
     from numpy.typing import NDArray
 
@@ -58,26 +58,7 @@ def spread(values: Sequence[object]) -> tuple[list[Any], NDArray[np.int64]]:
     return distinct, np.fromiter(map(where.__getitem__, values), np.int64, len(values))
 
 
-def optional(
-    pa: Any,  # noqa: ANN401 - pyarrow
-    values: Sequence[Any],
-    build: Callable[[Any, list[Any]], Any],
-    at: NDArray[np.int64] | None = None,
-) -> Any:  # noqa: ANN401 - pyarrow
-    """Return the values (None: null) as an array `build` makes from the distinct ones.
-
-    With `at`, row i holds `values[at[i]]` (null where `at[i]` is -1): a page's field once
-    per segment, or a dated segment's field spread over all segments.
-    """
-    distinct, where = spread(values)
-    if at is not None:
-        where = (
-            np.where(at < 0, -1, where[np.maximum(at, 0)]) if len(where) else np.full_like(at, -1)
-        )
-    return take(pa, build(pa, distinct), where)
-
-
-def take(pa: Any, array: Any, at: NDArray[np.int64]) -> Any:  # noqa: ANN401 - pyarrow
+def take(pa: Any, array: Any, at: NDArray[np.integer[Any]]) -> Any:  # noqa: ANN401 - pyarrow
     """Return the array's values at these positions, null where a position is -1."""
     valid = at >= 0
     nulls = len(at) - int(np.count_nonzero(valid))

@@ -70,7 +70,7 @@ _ITEMS_PER_CHUNK = 4096  # clusters, links or skipped inputs encoded by one orjs
 
 
 def _write_items(chunks: Iterable[bytes], out: IO[bytes]) -> None:
-    """Write a top-level array from chunks of its items, each item `\n    ` and its JSON."""
+    r"""Write a top-level array from chunks of its items, each item `\n    ` and its JSON."""
     empty = True
     for chunk in chunks:
         out.write(b"[" if empty else b",")

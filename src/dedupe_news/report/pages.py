@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import orjson
@@ -82,24 +82,30 @@ def page_bounds(report: Report) -> list[tuple[int, int]]:
 
 
 def page_items(report: Report) -> Iterator[bytes]:
-    """Yield the items of `pages` as the JSON report writes them, many pages per chunk.
+    r"""Yield the items of `pages` as the JSON report writes them, many pages per chunk.
 
-    Each page is `\\n    ` and its indented JSON; pages and chunks are joined by `,`.
+    Each page is `\n    ` and its indented JSON; pages and chunks are joined by `,`.
     """
     bounds = page_bounds(report)
     try:
-        shared = _Shared.of(report, bounds)
-    except orjson.JSONEncodeError:
+        shared: _Shared | None = _Shared.of(report, bounds)
+    except orjson.JSONEncodeError:  # a lone surrogate in a cluster id or a dateline field
         shared = None
     for first in range(0, len(bounds), PAGES_PER_CHUNK):
         last = min(first + PAGES_PER_CHUNK, len(bounds))
-        try:
-            if shared is None:
-                raise orjson.JSONEncodeError
-            yield _chunk(report, shared, first, last)
-        except orjson.JSONEncodeError:
+        chunk = None if shared is None else _chunk_or_none(report, shared, first, last)
+        if chunk is None:  # orjson refused a value: each page as `json.dumps` writes it
             pages = page_dicts(report, bounds[first:last], first)
-            yield b",".join(b"\n    " + encode(page).replace(b"\n", b"\n    ") for page in pages)
+            chunk = b",".join(b"\n    " + encode(page).replace(b"\n", b"\n    ") for page in pages)
+        yield chunk
+
+
+def _chunk_or_none(report: Report, shared: _Shared, first: int, last: int) -> bytes | None:
+    """Return `_chunk`, or None when orjson refuses one of its strings (a lone surrogate)."""
+    try:
+        return _chunk(report, shared, first, last)
+    except orjson.JSONEncodeError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +119,7 @@ class _Shared:
         titles: The positions of the title segments.
         clusters: Each cluster id's JSON (and None's), up to the text's value.
         dated: For `place`, `agencies`, `age` and `age_minutes` (the dated segments' fields),
-            the JSON of each value held, with its key.
+            the JSON of each value held, with its key; under None, an undated segment's.
     """
 
     bounds: list[tuple[int, int]]
@@ -121,7 +127,7 @@ class _Shared:
     middle: NDArray[np.intp]
     titles: NDArray[np.intp]
     clusters: dict[object, bytes]
-    dated: tuple[dict[object, bytes], ...]
+    dated: tuple[dict[Any, bytes], ...]
 
     @classmethod
     def of(cls, report: Report, bounds: list[tuple[int, int]]) -> _Shared:
@@ -138,10 +144,11 @@ class _Shared:
                 lines.tolist(), roles.tolist(), labels.tolist(), strict=True
             )
         ]
-        indented = {
+        indented: dict[Any, bytes] = {None: _AGENCIES + b"[]"}
+        indented |= {
             agencies: _AGENCIES
             + orjson.dumps(agencies, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n          ")
-            for agencies in dict.fromkeys([(), *columns.agencies])
+            for agencies in dict.fromkeys(columns.agencies)
         }
         return cls(
             bounds,
@@ -197,7 +204,7 @@ def _dated(
     at = (columns.dated[first:last] - start) * _PIECES
     fields = (columns.places, columns.agencies, columns.ages, columns.age_minutes)
     for number, (encoded, values) in enumerate(zip(shared.dated, fields, strict=True), 4):
-        pieces[number::_PIECES] = encoded[() if number == 5 else None]  # noqa: PLR2004 - agencies
+        pieces[number::_PIECES] = encoded[None]  # the field of a segment without a dateline
         pieces[at + number] = list(map(encoded.__getitem__, values[first:last]))
 
 
