@@ -10,7 +10,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dedupe_news as dn
-from dedupe_news.records import ClusterId, Label, PageId, Role, Segment
+from dedupe_news.records import (
+    Cluster,
+    ClusterId,
+    ClusterKind,
+    Label,
+    Link,
+    Match,
+    PageId,
+    Role,
+    Segment,
+    SegmentId,
+    SkipKind,
+)
 from dedupe_news.report import pages, to_dict, write_json
 from tests.strategies import pages as page_dumps
 
@@ -53,8 +65,19 @@ def _handmade(text: str = "Eerste alinea.", cluster: str = "c1") -> dn.Report:
             Label.DUPLICATE,
         ),
         (None, ClusterId(cluster), None, None, None, ClusterId(cluster)),
-        (),
+        (_cluster(cluster),),
         (None, PageId("b"), None, PageId("b"), None),
+        (dn.Skipped("leeg.txt", "no text", SkipKind.EMPTY),),
+        (Link(SegmentId("d:1"), PageId("b"), SegmentId("b:1"), 0.875),),
+    )
+
+
+def _cluster(name: str) -> Cluster[SegmentId]:
+    """A near cluster of the two ledes, with its one match."""
+    first, second = SegmentId("b:2"), SegmentId("d:12")
+    match = Match(first, second, 0.9375, 0.8)
+    return Cluster(
+        ClusterId(name), "k1", ClusterKind.NEAR, (first, second), first, (match,), 0.9375
     )
 
 

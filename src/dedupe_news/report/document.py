@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from importlib.metadata import version
-from itertools import islice
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, cast
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
@@ -16,9 +16,9 @@ from dedupe_news.records import ClusterKind, Label
 from dedupe_news.report.pages import encode, page_bounds, page_dicts, page_items
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable
 
-    from dedupe_news.records import Cluster, Report, SegmentId
+    from dedupe_news.records import Cluster, Link, Report, SegmentId, Skipped
 
 FORMAT_VERSION = "2"
 """Version of the JSON report format (docs/report.md); bumped on any incompatible change."""
@@ -27,7 +27,7 @@ FORMAT_VERSION = "2"
 def to_dict(report: Report) -> dict[str, object]:
     """Return the report as plain JSON data, in the documented shape and order."""
     return {
-        key: list(cast("Iterable[object]", value)) if key in _STREAMED else value
+        key: list(value) if isinstance(value, Iterator) else value  # pages, clusters, ...
         for key, value in _parts(report)
     }
 
@@ -59,13 +59,13 @@ def _write_parts(report: Report, out: IO[bytes]) -> None:
         if key == "pages":
             _write_items(page_items(report), out)
         elif key in _STREAMED:
-            _write_items(_items(cast("Iterable[object]", value)), out)
+            items, fast, plain = _STREAMED[key](report)
+            _write_items(_items(items, fast, plain), out)
         else:
             out.write(encode(value).replace(b"\n", b"\n  "))
     out.write(b"\n}\n")
 
 
-_STREAMED = frozenset({"pages", "clusters", "links", "skipped"})
 _ITEMS_PER_CHUNK = 4096  # clusters, links or skipped inputs encoded by one orjson call
 
 
@@ -79,14 +79,21 @@ def _write_items(chunks: Iterable[bytes], out: IO[bytes]) -> None:
     out.write(b"[]" if empty else b"\n  ]")
 
 
-def _items(values: Iterable[object]) -> Iterator[bytes]:
-    """Yield the items of a top-level array encoded many at a time, as `_write_items` takes."""
-    values = iter(values)
-    while batch := list(islice(values, _ITEMS_PER_CHUNK)):
+def _items(
+    values: Sequence[Any], fast: Callable[[Any], object], plain: Callable[[Any], object]
+) -> Iterator[bytes]:
+    """Yield the items of a top-level array encoded many at a time, as `_write_items` takes.
+
+    orjson encodes `fast(value)` (records as dataclasses, tuples as arrays) to the bytes
+    `json.dumps` writes for `plain(value)`, which a batch orjson refuses falls back to.
+    """
+    for start in range(0, len(values), _ITEMS_PER_CHUNK):
+        batch = values[start : start + _ITEMS_PER_CHUNK]
         try:
-            encoded = orjson.dumps(batch, option=orjson.OPT_INDENT_2)
+            encoded = orjson.dumps(list(map(fast, batch)), option=orjson.OPT_INDENT_2)
         except orjson.JSONEncodeError:  # each item as it would be alone (a lone surrogate)
-            yield b",".join(b"\n    " + encode(item).replace(b"\n", b"\n    ") for item in batch)
+            items = (encode(plain(item)).replace(b"\n", b"\n    ") for item in batch)
+            yield b",".join(b"\n    " + item for item in items)
         else:  # `[` ... `\n]`: indented one level more, without the brackets
             yield encoded[1:-2].replace(b"\n", b"\n  ")
 
@@ -98,23 +105,48 @@ def _parts(report: Report) -> Iterator[tuple[str, object]]:
     yield "config", report.config.as_dict()
     yield "summary", _summary(report)
     yield "pages", _page_dicts(report)
-    yield "clusters", (_cluster_dict(cluster) for cluster in report.clusters)
-    yield (
-        "links",
-        (
-            {"teaser": link.teaser, "page": link.page, "target": link.target, "score": link.score}
-            for link in report.links
-        ),
-    )
-    yield (
-        "skipped",
-        ({"path": s.path, "reason": s.reason, "kind": s.kind.value} for s in report.skipped),
-    )
+    for key, (items, _, plain) in ((key, get(report)) for key, get in _STREAMED.items()):
+        yield key, map(plain, items)
 
 
 def _page_dicts(report: Report) -> Iterator[dict[str, object]]:
     """Yield each page with its segments' fields (`rows.segment_fields`), from the columns."""
     yield from page_dicts(report, page_bounds(report))
+
+
+def _cluster_record(cluster: Cluster[SegmentId]) -> dict[str, object]:
+    """Return what orjson encodes as `_cluster_dict`: matches as their dataclasses."""
+    return {
+        "id": cluster.id,
+        "key": cluster.key,
+        "kind": cluster.kind,
+        "members": cluster.members,
+        "representative": cluster.representative,
+        "lowest_score": cluster.lowest_score,
+        "matches": cluster.matches,
+    }
+
+
+def _same(record: object) -> object:
+    """Return a record orjson encodes as its fields, in order (a `Link`, a `Skipped`)."""
+    return record
+
+
+def _link_dict(link: Link) -> dict[str, object]:
+    return {"teaser": link.teaser, "page": link.page, "target": link.target, "score": link.score}
+
+
+def _skipped_dict(skipped: Skipped) -> dict[str, object]:
+    return {"path": skipped.path, "reason": skipped.reason, "kind": skipped.kind.value}
+
+
+_Streamed = tuple[Sequence[Any], Callable[[Any], object], Callable[[Any], object]]
+_STREAMED: dict[str, Callable[[Report], _Streamed]] = {
+    "clusters": lambda report: (report.clusters, _cluster_record, _cluster_dict),
+    "links": lambda report: (report.links, _same, _link_dict),
+    "skipped": lambda report: (report.skipped, _same, _skipped_dict),
+}
+"""The arrays after `pages`: each one's items, what orjson encodes, what json.dumps would."""
 
 
 def _cluster_dict(cluster: Cluster[SegmentId]) -> dict[str, object]:
