@@ -42,7 +42,7 @@ def _written(report: dn.Report, per_chunk: int) -> bytes:
     return out.getvalue()
 
 
-def _handmade(text: str = "Eerste alinea.", cluster: str = "c1") -> dn.Report:
+def handmade_report(text: str = "Eerste alinea.", cluster: str = "c1") -> dn.Report:
     """Pages without segments first, between and last; datelines, agencies and ages."""
     segments = [
         Segment(PageId("b"), 1, Role.TITLE, "Titel van b"),
@@ -84,7 +84,7 @@ def _cluster(name: str) -> Cluster[SegmentId]:
 @pytest.mark.parametrize("per_chunk", [1, 2, 3, 1024])
 def test_handmade_pages_are_written_as_json_dumps_writes_them(per_chunk: int) -> None:
     """Empty pages anywhere in a chunk, datelines, agencies and ages: the same bytes."""
-    assert _written(_handmade(), per_chunk) == _reference(_handmade())
+    assert _written(handmade_report(), per_chunk) == _reference(handmade_report())
 
 
 @pytest.mark.parametrize(
@@ -92,7 +92,7 @@ def test_handmade_pages_are_written_as_json_dumps_writes_them(per_chunk: int) ->
 )
 def test_a_lone_surrogate_falls_back_to_the_same_bytes(text: str, cluster: str) -> None:
     """A string orjson refuses (in a text, or in a value encoded once) still gives the bytes."""
-    report = _handmade(text, cluster)
+    report = handmade_report(text, cluster)
     for per_chunk in (1, 1024):
         assert _written(report, per_chunk) == _reference(report)
     assert b"\\udc80" in _reference(report)
@@ -122,4 +122,4 @@ def test_generated_reports_are_written_as_json_dumps_writes_them(
 
 def test_page_bounds_follow_the_runs_of_segments() -> None:
     """Each page's segments are its run in the columns; a page without segments has none."""
-    assert pages.page_bounds(_handmade()) == [(0, 0), (0, 3), (3, 3), (3, 6), (6, 6)]
+    assert pages.page_bounds(handmade_report()) == [(0, 0), (0, 3), (3, 3), (3, 6), (6, 6)]

@@ -18,9 +18,9 @@ from dedupe_news.report.rows import (
     SEGMENT_COLUMNS,
     cluster_rows,
     json_line,
-    segment_rows,
     segment_table,
 )
+from dedupe_news.report.rows_json import row_lines
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -29,8 +29,13 @@ if TYPE_CHECKING:
 
 
 def write_jsonl(report: Report, out: IO[bytes]) -> None:
-    """Write one JSON object per segment, one per line, keys in column order."""
-    _jsonl(segment_rows(report), out)
+    """Write one JSON object per segment, one per line, keys in column order.
+
+    The lines are those of `rows.json_line` over `rows.segment_rows`, encoded from the
+    columns a chunk of rows at a time (`report.rows_json`).
+    """
+    for chunk in row_lines(report):
+        out.write(chunk)
 
 
 def write_clusters_jsonl(report: Report, out: IO[bytes]) -> None:
