@@ -183,6 +183,7 @@ def _chunk(report: Report, shared: _Shared, first: int, last: int) -> bytes:
     pieces[2::_PIECES] = list(map(shared.clusters.__getitem__, report.segment_clusters[start:end]))
     pieces[3::_PIECES] = list(map(orjson.dumps, columns.texts[start:end]))
     _dated(columns, shared, start, end, pieces)
+    parts: list[bytes] = pieces.tolist()  # a list: its items are set faster than an array's
     waiting: list[bytes] = []  # pages without segments, written before the next page's lead
     heads = _heads(report, shared, first, last)
     for number, ((begin, stop), head, opened) in enumerate(zip(bounds, heads, opens, strict=True)):
@@ -190,10 +191,11 @@ def _chunk(report: Report, shared: _Shared, first: int, last: int) -> bytes:
         if begin == stop:
             waiting.append(lead + _EMPTY)
             continue
-        pieces[(begin - start) * _PIECES] = b"".join(waiting) + lead + opened[1:]
-        pieces[(stop - start) * _PIECES - 1] += _CLOSE
+        parts[(begin - start) * _PIECES] = b"".join(waiting) + lead + opened[1:]
+        parts[(stop - start) * _PIECES - 1] += _CLOSE
         waiting.clear()
-    return b"".join([*pieces.tolist(), *waiting])
+    parts.extend(waiting)
+    return b"".join(parts)
 
 
 def _dated(
@@ -210,12 +212,15 @@ def _dated(
 
 def _heads(report: Report, shared: _Shared, first: int, last: int) -> list[bytes]:
     """Return each page's JSON up to its segments' opening bracket."""
-    bounds, titles, texts = shared.bounds[first:last], shared.titles, report.columns.texts
+    bounds, texts = shared.bounds[first:last], report.columns.texts
+    low, high = shared.titles.searchsorted([bounds[0][0], bounds[-1][1]]).tolist()
+    titles = shared.titles[low:high]  # the chunk's, as Python ints: no numpy scalar per page
     found = titles.searchsorted([begin for begin, _ in bounds]).tolist()
+    held = [*titles.tolist(), -1]  # -1: past the chunk's last title
     rows = []
     pages = zip(found, report.pages[first:], report.article_clusters[first:], bounds, strict=False)
     for at, page, article, (_, stop) in pages:
-        title = texts[int(titles[at])] if at < len(titles) and titles[at] < stop else None
+        title = texts[held[at]] if 0 <= held[at] < stop else None
         rows.append(
             {
                 "id": page.id,
