@@ -96,3 +96,30 @@ def test_parquet_never_imports_pandas(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path
     )
     assert found.stdout == "False\n"
+
+
+class _Full(io.RawIOBase):
+    """A stream that takes the first bytes, then fails as a full disk does."""
+
+    def __init__(self, room: int) -> None:
+        self.room = room
+
+    def writable(self) -> bool:
+        """Say it can be written."""
+        return True
+
+    def write(self, data: Any) -> int:
+        """Take data while there is room; then raise ENOSPC."""
+        self.room -= len(data)
+        if self.room < 0:
+            raise OSError(28, "No space left on device")
+        return len(data)
+
+
+def test_an_error_while_a_row_group_is_written_reaches_the_caller(
+    seeds: dn.Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that fails on the encoding thread raises in `write_parquet`, not silently."""
+    monkeypatch.setattr(arrow, "ROW_GROUP", 8)
+    with pytest.raises(OSError, match="No space left"):
+        arrow.write_parquet(seeds, _Full(100), io.BytesIO())
