@@ -122,4 +122,4 @@ def test_an_error_while_a_row_group_is_written_reaches_the_caller(
     """A write that fails on the encoding thread raises in `write_parquet`, not silently."""
     monkeypatch.setattr(arrow, "ROW_GROUP", 8)
     with pytest.raises(OSError, match="No space left"):
-        arrow.write_parquet(seeds, _Full(100), io.BytesIO())
+        arrow.write_parquet(seeds, io.BufferedWriter(_Full(100), 16), io.BytesIO())
