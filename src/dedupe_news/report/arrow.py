@@ -6,6 +6,7 @@ missing one raises `MissingDependencyError` naming the extra that installs it.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from importlib import import_module
 from itertools import chain
 from typing import IO, TYPE_CHECKING, Any
@@ -13,21 +14,28 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 from dedupe_news.errors import MissingDependencyError
-from dedupe_news.memory import release_freed
-from dedupe_news.report.rows import (
-    CLUSTER_COLUMNS,
-    MATCH_FIELDS,
-    SEGMENT_COLUMNS,
-    segment_columns,
-    segment_table_columns,
-)
+from dedupe_news.records import Label
+from dedupe_news.records.segments import ROLES
+from dedupe_news.report.arrow_arrays import lists as lists_array
+from dedupe_news.report.arrow_arrays import numbers, spread, strings, take
+from dedupe_news.report.rows import CLUSTER_COLUMNS, SEGMENT_COLUMNS, segment_columns
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence, Sized
+    from collections.abc import Callable, Sequence
+
+    from numpy.typing import NDArray
 
     from dedupe_news.records import Report
 
 _EXTRA = {"pyarrow": "parquet", "pandas": "pandas"}
+
+
+ROW_GROUP = 16_384
+"""Rows per Parquet row group: the most rows of Arrow data held while the file is written.
+
+Equal to `engines.part_files.ROW_GROUP`, so the embedded and the Dask engines lay out
+their files alike; a test keeps the two equal.
+"""
 
 
 def to_arrow(report: Report) -> Any:  # noqa: ANN401 - a pyarrow.Table; pyarrow is optional
@@ -37,35 +45,104 @@ def to_arrow(report: Report) -> Any:  # noqa: ANN401 - a pyarrow.Table; pyarrow 
         MissingDependencyError: pyarrow is not installed (`dedupe-news[parquet]`).
     """
     pa = _load("pyarrow", "to_arrow")
-    schema = _segment_schema(pa)
-    arrays = []
-    # One column of Python objects at a time: each is converted, then dropped.
-    for name, values in segment_table_columns(report):
-        arrays.append(
-            _string_lists(pa, values)  # type: ignore[arg-type]  # tuples of str
-            if name == "agencies"
-            else pa.array(values, schema.field(name).type, memory_pool=pa.system_memory_pool())
+    rows = _SegmentRows(pa, report)
+    return rows.table(0, len(report.segments))
+
+
+class _SegmentRows:
+    """The segment rows of a report as Arrow tables, any run of rows at a time.
+
+    Made from the columns with no Python object per segment: what a page holds is taken
+    for its segments from one array per page, ids are joined from page ids and lines, the
+    dateline fields are spread from the dated segments' own (`report.arrow_arrays`); only a
+    table's texts are encoded when it is made.
+    """
+
+    def __init__(self, pa: Any, report: Report) -> None:  # noqa: ANN401 - pyarrow
+        """Encode what every run of rows reads: page fields, cluster ids, dateline fields."""
+        self.pa, self.report, segments, pages = pa, report, report.columns, report.pages
+        self.schema = _segment_schema(pa)
+        count = len(segments)
+        owner = segments.page_index(pages).astype(np.int32)
+        dated = np.full(count, -1, np.int32)
+        dated[segments.dated] = np.arange(len(segments.dated))
+        self.labels = np.fromiter(map(_LABEL_CODES.__getitem__, report.labels), np.uint8, count)
+        self.values = {
+            "page_id": _indexed(pa, list(segments.page_ids), strings, segments.pages),
+            "role": _indexed(pa, [role.value for role in ROLES], strings, segments.roles),
+            "label": _indexed(pa, [label.value for label in Label], strings, self.labels),
+            "cluster": _indexed(pa, report.segment_clusters, strings),
+            "place": _indexed(pa, segments.places, strings, dated),
+            "age": _indexed(pa, segments.ages, strings, dated),
+            "age_minutes": _indexed(pa, segments.age_minutes, _int64, dated),
+            "url": _indexed(pa, [page.url for page in pages], strings, owner),
+            "site": _indexed(pa, [page.site for page in pages], strings, owner),
+            "published": _indexed(pa, [page.published for page in pages], strings, owner),
+            "article_cluster": _indexed(pa, report.article_clusters, strings, owner),
+        }
+        counts = np.zeros(count, np.int32)
+        counts[segments.dated] = np.fromiter(map(len, segments.agencies), np.int32)
+        self.agencies = np.zeros(count + 1, np.int64)
+        np.cumsum(counts, out=self.agencies[1:])
+        self.agency_values = strings(pa, list(chain.from_iterable(segments.agencies)))
+
+    def table(self, start: int, stop: int) -> Any:  # noqa: ANN401 - a pyarrow.Table
+        """Return the rows from `start` to `stop` as a table."""
+        pa, segments = self.pa, self.report.columns
+        compute, pool = import_module("pyarrow.compute"), pa.system_memory_pool()
+        columns = {
+            name: take(pa, array, at[start:stop]) for name, (array, at) in self.values.items()
+        }
+        lines = numbers(pa, segments.lines[start:stop].astype(np.int64))
+        columns["segment_id"] = compute.binary_join_element_wise(
+            columns["page_id"],
+            compute.cast(lines, pa.string()),
+            strings(pa, [":"])[0],
+            memory_pool=pool,
         )
-        del values
-        release_freed()
-    return pa.Table.from_arrays(arrays, schema=schema)
+        columns["line"] = lines
+        columns["text"] = strings(pa, segments.texts[start:stop])
+        offsets = self.agencies[start : stop + 1]
+        agencies = self.agency_values.slice(offsets[0], offsets[-1] - offsets[0])
+        columns["agencies"] = lists_array(pa, np.diff(offsets).astype(np.int32), agencies)
+        arrays = [columns[name] for name in SEGMENT_COLUMNS]
+        return pa.Table.from_arrays(arrays, schema=self.schema)
 
 
-def _string_lists(pa: Any, lists: list[tuple[str, ...]]) -> Any:  # noqa: ANN401 - pyarrow
+def _indexed(
+    pa: Any,  # noqa: ANN401 - pyarrow
+    values: Sequence[Any],
+    build: Callable[[Any, list[Any]], Any],
+    at: NDArray[np.integer[Any]] | None = None,
+) -> tuple[Any, NDArray[np.int32]]:
+    """Return the distinct values as an array, and where each row's value is in it (-1: null).
+
+    Without `at`, row i holds `values[i]`; with it, `values[at[i]]` (none where -1): a
+    page's field for each of its segments, a dated segment's field spread over all segments.
+    """
+    distinct, where = spread(values)
+    if at is not None:
+        where = (
+            np.where(at < 0, -1, where[np.maximum(at, 0)]) if len(where) else np.full(len(at), -1)
+        )
+    return build(pa, distinct), where.astype(np.int32)
+
+
+_LABEL_CODES = {label: code for code, label in enumerate(Label)}
+
+
+def _int64(pa: Any, values: list[int]) -> Any:  # noqa: ANN401 - pyarrow
+    return numbers(pa, np.array(values, np.int64))
+
+
+def _string_lists(pa: Any, lists: Sequence[Sequence[str]]) -> Any:  # noqa: ANN401 - pyarrow
     """Return a list<string> array from offsets and one flat array of strings.
 
-    Arrow converting a Python list per row costs a list object per segment (and the
-    garbage collector's walks over them); the flat values and offsets cost none.
+    Arrow converting a Python list per row costs a list object per row (and the garbage
+    collector's walks over them); the flat values and offsets cost none.
     """
-    values = pa.array(list(chain.from_iterable(lists)), pa.string())
-    return pa.ListArray.from_arrays(_offsets(pa, lists), values, type=pa.list_(pa.string()))
-
-
-def _offsets(pa: Any, lists: Sequence[Sized]) -> Any:  # noqa: ANN401 - pyarrow
-    """Return the int32 offsets of a list array holding these lists, in order."""
-    offsets = np.zeros(len(lists) + 1, dtype=np.int32)
-    np.cumsum(np.fromiter(map(len, lists), np.int32, len(lists)), out=offsets[1:])
-    return pa.array(offsets)
+    counts = np.fromiter(map(len, lists), np.int32, len(lists))
+    return lists_array(pa, counts, strings(pa, list(chain.from_iterable(lists))))
 
 
 def clusters_to_arrow(report: Report) -> Any:  # noqa: ANN401 - a pyarrow.Table
@@ -75,26 +152,28 @@ def clusters_to_arrow(report: Report) -> Any:  # noqa: ANN401 - a pyarrow.Table
         MissingDependencyError: pyarrow is not installed (`dedupe-news[parquet]`).
     """
     pa = _load("pyarrow", "clusters_to_arrow")
-    schema, clusters = _cluster_schema(pa), report.clusters
-    matches = [cluster.matches for cluster in clusters]
-    flat = list(chain.from_iterable(matches))
-    match = _match_schema(pa)
+    clusters = report.clusters
+    flat = list(chain.from_iterable(cluster.matches for cluster in clusters))
     fields = [
-        pa.array([getattr(m, name) for m in flat], match.field(name).type) for name in MATCH_FIELDS
+        strings(pa, [m.a for m in flat]),
+        strings(pa, [m.b for m in flat]),
+        numbers(pa, np.array([m.score for m in flat], np.float64)),
+        numbers(pa, np.array([m.jaccard for m in flat], np.float64)),
     ]
-    columns = {
-        "cluster": [c.id for c in clusters],
-        "key": [c.key for c in clusters],
-        "kind": [str(c.kind) for c in clusters],  # a StrEnum's str is its value
-        "size": [len(c.members) for c in clusters],
-        "representative": [c.representative for c in clusters],
-        "lowest_score": [c.lowest_score for c in clusters],
-    }
-    arrays = [pa.array(values, schema.field(name).type) for name, values in columns.items()]
-    arrays.append(_string_lists(pa, [c.members for c in clusters]))
-    entries = pa.StructArray.from_arrays(fields, fields=list(match))
-    arrays.append(pa.ListArray.from_arrays(_offsets(pa, matches), entries))
-    return pa.Table.from_arrays(arrays, schema=schema)
+    entries = pa.StructArray.from_arrays(fields, fields=list(_match_schema(pa)))
+    arrays = [
+        strings(pa, [c.id for c in clusters]),
+        strings(pa, [c.key for c in clusters]),
+        strings(pa, [str(c.kind) for c in clusters]),  # a StrEnum's str is its value
+        numbers(pa, np.fromiter((len(c.members) for c in clusters), np.int64, len(clusters))),
+        strings(pa, [c.representative for c in clusters]),
+        numbers(pa, np.array([c.lowest_score for c in clusters], np.float64)),
+        _string_lists(pa, [c.members for c in clusters]),
+        lists_array(
+            pa, np.fromiter((len(c.matches) for c in clusters), np.int32, len(clusters)), entries
+        ),
+    ]
+    return pa.Table.from_arrays(arrays, schema=_cluster_schema(pa))
 
 
 def to_pandas(report: Report) -> Any:  # noqa: ANN401 - a pandas.DataFrame; pandas is optional
@@ -111,13 +190,29 @@ def to_pandas(report: Report) -> Any:  # noqa: ANN401 - a pandas.DataFrame; pand
 def write_parquet(report: Report, segments: IO[bytes], clusters: IO[bytes]) -> None:
     """Write the segment rows and the cluster rows as two Parquet files.
 
+    The segment rows are made and written `ROW_GROUP` rows at a time: the Arrow copy of the
+    whole table (140 MB on 300k segments) is never held. Each row group is encoded by
+    Parquet's writer on a second thread (it releases the GIL) while the next one is made.
+
     Raises:
         MissingDependencyError: pyarrow is not installed (`dedupe-news[parquet]`).
     """
-    _load("pyarrow", "--format parquet")
+    pa = _load("pyarrow", "--format parquet")
     parquet = import_module("pyarrow.parquet")
-    parquet.write_table(to_arrow(report), segments)
-    parquet.write_table(clusters_to_arrow(report), clusters)
+    rows, count = _SegmentRows(pa, report), len(report.segments)
+    with (
+        parquet.ParquetWriter(segments, rows.schema) as writer,
+        ThreadPoolExecutor(1, thread_name_prefix="parquet") as encoder,
+    ):
+        written: Future[None] | None = None  # the row group being encoded, in order
+        for start in range(0, max(count, 1), ROW_GROUP):
+            table = rows.table(start, min(start + ROW_GROUP, count))
+            if written is not None:
+                written.result()  # raises what the writer raised
+            written = encoder.submit(writer.write_table, table)
+        if written is not None:
+            written.result()
+    parquet.write_table(clusters_to_arrow(report), clusters, row_group_size=ROW_GROUP)
 
 
 def _load(module: str, user: str) -> Any:  # noqa: ANN401 - a module

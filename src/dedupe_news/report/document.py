@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import io
-import json
 from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from importlib.metadata import version
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, cast
+from typing import IO, TYPE_CHECKING, Any
 
-import numpy as np
 import orjson
 
 from dedupe_news.memory import collector_paused
 from dedupe_news.records import ClusterKind, Label
-from dedupe_news.report.rows import label_column
+from dedupe_news.report.pages import encode, page_bounds, page_dicts, page_items
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable
 
-    from dedupe_news.records import Cluster, Report, SegmentId, Segments
+    from dedupe_news.records import Cluster, Link, Report, SegmentId, Skipped
 
 FORMAT_VERSION = "2"
 """Version of the JSON report format (docs/report.md); bumped on any incompatible change."""
@@ -28,7 +27,7 @@ FORMAT_VERSION = "2"
 def to_dict(report: Report) -> dict[str, object]:
     """Return the report as plain JSON data, in the documented shape and order."""
     return {
-        key: list(cast("Iterable[object]", value)) if key in _STREAMED else value
+        key: list(value) if isinstance(value, Iterator) else value  # pages, clusters, ...
         for key, value in _parts(report)
     }
 
@@ -45,7 +44,8 @@ def write_json(report: Report, out: IO[bytes]) -> None:
 
     The bytes are those of `json.dumps(to_dict(report), ensure_ascii=False, indent=2)` plus
     a newline, but the whole text is never held in memory: pages and clusters are encoded
-    one by one (with orjson: 20k pages in 0.6 s instead of 4.5 s, docs/benchmarks.md).
+    a chunk at a time by orjson, the pages straight from the segment columns
+    (`report.pages.page_items`; docs/benchmarks.md).
     """
     with collector_paused():
         _write_parts(report, out)
@@ -55,41 +55,47 @@ def _write_parts(report: Report, out: IO[bytes]) -> None:
     out.write(b"{")
     for number, (key, value) in enumerate(_parts(report)):
         out.write(b"," if number else b"")
-        out.write(b"\n  " + _encode(key) + b": ")
-        if key not in _STREAMED:
-            out.write(_encode(value).replace(b"\n", b"\n  "))
-            continue
-        empty = True
-        for item in cast("Iterable[object]", value):
-            out.write(b"[\n    " if empty else b",\n    ")
-            out.write(_encode(item).replace(b"\n", b"\n    "))
-            empty = False
-        out.write(b"[]" if empty else b"\n  ]")
+        out.write(b"\n  " + encode(key) + b": ")
+        if key == "pages":
+            _write_items(page_items(report), out)
+        elif key in _STREAMED:
+            items, fast, plain = _STREAMED[key](report)
+            _write_items(_items(items, fast, plain), out)
+        else:
+            out.write(encode(value).replace(b"\n", b"\n  "))
     out.write(b"\n}\n")
 
 
-_STREAMED = frozenset({"pages", "clusters", "links", "skipped"})
+_ITEMS_PER_CHUNK = 4096  # clusters, links or skipped inputs encoded by one orjson call
 
 
-def _runs(columns: Segments) -> list[tuple[str, int]]:
-    """Return each run of consecutive segments of one page: its page id and where it ends."""
-    pages = columns.pages
-    if len(pages) == 0:
-        return []
-    ends = [*(np.flatnonzero(pages[1:] != pages[:-1]) + 1).tolist(), len(pages)]
-    owners = [columns.page_ids[page] for page in pages[np.array(ends) - 1].tolist()]
-    return list(zip(owners, ends, strict=True))
+def _write_items(chunks: Iterable[bytes], out: IO[bytes]) -> None:
+    r"""Write a top-level array from chunks of its items, each item `\n    ` and its JSON."""
+    empty = True
+    for chunk in chunks:
+        out.write(b"[" if empty else b",")
+        out.write(chunk)
+        empty = False
+    out.write(b"[]" if empty else b"\n  ]")
 
 
-def _encode(value: object) -> bytes:
-    """Encode like `json.dumps(value, ensure_ascii=False, indent=2)`, as UTF-8."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_INDENT_2)
-    except orjson.JSONEncodeError:
-        # orjson refuses what is not valid UTF-8 (a lone surrogate, possible in a str built
-        # in code); the standard library writes it as its `\uXXXX` escape, which is valid
-        # UTF-8 JSON and reads back to the same string.
-        return json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8", "backslashreplace")
+def _items(
+    values: Sequence[Any], fast: Callable[[Any], object], plain: Callable[[Any], object]
+) -> Iterator[bytes]:
+    """Yield the items of a top-level array encoded many at a time, as `_write_items` takes.
+
+    orjson encodes `fast(value)` (records as dataclasses, tuples as arrays) to the bytes
+    `json.dumps` writes for `plain(value)`, which a batch orjson refuses falls back to.
+    """
+    for start in range(0, len(values), _ITEMS_PER_CHUNK):
+        batch = values[start : start + _ITEMS_PER_CHUNK]
+        try:
+            encoded = orjson.dumps(list(map(fast, batch)), option=orjson.OPT_INDENT_2)
+        except orjson.JSONEncodeError:  # each item as it would be alone (a lone surrogate)
+            items = (encode(plain(item)).replace(b"\n", b"\n    ") for item in batch)
+            yield b",".join(b"\n    " + item for item in items)
+        else:  # `[` ... `\n]`: indented one level more, without the brackets
+            yield encoded[1:-2].replace(b"\n", b"\n  ")
 
 
 def _parts(report: Report) -> Iterator[tuple[str, object]]:
@@ -98,78 +104,49 @@ def _parts(report: Report) -> Iterator[tuple[str, object]]:
     yield "generator", f"dedupe_news {version('dedupe-news')}"
     yield "config", report.config.as_dict()
     yield "summary", _summary(report)
-    yield "pages", _pages(report)
-    yield "clusters", (_cluster_dict(cluster) for cluster in report.clusters)
-    yield (
-        "links",
-        (
-            {"teaser": link.teaser, "page": link.page, "target": link.target, "score": link.score}
-            for link in report.links
-        ),
-    )
-    yield (
-        "skipped",
-        ({"path": s.path, "reason": s.reason, "kind": s.kind.value} for s in report.skipped),
-    )
+    yield "pages", _page_dicts(report)
+    for key, (items, _, plain) in ((key, get(report)) for key, get in _STREAMED.items()):
+        yield key, map(plain, items)
 
 
-def _pages(report: Report) -> Iterable[dict[str, object]]:
+def _page_dicts(report: Report) -> Iterator[dict[str, object]]:
     """Yield each page with its segments' fields (`rows.segment_fields`), from the columns."""
-    columns = report.columns
-    runs = iter(_runs(columns))
-    run = next(runs, None)
-    lines = columns.lines.tolist()
-    roles = columns.role_column()
-    labels = label_column(report)
-    places = columns.sparse(columns.places, None)
-    agencies = cast("list[tuple[str, ...]]", columns.sparse(columns.agencies, ()))
-    ages = columns.sparse(columns.ages, None)
-    minutes = columns.sparse(columns.age_minutes, None)
-    texts, clusters = columns.texts, report.segment_clusters
-    start = 0
-    for page, article in zip(report.pages, report.article_clusters, strict=True):
-        end = start
-        if run is not None and run[0] == page.id:  # the page's segments are the next run
-            end = run[1]
-            run = next(runs, None)
-        rows = zip(
-            lines[start:end],
-            roles[start:end],
-            labels[start:end],
-            clusters[start:end],
-            texts[start:end],
-            places[start:end],
-            agencies[start:end],
-            ages[start:end],
-            minutes[start:end],
-            strict=True,
-        )
-        segments = [
-            {
-                "id": f"{page.id}:{line}",  # Segment.id
-                "line": line,
-                "role": role,
-                "label": label,
-                "cluster": cluster,
-                "text": text,
-                "place": place,
-                "agencies": list(agency),
-                "age": age,
-                "age_minutes": age_minutes,
-            }
-            for line, role, label, cluster, text, place, agency, age, age_minutes in rows
-        ]
-        start = end
-        yield {
-            "id": page.id,
-            "path": page.path,
-            "url": page.url,
-            "site": page.site,
-            "published": page.published,
-            "title": next((s["text"] for s in segments if s["role"] == "title"), None),
-            "article_cluster": article,
-            "segments": segments,
-        }
+    yield from page_dicts(report, page_bounds(report))
+
+
+def _cluster_record(cluster: Cluster[SegmentId]) -> dict[str, object]:
+    """Return what orjson encodes as `_cluster_dict`: matches as their dataclasses."""
+    return {
+        "id": cluster.id,
+        "key": cluster.key,
+        "kind": cluster.kind,
+        "members": cluster.members,
+        "representative": cluster.representative,
+        "lowest_score": cluster.lowest_score,
+        "matches": cluster.matches,
+    }
+
+
+def _same(record: object) -> object:
+    """Return a record orjson encodes as its fields, in order (a `Link`, a `Skipped`)."""
+    return record
+
+
+def _link_dict(link: Link) -> dict[str, object]:
+    return {"teaser": link.teaser, "page": link.page, "target": link.target, "score": link.score}
+
+
+def _skipped_dict(skipped: Skipped) -> dict[str, object]:
+    return {"path": skipped.path, "reason": skipped.reason, "kind": skipped.kind.value}
+
+
+_Streamed = tuple[Sequence[Any], Callable[[Any], object], Callable[[Any], object]]
+_STREAMED: dict[str, Callable[[Report], _Streamed]] = {
+    "clusters": lambda report: (report.clusters, _cluster_record, _cluster_dict),
+    "links": lambda report: (report.links, _same, _link_dict),
+    "skipped": lambda report: (report.skipped, _same, _skipped_dict),
+}
+"""The arrays after `pages`: each one's items, what orjson encodes, what json.dumps would."""
 
 
 def _cluster_dict(cluster: Cluster[SegmentId]) -> dict[str, object]:

@@ -18,9 +18,9 @@ from dedupe_news.report.rows import (
     SEGMENT_COLUMNS,
     cluster_rows,
     json_line,
-    segment_rows,
-    segment_table,
 )
+from dedupe_news.report.rows_csv import cell, row_text
+from dedupe_news.report.rows_json import row_lines
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -29,8 +29,13 @@ if TYPE_CHECKING:
 
 
 def write_jsonl(report: Report, out: IO[bytes]) -> None:
-    """Write one JSON object per segment, one per line, keys in column order."""
-    _jsonl(segment_rows(report), out)
+    """Write one JSON object per segment, one per line, keys in column order.
+
+    The lines are those of `rows.json_line` over `rows.segment_rows`, encoded from the
+    columns a chunk of rows at a time (`report.rows_json`).
+    """
+    for chunk in row_lines(report):
+        out.write(chunk)
 
 
 def write_clusters_jsonl(report: Report, out: IO[bytes]) -> None:
@@ -39,10 +44,14 @@ def write_clusters_jsonl(report: Report, out: IO[bytes]) -> None:
 
 
 def write_csv(report: Report, out: IO[bytes]) -> None:
-    """Write the segment rows as CSV with a header (`agencies` joined with "/")."""
-    table = segment_table(report)
-    table["agencies"] = list(map("/".join, table["agencies"]))  # type: ignore[arg-type]  # tuples of str
-    _csv(SEGMENT_COLUMNS, zip(*table.values(), strict=True), out)
+    """Write the segment rows as CSV with a header (`agencies` joined with "/").
+
+    The text is what the `csv` module writes for `rows.segment_table`, spelled from the
+    columns a chunk of rows at a time (`report.rows_csv`).
+    """
+    out.write((",".join(map(cell, SEGMENT_COLUMNS)) + "\r\n").encode("utf-8"))
+    for chunk in row_text(report):
+        out.write(chunk.encode("utf-8"))
 
 
 def write_clusters_csv(report: Report, out: IO[bytes]) -> None:

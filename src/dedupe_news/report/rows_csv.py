@@ -1,0 +1,126 @@
+r"""Rows CSV: the CSV segment rows, written from the segment columns many rows at a time.
+
+`row_text` gives `tabular.write_csv` the text the `csv` module writes for `rows.segment_table`
+(RFC 4180, "\r\n", minimal quoting, `agencies` joined with "/"), without a cell-by-cell
+pass: what a page holds is spelled once per page, a line with its role and label, a cluster
+id and each dateline field once per distinct value, each text once; the pieces are
+interleaved by slice assignment and joined once per chunk.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from dedupe_news.records import Label
+from dedupe_news.records.segments import ROLES
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Sequence
+
+    from dedupe_news.records import Report
+
+ROWS_PER_CHUNK = 4096
+"""Segment rows joined and written at once."""
+
+_PIECES = 9  # per row: page id and id's start, line to label, cluster, text, 4 dated, the rest
+_LABELS = tuple(Label)
+_LABEL_CODES = {label: code for code, label in enumerate(_LABELS)}
+_SPECIAL = re.compile('[,"\r\n]')  # what makes the csv module quote a cell (QUOTE_MINIMAL)
+
+
+def cell(value: object) -> str:
+    r"""Return a value as the `csv` module writes a cell: None empty, quoted only when needed.
+
+    Examples:
+        >>> cell(None), cell(12), cell("a"), cell('zei "ja", toen'), cell("twee\nregels")
+        ('', '12', 'a', '"zei ""ja"", toen"', '"twee\nregels"')
+    """
+    if value is None:
+        return ""
+    text = str(value)
+    return '"' + text.replace('"', '""') + '"' if _SPECIAL.search(text) else text
+
+
+def row_text(report: Report) -> Iterator[str]:
+    """Yield the CSV segment rows (no header), `ROWS_PER_CHUNK` rows at a time."""
+    count = len(report.segments)
+    if count == 0:
+        return
+    shared = _Shared(report)
+    for start in range(0, count, ROWS_PER_CHUNK):
+        yield shared.chunk(start, min(start + ROWS_PER_CHUNK, count))
+
+
+class _Shared:
+    """What every chunk of rows reads, spelled once for the whole report."""
+
+    def __init__(self, report: Report) -> None:
+        """Spell what repeats: each page's fields, lines with roles and labels, values."""
+        self.report, columns, pages = report, report.columns, report.pages
+        owner = columns.page_index(pages)
+        heads, quoted = [], []
+        for page_id in columns.page_ids:
+            opened = cell(page_id + ":")  # the segment id's start: `P:` or `"P:`
+            quoted.append(opened.startswith('"'))
+            heads.append(cell(page_id) + "," + opened.removesuffix('"'))
+        self.heads = np.array(heads, dtype=object)[columns.pages]
+        labels = np.fromiter(map(_LABEL_CODES.__getitem__, report.labels), np.intp, len(owner))
+        keys = (columns.lines.astype(np.intp) * len(ROLES) + columns.roles) * len(_LABELS) + labels
+        distinct, middle = np.unique(keys, return_inverse=True)
+        lines, codes = np.divmod(distinct, len(ROLES) * len(_LABELS))
+        roles, labels = np.divmod(codes, len(_LABELS))
+        middles = [
+            f"{line}{close},{line},{ROLES[role].value},{_LABELS[label].value},"
+            for line, role, label in zip(*(a.tolist() for a in (lines, roles, labels)), strict=True)
+            for close in ("", '"')
+        ]
+        closes = np.array(quoted, dtype=np.intp)[columns.pages]
+        self.middles = np.array(middles, dtype=object)[middle.reshape(-1) * 2 + closes]
+        tails = [
+            ",".join(map(cell, (page.url, page.site, page.published, article))) + "\r\n"
+            for page, article in zip(pages, report.article_clusters, strict=True)
+        ]
+        self.tails = np.array(tails, dtype=object)[owner]
+        self.clusters = _spelled(report.segment_clusters)
+        self.dated = [
+            _spelled(columns.places),
+            {a: cell("/".join(a)) + "," for a in dict.fromkeys([(), *columns.agencies])},
+            _spelled(columns.ages),
+            _spelled(columns.age_minutes),
+        ]
+        self.dated[1][None] = ","  # no dateline: no agencies
+
+    def chunk(self, start: int, stop: int) -> str:
+        """Return the rows from `start` to `stop` as CSV text."""
+        report, columns = self.report, self.report.columns
+        pieces = np.empty(_PIECES * (stop - start), dtype=object)
+        pieces[0::_PIECES] = self.heads[start:stop]
+        pieces[1::_PIECES] = self.middles[start:stop]
+        clusters = report.segment_clusters[start:stop]
+        pieces[2::_PIECES] = list(map(self.clusters.__getitem__, clusters))
+        pieces[3::_PIECES] = _texts(columns.texts[start:stop])
+        first, last = columns.dated.searchsorted([start, stop]).tolist()
+        at = (columns.dated[first:last] - start) * _PIECES
+        fields = (columns.places, columns.agencies, columns.ages, columns.age_minutes)
+        for number, (spelled, values) in enumerate(zip(self.dated, fields, strict=True), 4):
+            pieces[number::_PIECES] = spelled[None]  # the field of a row without a dateline
+            pieces[at + number] = list(map(spelled.__getitem__, values[first:last]))
+        pieces[8::_PIECES] = self.tails[start:stop]
+        return "".join(pieces.tolist())
+
+
+def _texts(texts: Sequence[str]) -> list[str]:
+    """Return each text as a cell and its comma: quoted (quotes doubled) where it must be."""
+    found = map(_SPECIAL.search, texts)
+    return [
+        text + "," if hit is None else '"' + text.replace('"', '""') + '",'
+        for text, hit in zip(texts, found, strict=True)
+    ]
+
+
+def _spelled(values: Iterable[Any]) -> dict[Any, str]:
+    """Return each distinct value (and None) as a cell followed by its comma."""
+    return {value: cell(value) + "," for value in dict.fromkeys([None, *values])}
