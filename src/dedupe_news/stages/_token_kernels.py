@@ -106,10 +106,7 @@ def _split_text(  # noqa: PLR0913, PLR0917 - one text: where to read, how to fol
     count, written, at, inside = 0, 0, start, False
     while at < end:
         cp, size = _code_point(data, at)
-        if folded:
-            into = cp if word[cp] else SEPARATOR
-        else:
-            into = table[cp]
+        into = (cp if word[cp] else SEPARATOR) if folded else table[cp]
         if into > 0:
             if not inside:
                 if count:
@@ -139,14 +136,11 @@ def _split_all(  # noqa: PLR0913, PLR0917 - the batch's two buffers, its bounds,
 ) -> None:
     size = len(data)
     for i in numba.prange(len(starts)):
-        if starts[i] >= size:  # folded by Python, in `extra`
-            counts[i + 1], lengths[i] = _split_text(
-                extra, starts[i] - size, ends[i] - size, table, word, True, norms, starts[i]
-            )
-        else:
-            counts[i + 1], lengths[i] = _split_text(
-                data, starts[i], ends[i], table, word, False, norms, starts[i]
-            )
+        apart = starts[i] >= size  # folded by Python, in `extra`
+        source, shift = (extra, size) if apart else (data, 0)
+        counts[i + 1], lengths[i] = _split_text(
+            source, starts[i] - shift, ends[i] - shift, table, word, apart, norms, starts[i]
+        )
 
 
 @_compiled
