@@ -21,7 +21,7 @@ from dedupe_news.stages.story import (
     MIN_SHARED_SHINGLES,
     STORY_ROLES,
     STORY_SHINGLE_WORDS,
-    _shared_story_keys,
+    _story_pairs,
     _words_before,
     align,
     number_places,
@@ -120,13 +120,14 @@ def test_story_keys_made_a_range_at_a_time_are_the_keys_made_at_once(
         len(pages),
         None,
     )
-    whole = _shared_story_keys(*args)
+    whole = _story_pairs(*args)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(story, "_PART_KEYS", part_keys)
-        parted = _shared_story_keys(*args)
-    for got, expected in zip(parted, whole, strict=True):
-        np.testing.assert_array_equal(got, expected)
-    assert len(whole[1]) == sum(30 - STORY_SHINGLE_WORDS + 1 for k in picks if picks.count(k) > 1)
+        parted = _story_pairs(*args)
+    np.testing.assert_array_equal(parted[0], whole[0])
+    np.testing.assert_array_equal(np.sort(parted[1]), np.sort(whole[1]))
+    shared = 30 - STORY_SHINGLE_WORDS + 1  # each pair of pages on one story shares its shingles
+    assert len(whole[1]) == sum(shared * c * (c - 1) // 2 for c in map(picks.count, set(picks)))
 
 
 @pytest.mark.parametrize("size", [3, 64, 1 << 20])
@@ -350,3 +351,29 @@ def test_replaced_numbers_through_distinct_rows_equal_per_segment_tokens(
     rows = distinct.tokens.take(distinct.firsts)
     got = story.replaced_in_pairs(rows, flags, page_of, first, second, rows=distinct.group_of)
     assert got.tolist() == expected.tolist()
+
+
+@given(
+    rows=st.sets(st.tuples(st.integers(0, 5), st.integers(0, 6)), max_size=40),
+    most=st.integers(2, 4),
+)
+def test_rare_pairs_pair_every_two_holders_of_a_rare_shingle(
+    rows: set[tuple[int, int]], most: int
+) -> None:
+    """Each shingle on 2 to `most` pages pairs its pages once; every key counts for its page."""
+    bits, pages = 3, 7
+    keys = np.array(sorted((s << 10 << bits) | p for s, p in rows), dtype=np.uint64)
+    sizes = np.zeros(pages, dtype=np.int64)
+    codes = _story_kernels.rare_pairs(keys, bits, pages, most, sizes)
+    holders: dict[int, list[int]] = {}
+    for s, p in sorted(rows):
+        holders.setdefault(s, []).append(p)
+    expected = [
+        p * pages + q
+        for held in holders.values()
+        if len(held) <= most
+        for i, p in enumerate(held)
+        for q in held[i + 1 :]
+    ]
+    assert sorted(codes.tolist()) == sorted(expected)
+    assert sizes.tolist() == [sum(p == page for _, p in rows) for page in range(pages)]

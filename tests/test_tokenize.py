@@ -184,3 +184,10 @@ def test_composing_code_points_are_those_after_the_first_of_a_decomposition() ->
         for part in decomposition[1:]:
             expected[ord(part)] = True
     np.testing.assert_array_equal(flags, expected)
+
+
+@pytest.mark.parametrize("texts", [["ﬁ", ""], ["", "ﬁ", "", "Straße", ""], ["a", "ß"]])
+def test_an_empty_last_text_leaves_the_texts_folded_apart_alone(texts: list[str]) -> None:
+    """An empty text ending the buffer is not one folded apart, whose first norm it would clear."""
+    tokens = tokenize(texts)
+    assert [tokens.norm(i) for i in range(len(texts))] == [dn.normalize(t) for t in texts]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from dedupe_news.stages._kernels import _code_point, _compiled, _inline
+from dedupe_news.stages._kernels import _code_point, _compiled, _inline, _sequential
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -151,3 +151,45 @@ def replaced_places(
                 a, b = a_stop, b_stop
         out[i] = count
     return out
+
+
+@_inline
+def _run_end(keys: NDArray[np.uint64], at: int, shift: np.uint64) -> int:
+    """Return where the run of keys with key `at`'s shingle (its bits above `shift`) ends."""
+    stop = at + 1
+    while stop < len(keys) and (keys[stop] >> shift) == (keys[at] >> shift):
+        stop += 1
+    return stop
+
+
+@_sequential
+def rare_pairs(
+    keys: NDArray[np.uint64], bits: int, pages: int, most: int, sizes: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """Return a code p * pages + q (p < q) per shingle pages p and q share, on at most `most`.
+
+    `keys` are (shingle, page) keys, unique and sorted, the page in the low `bits`: a
+    shingle's holders are one run, pages ascending. Each key adds one to its page's
+    `sizes`. A run of 2 to `most` keys pairs its pages, every two once; a longer one is
+    template and pairs none. The codes are in key order, unsorted.
+    """
+    shift, low = np.uint64(bits), (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
+    total, at = 0, 0
+    while at < len(keys):
+        stop = _run_end(keys, at, shift)
+        if stop - at <= most:
+            total += (stop - at) * (stop - at - 1) // 2
+        for k in range(at, stop):
+            sizes[keys[k] & low] += 1
+        at = stop
+    codes = np.empty(total, dtype=np.int64)
+    made, at = 0, 0
+    while at < len(keys):
+        stop = _run_end(keys, at, shift)
+        if stop - at <= most:
+            for first in range(at, stop - 1):
+                for second in range(first + 1, stop):
+                    codes[made] = np.int64(keys[first] & low) * pages + np.int64(keys[second] & low)
+                    made += 1
+        at = stop
+    return codes

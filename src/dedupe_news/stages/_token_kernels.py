@@ -136,11 +136,15 @@ def _split_all(  # noqa: PLR0913, PLR0917 - the batch's two buffers, its bounds,
 ) -> None:
     size = len(data)
     for i in numba.prange(len(starts)):
-        apart = starts[i] >= size  # folded by Python, in `extra`
+        apart = ends[i] > size  # folded by Python, in `extra` (never empty, then)
         source, shift = (extra, size) if apart else (data, 0)
         counts[i + 1], lengths[i] = _split_text(
             source, starts[i] - shift, ends[i] - shift, table, word, apart, norms, starts[i]
         )
+        # Zeros after the norm, to the text's end and the NUL after it: every byte of
+        # `norms` is written once (but for the room of texts folded apart: the caller's).
+        room = min(ends[i] + 1, len(norms) if apart else size)
+        norms[starts[i] + lengths[i] : room] = 0
 
 
 @_compiled
@@ -154,14 +158,19 @@ def tokenize_joined(  # noqa: PLR0913, PLR0917 - the batch's two buffers, its bo
 ) -> tuple[NDArray[np.uint64], NDArray[np.int64], NDArray[np.uint8], NDArray[np.int64]]:
     """Fold, split and hash every text: `_kernels.tokenize` over the two buffers.
 
-    Text i is data[starts[i]:ends[i]], folded here by `table`, or, when starts[i] is past
+    Text i is data[starts[i]:ends[i]], folded here by `table`, or, when ends[i] is past
     `data`, extra[starts[i] - len(data):ends[i] - len(data)], folded already (`word`).
     Returns (word hashes, offsets, norms, norm lengths); text i's norm is
     norms[starts[i]:starts[i] + lengths[i]].
     """
     counts = np.zeros(len(starts) + 1, dtype=np.int64)
     lengths = np.zeros(len(starts), dtype=np.int64)
-    norms = np.zeros(len(data) + len(extra), dtype=np.uint8)
+    # Every byte is written but the room of texts folded apart (zeros, then).
+    norms = (
+        np.zeros(len(data) + len(extra), dtype=np.uint8)
+        if len(extra)
+        else np.empty(len(data), dtype=np.uint8)
+    )
     _split_all(data, extra, starts, ends, table, word, norms, counts, lengths)
     offsets = np.cumsum(counts)
     hashes = np.empty(offsets[-1], dtype=np.uint64)
@@ -183,7 +192,8 @@ def split_joined(  # noqa: PLR0913, PLR0917 - the batch's two buffers, its bound
 
     Returns each text's number of words, after a leading 0 (the offsets' steps), and the
     bytes of its norm (`_kernels.fold_words`' results). `norms` holds at least
-    `len(data) + len(extra)` bytes.
+    `len(data) + len(extra)` bytes; they are all written, but for the room in `data` of
+    the texts in `extra`, which the caller zeroes.
     """
     counts = np.zeros(len(starts) + 1, dtype=np.int64)
     lengths = np.zeros(len(starts), dtype=np.int64)
