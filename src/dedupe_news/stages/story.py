@@ -347,8 +347,12 @@ def replaced_numbers(
 
 
 def decimal_digits() -> NDArray[np.bool_]:
-    """Return, for every code point, whether it is a digit of `number_places` (Unicode Nd)."""
-    return code_points(_DIGIT.pattern)
+    """Return, for every code point, whether it is a digit of `number_places` (Unicode Nd).
+
+    Every decimal digit is in the first two planes (tests/test_story.py checks every code
+    point): reading only those took 8 ms, against 20 for all 17 planes, once a process.
+    """
+    return code_points(_DIGIT.pattern, planes=2)
 
 
 def _run_heads(ordered: NDArray[np.uint64]) -> NDArray[np.bool_]:
