@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dedupe_news as dn
+from dedupe_news.stages import _token_kernels as token_kernels
 from dedupe_news.stages import tokenize as tokenize_module
 from dedupe_news.stages.signature import signatures
 from dedupe_news.stages.tokenize import _encoded, text_keys, tokenize
@@ -191,3 +192,13 @@ def test_an_empty_last_text_leaves_the_texts_folded_apart_alone(texts: list[str]
     """An empty text ending the buffer is not one folded apart, whose first norm it would clear."""
     tokens = tokenize(texts)
     assert [tokens.norm(i) for i in range(len(texts))] == [dn.normalize(t) for t in texts]
+
+
+def test_joined_bounds_find_every_nul_and_code_point_across_blocks() -> None:
+    """NULs and characters straddling the kernel's 64 KiB blocks and 8-byte words are all found."""
+    pieces = ["Oekraïne", "\u20ac", "\U0001f600", "abcdefgh", "\x00", "é" * 3, "x"]
+    text = "".join(pieces[(i * i + i // 7) % len(pieces)] for i in range(40_000))
+    data = np.frombuffer(text.encode(), np.uint8)
+    nuls, seen = token_kernels.joined_bounds(data)
+    assert nuls.tolist() == np.flatnonzero(data == 0).tolist()
+    assert np.flatnonzero(seen).tolist() == sorted({ord(c) for c in text if ord(c) >= 128})

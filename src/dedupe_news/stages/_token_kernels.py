@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 UNICODE_SIZE = 0x110000
 SEPARATOR = -1
 """A table value: the code point folds to characters that are not word characters."""
-_BLOCK = 1 << 16  # bytes scanned by one task of `joined_bounds`
+_BLOCK = 1 << 16  # bytes scanned by one task of `joined_bounds` (a multiple of 8)
+_ONES = np.uint64(0x0101010101010101)
+_HIGHS = np.uint64(0x8080808080808080)
 
 
 @_compiled
@@ -42,15 +44,26 @@ def joined_bounds(data: NDArray[np.uint8]) -> tuple[NDArray[np.int64], NDArray[n
     bounds = np.cumsum(counts)
     nuls = np.empty(bounds[-1], dtype=np.int64)
     seen = np.zeros(UNICODE_SIZE, dtype=np.bool_)
+    words = data[: len(data) // 8 * 8].view(np.uint64)
     for b in numba.prange(blocks):
-        k = bounds[b]
-        for at in range(b * _BLOCK, min(len(data), (b + 1) * _BLOCK)):
-            byte = data[at]
-            if byte == 0:
-                nuls[k] = at
-                k += 1
-            elif byte >= 0xC0:  # a leading byte: the same True from any task, in any order
-                seen[_code_point(data, at)[0]] = True
+        k, at, end = bounds[b], b * _BLOCK, min(len(data), (b + 1) * _BLOCK)
+        while at < end:
+            # Eight bytes at a time where none is NUL or past ASCII (the blocks start at
+            # multiples of 8): some byte is 0 when (v - 0x01...) & ~v has a high bit set.
+            if at + 8 <= end:
+                v = words[at // 8]
+                if ((v - _ONES) & ~v & _HIGHS) | (v & _HIGHS) == 0:
+                    at += 8
+                    continue
+            stop = min(at + 8, end)  # a word holding a NUL or a byte past ASCII
+            while at < stop:
+                byte = data[at]
+                if byte == 0:
+                    nuls[k] = at
+                    k += 1
+                elif byte >= 0xC0:  # a leading byte: the same True from any task, any order
+                    seen[_code_point(data, at)[0]] = True
+                at += 1
     return nuls, seen
 
 
