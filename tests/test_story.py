@@ -377,3 +377,24 @@ def test_rare_pairs_pair_every_two_holders_of_a_rare_shingle(
     ]
     assert sorted(codes.tolist()) == sorted(expected)
     assert sizes.tolist() == [sum(p == page for _, p in rows) for page in range(pages)]
+
+
+@given(
+    counts=st.lists(st.integers(0, 9), min_size=1, max_size=30),
+    page_steps=st.lists(st.booleans(), min_size=30, max_size=30),
+    part_bits=st.integers(0, 2),
+)
+def test_story_keys_page_by_page_are_the_stream_s(
+    counts: list[int], page_steps: list[bool], part_bits: int
+) -> None:
+    """The parallel kernel gives `_kernels.story_keys`' keys, in its order, for every range."""
+    from dedupe_news.stages import _kernels  # noqa: PLC0415 - the reference alone
+
+    offsets = np.r_[0, np.cumsum(counts)].astype(np.int64)
+    hashes = np.arange(1, int(offsets[-1]) + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    chosen = np.arange(len(counts), dtype=np.int64)[::-1].copy()  # rows in any order
+    pages = np.cumsum(page_steps[: len(counts)]).astype(np.int64)
+    for part in range(1 << part_bits):
+        args = (hashes, offsets, chosen, pages, 3, 5, part_bits, part)
+        got = _story_kernels.story_keys(*args)
+        np.testing.assert_array_equal(got, _kernels.story_keys(*args))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from dedupe_news.stages._kernels import _code_point, _compiled, _inline, _sequential
+from dedupe_news.stages._kernels import POLY, _code_point, _compiled, _inline, _sequential
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -193,3 +193,91 @@ def rare_pairs(
                     made += 1
         at = stop
     return codes
+
+
+@_inline
+def _page_keys(  # noqa: PLR0913, PLR0917 - one page's rows, the shingle and range, the output
+    hashes: NDArray[np.uint64],
+    offsets: NDArray[np.int64],
+    rows: NDArray[np.int64],
+    page: int,
+    k: int,
+    bits: int,
+    part_bits: int,
+    part: int,
+    out: NDArray[np.uint64],
+) -> int:
+    """Write one page's keys to `out` (`_kernels.story_keys` for one page); count them."""
+    window = np.zeros(2 * k, dtype=np.uint64)
+    low = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
+    shift = np.uint64(64 - part_bits if part_bits > 0 else 0)
+    wanted = np.uint64(part)
+    made, run, slot = 0, 0, 0
+    for row in rows:
+        for at in range(offsets[row], offsets[row + 1]):
+            window[slot] = hashes[at]
+            window[slot + k] = hashes[at]
+            slot = slot + 1 if slot + 1 < k else 0
+            run += 1
+            if run >= k:  # the last k words, oldest first: window[slot : slot + k]
+                shingle = window[slot]
+                for offset in range(1, k):
+                    shingle = shingle * POLY + window[slot + offset]
+                if part_bits == 0 or (shingle >> shift) == wanted:
+                    out[made] = (shingle & ~low) | np.uint64(page)
+                    made += 1
+    return made
+
+
+@_compiled
+def story_keys(  # noqa: PLR0913, PLR0917 - `_kernels.story_keys`' arguments
+    hashes: NDArray[np.uint64],
+    offsets: NDArray[np.int64],
+    chosen: NDArray[np.int64],
+    pages: NDArray[np.int64],
+    k: int,
+    bits: int,
+    part_bits: int = 0,
+    part: int = 0,
+) -> NDArray[np.uint64]:
+    """Return `_kernels.story_keys`, the same keys in the same order, page by page in parallel.
+
+    Each page's run of `chosen` (pages ascend) writes at most its words - k + 1 keys, from
+    where the pages before it could end: the room is known before a key is made, so the
+    pages are shingled at once, and the keys moved to the front in order after, when a
+    range (`part_bits`) kept fewer.
+    """
+    heads = (
+        np.empty(0, dtype=np.int64)
+        if len(chosen) == 0
+        else np.flatnonzero(np.concatenate((np.ones(1, dtype=np.bool_), pages[1:] != pages[:-1])))
+    )
+    bounds = np.append(heads, len(chosen))
+    room = np.zeros(len(heads) + 1, dtype=np.int64)
+    for p in range(len(heads)):
+        words = 0
+        for c in range(bounds[p], bounds[p + 1]):
+            words += offsets[chosen[c] + 1] - offsets[chosen[c]]
+        room[p + 1] = room[p] + max(words - k + 1, 0)
+    out = np.empty(room[-1], dtype=np.uint64)
+    made = np.zeros(len(heads), dtype=np.int64)
+    for p in numba.prange(len(heads)):
+        made[p] = _page_keys(
+            hashes,
+            offsets,
+            chosen[bounds[p] : bounds[p + 1]],
+            pages[bounds[p]],
+            k,
+            bits,
+            part_bits,
+            part,
+            out[room[p] : room[p + 1]],
+        )
+    if made.sum() == len(out):  # every page's room is full: the keys are in place
+        return out
+    kept = 0
+    for p in range(len(heads)):  # forward, each page's keys to the left: nothing overwritten
+        for at in range(room[p], room[p] + made[p]):
+            out[kept] = out[at]
+            kept += 1
+    return out[:kept]

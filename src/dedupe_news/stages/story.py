@@ -72,13 +72,15 @@ def _story_keys(  # noqa: PLR0913 - the batch's columns, where its words are, th
     `64 - bits` bits, and a rare collision adds one shared shingle, far below
     `MIN_SHARED_SHINGLES`. With `rows` (`story_copies`), segment i's words are row rows[i]
     of `tokens`; a segment without words (row -1) adds none to its page's text. With
-    `part` (part bits, part), only the keys of that range (`_kernels.story_keys`).
+    `part` (part bits, part), only the keys of that range (`_kernels.story_keys`, made
+    page by page in parallel: `_story_kernels.story_keys`).
     """
     read, page = _story_rows(story, page_of, rows)
     bits = max(1, (pages - 1).bit_length())
-    keys = kernels.story_keys(
-        tokens.hashes, tokens.offsets, read, page, STORY_SHINGLE_WORDS, bits, *part
-    )
+    with kernels.threads_for(int((tokens.offsets[read + 1] - tokens.offsets[read]).sum())):
+        keys = _story_kernels.story_keys(
+            tokens.hashes, tokens.offsets, read, page, STORY_SHINGLE_WORDS, bits, *part
+        )
     keys.sort()
     heads = _run_heads(keys)  # np.unique hashes first: ten times slower here
     if not heads.all():  # a page repeating a run of words: its repeats dropped in place
