@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -353,30 +354,54 @@ def test_replaced_numbers_through_distinct_rows_equal_per_segment_tokens(
     assert got.tolist() == expected.tolist()
 
 
-@given(
-    rows=st.sets(st.tuples(st.integers(0, 5), st.integers(0, 6)), max_size=40),
-    most=st.integers(2, 4),
-)
-def test_rare_pairs_pair_every_two_holders_of_a_rare_shingle(
-    rows: set[tuple[int, int]], most: int
-) -> None:
-    """Each shingle on 2 to `most` pages pairs its pages once; every key counts for its page."""
-    bits, pages = 3, 7
-    keys = np.array(sorted((s << 10 << bits) | p for s, p in rows), dtype=np.uint64)
-    sizes = np.zeros(pages, dtype=np.int64)
-    codes = _story_kernels.rare_pairs(keys, bits, pages, most, sizes)
+def _rare_pairs_reference(
+    rows: list[tuple[int, int]], pages: int, most: int
+) -> tuple[list[int], list[int]]:
+    """The pair codes (sorted) and page sizes of distinct (shingle, page) rows, in Python."""
     holders: dict[int, list[int]] = {}
-    for s, p in sorted(rows):
+    for s, p in sorted(set(rows)):
         holders.setdefault(s, []).append(p)
-    expected = [
+    codes = [
         p * pages + q
         for held in holders.values()
         if len(held) <= most
         for i, p in enumerate(held)
         for q in held[i + 1 :]
     ]
-    assert sorted(codes.tolist()) == sorted(expected)
-    assert sizes.tolist() == [sum(p == page for _, p in rows) for page in range(pages)]
+    counted = Counter(p for _, p in set(rows))
+    return sorted(codes), [counted[page] for page in range(pages)]
+
+
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 6)), max_size=40),
+    most=st.integers(2, 4),
+)
+def test_rare_pairs_pair_every_two_holders_of_a_rare_shingle(
+    rows: list[tuple[int, int]], most: int
+) -> None:
+    """Each shingle on 2 to `most` pages pairs its pages once; a page's repeats count once."""
+    bits, pages = 3, 7
+    keys = np.array(sorted((s << 10 << bits) | p for s, p in rows), dtype=np.uint64)
+    sizes = np.zeros(pages, dtype=np.int64)
+    codes = _story_kernels.rare_pairs(keys, bits, pages, most, sizes)
+    assert (sorted(codes.tolist()), sizes.tolist()) == _rare_pairs_reference(rows, pages, most)
+
+
+def test_rare_pairs_over_many_blocks_equal_the_reference() -> None:
+    """Keys cut into parallel blocks, runs crossing the even cuts, pair as the reference does."""
+    generator = np.random.default_rng(7)
+    pages, bits = 500, 9
+    rows = list(
+        zip(
+            generator.integers(0, 30_000, 150_000).tolist(),
+            generator.integers(0, pages, 150_000).tolist(),
+            strict=True,
+        )
+    )
+    keys = np.array(sorted((s << 20 << bits) | p for s, p in rows), dtype=np.uint64)
+    sizes = np.zeros(pages, dtype=np.int64)
+    codes = _story_kernels.rare_pairs(keys, bits, pages, 6, sizes)
+    assert (sorted(codes.tolist()), sizes.tolist()) == _rare_pairs_reference(rows, pages, 6)
 
 
 @given(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from dedupe_news.stages._kernels import POLY, _code_point, _compiled, _inline, _sequential
+from dedupe_news.stages._kernels import POLY, _code_point, _compiled, _inline
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -162,37 +162,102 @@ def _run_end(keys: NDArray[np.uint64], at: int, shift: np.uint64) -> int:
     return stop
 
 
-@_sequential
+@_inline
+def _holders(keys: NDArray[np.uint64], at: int, stop: int) -> int:
+    """Return the distinct keys of keys[at:stop] (sorted: a repeat follows its key)."""
+    count = 0
+    for k in range(at, stop):
+        if k == at or keys[k] != keys[k - 1]:
+            count += 1
+    return count
+
+
+@_inline
+def _run_cuts(keys: NDArray[np.uint64], shift: np.uint64, blocks: int) -> NDArray[np.int64]:
+    """Return `blocks` + 1 cuts of the keys into blocks of about equal size, at run starts."""
+    cuts = np.zeros(blocks + 1, dtype=np.int64)
+    cuts[blocks] = len(keys)
+    for b in range(1, blocks):
+        at = max(b * len(keys) // blocks, cuts[b - 1])
+        while 0 < at < len(keys) and (keys[at] >> shift) == (keys[at - 1] >> shift):
+            at += 1
+        cuts[b] = at
+    return cuts
+
+
+@_inline
+def _pair_run(  # noqa: PLR0913, PLR0917 - the run, the page bits, where to write
+    keys: NDArray[np.uint64],
+    at: int,
+    stop: int,
+    low: np.uint64,
+    pages: int,
+    codes: NDArray[np.int64],
+    out: int,
+) -> int:
+    """Write the codes of every two distinct holders of the run keys[at:stop]; return the end."""
+    for first in range(at, stop - 1):
+        if first > at and keys[first] == keys[first - 1]:
+            continue
+        for second in range(first + 1, stop):
+            if keys[second] != keys[second - 1]:
+                codes[out] = np.int64(keys[first] & low) * pages + np.int64(keys[second] & low)
+                out += 1
+    return out
+
+
 def rare_pairs(
     keys: NDArray[np.uint64], bits: int, pages: int, most: int, sizes: NDArray[np.int64]
 ) -> NDArray[np.int64]:
     """Return a code p * pages + q (p < q) per shingle pages p and q share, on at most `most`.
 
-    `keys` are (shingle, page) keys, unique and sorted, the page in the low `bits`: a
-    shingle's holders are one run, pages ascending. Each key adds one to its page's
-    `sizes`. A run of 2 to `most` keys pairs its pages, every two once; a longer one is
-    template and pairs none. The codes are in key order, unsorted.
+    `keys` are (shingle, page) keys, sorted, the page in the low `bits`: a shingle's holders
+    are one run, pages ascending, and a key may repeat (a page repeating a run of words),
+    counted once. Each distinct key adds one to its page's `sizes`. A run of 2 to `most`
+    pages pairs them, every two once; a longer one is template and pairs none. The codes
+    are unsorted. The keys are cut into blocks at run starts, paired in parallel.
     """
+    blocks = max(1, min(len(keys) // _PAIR_BLOCK, 4 * numba.get_num_threads()))
+    return _rare_pairs(keys, bits, pages, most, sizes, blocks)
+
+
+@_compiled
+def _rare_pairs(  # noqa: PLR0913, PLR0917 - `rare_pairs`' arguments and its blocks
+    keys: NDArray[np.uint64],
+    bits: int,
+    pages: int,
+    most: int,
+    sizes: NDArray[np.int64],
+    blocks: int,
+) -> NDArray[np.int64]:
+    """Return `rare_pairs`, the keys cut into `blocks` blocks."""
     shift, low = np.uint64(bits), (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
-    total, at = 0, 0
-    while at < len(keys):
-        stop = _run_end(keys, at, shift)
-        if stop - at <= most:
-            total += (stop - at) * (stop - at - 1) // 2
-        for k in range(at, stop):
+    for k in range(len(keys)):
+        if k == 0 or keys[k] != keys[k - 1]:
             sizes[keys[k] & low] += 1
-        at = stop
-    codes = np.empty(total, dtype=np.int64)
-    made, at = 0, 0
-    while at < len(keys):
-        stop = _run_end(keys, at, shift)
-        if stop - at <= most:
-            for first in range(at, stop - 1):
-                for second in range(first + 1, stop):
-                    codes[made] = np.int64(keys[first] & low) * pages + np.int64(keys[second] & low)
-                    made += 1
-        at = stop
+    cuts = _run_cuts(keys, shift, blocks)
+    made = np.zeros(blocks + 1, dtype=np.int64)
+    for b in numba.prange(blocks):
+        at = cuts[b]
+        while at < cuts[b + 1]:
+            stop = _run_end(keys, at, shift)
+            held = _holders(keys, at, stop)
+            if held <= most:
+                made[b + 1] += held * (held - 1) // 2
+            at = stop
+    bounds = np.cumsum(made)
+    codes = np.empty(bounds[-1], dtype=np.int64)
+    for b in numba.prange(blocks):
+        at, out = cuts[b], bounds[b]
+        while at < cuts[b + 1]:
+            stop = _run_end(keys, at, shift)
+            if _holders(keys, at, stop) <= most:
+                out = _pair_run(keys, at, stop, low, pages, codes, out)
+            at = stop
     return codes
+
+
+_PAIR_BLOCK = 1 << 16  # keys paired by one task of `rare_pairs`, at least
 
 
 @_inline

@@ -62,6 +62,7 @@ def _story_keys(  # noqa: PLR0913 - the batch's columns, where its words are, th
     *,
     rows: Indices | None = None,
     part: tuple[int, int] = (0, 0),
+    unique: bool = True,
 ) -> tuple[NDArray[np.uint64], int]:
     """Return the (shingle, page) keys of the pages' story texts, unique and sorted, and the bits.
 
@@ -73,7 +74,8 @@ def _story_keys(  # noqa: PLR0913 - the batch's columns, where its words are, th
     `MIN_SHARED_SHINGLES`. With `rows` (`story_copies`), segment i's words are row rows[i]
     of `tokens`; a segment without words (row -1) adds none to its page's text. With
     `part` (part bits, part), only the keys of that range (`_kernels.story_keys`, made
-    page by page in parallel: `_story_kernels.story_keys`).
+    page by page in parallel: `_story_kernels.story_keys`). Without `unique`, a page
+    repeating a run of words keeps its repeated keys, next to each other.
     """
     read, page = _story_rows(story, page_of, rows)
     bits = max(1, (pages - 1).bit_length())
@@ -82,6 +84,8 @@ def _story_keys(  # noqa: PLR0913 - the batch's columns, where its words are, th
             tokens.hashes, tokens.offsets, read, page, STORY_SHINGLE_WORDS, bits, *part
         )
     keys.sort()
+    if not unique:
+        return keys, bits
     heads = _run_heads(keys)  # np.unique hashes first: ten times slower here
     if not heads.all():  # a page repeating a run of words: its repeats dropped in place
         keys = _kept_in_place(keys, heads)
@@ -123,8 +127,8 @@ def _story_pairs(
     of shingle hashes at a time (`_PART_KEYS` a range, about): a crawl's story shingles are
     never held at once (20.5M keys, 164 MB, on 65k pages). One compiled pass over a range's
     keys counts each page's shingles and pairs the holders of each rare shingle
-    (`_story_kernels.rare_pairs`, codes p * pages + q, unsorted): no mask or array per
-    shingle, nor the shared keys, are made (0.16 s of the 20k crawl's 0.27 s here).
+    (`_story_kernels.rare_pairs`, codes p * pages + q, unsorted), a page's repeats counted
+    once: no mask or array per shingle, nor the shared keys, are made.
     """
     read, _ = _story_rows(story, page_of, rows)
     words = int((tokens.offsets[read + 1] - tokens.offsets[read]).sum())
@@ -133,8 +137,12 @@ def _story_pairs(
     sizes = np.zeros(pages, dtype=np.int64)
     parts = []
     for part in range(1 << part_bits):
-        keys, bits = _story_keys(tokens, story, page_of, pages, rows=rows, part=(part_bits, part))
-        parts.append(_story_kernels.rare_pairs(keys, bits, pages, MAX_PAGES_PER_SHINGLE, sizes))
+        keys, bits = _story_keys(
+            tokens, story, page_of, pages, rows=rows, part=(part_bits, part), unique=False
+        )
+        with kernels.threads_for(len(keys)):
+            found = _story_kernels.rare_pairs(keys, bits, pages, MAX_PAGES_PER_SHINGLE, sizes)
+        parts.append(found)
         del keys
         release_freed()  # the range's keys: the heap keeps what it frees
     return sizes, np.concatenate(parts) if len(parts) > 1 else parts[0]
