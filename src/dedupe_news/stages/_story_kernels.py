@@ -18,6 +18,15 @@ if TYPE_CHECKING:
 
 
 @_inline
+def _plain(norms: NDArray[np.uint8], start: int, end: int) -> bool:
+    """Whether norms[start:end] is ASCII without a digit: no word of it is a number."""
+    pos = start
+    while pos < end and norms[pos] < 0x80 and not 0x30 <= norms[pos] <= 0x39:  # '0' to '9'
+        pos += 1
+    return pos == end
+
+
+@_inline
 def _page_numbers(  # noqa: PLR0913, PLR0917 - one page's words: the token columns and where to write
     hashes: NDArray[np.uint64],
     offsets: NDArray[np.int64],
@@ -39,6 +48,13 @@ def _page_numbers(  # noqa: PLR0913, PLR0917 - one page's words: the token colum
     for row in rows:
         word, stop = offsets[row], offsets[row + 1]
         start, end = norm_starts[row], norm_starts[row] + norm_lengths[row]
+        if _plain(norms, start, end):  # no digit: its words are context alone
+            if stop - word >= 2:
+                before, last = hashes[stop - 2], hashes[stop - 1]
+            elif stop > word:
+                before, last = last, hashes[word]
+            seen += stop - word
+            continue
         pos, begin, number = start, start, False
         while pos <= end:
             if pos == end or norms[pos] == 32:
@@ -88,10 +104,11 @@ def number_words(  # noqa: PLR0913, PLR0917 - the token columns, the pages' rows
     bounds = np.cumsum(counts)
     out = np.empty(3 * bounds[-1], dtype=np.uint64)
     for k in numba.prange(n):
-        page = rows[row_bounds[k] : row_bounds[k + 1]]
-        _page_numbers(
-            hashes, offsets, norms, norm_starts, norm_lengths, page, digit, out, bounds[k]
-        )
+        if bounds[k + 1] > bounds[k]:  # a page without numbers has nothing to write
+            page = rows[row_bounds[k] : row_bounds[k + 1]]
+            _page_numbers(
+                hashes, offsets, norms, norm_starts, norm_lengths, page, digit, out, bounds[k]
+            )
     return out.reshape((bounds[-1], 3)), bounds
 
 
