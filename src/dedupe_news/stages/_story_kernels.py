@@ -71,7 +71,7 @@ def _page_numbers(  # noqa: PLR0913, PLR0917 - one page's words: the token colum
                 pos, begin, number = pos + 1, pos + 1, False
                 continue
             cp, size = _code_point(norms, pos)
-            number = number or digit[cp]
+            number = number or (cp < len(digit) and digit[cp])  # none past the table
             pos += size
     return found
 

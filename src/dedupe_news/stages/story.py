@@ -360,10 +360,11 @@ def replaced_numbers(
 
 
 def decimal_digits() -> NDArray[np.bool_]:
-    """Return, for every code point, whether it is a digit of `number_places` (Unicode Nd).
+    """Return, for the code points of the first two planes, whether each is a digit (Nd).
 
-    Every decimal digit is in the first two planes (tests/test_story.py checks every code
-    point): reading only those took 8 ms, against 20 for all 17 planes, once a process.
+    Every decimal digit of `number_places` is in those planes (tests/test_story.py checks
+    every code point): reading only those took 8 ms, against 20 for all 17 planes, once a
+    process, and the table a process keeps is 128 KiB, not 1.1 MB.
     """
     return code_points(_DIGIT.pattern, planes=2)
 
