@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ from dedupe_news.stages.story import (
     MIN_SHARED_SHINGLES,
     STORY_ROLES,
     STORY_SHINGLE_WORDS,
-    _shared_story_keys,
+    _story_pairs,
     _words_before,
     align,
     number_places,
@@ -120,13 +121,14 @@ def test_story_keys_made_a_range_at_a_time_are_the_keys_made_at_once(
         len(pages),
         None,
     )
-    whole = _shared_story_keys(*args)
+    whole = _story_pairs(*args)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(story, "_PART_KEYS", part_keys)
-        parted = _shared_story_keys(*args)
-    for got, expected in zip(parted, whole, strict=True):
-        np.testing.assert_array_equal(got, expected)
-    assert len(whole[1]) == sum(30 - STORY_SHINGLE_WORDS + 1 for k in picks if picks.count(k) > 1)
+        parted = _story_pairs(*args)
+    np.testing.assert_array_equal(parted[0], whole[0])
+    np.testing.assert_array_equal(np.sort(parted[1]), np.sort(whole[1]))
+    shared = 30 - STORY_SHINGLE_WORDS + 1  # each pair of pages on one story shares its shingles
+    assert len(whole[1]) == sum(shared * c * (c - 1) // 2 for c in map(picks.count, set(picks)))
 
 
 @pytest.mark.parametrize("size", [3, 64, 1 << 20])
@@ -350,3 +352,74 @@ def test_replaced_numbers_through_distinct_rows_equal_per_segment_tokens(
     rows = distinct.tokens.take(distinct.firsts)
     got = story.replaced_in_pairs(rows, flags, page_of, first, second, rows=distinct.group_of)
     assert got.tolist() == expected.tolist()
+
+
+def _rare_pairs_reference(
+    rows: list[tuple[int, int]], pages: int, most: int
+) -> tuple[list[int], list[int]]:
+    """The pair codes (sorted) and page sizes of distinct (shingle, page) rows, in Python."""
+    holders: dict[int, list[int]] = {}
+    for s, p in sorted(set(rows)):
+        holders.setdefault(s, []).append(p)
+    codes = [
+        p * pages + q
+        for held in holders.values()
+        if len(held) <= most
+        for i, p in enumerate(held)
+        for q in held[i + 1 :]
+    ]
+    counted = Counter(p for _, p in set(rows))
+    return sorted(codes), [counted[page] for page in range(pages)]
+
+
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 6)), max_size=40),
+    most=st.integers(2, 4),
+)
+def test_rare_pairs_pair_every_two_holders_of_a_rare_shingle(
+    rows: list[tuple[int, int]], most: int
+) -> None:
+    """Each shingle on 2 to `most` pages pairs its pages once; a page's repeats count once."""
+    bits, pages = 3, 7
+    keys = np.array(sorted((s << 10 << bits) | p for s, p in rows), dtype=np.uint64)
+    sizes = np.zeros(pages, dtype=np.int64)
+    codes = _story_kernels.rare_pairs(keys, bits, pages, most, sizes)
+    assert (sorted(codes.tolist()), sizes.tolist()) == _rare_pairs_reference(rows, pages, most)
+
+
+def test_rare_pairs_over_many_blocks_equal_the_reference() -> None:
+    """Keys cut into parallel blocks, runs crossing the even cuts, pair as the reference does."""
+    generator = np.random.default_rng(7)
+    pages, bits = 500, 9
+    rows = list(
+        zip(
+            generator.integers(0, 30_000, 150_000).tolist(),
+            generator.integers(0, pages, 150_000).tolist(),
+            strict=True,
+        )
+    )
+    keys = np.array(sorted((s << 20 << bits) | p for s, p in rows), dtype=np.uint64)
+    sizes = np.zeros(pages, dtype=np.int64)
+    codes = _story_kernels.rare_pairs(keys, bits, pages, 6, sizes)
+    assert (sorted(codes.tolist()), sizes.tolist()) == _rare_pairs_reference(rows, pages, 6)
+
+
+@given(
+    counts=st.lists(st.integers(0, 9), min_size=1, max_size=30),
+    page_steps=st.lists(st.booleans(), min_size=30, max_size=30),
+    part_bits=st.integers(0, 2),
+)
+def test_story_keys_page_by_page_are_the_stream_s(
+    counts: list[int], page_steps: list[bool], part_bits: int
+) -> None:
+    """The parallel kernel gives `_kernels.story_keys`' keys, in its order, for every range."""
+    from dedupe_news.stages import _kernels  # noqa: PLC0415 - the reference alone
+
+    offsets = np.r_[0, np.cumsum(counts)].astype(np.int64)
+    hashes = np.arange(1, int(offsets[-1]) + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    chosen = np.arange(len(counts), dtype=np.int64)[::-1].copy()  # rows in any order
+    pages = np.cumsum(page_steps[: len(counts)]).astype(np.int64)
+    for part in range(1 << part_bits):
+        args = (hashes, offsets, chosen, pages, 3, 5, part_bits, part)
+        got = _story_kernels.story_keys(*args)
+        np.testing.assert_array_equal(got, _kernels.story_keys(*args))

@@ -9,9 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dedupe_news as dn
+from dedupe_news.stages import _token_kernels as token_kernels
 from dedupe_news.stages import tokenize as tokenize_module
 from dedupe_news.stages.signature import signatures
-from dedupe_news.stages.tokenize import text_keys, tokenize
+from dedupe_news.stages.tokenize import _encoded, text_keys, tokenize
 from tests.strategies import SENTENCES
 
 
@@ -75,7 +76,15 @@ def test_text_keys_are_equal_exactly_when_the_words_are(texts: list[str]) -> Non
 # other, a final sigma, expanding case folds and compatibility mappings, and NUL, the
 # separator of the joined batch.
 _TRICKY = st.sampled_from(
-    [*"e\u0301\u0308\u0327Aa\u1100\u1161\u11a8\uac00\u03a3\u00df\u0130\ufb01\u2460\u00bd", "\x00"]
+    [
+        *"e\u0301\u0308\u0327Aa\u1100\u1161\u11a8\uac00\u03a3\u00df\u0130\ufb01\u2460\u00bd",
+        "\x00",
+        # Folded by the kernels' table or not: a no-break space, an ellipsis, a mark
+        # decomposing after a space, a vowel sign composing with the one before it, a letter
+        # whose case fold takes more UTF-8 bytes, a title-case digraph, the Kelvin sign,
+        # accented Dutch letters, curly quotes, and an emoji.
+        *"\u00a0\u2026\u1fed\u09c7\u09be\u023a\u01c5\u212a\u00cb\u00ef\u201c\U0001f600",
+    ]
 )
 _TRICKY_TEXTS = st.text(_TRICKY, max_size=6) | st.text(max_size=20) | SENTENCES
 
@@ -127,3 +136,69 @@ def test_word_characters_are_isalnum_at_every_code_point() -> None:
     """The word table marks exactly the code points whose character is `str.isalnum`."""
     expected = np.fromiter((chr(c).isalnum() for c in range(0x110000)), np.bool_, 0x110000)
     np.testing.assert_array_equal(tokenize_module.word_characters(), expected)
+
+
+def test_the_fold_table_folds_each_code_point_as_fold_does() -> None:
+    """A word character's table value is its fold; a separator's fold holds no word character."""
+    seen = np.zeros(0x110000, dtype=np.bool_)
+    seen[128:0x3000] = True  # Latin to CJK punctuation, where news text lives
+    table = tokenize_module.fold_table(seen)
+    word = table > 0
+    assert word[128:0x3000].sum() > 1000
+    assert (table[:0x3000] == -1).sum() > 100
+    for point in np.flatnonzero(word).tolist():
+        assert dn.normalize(chr(point)) == chr(table[point]), hex(point)
+        assert len(chr(table[point]).encode()) == len(chr(point).encode())
+    for point in np.flatnonzero(table == -1).tolist():
+        assert dn.normalize(chr(point)) == "", hex(point)
+    assert not tokenize_module.fold_table(seen, fold_diacritics=True)[128:].any()
+
+
+def test_dutch_news_text_is_folded_by_the_table_alone() -> None:
+    """Accents, curly quotes, dashes, ellipses and no-break spaces need no Python fold."""
+    texts = ["Oekraïne\u2019s “vrede”\u00a0— café… Curaçao", "ÉÉN Ëlla", "plain"]
+    data, extra, _, ends, _ = _encoded(texts, fold_diacritics=False)
+    assert len(extra) == 0
+    assert ends.tolist()[-1] == len(data)
+    tokens = tokenize(texts)
+    assert [tokens.norm(i) for i in range(3)] == [dn.normalize(text) for text in texts]
+
+
+def test_texts_the_table_cannot_fold_are_folded_apart() -> None:
+    """A text holding a ligature or a lone mark is folded by Python; its neighbours are not."""
+    texts = ["ﬁnale", "gewoon", "e\u0301e", "Straße"]
+    data, extra, starts, _, _ = _encoded(texts, fold_diacritics=False)
+    assert (starts >= len(data)).tolist() == [True, False, True, True]
+    assert extra.tobytes().split(b"\x00") == [b"finale", "\u00e9e".encode(), b"strasse"]
+
+
+def test_composing_code_points_are_those_after_the_first_of_a_decomposition() -> None:
+    """The flags mark every code point that follows another in some canonical decomposition."""
+    import unicodedata  # noqa: PLC0415 - the reference alone needs it
+
+    flags = tokenize_module.composes_after()
+    expected = np.zeros(0x110000, dtype=np.bool_)
+    for point in range(0x110000):
+        decomposition = (
+            unicodedata.normalize("NFD", chr(point)) if point < 0xD800 or point >= 0xE000 else ""
+        )
+        for part in decomposition[1:]:
+            expected[ord(part)] = True
+    np.testing.assert_array_equal(flags, expected)
+
+
+@pytest.mark.parametrize("texts", [["ﬁ", ""], ["", "ﬁ", "", "Straße", ""], ["a", "ß"]])
+def test_an_empty_last_text_leaves_the_texts_folded_apart_alone(texts: list[str]) -> None:
+    """An empty text ending the buffer is not one folded apart, whose first norm it would clear."""
+    tokens = tokenize(texts)
+    assert [tokens.norm(i) for i in range(len(texts))] == [dn.normalize(t) for t in texts]
+
+
+def test_joined_bounds_find_every_nul_and_code_point_across_blocks() -> None:
+    """NULs and characters straddling the kernel's 64 KiB blocks and 8-byte words are all found."""
+    pieces = ["Oekraïne", "\u20ac", "\U0001f600", "abcdefgh", "\x00", "é" * 3, "x"]
+    text = "".join(pieces[(i * i + i // 7) % len(pieces)] for i in range(40_000))
+    data = np.frombuffer(text.encode(), np.uint8)
+    nuls, seen = token_kernels.joined_bounds(data)
+    assert nuls.tolist() == np.flatnonzero(data == 0).tolist()
+    assert np.flatnonzero(seen).tolist() == sorted({ord(c) for c in text if ord(c) >= 128})

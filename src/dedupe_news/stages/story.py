@@ -62,6 +62,7 @@ def _story_keys(  # noqa: PLR0913 - the batch's columns, where its words are, th
     *,
     rows: Indices | None = None,
     part: tuple[int, int] = (0, 0),
+    unique: bool = True,
 ) -> tuple[NDArray[np.uint64], int]:
     """Return the (shingle, page) keys of the pages' story texts, unique and sorted, and the bits.
 
@@ -72,14 +73,22 @@ def _story_keys(  # noqa: PLR0913 - the batch's columns, where its words are, th
     `64 - bits` bits, and a rare collision adds one shared shingle, far below
     `MIN_SHARED_SHINGLES`. With `rows` (`story_copies`), segment i's words are row rows[i]
     of `tokens`; a segment without words (row -1) adds none to its page's text. With
-    `part` (part bits, part), only the keys of that range (`_kernels.story_keys`).
+    `part` (part bits, part), only the keys of that range (`_kernels.story_keys`; all of
+    them are made page by page in parallel, `_story_kernels.story_keys`, which writes
+    every page's room: 104 MB more resident at 65k pages for a range). Without `unique`,
+    a page repeating a run of words keeps its repeated keys, next to each other.
     """
     read, page = _story_rows(story, page_of, rows)
     bits = max(1, (pages - 1).bit_length())
-    keys = kernels.story_keys(
-        tokens.hashes, tokens.offsets, read, page, STORY_SHINGLE_WORDS, bits, *part
-    )
+    args = (tokens.hashes, tokens.offsets, read, page, STORY_SHINGLE_WORDS, bits, *part)
+    if part[0]:  # a range: the keys kept are written at the front, the rest never touched
+        keys = kernels.story_keys(*args)
+    else:  # every key: each page's room is filled, pages in parallel
+        with kernels.threads_for(int((tokens.offsets[read + 1] - tokens.offsets[read]).sum())):
+            keys = _story_kernels.story_keys(*args)
     keys.sort()
+    if not unique:
+        return keys, bits
     heads = _run_heads(keys)  # np.unique hashes first: ten times slower here
     if not heads.all():  # a page repeating a run of words: its repeats dropped in place
         keys = _kept_in_place(keys, heads)
@@ -112,17 +121,17 @@ def _kept_in_place(values: NDArray[np.uint64], keep: NDArray[np.bool_]) -> NDArr
     return values[:kept]
 
 
-def _shared_story_keys(
+def _story_pairs(
     tokens: Tokens, story: Flags, page_of: Indices, pages: int, rows: Indices | None
-) -> tuple[NDArray[np.int64], NDArray[np.uint64], int]:
-    """Return the pages' shingle counts, and the keys of shingles shared, and their bits.
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Return the pages' shingle counts, and a pair code per rare shingle two pages share.
 
-    The keys are `_story_keys`' (each a shingle and a page, sorted), kept packed: one
-    array, not a page and a shingle column (51 MiB each on the 65k-page crawl).
-
-    The keys are made and sorted a range of shingle hashes at a time (`_PART_KEYS` a range,
-    about), ranges in order, so the ranges' shared keys joined are all of them, sorted:
-    a crawl's story shingles are never held at once (20.5M keys, 164 MB, on 65k pages).
+    The keys are `_story_keys`' (each a shingle and a page, sorted), made and sorted a range
+    of shingle hashes at a time (`_PART_KEYS` a range, about): a crawl's story shingles are
+    never held at once (20.5M keys, 164 MB, on 65k pages). One compiled pass over a range's
+    keys counts each page's shingles and pairs the holders of each rare shingle
+    (`_story_kernels.rare_pairs`, codes p * pages + q, unsorted), a page's repeats counted
+    once: no mask or array per shingle, nor the shared keys, are made.
     """
     read, _ = _story_rows(story, page_of, rows)
     words = int((tokens.offsets[read + 1] - tokens.offsets[read]).sum())
@@ -131,37 +140,19 @@ def _shared_story_keys(
     sizes = np.zeros(pages, dtype=np.int64)
     parts = []
     for part in range(1 << part_bits):
-        keys, bits = _story_keys(tokens, story, page_of, pages, rows=rows, part=(part_bits, part))
-        parts.append(_shared_keys(keys, bits, sizes))
+        keys, bits = _story_keys(
+            tokens, story, page_of, pages, rows=rows, part=(part_bits, part), unique=False
+        )
+        with kernels.threads_for(len(keys)):
+            found = _story_kernels.rare_pairs(keys, bits, pages, MAX_PAGES_PER_SHINGLE, sizes)
+        parts.append(found)
         del keys
-        release_freed()  # the range's keys and masks: the heap keeps what it frees
-    kept = np.concatenate(parts) if len(parts) > 1 else parts[0]
-    return sizes, kept, max(1, (pages - 1).bit_length())
+        release_freed()  # the range's keys: the heap keeps what it frees
+    return sizes, np.concatenate(parts) if len(parts) > 1 else parts[0]
 
 
-def _shared_keys(
-    keys: NDArray[np.uint64], bits: int, sizes: NDArray[np.int64]
-) -> NDArray[np.uint64]:
-    """Return the keys whose shingle another key shares; add each page's keys to `sizes`.
-
-    Most shingles are on one page: they are dropped while the pairs are still one packed
-    key each, comparing neighbours' shingle bits a slice at a time (the key array and one
-    mask held, not a page and a shingle array for every shingle).
-    """
-    low = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
-    shared = np.zeros(len(keys), dtype=np.bool_)  # first: keys i - 1 and i share a shingle
-    for start in range(0, len(keys), _SLICE):
-        part = keys[start : start + _SLICE]
-        sizes += np.bincount((part & low).view(np.int64), minlength=len(sizes))
-        before = keys[max(start - 1, 0) : start + len(part) - 1]
-        same = ((part[len(part) - len(before) :] ^ before) >> np.uint64(bits)) == 0
-        shared[start + len(part) - len(same) : start + len(part)] = same
-    shared[:-1] |= shared[1:]  # then: key i shares its shingle with a neighbour
-    return _kept_in_place(keys, shared).copy()
-
-
-_SLICE = 1 << 20  # keys compared at once: scratch of a few MB, whatever the crawl
 _PART_KEYS = 1 << 23  # story keys made and sorted at once: 64 MB
+_SLICE = 1 << 20  # keys compared at once: scratch of a few MB, whatever the crawl
 
 
 def story_copies(  # noqa: PLR0913 - the batch's columns, the minimum, and where words are
@@ -185,18 +176,7 @@ def story_copies(  # noqa: PLR0913 - the batch's columns, the minimum, and where
         >>> story_copies(tokenize(texts), [True] * 3, [0, 1, 2], 3, 0.5)
         [(0, 2)]
     """
-    sizes, keys, bits = _shared_story_keys(tokens, story, page_of, pages, rows)
-    keep = _rare_mask(keys, bits)
-    if keep is not None:
-        keys = _kept_in_place(keys, keep)
-        del keep
-    release_freed()  # the parts' buffers, before the pairs are made beside the keys
-    parts = [np.empty(0, dtype=np.int64)]
-    for start in range(0, len(keys), _SLICE):  # a slice's first holders at a time
-        _slice_pairs(keys, bits, pages, start, parts)
-    del keys  # before the parts are joined; the sort below works in place
-    pair_codes = np.concatenate(parts)
-    del parts
+    sizes, pair_codes = _story_pairs(tokens, story, page_of, pages, rows)
     pair_codes.sort()
     starts = _run_starts(pair_codes)
     shared = np.diff(np.r_[starts, len(pair_codes)])
@@ -262,33 +242,6 @@ def replaced_in_pairs(  # noqa: PLR0913 - the batch's columns, the pairs, where 
         )
 
 
-def _rare_mask(keys: NDArray[np.uint64], bits: int) -> NDArray[np.bool_] | None:
-    """Return a mask of the keys whose shingle is on at most `MAX_PAGES_PER_SHINGLE` pages.
-
-    The keys are sorted, their shingle above the low `bits`; None when every shingle is
-    rare. A longer run is a key whose shingle the key `MAX_PAGES_PER_SHINGLE` places on
-    has too (compared a slice at a time), and those few runs are cleared by their bounds:
-    no array per run is made (three of them, 80 MB, on the 65k-page crawl).
-    """
-    far, shift = MAX_PAGES_PER_SHINGLE, np.uint64(bits)
-    found = [np.empty(0, dtype=np.uint64)]
-    for start in range(0, max(len(keys) - far, 0), _SLICE):
-        part = keys[start : start + _SLICE]
-        later = keys[start + far : start + far + len(part)]
-        part = part[: len(later)]
-        found.append(part[((part ^ later) >> shift) == 0] >> shift)
-    values = np.concatenate(found)
-    if len(values) == 0:
-        return None
-    values = values[np.r_[True, values[1:] != values[:-1]]] << shift
-    keep = np.ones(len(keys), dtype=np.bool_)
-    lows = np.searchsorted(keys, values)
-    highs = np.searchsorted(keys, values | ((np.uint64(1) << shift) - np.uint64(1)), "right")
-    for low, high in zip(lows.tolist(), highs.tolist(), strict=True):
-        keep[low:high] = False
-    return keep
-
-
 def story_shingles(
     tokens: Tokens, story: Flags, page_of: Indices, pages: int
 ) -> tuple[NDArray[np.int64], NDArray[np.uint64]]:
@@ -335,29 +288,6 @@ def shingle_pairs(
                 break
             codes.append(page[at] * pages + page[at + distance])
     return np.concatenate(codes)
-
-
-def _slice_pairs(
-    keys: NDArray[np.uint64], bits: int, pages: int, start: int, codes: list[NDArray[np.int64]]
-) -> None:
-    """Append the codes of the pairs whose first holder is in the slice at `start`.
-
-    `keys` are rare shingles' packed keys, sorted: pages ascend in a run of one shingle, at
-    most `MAX_PAGES_PER_SHINGLE` long. The holders `distance` apart are among those
-    `distance - 1` apart (the keys are sorted), so each distance reads only the last one's
-    positions: a slice's temporaries, whatever the crawl.
-    """
-    shift, low = np.uint64(bits), (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
-    end = min(start + _SLICE, len(keys) - 1)
-    at = start + np.flatnonzero(((keys[start:end] ^ keys[start + 1 : end + 1]) >> shift) == 0)
-    for distance in range(1, MAX_PAGES_PER_SHINGLE):
-        if distance > 1:
-            at = at[at < len(keys) - distance]
-            at = at[((keys[at] ^ keys[at + distance]) >> shift) == 0]
-        if len(at) == 0:
-            return
-        first = (keys[at] & low).view(np.int64)
-        codes.append(first * pages + (keys[at + distance] & low).view(np.int64))
 
 
 def contains_enough(
@@ -430,8 +360,13 @@ def replaced_numbers(
 
 
 def decimal_digits() -> NDArray[np.bool_]:
-    """Return, for every code point, whether it is a digit of `number_places` (Unicode Nd)."""
-    return code_points(_DIGIT.pattern)
+    """Return, for the code points of the first two planes, whether each is a digit (Nd).
+
+    Every decimal digit of `number_places` is in those planes (tests/test_story.py checks
+    every code point): reading only those took 8 ms, against 20 for all 17 planes, once a
+    process, and the table a process keeps is 128 KiB, not 1.1 MB.
+    """
+    return code_points(_DIGIT.pattern, planes=2)
 
 
 def _run_heads(ordered: NDArray[np.uint64]) -> NDArray[np.bool_]:
