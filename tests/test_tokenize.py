@@ -202,3 +202,53 @@ def test_joined_bounds_find_every_nul_and_code_point_across_blocks() -> None:
     nuls, seen = token_kernels.joined_bounds(data)
     assert nuls.tolist() == np.flatnonzero(data == 0).tolist()
     assert np.flatnonzero(seen).tolist() == sorted({ord(c) for c in text if ord(c) >= 128})
+
+
+@given(
+    texts=st.lists(
+        st.text(st.sampled_from("aZ9 ,éËß\u0301ﬁ…\u00a0İ€"), max_size=12), min_size=1, max_size=6
+    ),
+    fold_diacritics=st.booleans(),
+)
+def test_token_kernels_equal_their_python_source(
+    texts: list[str],
+    fold_diacritics: bool,  # noqa: FBT001 - a drawn value
+) -> None:
+    """joined_bounds, unfoldable, tokenize_joined and split_joined: compiled == Python source."""
+    with np.errstate(over="ignore"):  # the Python source wraps like the compiled code
+        _compare_token_kernels(texts, fold_diacritics=fold_diacritics)
+
+
+def _compare_token_kernels(texts: list[str], *, fold_diacritics: bool) -> None:
+    data, extra, starts, ends, table = _encoded(texts, fold_diacritics=fold_diacritics)
+    joined = np.frombuffer("\x00".join(texts).encode(), np.uint8)
+    for got, expected in zip(
+        token_kernels.joined_bounds(joined),
+        token_kernels.joined_bounds.py_func(joined),  # type: ignore[attr-defined]
+        strict=True,
+    ):
+        np.testing.assert_array_equal(got, expected)
+    bounds = (
+        np.r_[0, np.flatnonzero(joined == 0) + 1],
+        np.r_[np.flatnonzero(joined == 0), len(joined)],
+    )
+    np.testing.assert_array_equal(
+        token_kernels.unfoldable(joined, *bounds, table),
+        token_kernels.unfoldable.py_func(joined, *bounds, table),  # type: ignore[attr-defined]
+    )
+    words = tokenize_module._words_of(extra)  # noqa: SLF001 - the kernels' own input
+    args = (data, extra, starts, ends, table, words)
+    for tokens, python_tokens in zip(
+        token_kernels.tokenize_joined(*args),
+        token_kernels.tokenize_joined.py_func(*args),  # type: ignore[attr-defined]
+        strict=True,
+    ):
+        np.testing.assert_array_equal(tokens, python_tokens)
+    norms, python_norms = (np.zeros(len(data) + len(extra), np.uint8) for _ in range(2))
+    for split, python_split in zip(
+        token_kernels.split_joined(*args, norms),
+        token_kernels.split_joined.py_func(*args, python_norms),  # type: ignore[attr-defined]
+        strict=True,
+    ):
+        np.testing.assert_array_equal(split, python_split)
+    np.testing.assert_array_equal(norms, python_norms)
