@@ -17,8 +17,7 @@ from dedupe_news.stages.verify import (
     MAX_RATIO_CHARS,
     Scores,
     Verified,
-    _roots,
-    _union,
+    _joined,
     scores,
     verify,
 )
@@ -239,13 +238,12 @@ def test_the_veto_gives_the_same_matches_whatever_it_keeps(monkeypatch: pytest.M
     assert _run(texts) == kept
 
 
-def test_joins_of_earlier_chunks_find_roots_through_chains() -> None:
-    """The chunks' union-find walks a chain to its smallest node and halves it on a join."""
-    parent = np.array([0, 0, 1, 2, 4], dtype=np.int64)  # 3 -> 2 -> 1 -> 0, and 4 alone
-    assert _roots(parent, np.array([3, 4])).tolist() == [0, 4]
-    _union(parent, 3, 4)
-    assert _roots(parent, np.arange(5)).tolist() == [0] * 5
-    assert parent[3] == 1  # halved: 3 now skips 2
+def test_joins_of_earlier_chunks_root_each_set_at_its_smallest_text() -> None:
+    """The chunks' joins give every text of a set the set's smallest text, chains included."""
+    roots = np.array([0, 0, 2, 3, 4, 5], dtype=np.int64)  # 1 already joined to 0
+    joined = _joined(roots, np.array([[3, 4], [4, 1], [2, 5]]))
+    assert joined.tolist() == [0, 0, 2, 0, 0, 2]
+    assert _joined(joined, np.empty((0, 2), dtype=np.int64)).tolist() == joined.tolist()
 
 
 class Wrapped:
