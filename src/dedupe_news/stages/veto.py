@@ -21,7 +21,9 @@ from dedupe_news.stages import _rule_kernels as rule_kernels
 from dedupe_news.stages import _veto_kernels as veto_kernels
 from dedupe_news.stages.exact import Distinct
 from dedupe_news.stages.facts import (
+    _ADJECTIVE_ENDINGS,
     _ALIGN_WORDS,
+    _CONTENT_LETTERS,
     _FACT_WORDS,
     _SHORT_WORDS,
     FactText,
@@ -63,8 +65,8 @@ class Checks:
             words aligned, a block small on both sides); a tuple, the words the two share
             at their head and then their tail, or () when unknown, for `word_blocks`.
         swapped: Per pair: True when a block replaces one number (digits) by another, away
-            from both texts' ends: the veto fires when the facts' words are the norms'
-            words, as they are for ASCII texts.
+            from both texts' ends, and both original texts are ASCII: the veto fires, as the
+            facts' words are then the norms' words.
     """
 
     aligned: list[list[Block] | tuple[int, ...] | None]
@@ -102,7 +104,11 @@ def veto_checks(texts: Texts, pairs: NDArray[np.int64], *, folded: bool) -> Chec
     aligned: list[list[Block] | tuple[int, ...] | None] = [None] * len(pairs)
     swapped = [False] * len(pairs)
     listed = _listed(blocks, firsts[small], counts[small])
-    for at, swap, found in zip(checked[small].tolist(), swaps[small].tolist(), listed, strict=True):
+    swaps = swaps[small]
+    flagged = np.flatnonzero(swaps)
+    originals = _originals(texts, pairs[checked[small[flagged]]].reshape(-1))
+    swaps[flagged] = np.reshape([text.isascii() for text in originals], (-1, 2)).all(axis=1)
+    for at, swap, found in zip(checked[small].tolist(), swaps.tolist(), listed, strict=True):
         aligned[at] = found
         swapped[at] = swap
     fallback = np.flatnonzero(status == veto_kernels.FALLBACK)
@@ -144,11 +150,12 @@ def _quiet(
     for start in range(0, len(pairs), _VETO_WINDOW):
         window = slice(start, start + _VETO_WINDOW)
         indices, places = np.unique(pairs[window], return_inverse=True)
-        encoded = [texts.original(index).encode() for index in indices.tolist()]
+        encoded = [text.encode() for text in _originals(texts, indices)]
         sizes = np.fromiter(map(len, encoded), np.int64, len(encoded))
         stops = np.cumsum(sizes)
         data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
         names = kernels.texts_names(data, stops - sizes, stops, _chars())
+        ended = rule_kernels.sentence_ends(data, stops - sizes, stops)
         quiet[window] = rule_kernels.quiet_pairs(
             norms,
             starts[window],
@@ -157,14 +164,25 @@ def _quiet(
             blocks,
             firsts[window],
             counts[window],
-            (places.reshape(-1, 2), *names),
+            (places.reshape(-1, 2), ended, *names),
             _PARTS,
-            (_FACT_WORDS, _SHORT_WORDS),
+            (_FACT_WORDS, _SHORT_WORDS, _CONTENT_LETTERS),
         )
     return quiet
 
 
-_PARTS = np.frombuffer(rule_kernels.NUMBER_PARTS.encode(), dtype=np.uint8)
+def _originals(texts: Texts, indices: NDArray[np.int64]) -> list[str]:
+    """Return the original text of each index, read from a `Distinct`'s batch at once."""
+    if not isinstance(texts, Distinct):
+        return [texts.original(index) for index in indices.tolist()]
+    batch = texts.texts
+    return [batch[first] for first in texts.firsts[indices].tolist()]
+
+
+_PARTS = (
+    np.frombuffer(rule_kernels.NUMBER_PARTS.encode(), dtype=np.uint8),
+    np.frombuffer(" ".join(_ADJECTIVE_ENDINGS).encode(), dtype=np.uint8),
+)
 
 
 class Facts:
@@ -230,7 +248,7 @@ class Facts:
             if check is None:
                 continue
             a, b = pairs[at]
-            if checks.swapped[at] and self._ascii(a) and self._ascii(b):
+            if checks.swapped[at]:
                 vetoed[at] = True
                 continue
             words = (self._words_of(a, norms), self._words_of(b, norms))
@@ -242,10 +260,6 @@ class Facts:
                 aligned.append((at, a, b, words, blocks))
         return aligned
 
-    def _ascii(self, index: int) -> bool:
-        """Return True when the original text of an index is ASCII (O(1) for a str)."""
-        return self._texts.original(index).isascii()
-
     def _read_facts(self, aligned: list[_Aligned]) -> None:
         """Read the facts of the texts of aligned pairs not read yet, in one batch."""
         new = {
@@ -255,7 +269,7 @@ class Facts:
             if index not in self._facts
         }
         read = fact_texts(
-            [self._texts.original(index) for index in new],
+            _originals(self._texts, np.fromiter(new, np.int64, len(new))),
             [known if self._folded else None for known in new.values()],
         )
         self._facts.update(zip(new, read, strict=True))
