@@ -18,6 +18,7 @@ from dedupe_news.stages.verify import (
     Scores,
     Verified,
     _joined,
+    _rounded,
     scores,
     verify,
 )
@@ -244,6 +245,25 @@ def test_joins_of_earlier_chunks_root_each_set_at_its_smallest_text() -> None:
     joined = _joined(roots, np.array([[3, 4], [4, 1], [2, 5]]))
     assert joined.tolist() == [0, 0, 2, 0, 0, 2]
     assert _joined(joined, np.empty((0, 2), dtype=np.int64)).tolist() == joined.tolist()
+
+
+HALVES = st.integers(0, 10**6).map(lambda k: (k + 0.5) / 1e6)  # ties, or a hair off them
+
+
+@given(
+    values=st.lists(
+        st.one_of(
+            st.floats(-2.0, 2.0),
+            HALVES,
+            HALVES.map(lambda v: float(np.nextafter(v, 2.0))),
+            HALVES.map(lambda v: float(np.nextafter(v, -1.0))),
+        )
+    )
+)
+def test_rounded_is_python_round_float_for_float(values: list[float]) -> None:
+    """Matches' scores rounded at once are the floats `round(value, 6)` gives, ties included."""
+    found = _rounded(np.array(values, dtype=np.float64))
+    assert [v.hex() for v in found] == [round(v, 6).hex() for v in values]
 
 
 class Wrapped:

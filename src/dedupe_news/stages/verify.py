@@ -27,7 +27,6 @@ rapidfuzz's 0-100 scale stays inside this module.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import repeat
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -53,6 +52,9 @@ if TYPE_CHECKING:
 # in for it. News paragraphs and teasers are far shorter; whole articles are not.
 MAX_RATIO_CHARS = 4_000
 CHUNK_PAIRS = 1 << 15
+# Products value * 1e6 this close to a half are rounded by `round` (`_rounded`): far above
+# the product's rounding error (under 1.2e-10 for values in [-1, 1]).
+_HALF_MARGIN = 1e-6
 
 
 class Texts(Protocol):
@@ -267,20 +269,33 @@ def _append(
     score: NDArray[np.float64],
     estimate: NDArray[np.float64],
 ) -> None:
-    """Append a Match per pair, its score and estimate rounded by Python's `round` (6 places).
+    """Append a Match per pair, its score and estimate rounded as Python's `round` (6 places).
 
     Python values read once, column by column: no numpy scalar, tuple or loop step per match.
     """
-    digits = repeat(6)
     matches.extend(
-        map(
-            Match,
-            pairs[:, 0].tolist(),
-            pairs[:, 1].tolist(),
-            map(round, score.tolist(), digits),
-            map(round, estimate.tolist(), digits),
-        )
+        map(Match, pairs[:, 0].tolist(), pairs[:, 1].tolist(), _rounded(score), _rounded(estimate))
     )
+
+
+def _rounded(values: NDArray[np.float64]) -> list[float]:
+    """Return `round(value, 6)` of each value, the float Python's `round` gives (the bytes).
+
+    rint(value * 1e6) / 1e6 is that float (the division rounds correctly) unless the product
+    lies within a hair of a half, where its own rounding may pick the other neighbour: those,
+    and values beyond [-1, 1], go through `round`.
+
+    Examples:
+        >>> _rounded(np.array([0.1234565, 2.5e-7, 1.0, 0.6666666666]))
+        [0.123456, 0.0, 1.0, 0.666667]
+    """
+    scaled = values * 1e6
+    nearest = np.rint(scaled)
+    rounded: list[float] = (nearest / 1e6).tolist()
+    unsure = (np.abs(np.abs(scaled - nearest) - 0.5) < _HALF_MARGIN) | (np.abs(values) > 1.0)
+    for at in np.flatnonzero(unsure).tolist():
+        rounded[at] = round(float(values[at]), 6)
+    return rounded
 
 
 def _joined(roots: NDArray[np.int64], pairs: NDArray[np.int64]) -> NDArray[np.int64]:
