@@ -54,6 +54,8 @@ _FACTS_KEPT = 1 << 12
 # Pairs whose facts are read together (`Facts.vetoes`): the caches are cleared this much
 # before `_FACTS_KEPT`, so they never hold more texts than before.
 _VETO_WINDOW = 256
+# Texts whose originals `_quiet` encodes at once to read their names: a few MB of bytes.
+_NAMES_SLAB = 1 << 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,35 +142,54 @@ def _quiet(
     """Return True for the pairs no fact rule can fire on (`_rule_kernels.quiet_pairs`).
 
     `sides` and `found` are the pairs' texts and blocks as `aligned_blocks` takes and gives
-    them. The names of their texts are read here, `_VETO_WINDOW` pairs at a time (one
-    compiled call each, `texts_names`), so only a window's original texts are encoded at
-    once, as `Facts` reads them.
+    them. The names of their texts are read once per text (`_names_of`), then all pairs are
+    told in one compiled call.
     """
     norms, starts, lengths, words = sides
     blocks, firsts, counts = found
-    quiet = np.zeros(len(pairs), dtype=np.bool_)
-    for start in range(0, len(pairs), _VETO_WINDOW):
-        window = slice(start, start + _VETO_WINDOW)
-        indices, places = np.unique(pairs[window], return_inverse=True)
-        encoded = [text.encode() for text in _originals(texts, indices)]
+    indices, places = np.unique(pairs, return_inverse=True)
+    return rule_kernels.quiet_pairs(
+        norms,
+        starts,
+        lengths,
+        words,
+        blocks,
+        firsts,
+        counts,
+        (places.reshape(-1, 2), *_names_of(texts, indices)),
+        _PARTS,
+        (_FACT_WORDS, _SHORT_WORDS, _CONTENT_LETTERS),
+    )
+
+
+def _names_of(
+    texts: Distinct, indices: NDArray[np.int64]
+) -> tuple[NDArray[np.bool_], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Return whether each text may end a sentence, then `texts_names` of them all.
+
+    The texts are encoded `_NAMES_SLAB` at a time (one compiled call each), so only a
+    slab's original texts are held as bytes at once; the names, a few ints a text, are
+    joined.
+    """
+    ended, counts, offsets, names = [], [], [np.zeros(1, dtype=np.int64)], []
+    for start in range(0, len(indices), _NAMES_SLAB):
+        encoded = [
+            text.encode() for text in _originals(texts, indices[start : start + _NAMES_SLAB])
+        ]
         sizes = np.fromiter(map(len, encoded), np.int64, len(encoded))
         stops = np.cumsum(sizes)
         data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-        names = kernels.texts_names(data, stops - sizes, stops, _chars())
-        ended = rule_kernels.sentence_ends(data, stops - sizes, stops)
-        quiet[window] = rule_kernels.quiet_pairs(
-            norms,
-            starts[window],
-            lengths[window],
-            words[window],
-            blocks,
-            firsts[window],
-            counts[window],
-            (places.reshape(-1, 2), ended, *names),
-            _PARTS,
-            (_FACT_WORDS, _SHORT_WORDS, _CONTENT_LETTERS),
-        )
-    return quiet
+        ended.append(rule_kernels.sentence_ends(data, stops - sizes, stops))
+        found = kernels.texts_names(data, stops - sizes, stops, _chars())
+        counts.append(found[0])
+        offsets.append(found[1][1:] + offsets[-1][-1])
+        names.append(found[2])
+    return (
+        np.concatenate(ended),
+        np.concatenate(counts),
+        np.concatenate(offsets),
+        np.concatenate(names),
+    )
 
 
 def _originals(texts: Texts, indices: NDArray[np.int64]) -> list[str]:
