@@ -231,7 +231,7 @@ def test_pairs_already_joined_are_not_scored() -> None:
 
 
 def test_the_veto_gives_the_same_matches_whatever_it_keeps(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Template teasers and copies: the veto's cache and name slabs, one text each, change nothing."""
+    """Template teasers and copies: the veto's cache and name slabs, a text each, change nothing."""
     texts = [MEDINA.replace("45", str(k)) for k in range(6)] + [MEDINA, MEDINA + " Later meer."]
     kept = _run(texts)
     monkeypatch.setattr(veto, "_FACTS_KEPT", 0)
