@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from dedupe_news.stages import _kernels as kernels
@@ -136,6 +136,27 @@ def test_a_number_swap_is_flagged_only_where_the_facts_veto_it(
         assert vetoed
     small = len(first) < 19 and len(second) < 19  # `facts._one_number`
     assert checks.swapped[0] == (small and int(first) != int(second))
+
+
+DIGITS = st.lists(st.sampled_from(["1", "5", "15", "150", "05", "14", "750", "14750"]), min_size=1)
+
+
+@given(first=DIGITS, second=DIGITS, end=st.sampled_from(["", " vandaag."]))
+@example(first=["150"], second=["1", "5", "05"], end=" vandaag.")  # an acronym: no swap
+@example(first=["14", "750"], second=["14750"], end=" vandaag.")  # joined: no swap
+@example(first=["14", "750"], second=["44"], end=" vandaag.")  # a swap
+def test_a_swap_of_digit_runs_is_flagged_only_where_the_facts_veto_it(
+    first: list[str], second: list[str], end: str
+) -> None:
+    """Runs of numbers swapped (joined digits, acronyms, equal values): flagged, then vetoed."""
+    a, b = (" ".join(["Er", "vielen", *run, "doden"]) + end for run in (first, second))
+    distinct = exact_groups([a, b], tokenize([a, b]))
+    if len(distinct) < 2:
+        return
+    checks = veto_checks(distinct, np.array([[0, 1]], dtype=np.int64), folded=True)
+    if checks.swapped[0]:
+        assert facts_conflict(fact_text(a), fact_text(b))
+    _assert_vetoes_are_facts_conflict([a, b])
 
 
 TEMPLATE = st.builds(
