@@ -4,9 +4,10 @@ Which kept pairs the veto can fire on is decided first, over the normalized text
 bytes (`veto_checks`): their common ends, then their words aligned in one compiled call
 (`_veto_kernels.aligned_blocks`, the blocks of `facts.word_blocks`). Only the pairs with a
 block small on both sides go on: those whose blocks no fact rule can fire on are cleared in
-one more compiled pass (`_rule_kernels.quiet_pairs`), a number replaced by another vetoes a
-pair of ASCII texts at once, and the rest have their words split and their facts read,
-each text's words and facts once per verification (`Facts`).
+one more compiled pass (`_rule_kernels.quiet_pairs`), numbers replaced by others
+(`_veto_kernels.aligned_blocks`) veto a pair of ASCII texts at once, and the rest have their
+words split and their facts read, each text's words and facts once per verification
+(`Facts`).
 """
 
 from __future__ import annotations
