@@ -100,17 +100,17 @@ def veto_checks(texts: Texts, pairs: NDArray[np.int64], *, folded: bool) -> Chec
         *sides, ends, (_ALIGN_WORDS, _FACT_WORDS)
     )
     small = np.flatnonzero(status == veto_kernels.SMALL)
-    if folded and len(small):
-        taken = (tokens.norms, sides[1][small], lengths[small], words[small])
-        quiet = _quiet(texts, pairs[checked[small]], taken, (blocks, firsts[small], counts[small]))
-        small = small[~quiet]
+    swaps = _ascii_swaps(texts, pairs[checked[small]], swaps[small])
+    unsure = np.flatnonzero(~swaps)  # a swap is never quiet: it has numbers on both sides
+    if folded and len(unsure):
+        at = small[unsure]
+        taken = (tokens.norms, sides[1][at], lengths[at], words[at])
+        quiet = np.zeros(len(small), dtype=np.bool_)
+        quiet[unsure] = _quiet(texts, pairs[checked[at]], taken, (blocks, firsts[at], counts[at]))
+        small, swaps = small[~quiet], swaps[~quiet]
     aligned: list[list[Block] | tuple[int, ...] | None] = [None] * len(pairs)
     swapped = [False] * len(pairs)
     listed = _listed(blocks, firsts[small], counts[small])
-    swaps = swaps[small]
-    flagged = np.flatnonzero(swaps)
-    originals = _originals(texts, pairs[checked[small[flagged]]].reshape(-1))
-    swaps[flagged] = np.reshape([text.isascii() for text in originals], (-1, 2)).all(axis=1)
     for at, swap, found in zip(checked[small].tolist(), swaps.tolist(), listed, strict=True):
         aligned[at] = found
         swapped[at] = swap
@@ -118,6 +118,17 @@ def veto_checks(texts: Texts, pairs: NDArray[np.int64], *, folded: bool) -> Chec
     for at, pair_ends in zip(checked[fallback].tolist(), ends[fallback].tolist(), strict=True):
         aligned[at] = tuple(pair_ends)
     return Checks(aligned, swapped)
+
+
+def _ascii_swaps(
+    texts: Distinct, pairs: NDArray[np.int64], swaps: NDArray[np.bool_]
+) -> NDArray[np.bool_]:
+    """Return the swaps (`aligned_blocks`) of the pairs whose original texts are both ASCII."""
+    flagged = np.flatnonzero(swaps)
+    ascii_texts = [text.isascii() for text in _originals(texts, pairs[flagged].reshape(-1))]
+    found = np.zeros(len(swaps), dtype=np.bool_)
+    found[flagged] = np.reshape(ascii_texts, (-1, 2)).all(axis=1)
+    return found
 
 
 def _listed(
