@@ -242,18 +242,20 @@ class Facts:
     ) -> list[bool]:
         """Return, per pair, True when facts veto it (`veto_checks` tells which may be).
 
-        `norms` hold the normalized texts of the pairs (`verify.decoded`). The pairs are taken
-        `_VETO_WINDOW` at a time: the blocks of each, then the facts of the texts of the
-        pairs whose blocks may hold a swap (their names read in one call, `fact_texts`),
-        then the swaps.
+        `norms` hold the normalized texts of the pairs (`verify.decoded`). The pairs the veto
+        may fire on are taken `_VETO_WINDOW` at a time: the blocks of each, then the facts of
+        the texts of the pairs whose blocks may hold a swap (their names read in one call,
+        `fact_texts`), then the swaps.
         """
         vetoed = [False] * len(pairs)
-        for start in range(0, len(pairs), _VETO_WINDOW):
+        places = [at for at, check in enumerate(checks.aligned) if check is not None]
+        for start in range(0, len(places), _VETO_WINDOW):
             if len(self._words) > _FACTS_KEPT - 2 * _VETO_WINDOW:
                 self._words.clear()
             if len(self._facts) > _FACTS_KEPT - 2 * _VETO_WINDOW:
                 self._facts.clear()
-            aligned = self._aligned(pairs, checks, norms, start, vetoed)
+            window = places[start : start + _VETO_WINDOW]
+            aligned = self._aligned(pairs, checks, norms, window, vetoed)
             self._read_facts(aligned)
             for at, a, b, words, blocks in aligned:
                 first, second = self._facts[a], self._facts[b]
@@ -266,20 +268,18 @@ class Facts:
         pairs: list[list[int]],
         checks: Checks,
         norms: Mapping[int, str],
-        start: int,
+        window: list[int],
         vetoed: list[bool],
     ) -> list[_Aligned]:
-        """Return the pairs of the window at `start` whose blocks may hold a fact swap.
+        """Return the pairs at the places of `window` whose blocks may hold a fact swap.
 
         Each as (its place, a, b, the words of both, their blocks). A pair of ASCII texts
         whose blocks replace a number by another is vetoed here, without its facts (their
         words are the norms' words, so `facts_conflict` reads the same blocks and fires).
         """
         aligned = []
-        for at in range(start, min(start + _VETO_WINDOW, len(pairs))):
+        for at in window:
             check = checks.aligned[at]
-            if check is None:
-                continue
             a, b = pairs[at]
             if checks.swapped[at]:
                 vetoed[at] = True
