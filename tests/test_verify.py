@@ -17,8 +17,8 @@ from dedupe_news.stages.verify import (
     MAX_RATIO_CHARS,
     Scores,
     Verified,
-    _roots,
-    _union,
+    _joined,
+    _rounded,
     scores,
     verify,
 )
@@ -231,21 +231,40 @@ def test_pairs_already_joined_are_not_scored() -> None:
 
 
 def test_the_veto_gives_the_same_matches_whatever_it_keeps(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Template teasers and copies: the veto's cache, cleared after every text, changes nothing."""
+    """Template teasers and copies: the veto's cache and name slabs, a text each, change nothing."""
     texts = [MEDINA.replace("45", str(k)) for k in range(6)] + [MEDINA, MEDINA + " Later meer."]
     kept = _run(texts)
     monkeypatch.setattr(veto, "_FACTS_KEPT", 0)
     monkeypatch.setattr(veto, "_VETO_WINDOW", 1)
+    monkeypatch.setattr(veto, "_NAMES_SLAB", 1)
     assert _run(texts) == kept
 
 
-def test_joins_of_earlier_chunks_find_roots_through_chains() -> None:
-    """The chunks' union-find walks a chain to its smallest node and halves it on a join."""
-    parent = np.array([0, 0, 1, 2, 4], dtype=np.int64)  # 3 -> 2 -> 1 -> 0, and 4 alone
-    assert _roots(parent, np.array([3, 4])).tolist() == [0, 4]
-    _union(parent, 3, 4)
-    assert _roots(parent, np.arange(5)).tolist() == [0] * 5
-    assert parent[3] == 1  # halved: 3 now skips 2
+def test_joins_of_earlier_chunks_root_each_set_at_its_smallest_text() -> None:
+    """The chunks' joins give every text of a set the set's smallest text, chains included."""
+    roots = np.array([0, 0, 2, 3, 4, 5], dtype=np.int64)  # 1 already joined to 0
+    joined = _joined(roots, np.array([[3, 4], [4, 1], [2, 5]]))
+    assert joined.tolist() == [0, 0, 2, 0, 0, 2]
+    assert _joined(joined, np.empty((0, 2), dtype=np.int64)).tolist() == joined.tolist()
+
+
+HALVES = st.integers(0, 10**6).map(lambda k: (k + 0.5) / 1e6)  # ties, or a hair off them
+
+
+@given(
+    values=st.lists(
+        st.one_of(
+            st.floats(-2.0, 2.0),
+            HALVES,
+            HALVES.map(lambda v: float(np.nextafter(v, 2.0))),
+            HALVES.map(lambda v: float(np.nextafter(v, -1.0))),
+        )
+    )
+)
+def test_rounded_is_python_round_float_for_float(values: list[float]) -> None:
+    """Matches' scores rounded at once are the floats `round(value, 6)` gives, ties included."""
+    found = _rounded(np.array(values, dtype=np.float64))
+    assert [v.hex() for v in found] == [round(v, 6).hex() for v in values]
 
 
 class Wrapped:

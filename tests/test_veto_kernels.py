@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from dedupe_news.stages import _kernels as kernels
@@ -138,6 +138,27 @@ def test_a_number_swap_is_flagged_only_where_the_facts_veto_it(
     assert checks.swapped[0] == (small and int(first) != int(second))
 
 
+DIGITS = st.lists(st.sampled_from(["1", "5", "15", "150", "05", "14", "750", "14750"]), min_size=1)
+
+
+@given(first=DIGITS, second=DIGITS, end=st.sampled_from(["", " vandaag."]))
+@example(first=["150"], second=["1", "5", "05"], end=" vandaag.")  # an acronym: no swap
+@example(first=["14", "750"], second=["14750"], end=" vandaag.")  # joined: no swap
+@example(first=["14", "750"], second=["44"], end=" vandaag.")  # a swap
+def test_a_swap_of_digit_runs_is_flagged_only_where_the_facts_veto_it(
+    first: list[str], second: list[str], end: str
+) -> None:
+    """Runs of numbers swapped (joined digits, acronyms, equal values): flagged, then vetoed."""
+    a, b = (" ".join(["Er", "vielen", *run, "doden"]) + end for run in (first, second))
+    distinct = exact_groups([a, b], tokenize([a, b]))
+    if len(distinct) < 2:
+        return
+    checks = veto_checks(distinct, np.array([[0, 1]], dtype=np.int64), folded=True)
+    if checks.swapped[0]:
+        assert facts_conflict(fact_text(a), fact_text(b))
+    _assert_vetoes_are_facts_conflict([a, b])
+
+
 TEMPLATE = st.builds(
     "Bij het ongeluk in {} vielen {} doden, meldt {} {}".format,
     st.sampled_from(["Medina", "Luxor", "Oekra\u00efne"]),
@@ -229,3 +250,43 @@ def test_the_rule_kernel_equals_its_python_source(monkeypatch: pytest.MonkeyPatc
     _assert_vetoes_are_facts_conflict(texts)
     assert calls
     assert any(any(found) for found in calls)
+
+
+ENDINGS = st.text(st.sampled_from([" ", "\t", "\n", "\x1c", "\xa0", "\u2003", ".", "!", ";", "a"]))
+
+
+@given(text=st.text(max_size=12), end=ENDINGS)
+def test_sentence_ends_are_the_rule_s_or_unsure_beyond_ascii(text: str, end: str) -> None:
+    """`sentence_ends` is True wherever `facts` sees a sentence end, and only there for ASCII."""
+    texts = [text + end, "x"]
+    data = np.frombuffer("".join(texts).encode(), dtype=np.uint8)
+    stops = np.cumsum([len(t.encode()) for t in texts])
+    args = (data, stops - [len(t.encode()) for t in texts], stops)
+    found = rule_kernels.sentence_ends(*args).tolist()
+    assert found == rule_kernels.sentence_ends.py_func(*args).tolist()  # type: ignore[attr-defined]  # numba keeps the source
+    expected = [t.rstrip().endswith((".", "!", "?", ":", ";")) for t in texts]
+    assert all(f or not e for f, e in zip(found, expected, strict=True))
+    assert all(f == e for f, e, t in zip(found, expected, texts, strict=True) if t.isascii())
+
+
+LONE = "De minister bezocht gisteren de {} in het zuiden."
+
+
+@pytest.mark.parametrize(
+    ("word", "other", "quiet"),
+    [
+        ("hoofdstad", "provincie", False),  # two content words: the lone swap fires
+        ("stad", "provincie", True),  # too few letters
+        ("hoofdstad", "heerlijk", True),  # an adjective ending
+        ("hoofdstad", "provincie-2", True),  # not letters alone
+    ],
+)
+def test_lone_swaps_that_cannot_fire_are_quiet(word: str, other: str, *, quiet: bool) -> None:
+    """A one-word swap in a short sentence reaches the facts only when `_lone_swap` may fire."""
+    headline = "Minister bezoekt de {} in het zuiden"
+    texts = [LONE.format(word), LONE.format(other), headline.format(word), headline.format(other)]
+    distinct = exact_groups(texts, tokenize(texts))
+    checks = veto_checks(distinct, np.array([[0, 1], [2, 3]], dtype=np.int64), folded=True)
+    assert (checks.aligned[0] is None) == quiet
+    assert checks.aligned[1] is None  # headlines, no full stop: no lone swap
+    _assert_vetoes_are_facts_conflict(texts)

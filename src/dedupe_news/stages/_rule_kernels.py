@@ -68,6 +68,87 @@ def _named(names: NDArray[np.int64], start: int, end: int) -> bool:
     return k < len(names)
 
 
+_LAST_CONTROL_SPACE = 31  # bytes 9 to 13 and 28 to 31 are whitespace to `str.isspace`
+
+
+@_sequential
+def sentence_ends(
+    data: NDArray[np.uint8], starts: NDArray[np.int64], ends: NDArray[np.int64]
+) -> NDArray[np.bool_]:
+    """Return False for the texts data[starts[i]:ends[i]] that do not end a sentence.
+
+    True when the text, stripped of trailing whitespace, ends with a mark of
+    `facts._SENTENCE_END`, or with a non-ASCII character (which may be whitespace that
+    `str.rstrip` strips): True means the veto must read the text to know.
+    """
+    ended = np.zeros(len(starts), dtype=np.bool_)
+    for i in range(len(starts)):
+        at = ends[i] - 1
+        while at >= starts[i] and (
+            data[at] == _SPACE or 9 <= data[at] <= 13 or 28 <= data[at] <= _LAST_CONTROL_SPACE
+        ):
+            at -= 1
+        if at >= starts[i]:
+            last = data[at]
+            marks = last in (46, 33, 63, 58, 59)  # . ! ? : ;
+            ended[i] = last >= 0x80 or marks  # a non-ASCII last byte
+    return ended
+
+
+@_inline
+def _may_be_content(
+    data: NDArray[np.uint8], start: int, end: int, letters: int, endings: NDArray[np.uint8]
+) -> bool:
+    """Return False for a word `facts._lone_swap` cannot count as a content word.
+
+    Too few bytes (so too few letters), an ASCII byte that is no letter (so not
+    `str.isalpha`), or an adjective ending of `endings` (space-separated).
+    """
+    if end - start < letters:
+        return False
+    for at in range(start, end):
+        byte = data[at]
+        if byte < 0x80 and not (65 <= byte <= 90 or 97 <= byte <= 122):  # A-Z, a-z
+            return False
+    first = 0
+    for stop in range(len(endings) + 1):
+        if stop == len(endings) or endings[stop] == _SPACE:
+            size = stop - first
+            if size <= end - start:
+                k = 0
+                while k < size and data[end - size + k] == endings[first + k]:
+                    k += 1
+                if k == size:
+                    return False
+            first = stop + 1
+    return True
+
+
+@_inline
+def _may_swap_alone(  # noqa: PLR0913, PLR0917 - the block's texts, their ends, the rule's limits
+    data: NDArray[np.uint8],
+    starts: NDArray[np.int64],
+    lengths: NDArray[np.int64],
+    block: NDArray[np.int64],
+    ended: tuple[bool, bool],
+    rules: tuple[int, NDArray[np.uint8]],
+) -> bool:
+    """Return False when `facts._lone_swap` cannot fire on a block of one word a side.
+
+    Both texts must end a sentence (`ended`), and both words be content words
+    (`_may_be_content`, with `rules` its letters and endings).
+    """
+    if not (ended[0] and ended[1]):
+        return False
+    letters, endings = rules
+    a, b = np.empty(2, dtype=np.int64), np.empty(2, dtype=np.int64)
+    _bounds(data, starts[0], starts[0] + lengths[0], block[0], a)
+    _bounds(data, starts[1], starts[1] + lengths[1], block[2], b)
+    return _may_be_content(data, a[0], a[1], letters, endings) and _may_be_content(
+        data, b[0], b[1], letters, endings
+    )
+
+
 @_sequential
 def quiet_pairs(  # noqa: PLR0913, PLR0917 - the pairs' texts and blocks, their names, the rules
     data: NDArray[np.uint8],
@@ -77,24 +158,32 @@ def quiet_pairs(  # noqa: PLR0913, PLR0917 - the pairs' texts and blocks, their 
     blocks: NDArray[np.int64],
     firsts: NDArray[np.int64],
     counts: NDArray[np.int64],
-    named: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]],
-    parts: NDArray[np.uint8],
-    limits: tuple[int, int],
+    named: tuple[
+        NDArray[np.int64],
+        NDArray[np.bool_],
+        NDArray[np.int64],
+        NDArray[np.int64],
+        NDArray[np.int64],
+    ],
+    parts: tuple[NDArray[np.uint8], NDArray[np.uint8]],
+    limits: tuple[int, int, int],
 ) -> NDArray[np.bool_]:
     """Return True for the pairs `facts.facts_conflict` cannot veto, told from their blocks.
 
     Pair p's texts and blocks are given as to `aligned_blocks` (its blocks are
     blocks[firsts[p]:firsts[p] + counts[p]]). `named` are, per pair, its two texts' places
-    (shape (P, 2)) in the three arrays `_kernels.texts_names` returns for those texts (word
+    (shape (P, 2)) in the arrays that follow: whether each text may end a sentence
+    (`sentence_ends`), then the three `_kernels.texts_names` returns for those texts (word
     counts, name offsets, names). A pair is quiet when both texts' words are their norms'
     words (the counts agree), no lone noun swap can apply (`facts._lone_swap`: one block of
-    one word a side, in texts of at most `limits[1]` words), and no block small on both
-    sides (`limits[0]`) has a name on both sides or a possible number on both sides (a
-    word with a digit, a non-ASCII byte or a part of `NUMBER_PARTS`, space-separated in
-    `parts`): then no rule of `facts_conflict` fires.
+    one content word a side, `_may_swap_alone` with `limits[2]` letters and the endings
+    `parts[1]`, in texts of at most `limits[1]` words), and no block small on both sides
+    (`limits[0]`) has a name on both sides or a possible number on both sides (a word with
+    a digit, a non-ASCII byte or a part of `NUMBER_PARTS`, space-separated in `parts[0]`):
+    then no rule of `facts_conflict` fires.
     """
-    small, short = limits
-    places, name_counts, offsets, names = named
+    small, short, letters = limits
+    places, ended, name_counts, offsets, names = named
     quiet = np.zeros(len(starts), dtype=np.bool_)
     for p in range(len(starts)):
         ta, tb = places[p, 0], places[p, 1]
@@ -102,7 +191,14 @@ def quiet_pairs(  # noqa: PLR0913, PLR0917 - the pairs' texts and blocks, their 
             continue
         block = blocks[firsts[p]]
         one_word = block[1] - block[0] == 1 and block[3] - block[2] == 1
-        if counts[p] == 1 and one_word and max(words[p, 0], words[p, 1]) <= short:
+        if (
+            counts[p] == 1
+            and one_word
+            and max(words[p, 0], words[p, 1]) <= short
+            and _may_swap_alone(
+                data, starts[p], lengths[p], block, (ended[ta], ended[tb]), (letters, parts[1])
+            )
+        ):
             continue
         names_a = names[offsets[ta] : offsets[ta + 1]]
         names_b = names[offsets[tb] : offsets[tb + 1]]
@@ -117,7 +213,7 @@ def quiet_pairs(  # noqa: PLR0913, PLR0917 - the pairs' texts and blocks, their 
             a, b = np.empty(2 * (i2 - i1), dtype=np.int64), np.empty(2 * (j2 - j1), dtype=np.int64)
             _bounds(data, starts[p, 0], starts[p, 0] + lengths[p, 0], i1, a)
             _bounds(data, starts[p, 1], starts[p, 1] + lengths[p, 1], j1, b)
-            if _may_count(data, a, parts) and _may_count(data, b, parts):
+            if _may_count(data, a, parts[0]) and _may_count(data, b, parts[0]):
                 quiet[p] = False
                 break
     return quiet

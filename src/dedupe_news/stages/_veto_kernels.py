@@ -248,23 +248,89 @@ def _digits(data: NDArray[np.uint8], bounds: NDArray[np.int64], k: int) -> int:
 
 
 @_inline
-def _swapped(  # noqa: PLR0913, PLR0917 - a block, the mids' bounds, the texts' sizes
+def _joined_equal(  # noqa: PLR0913, PLR0917 - two runs of words: bounds, first, count each
+    data: NDArray[np.uint8],
+    x: NDArray[np.int64],
+    i: int,
+    n1: int,
+    y: NDArray[np.int64],
+    j: int,
+    n2: int,
+) -> bool:
+    """Return True when words i to i + n1 - 1 of x, joined, are words j to j + n2 - 1 of y."""
+    size = 0
+    for k in range(n1):
+        size += x[2 * (i + k) + 1] - x[2 * (i + k)]
+    for k in range(n2):
+        size -= y[2 * (j + k) + 1] - y[2 * (j + k)]
+    if size != 0:
+        return False
+    kx, ky = i, j
+    at_x, at_y = x[2 * i], y[2 * j]
+    while kx < i + n1:  # equal sizes: both runs end together
+        if at_x == x[2 * kx + 1]:
+            kx += 1
+            at_x = x[2 * kx] if kx < i + n1 else at_x
+            continue
+        if at_y == y[2 * ky + 1]:
+            ky += 1
+            at_y = y[2 * ky]
+            continue
+        if data[at_x] != data[at_y]:
+            return False
+        at_x += 1
+        at_y += 1
+    return True
+
+
+@_inline
+def _initials(  # noqa: PLR0913, PLR0917 - a word (bounds, place), a run of words (bounds, first, count)
+    data: NDArray[np.uint8], x: NDArray[np.int64], i: int, y: NDArray[np.int64], j: int, n: int
+) -> bool:
+    """Return True when word i of x is the first bytes of words j to j + n - 1 of y."""
+    if x[2 * i + 1] - x[2 * i] != n:
+        return False
+    k = 0
+    while k < n and data[x[2 * i] + k] == data[y[2 * (j + k)]]:
+        k += 1
+    return k == n
+
+
+@_inline
+def _swapped(  # noqa: PLR0913, PLR0917 - a block, the mids' bounds, the texts' sizes, a limit
     data: NDArray[np.uint8],
     block: NDArray[np.int64],
     a: NDArray[np.int64],
     b: NDArray[np.int64],
     head: int,
     sizes: tuple[int, int],
+    small: int,
 ) -> bool:
-    """Return True for a block that is one number (digits) replaced by another, in both texts.
+    """Return True for a block of numbers (digits) replaced by other numbers, in both texts.
 
-    Not at the end of either text, so no truncation rule applies (`facts._truncated`).
+    At most `small` words a side, each 1 to `_MAX_DIGITS` ASCII digits, and not at the end
+    of either text, so no truncation rule applies (`facts._truncated`). Not the same fact as
+    `facts._same_fact` reads it: other values, other digits once joined, and no side one
+    word of the other's first digits (an acronym).
     """
     i1, i2, j1, j2 = block[0], block[1], block[2], block[3]
-    if i2 - i1 != 1 or j2 - j1 != 1 or i2 >= sizes[0] or j2 >= sizes[1]:
+    n1, n2 = i2 - i1, j2 - j1
+    if not (0 < n1 <= small and 0 < n2 <= small) or i2 >= sizes[0] or j2 >= sizes[1]:
         return False
-    left, right = _digits(data, a, i1 - head), _digits(data, b, j1 - head)
-    return left >= 0 and right >= 0 and left != right
+    same = n1 == n2
+    for k in range(max(n1, n2)):
+        left = _digits(data, a, i1 - head + k) if k < n1 else 0
+        right = _digits(data, b, j1 - head + k) if k < n2 else 0
+        if left < 0 or right < 0:
+            return False
+        same = same and left == right
+    if same:
+        return False
+    ia, ib = i1 - head, j1 - head
+    acronym = (n1 == 1 and n2 > 1 and _initials(data, a, ia, b, ib, n2)) or (
+        n2 == 1 and n1 > 1 and _initials(data, b, ib, a, ia, n1)
+    )
+    return not (acronym or _joined_equal(data, a, ia, n1, b, ib, n2))
 
 
 @_sequential
@@ -320,7 +386,7 @@ def aligned_blocks(  # noqa: PLR0913, PLR0917 - the pairs' texts, their ends, th
             width_a, width_b = out[k, 1] - out[k, 0], out[k, 3] - out[k, 2]
             if 0 < width_a <= small and 0 < width_b <= small:
                 status[p] = SMALL
-            if _swapped(data, out[k], a, b, head, sizes):
+            if _swapped(data, out[k], a, b, head, sizes, small):
                 swapped[p] = True
         firsts[p] = used
         used += counts[p]

@@ -52,6 +52,9 @@ if TYPE_CHECKING:
 # in for it. News paragraphs and teasers are far shorter; whole articles are not.
 MAX_RATIO_CHARS = 4_000
 CHUNK_PAIRS = 1 << 15
+# Products value * 1e6 this close to a half are rounded by `round` (`_rounded`): far above
+# the product's rounding error (under 1.2e-10 for values in [-1, 1]).
+_HALF_MARGIN = 1e-6
 
 
 class Texts(Protocol):
@@ -138,14 +141,11 @@ def scores(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
     dice = 2.0 * shared / np.maximum(size_a + size_b, 1)
     similarity = dice
     known = decoded(texts, pairs) if norms is None else norms
-    texts_of = [(known[i], known[j]) for i, j in pairs.tolist()]
-    short = np.flatnonzero(
-        [len(x) <= MAX_RATIO_CHARS and len(y) <= MAX_RATIO_CHARS for x, y in texts_of]
-    )
+    short = _short(pairs, texts, known)
     if len(short):
         ratio = cpdist(
-            [texts_of[k][0] for k in short],
-            [texts_of[k][1] for k in short],
+            [known[i] for i in pairs[short, 0].tolist()],
+            [known[j] for j in pairs[short, 1].tolist()],
             scorer=fuzz.ratio,
             dtype=np.float64,
             workers=workers,
@@ -162,6 +162,26 @@ def scores(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
         containment=containment,
         jaccard=shared / union,
     )
+
+
+def _short(pairs: NDArray[np.int64], texts: Texts, known: Mapping[int, str]) -> NDArray[np.int64]:
+    """Return the places of the pairs whose texts both have at most `MAX_RATIO_CHARS` characters.
+
+    A `Distinct`'s text of at most that many UTF-8 bytes has at most that many characters:
+    only the others are measured as strings.
+    """
+    if isinstance(texts, Distinct):
+        tokens = texts.tokens
+        sizes = tokens.norm_lengths[texts.firsts[pairs]]
+        unsure = np.flatnonzero(sizes.max(axis=1) > MAX_RATIO_CHARS)
+    else:
+        unsure = np.arange(len(pairs))
+    fits = np.ones(len(pairs), dtype=np.bool_)
+    fits[unsure] = [
+        len(known[i]) <= MAX_RATIO_CHARS and len(known[j]) <= MAX_RATIO_CHARS
+        for i, j in pairs[unsure].tolist()
+    ]
+    return np.flatnonzero(fits)
 
 
 def decoded(texts: Texts, pairs: NDArray[np.int64]) -> dict[int, str]:
@@ -212,15 +232,14 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
         workers: rapidfuzz threads (-1: all cores); the matches do not depend on it.
     """
     scored = 0
-    parent = np.arange(len(found.shingle_offsets) - 1, dtype=np.int64)
+    roots = np.arange(len(found.shingle_offsets) - 1, dtype=np.int64)  # each text's set
     matches: list[Match[int]] = []
     contained: list[bool] = []
     folded = not config.fold_diacritics
     facts = Facts(texts, folded=folded)
     for start in range(0, len(pairs), chunk):
-        later = start + chunk < len(pairs)  # the joins only skip pairs of later chunks
         part = pairs[start : start + chunk]
-        part = part[_roots(parent, part[:, 0]) != _roots(parent, part[:, 1])]
+        part = part[roots[part[:, 0]] != roots[part[:, 1]]]
         if len(part) == 0:
             continue
         scored += len(part)
@@ -228,43 +247,67 @@ def verify(  # noqa: PLR0913 - the batch, its config, and two keyword-only knobs
         result = scores(part, texts, found, config, workers=workers, norms=norms)
         keep = np.flatnonzero(result.score >= config.min_score)
         kept = part[keep]
-        listed = kept.tolist()
-        rows = zip(  # Python values, read once: no numpy scalar per pair and field
-            listed,
-            result.score[keep].tolist(),
-            (result.similarity[keep] >= config.min_score).tolist(),
-            estimates(found, kept, config).tolist(),
-            facts.vetoes(listed, veto_checks(texts, kept, folded=folded), norms),
-            strict=True,
+        vetoed = facts.vetoes(kept.tolist(), veto_checks(texts, kept, folded=folded), norms)
+        chosen = np.flatnonzero(~np.asarray(vetoed, dtype=np.bool_))
+        similar = result.similarity[keep][chosen] >= config.min_score
+        chosen_pairs = kept[chosen]
+        _append(
+            matches,
+            chosen_pairs,
+            result.score[keep][chosen],
+            estimates(found, chosen_pairs, config),
         )
-        for (a, b), score, similar, estimate, vetoed in rows:
-            if vetoed:
-                continue
-            matches.append(Match(a, b, round(score, 6), round(estimate, 6)))
-            contained.append(not similar)
-            if similar and later:
-                _union(parent, a, b)
+        contained.extend((~similar).tolist())
+        if start + chunk < len(pairs):  # the joins only skip pairs of later chunks
+            roots = _joined(roots, chosen_pairs[similar])
     return Verified(tuple(matches), tuple(contained), scored)
 
 
-def _roots(parent: NDArray[np.int64], nodes: NDArray[np.int64]) -> NDArray[np.int64]:
-    """Return the union-find roots of nodes (parent points to a smaller node or itself)."""
-    roots = parent[nodes]
-    while True:
-        up = parent[roots]
-        if np.array_equal(up, roots):
-            return roots
-        roots = up
+def _append(
+    matches: list[Match[int]],
+    pairs: NDArray[np.int64],
+    score: NDArray[np.float64],
+    estimate: NDArray[np.float64],
+) -> None:
+    """Append a Match per pair, its score and estimate rounded as Python's `round` (6 places).
+
+    Python values read once, column by column: no numpy scalar, tuple or loop step per match.
+    """
+    matches.extend(
+        map(Match, pairs[:, 0].tolist(), pairs[:, 1].tolist(), _rounded(score), _rounded(estimate))
+    )
 
 
-def _union(parent: NDArray[np.int64], a: int, b: int) -> None:
-    """Join the sets of a and b under the smaller root, halving the paths walked."""
-    roots = []
-    for start in (a, b):
-        node = start
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = int(parent[node])
-        roots.append(node)
-    low, high = min(roots), max(roots)
-    parent[high] = low
+def _rounded(values: NDArray[np.float64]) -> list[float]:
+    """Return `round(value, 6)` of each value, the float Python's `round` gives (the bytes).
+
+    rint(value * 1e6) / 1e6 is that float (the division rounds correctly) unless the product
+    lies within a hair of a half, where its own rounding may pick the other neighbour: those,
+    and values beyond [-1, 1], go through `round`.
+
+    Examples:
+        >>> _rounded(np.array([0.1234565, 2.5e-7, 1.0, 0.6666666666]))
+        [0.123456, 0.0, 1.0, 0.666667]
+    """
+    scaled = values * 1e6
+    nearest = np.rint(scaled)
+    rounded: list[float] = (nearest / 1e6).tolist()
+    unsure = (np.abs(np.abs(scaled - nearest) - 0.5) < _HALF_MARGIN) | (np.abs(values) > 1.0)
+    for at in np.flatnonzero(unsure).tolist():
+        rounded[at] = round(float(values[at]), 6)
+    return rounded
+
+
+def _joined(roots: NDArray[np.int64], pairs: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Return each text's set root (its smallest text) once the sets of `pairs` are joined.
+
+    `roots` holds each text's root: the pairs join roots, in one compiled union-find pass.
+
+    Examples:
+        >>> _joined(np.array([0, 0, 2, 3, 4]), np.array([[1, 3], [3, 4]])).tolist()
+        [0, 0, 2, 0, 0]
+    """
+    if len(pairs) == 0:
+        return roots
+    joined = kernels.component_roots(len(roots), roots[pairs[:, 0]], roots[pairs[:, 1]])
+    return joined[roots]

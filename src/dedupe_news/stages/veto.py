@@ -4,9 +4,10 @@ Which kept pairs the veto can fire on is decided first, over the normalized text
 bytes (`veto_checks`): their common ends, then their words aligned in one compiled call
 (`_veto_kernels.aligned_blocks`, the blocks of `facts.word_blocks`). Only the pairs with a
 block small on both sides go on: those whose blocks no fact rule can fire on are cleared in
-one more compiled pass (`_rule_kernels.quiet_pairs`), a number replaced by another vetoes a
-pair of ASCII texts at once, and the rest have their words split and their facts read,
-each text's words and facts once per verification (`Facts`).
+one more compiled pass (`_rule_kernels.quiet_pairs`), numbers replaced by others
+(`_veto_kernels.aligned_blocks`) veto a pair of ASCII texts at once, and the rest have their
+words split and their facts read, each text's words and facts once per verification
+(`Facts`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from dedupe_news.stages import _rule_kernels as rule_kernels
 from dedupe_news.stages import _veto_kernels as veto_kernels
 from dedupe_news.stages.exact import Distinct
 from dedupe_news.stages.facts import (
+    _ADJECTIVE_ENDINGS,
     _ALIGN_WORDS,
+    _CONTENT_LETTERS,
     _FACT_WORDS,
     _SHORT_WORDS,
     FactText,
@@ -52,6 +55,8 @@ _FACTS_KEPT = 1 << 12
 # Pairs whose facts are read together (`Facts.vetoes`): the caches are cleared this much
 # before `_FACTS_KEPT`, so they never hold more texts than before.
 _VETO_WINDOW = 256
+# Texts whose originals `_quiet` encodes at once to read their names: a few MB of bytes.
+_NAMES_SLAB = 1 << 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +68,8 @@ class Checks:
             words aligned, a block small on both sides); a tuple, the words the two share
             at their head and then their tail, or () when unknown, for `word_blocks`.
         swapped: Per pair: True when a block replaces one number (digits) by another, away
-            from both texts' ends: the veto fires when the facts' words are the norms'
-            words, as they are for ASCII texts.
+            from both texts' ends, and both original texts are ASCII: the veto fires, as the
+            facts' words are then the norms' words.
     """
 
     aligned: list[list[Block] | tuple[int, ...] | None]
@@ -95,20 +100,35 @@ def veto_checks(texts: Texts, pairs: NDArray[np.int64], *, folded: bool) -> Chec
         *sides, ends, (_ALIGN_WORDS, _FACT_WORDS)
     )
     small = np.flatnonzero(status == veto_kernels.SMALL)
-    if folded and len(small):
-        taken = (tokens.norms, sides[1][small], lengths[small], words[small])
-        quiet = _quiet(texts, pairs[checked[small]], taken, (blocks, firsts[small], counts[small]))
-        small = small[~quiet]
+    swaps = _ascii_swaps(texts, pairs[checked[small]], swaps[small])
+    unsure = np.flatnonzero(~swaps)  # a swap is never quiet: it has numbers on both sides
+    if folded and len(unsure):
+        at = small[unsure]
+        taken = (tokens.norms, sides[1][at], lengths[at], words[at])
+        quiet = np.zeros(len(small), dtype=np.bool_)
+        quiet[unsure] = _quiet(texts, pairs[checked[at]], taken, (blocks, firsts[at], counts[at]))
+        small, swaps = small[~quiet], swaps[~quiet]
     aligned: list[list[Block] | tuple[int, ...] | None] = [None] * len(pairs)
     swapped = [False] * len(pairs)
     listed = _listed(blocks, firsts[small], counts[small])
-    for at, swap, found in zip(checked[small].tolist(), swaps[small].tolist(), listed, strict=True):
+    for at, swap, found in zip(checked[small].tolist(), swaps.tolist(), listed, strict=True):
         aligned[at] = found
         swapped[at] = swap
     fallback = np.flatnonzero(status == veto_kernels.FALLBACK)
     for at, pair_ends in zip(checked[fallback].tolist(), ends[fallback].tolist(), strict=True):
         aligned[at] = tuple(pair_ends)
     return Checks(aligned, swapped)
+
+
+def _ascii_swaps(
+    texts: Distinct, pairs: NDArray[np.int64], swaps: NDArray[np.bool_]
+) -> NDArray[np.bool_]:
+    """Return the swaps (`aligned_blocks`) of the pairs whose original texts are both ASCII."""
+    flagged = np.flatnonzero(swaps)
+    ascii_texts = [text.isascii() for text in _originals(texts, pairs[flagged].reshape(-1))]
+    found = np.zeros(len(swaps), dtype=np.bool_)
+    found[flagged] = np.reshape(ascii_texts, (-1, 2)).all(axis=1)
+    return found
 
 
 def _listed(
@@ -134,37 +154,68 @@ def _quiet(
     """Return True for the pairs no fact rule can fire on (`_rule_kernels.quiet_pairs`).
 
     `sides` and `found` are the pairs' texts and blocks as `aligned_blocks` takes and gives
-    them. The names of their texts are read here, `_VETO_WINDOW` pairs at a time (one
-    compiled call each, `texts_names`), so only a window's original texts are encoded at
-    once, as `Facts` reads them.
+    them. The names of their texts are read once per text (`_names_of`), then all pairs are
+    told in one compiled call.
     """
     norms, starts, lengths, words = sides
     blocks, firsts, counts = found
-    quiet = np.zeros(len(pairs), dtype=np.bool_)
-    for start in range(0, len(pairs), _VETO_WINDOW):
-        window = slice(start, start + _VETO_WINDOW)
-        indices, places = np.unique(pairs[window], return_inverse=True)
-        encoded = [texts.original(index).encode() for index in indices.tolist()]
+    indices, places = np.unique(pairs, return_inverse=True)
+    return rule_kernels.quiet_pairs(
+        norms,
+        starts,
+        lengths,
+        words,
+        blocks,
+        firsts,
+        counts,
+        (places.reshape(-1, 2), *_names_of(texts, indices)),
+        _PARTS,
+        (_FACT_WORDS, _SHORT_WORDS, _CONTENT_LETTERS),
+    )
+
+
+def _names_of(
+    texts: Distinct, indices: NDArray[np.int64]
+) -> tuple[NDArray[np.bool_], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Return whether each text may end a sentence, then `texts_names` of them all.
+
+    The texts are encoded `_NAMES_SLAB` at a time (one compiled call each), so only a
+    slab's original texts are held as bytes at once; the names, a few ints a text, are
+    joined.
+    """
+    ended, counts, offsets, names = [], [], [np.zeros(1, dtype=np.int64)], []
+    for start in range(0, len(indices), _NAMES_SLAB):
+        encoded = [
+            text.encode() for text in _originals(texts, indices[start : start + _NAMES_SLAB])
+        ]
         sizes = np.fromiter(map(len, encoded), np.int64, len(encoded))
         stops = np.cumsum(sizes)
         data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-        names = kernels.texts_names(data, stops - sizes, stops, _chars())
-        quiet[window] = rule_kernels.quiet_pairs(
-            norms,
-            starts[window],
-            lengths[window],
-            words[window],
-            blocks,
-            firsts[window],
-            counts[window],
-            (places.reshape(-1, 2), *names),
-            _PARTS,
-            (_FACT_WORDS, _SHORT_WORDS),
-        )
-    return quiet
+        ended.append(rule_kernels.sentence_ends(data, stops - sizes, stops))
+        found = kernels.texts_names(data, stops - sizes, stops, _chars())
+        counts.append(found[0])
+        offsets.append(found[1][1:] + offsets[-1][-1])
+        names.append(found[2])
+    return (
+        np.concatenate(ended),
+        np.concatenate(counts),
+        np.concatenate(offsets),
+        np.concatenate(names),
+    )
 
 
-_PARTS = np.frombuffer(rule_kernels.NUMBER_PARTS.encode(), dtype=np.uint8)
+def _originals(texts: Texts, indices: NDArray[np.int64]) -> list[str]:
+    """Return the original text of each index, read from a `Distinct`'s batch at once."""
+    if not isinstance(texts, Distinct):
+        return [texts.original(index) for index in indices.tolist()]
+    batch = texts.texts
+    return [batch[first] for first in texts.firsts[indices].tolist()]
+
+
+_PARTS = (
+    np.frombuffer(rule_kernels.NUMBER_PARTS.encode(), dtype=np.uint8),
+    np.frombuffer(" ".join(_ADJECTIVE_ENDINGS).encode(), dtype=np.uint8),
+)
 
 
 class Facts:
@@ -191,18 +242,20 @@ class Facts:
     ) -> list[bool]:
         """Return, per pair, True when facts veto it (`veto_checks` tells which may be).
 
-        `norms` hold the normalized texts of the pairs (`verify.decoded`). The pairs are taken
-        `_VETO_WINDOW` at a time: the blocks of each, then the facts of the texts of the
-        pairs whose blocks may hold a swap (their names read in one call, `fact_texts`),
-        then the swaps.
+        `norms` hold the normalized texts of the pairs (`verify.decoded`). The pairs the veto
+        may fire on are taken `_VETO_WINDOW` at a time: the blocks of each, then the facts of
+        the texts of the pairs whose blocks may hold a swap (their names read in one call,
+        `fact_texts`), then the swaps.
         """
         vetoed = [False] * len(pairs)
-        for start in range(0, len(pairs), _VETO_WINDOW):
+        places = [at for at, check in enumerate(checks.aligned) if check is not None]
+        for start in range(0, len(places), _VETO_WINDOW):
             if len(self._words) > _FACTS_KEPT - 2 * _VETO_WINDOW:
                 self._words.clear()
             if len(self._facts) > _FACTS_KEPT - 2 * _VETO_WINDOW:
                 self._facts.clear()
-            aligned = self._aligned(pairs, checks, norms, start, vetoed)
+            window = places[start : start + _VETO_WINDOW]
+            aligned = self._aligned(pairs, checks, norms, window, vetoed)
             self._read_facts(aligned)
             for at, a, b, words, blocks in aligned:
                 first, second = self._facts[a], self._facts[b]
@@ -215,22 +268,20 @@ class Facts:
         pairs: list[list[int]],
         checks: Checks,
         norms: Mapping[int, str],
-        start: int,
+        window: list[int],
         vetoed: list[bool],
     ) -> list[_Aligned]:
-        """Return the pairs of the window at `start` whose blocks may hold a fact swap.
+        """Return the pairs at the places of `window` whose blocks may hold a fact swap.
 
         Each as (its place, a, b, the words of both, their blocks). A pair of ASCII texts
         whose blocks replace a number by another is vetoed here, without its facts (their
         words are the norms' words, so `facts_conflict` reads the same blocks and fires).
         """
         aligned = []
-        for at in range(start, min(start + _VETO_WINDOW, len(pairs))):
+        for at in window:
             check = checks.aligned[at]
-            if check is None:
-                continue
             a, b = pairs[at]
-            if checks.swapped[at] and self._ascii(a) and self._ascii(b):
+            if checks.swapped[at]:
                 vetoed[at] = True
                 continue
             words = (self._words_of(a, norms), self._words_of(b, norms))
@@ -242,10 +293,6 @@ class Facts:
                 aligned.append((at, a, b, words, blocks))
         return aligned
 
-    def _ascii(self, index: int) -> bool:
-        """Return True when the original text of an index is ASCII (O(1) for a str)."""
-        return self._texts.original(index).isascii()
-
     def _read_facts(self, aligned: list[_Aligned]) -> None:
         """Read the facts of the texts of aligned pairs not read yet, in one batch."""
         new = {
@@ -255,7 +302,7 @@ class Facts:
             if index not in self._facts
         }
         read = fact_texts(
-            [self._texts.original(index) for index in new],
+            _originals(self._texts, np.fromiter(new, np.int64, len(new))),
             [known if self._folded else None for known in new.values()],
         )
         self._facts.update(zip(new, read, strict=True))
