@@ -423,14 +423,17 @@ def test_text_only_stdout_gets_the_report(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_a_scan_loads_no_scipy_blas_and_leaves_it_importable() -> None:
-    """The CLI's process scans without SciPy's BLAS (numba's unused np.dot), then imports it."""
+    """The CLI's process scans without SciPy's BLAS (numba's unused np.dot), then imports it.
+
+    And its report is frozen out of the collector's view, the collector on again.
+    """
     script = (
-        "import sys\n"
+        "import gc, sys\n"
         "from dedupe_news import cli\n"
         "assert cli.main(['demo', '-o', '/dev/null', '-q']) == 0\n"
         "loaded = 'scipy.linalg' in sys.modules\n"
         "import scipy.linalg.cython_blas\n"
-        "print(loaded)\n"
+        "print(loaded, gc.isenabled(), gc.get_freeze_count() > 0)\n"
     )
     ran = subprocess.run(  # noqa: S603 - our own interpreter
         [sys.executable, "-c", script],
@@ -438,4 +441,4 @@ def test_a_scan_loads_no_scipy_blas_and_leaves_it_importable() -> None:
         check=True,
         env={**os.environ, "PYTHONPATH": str(Path(dn.__file__).parent.parent)},
     )
-    assert ran.stdout == b"False\n"
+    assert ran.stdout == b"False True True\n"
