@@ -422,7 +422,7 @@ def test_text_only_stdout_gets_the_report(monkeypatch: pytest.MonkeyPatch) -> No
     assert json.loads(sink.getvalue())["summary"]["pages"] == 5
 
 
-def test_a_scan_loads_no_scipy_blas_and_leaves_it_importable() -> None:
+def test_a_scan_skips_scipy_blas_and_freezes_its_report() -> None:
     """The CLI's process scans without SciPy's BLAS (numba's unused np.dot), then imports it.
 
     And its report is frozen out of the collector's view, the collector on again.
