@@ -29,7 +29,8 @@ Verification decides; candidates only need recall.
 from __future__ import annotations
 
 import itertools
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numba
@@ -63,7 +64,7 @@ _WORD_SALT = np.uint64(0x5A17_5A17_5A17_5A17)  # word keys never equal shingle k
 _TRIM_COLUMNS = 3  # band columns paired by each thread between heap trims
 _PAIRS_PER_STEP = 1 << 23  # codes made at once before they are counted (64 MB)
 _INT32_OWNERS = 1 << 31
-_KEYS_PER_RANGE = 1 << 21  # index keys sorted at once: 2M keys, 24 MB with their owners
+_KEYS_PER_RANGE = 1 << 20  # index keys sorted at once by a thread: 1M keys, 20 MB of buffers
 CodeT = TypeVar("CodeT", np.int64, np.uint64)
 
 
@@ -293,7 +294,11 @@ def _rare_holders(sources: list[Source]) -> tuple[NDArray[np.int64], NDArray[np.
     """Return the holders of each key held 2 to MAX_HOLDERS times, grouped, and group ends.
 
     Keys are taken a range of their top bits at a time (`_index_kernels`); groups come in
-    ascending key order, holders in source and row order.
+    ascending key order, holders in source and row order. Each range is taken in turn
+    (the rows' cursors move through their keys) and handed to the run's threads, which
+    sort it and find its rare keys while the next range is taken, each range into its own
+    set of buffers; the results are joined in range order, so they do not depend on the
+    threads.
     """
     bins = np.cumsum([index_kernels.top_counts(keys) for keys, _, _ in sources], axis=1)
     cursors = [offsets[:-1].copy() for _, offsets, _ in sources]
@@ -305,19 +310,32 @@ def _rare_holders(sources: list[Source]) -> tuple[NDArray[np.int64], NDArray[np.
     most = max(
         int(cumulative[high - 1] - (cumulative[low - 1] if low else 0)) for low, high in ranges
     )
-    # One range's keys, owners and sorted keys, reused: fresh arrays per range fault again.
-    buffers = (np.empty(most, np.uint64), np.empty(most, kind), np.empty(most, np.uint64))
+    # A range's keys, owners and sorted keys, a set per thread, reused: fresh arrays per
+    # range fault their pages again.
+    workers = min(numba.get_num_threads(), len(ranges))  # the run's cap (`kernels.thread_cap`)
+    buffers = [
+        (np.empty(most, np.uint64), np.empty(most, kind), np.empty(most, np.uint64))
+        for _ in range(workers)
+    ]
     # Room for every key, filled range by range: pages never written are never resident,
     # and the ranges' parts are never held beside their joined copy.
     total = int(cumulative[-1])
     ids, owners, holders = np.empty(total, kind), np.empty(total, kind), np.empty(total, np.int64)
     entries, rare = 0, 0
-    for _, high in ranges:
-        found, held, counts = _range_holders(sources, cursors, high, buffers)
-        ids[entries : entries + len(found)] = found + rare
-        owners[entries : entries + len(found)] = held
-        holders[rare : rare + len(counts)] = counts
-        entries, rare = entries + len(found), rare + len(counts)
+    pending: deque[Future[_RangeHolders]] = deque()
+    with ThreadPoolExecutor(workers, initializer=numba.set_num_threads, initargs=(1,)) as pool:
+        for at, (_, high) in enumerate(ranges):
+            if len(pending) == workers:  # the oldest range's buffers are needed again
+                entries, rare = _joined(
+                    pending.popleft().result(), (ids, owners, holders), entries, rare
+                )
+            into = buffers[at % workers]
+            taken = _take_range(sources, cursors, high, into)
+            pending.append(pool.submit(_range_holders, into, taken))
+        while pending:
+            entries, rare = _joined(
+                pending.popleft().result(), (ids, owners, holders), entries, rare
+            )
     del buffers  # before the groups are joined
     release_freed()  # and the ranges' temporaries: 40 MiB of heap on the 65k-page crawl
     ends = np.cumsum(holders[:rare]).astype(np.int64)
@@ -328,20 +346,26 @@ def _rare_holders(sources: list[Source]) -> tuple[NDArray[np.int64], NDArray[np.
     return grouped, ends
 
 
-def _range_holders(
-    sources: list[Source],
-    cursors: list[NDArray[np.int64]],
-    high: int,
-    buffers: tuple[NDArray[np.uint64], NDArray[np.signedinteger[Any]], NDArray[np.uint64]],
-) -> tuple[NDArray[np.int32], NDArray[np.signedinteger[Any]], NDArray[np.int64]]:
-    """Take the sources' next range of keys (below bin `high`); return its rare keys' entries.
+_RangeHolders = tuple["NDArray[np.int32]", "NDArray[np.signedinteger[Any]]", "NDArray[np.int64]"]
+_Buffers = tuple["NDArray[np.uint64]", "NDArray[np.signedinteger[Any]]", "NDArray[np.uint64]"]
 
-    Returns (each entry's index among the range's rare keys, its owner) and each rare key's
-    number of holders; the keys, owners and sorted keys go into the caller's buffers.
-    """
+
+def _take_range(
+    sources: list[Source], cursors: list[NDArray[np.int64]], high: int, into: _Buffers
+) -> int:
+    """Take the sources' next range of keys (below bin `high`) into the buffers; their count."""
     taken = 0
     for (keys, offsets, of), cursor in zip(sources, cursors, strict=True):
-        taken = index_kernels.take_range(keys, offsets, of, cursor, (high, *buffers[:2], taken))
+        taken = index_kernels.take_range(keys, offsets, of, cursor, (high, *into[:2], taken))
+    return taken
+
+
+def _range_holders(buffers: _Buffers, taken: int) -> _RangeHolders:
+    """Return a taken range's rare keys' entries: (index among its rare keys, owner), counts.
+
+    The range's keys and owners are the buffers' first `taken`; its sorted keys go into the
+    third buffer. What is returned is copied out of the buffers.
+    """
     ordered = buffers[2][:taken]
     ordered[:] = buffers[0][:taken]
     ordered.sort()  # in place: the one sorted copy of a range, reused
@@ -349,6 +373,21 @@ def _range_holders(
     found = index_kernels.rare_ids(buffers[0][:taken], *index_kernels.key_table(rare))
     held = np.flatnonzero(found >= 0)
     return found[held], buffers[1][:taken][held], counts
+
+
+def _joined(
+    part: _RangeHolders,
+    into: tuple[NDArray[np.signedinteger[Any]], NDArray[np.signedinteger[Any]], NDArray[np.int64]],
+    entries: int,
+    rare: int,
+) -> tuple[int, int]:
+    """Write a range's holders after those of the ranges before it; return the new ends."""
+    found, held, counts = part
+    ids, owners, holders = into
+    ids[entries : entries + len(found)] = found + rare
+    owners[entries : entries + len(found)] = held
+    holders[rare : rare + len(counts)] = counts
+    return entries + len(found), rare + len(counts)
 
 
 def _ranges(counts: NDArray[np.int64]) -> list[tuple[int, int]]:
