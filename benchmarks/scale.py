@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def plot_scaling(rows: list[tuple[int, float, float]], path: Path, *, unit: str) -> None:
-    """Draw wall time and peak RSS against size (`rows`: size, seconds, MB) on log-log axes."""
+    """Draw wall time and peak RSS against size (`rows`: size, seconds, MiB) on log-log axes."""
     # matplotlib is a benchmark-only dependency: imported here, untyped, so `make test`
     # (which does not install it) type-checks this module all the same.
     importlib.import_module("matplotlib").use("Agg")
@@ -50,7 +50,7 @@ def plot_scaling(rows: list[tuple[int, float, float]], path: Path, *, unit: str)
     left.loglog(sizes, [rows[-1][1] * s / sizes[-1] for s in sizes], ":", label="linear")
     left.set(xlabel=unit, ylabel="wall time (s)", title="Time")
     right.loglog(sizes, [r[2] for r in rows], "o-", color="tab:orange")
-    right.set(xlabel=unit, ylabel="peak RSS (MB)", title="Memory")
+    right.set(xlabel=unit, ylabel="peak RSS (MiB)", title="Memory")
     left.legend()
     for axis in (left, right):
         axis.grid(visible=True, which="both", alpha=0.3)
