@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import orjson
 
-from dedupe_news.records import Label, Role
+from dedupe_news.records import Role
 from dedupe_news.records.segments import ROLES
+from dedupe_news.report.pieces import put_dated, segment_kinds
 from dedupe_news.report.rows import label_column
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
-    from dedupe_news.records import Report, Segments
+    from dedupe_news.records import Report
 
 PAGES_PER_CHUNK = 128
 """Pages encoded and written at once: about 10 MB of JSON on generated news pages."""
@@ -45,8 +46,6 @@ _END = b"\n        }"
 _CLOSE = b"\n      ]\n    }"  # after a page's last segment
 _EMPTY = b"]\n    }"  # a page without segments: "segments": []
 _PIECES = 8  # per segment: page id, line to cluster key, cluster, text, 4 dated fields
-_LABELS = tuple(Label)
-_LABEL_CODES = {label: code for code, label in enumerate(_LABELS)}
 _TITLE = ROLES.index(Role.TITLE)
 
 
@@ -132,17 +131,10 @@ class _Shared:
     @classmethod
     def of(cls, report: Report, bounds: list[tuple[int, int]]) -> _Shared:
         """Encode what repeats: lines with roles and labels, cluster ids, dateline fields."""
-        columns, count = report.columns, len(report.labels)
-        labels = np.fromiter(map(_LABEL_CODES.__getitem__, report.labels), np.intp, count)
-        keys = (columns.lines.astype(np.intp) * len(ROLES) + columns.roles) * len(_LABELS) + labels
-        distinct, middle = np.unique(keys, return_inverse=True)
-        lines, codes = np.divmod(distinct, len(ROLES) * len(_LABELS))
-        roles, labels = np.divmod(codes, len(_LABELS))
+        columns = report.columns
+        kinds, middle = segment_kinds(report)
         middles = [
-            _MIDDLE % (line, line, ROLES[role].value.encode(), _LABELS[label].value.encode())
-            for line, role, label in zip(
-                lines.tolist(), roles.tolist(), labels.tolist(), strict=True
-            )
+            _MIDDLE % (line, line, role.encode(), label.encode()) for line, role, label in kinds
         ]
         indented: dict[Any, bytes] = {None: _AGENCIES + b"[]"}
         indented |= {
@@ -153,7 +145,7 @@ class _Shared:
         return cls(
             bounds,
             np.array(middles, dtype=object),
-            middle.reshape(-1),
+            middle,
             np.flatnonzero(columns.roles == _TITLE),
             _encoded(report.segment_clusters, b"", _TEXT),
             (
@@ -182,7 +174,7 @@ def _chunk(report: Report, shared: _Shared, first: int, last: int) -> bytes:
     pieces[1::_PIECES] = shared.middles[shared.middle[start:end]]
     pieces[2::_PIECES] = list(map(shared.clusters.__getitem__, report.segment_clusters[start:end]))
     pieces[3::_PIECES] = list(map(orjson.dumps, columns.texts[start:end]))
-    _dated(columns, shared, start, end, pieces)
+    put_dated(pieces, columns, shared.dated, start, end, stride=_PIECES, first=4)
     parts: list[bytes] = pieces.tolist()  # a list: its items are set faster than an array's
     waiting: list[bytes] = []  # pages without segments, written before the next page's lead
     heads = _heads(report, shared, first, last)
@@ -196,18 +188,6 @@ def _chunk(report: Report, shared: _Shared, first: int, last: int) -> bytes:
         waiting.clear()
     parts.extend(waiting)
     return b"".join(parts)
-
-
-def _dated(
-    columns: Segments, shared: _Shared, start: int, end: int, pieces: NDArray[np.object_]
-) -> None:
-    """Put each segment's `place`, `agencies`, `age` and `age_minutes` in its pieces."""
-    first, last = columns.dated.searchsorted([start, end]).tolist()
-    at = (columns.dated[first:last] - start) * _PIECES
-    fields = (columns.places, columns.agencies, columns.ages, columns.age_minutes)
-    for number, (encoded, values) in enumerate(zip(shared.dated, fields, strict=True), 4):
-        pieces[number::_PIECES] = encoded[None]  # the field of a segment without a dateline
-        pieces[at + number] = list(map(encoded.__getitem__, values[first:last]))
 
 
 def _heads(report: Report, shared: _Shared, first: int, last: int) -> list[bytes]:

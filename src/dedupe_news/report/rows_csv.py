@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dedupe_news.records import Label
-from dedupe_news.records.segments import ROLES
+from dedupe_news.report.pieces import put_dated, segment_kinds
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -26,8 +25,6 @@ ROWS_PER_CHUNK = 4096
 """Segment rows joined and written at once."""
 
 _PIECES = 9  # per row: page id and id's start, line to label, cluster, text, 4 dated, the rest
-_LABELS = tuple(Label)
-_LABEL_CODES = {label: code for code, label in enumerate(_LABELS)}
 _SPECIAL = re.compile('[,"\r\n]')  # what makes the csv module quote a cell (QUOTE_MINIMAL)
 
 
@@ -67,18 +64,14 @@ class _Shared:
             quoted.append(opened.startswith('"'))
             heads.append(cell(page_id) + "," + opened.removesuffix('"'))
         self.heads = np.array(heads, dtype=object)[columns.pages]
-        labels = np.fromiter(map(_LABEL_CODES.__getitem__, report.labels), np.intp, len(owner))
-        keys = (columns.lines.astype(np.intp) * len(ROLES) + columns.roles) * len(_LABELS) + labels
-        distinct, middle = np.unique(keys, return_inverse=True)
-        lines, codes = np.divmod(distinct, len(ROLES) * len(_LABELS))
-        roles, labels = np.divmod(codes, len(_LABELS))
+        kinds, kind = segment_kinds(report)
         middles = [
-            f"{line}{close},{line},{ROLES[role].value},{_LABELS[label].value},"
-            for line, role, label in zip(*(a.tolist() for a in (lines, roles, labels)), strict=True)
+            f"{line}{close},{line},{role},{label},"
+            for line, role, label in kinds
             for close in ("", '"')
         ]
         closes = np.array(quoted, dtype=np.intp)[columns.pages]
-        self.middles = np.array(middles, dtype=object)[middle.reshape(-1) * 2 + closes]
+        self.middles = np.array(middles, dtype=object)[kind * 2 + closes]
         tails = [
             ",".join(map(cell, (page.url, page.site, page.published, article))) + "\r\n"
             for page, article in zip(pages, report.article_clusters, strict=True)
@@ -102,12 +95,7 @@ class _Shared:
         clusters = report.segment_clusters[start:stop]
         pieces[2::_PIECES] = list(map(self.clusters.__getitem__, clusters))
         pieces[3::_PIECES] = _texts(columns.texts[start:stop])
-        first, last = columns.dated.searchsorted([start, stop]).tolist()
-        at = (columns.dated[first:last] - start) * _PIECES
-        fields = (columns.places, columns.agencies, columns.ages, columns.age_minutes)
-        for number, (spelled, values) in enumerate(zip(self.dated, fields, strict=True), 4):
-            pieces[number::_PIECES] = spelled[None]  # the field of a row without a dateline
-            pieces[at + number] = list(map(spelled.__getitem__, values[first:last]))
+        put_dated(pieces, columns, self.dated, start, stop, stride=_PIECES, first=4)
         pieces[8::_PIECES] = self.tails[start:stop]
         return "".join(pieces.tolist())
 

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import orjson
 
-from dedupe_news.records import Label
-from dedupe_news.records.segments import ROLES
+from dedupe_news.report.pieces import put_dated, segment_kinds
 from dedupe_news.report.rows import json_line, segment_rows
 
 if TYPE_CHECKING:
@@ -29,8 +28,6 @@ ROWS_PER_CHUNK = 2048
 
 _MIDDLE = b':%d","line":%d,"role":"%s","label":"%s","cluster":'
 _PIECES = 9  # per row: page id, line to cluster key, cluster, text, 4 dated fields, the rest
-_LABELS = tuple(Label)
-_LABEL_CODES = {label: code for code, label in enumerate(_LABELS)}
 _DATED = (b',"place":', b',"agencies":', b',"age":', b',"age_minutes":')
 
 
@@ -69,18 +66,11 @@ class _Shared:
             for page, article in zip(pages, report.article_clusters, strict=True)
         ]
         self.tails = np.array(tails, dtype=object)[owner] if len(owner) else np.array([], object)
-        labels = np.fromiter(map(_LABEL_CODES.__getitem__, report.labels), np.intp, len(owner))
-        keys = (columns.lines.astype(np.intp) * len(ROLES) + columns.roles) * len(_LABELS) + labels
-        distinct, middle = np.unique(keys, return_inverse=True)
-        lines, codes = np.divmod(distinct, len(ROLES) * len(_LABELS))
-        roles, labels = np.divmod(codes, len(_LABELS))
+        kinds, kind = segment_kinds(report)
         middles = [
-            _MIDDLE % (line, line, ROLES[role].value.encode(), _LABELS[label].value.encode())
-            for line, role, label in zip(
-                lines.tolist(), roles.tolist(), labels.tolist(), strict=True
-            )
+            _MIDDLE % (line, line, role.encode(), label.encode()) for line, role, label in kinds
         ]
-        self.middles = np.array(middles, dtype=object)[middle.reshape(-1)]
+        self.middles = np.array(middles, dtype=object)[kind]
         self.clusters = _encoded(report.segment_clusters, b"", b',"text":')
         fields = (columns.places, columns.agencies, columns.ages, columns.age_minutes)
         self.dated = [
@@ -102,12 +92,7 @@ class _Shared:
             map(self.clusters.__getitem__, report.segment_clusters[start:stop])
         )
         pieces[3::_PIECES] = texts
-        first, last = columns.dated.searchsorted([start, stop]).tolist()
-        at = (columns.dated[first:last] - start) * _PIECES
-        fields = (columns.places, columns.agencies, columns.ages, columns.age_minutes)
-        for number, (encoded, values) in enumerate(zip(self.dated, fields, strict=True), 4):
-            pieces[number::_PIECES] = encoded[None]  # the field of a row without a dateline
-            pieces[at + number] = list(map(encoded.__getitem__, values[first:last]))
+        put_dated(pieces, columns, self.dated, start, stop, stride=_PIECES, first=4)
         pieces[8::_PIECES] = self.tails[start:stop]
         return b"".join(pieces.tolist())
 
