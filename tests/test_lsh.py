@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from itertools import combinations, pairwise
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -309,3 +313,31 @@ def test_candidates_given_the_band_pairs_of_a_lean_sketch_equal_the_full_sketchs
     found = candidates(lean, dn.DEFAULT, banded=pairs_within(keys))
     expected = candidates(sketch(tokens, everyone, dn.DEFAULT), dn.DEFAULT)
     assert found.tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("layer", ["workqueue", None])
+def test_kernels_go_to_threads_only_where_numba_allows_it(layer: str | None) -> None:
+    """Under workqueue, which aborts on kernels from two threads at once, one thread works.
+
+    The band columns and the index ranges go to the run's threads on a threadsafe layer (the
+    default, omp or tbb where installed); a run under workqueue finishes (it aborted the
+    process before the check).
+    """
+    script = (
+        "import numba\n"
+        "from dedupe_news import find_duplicates\n"
+        "from dedupe_news.stages import lsh\n"
+        "texts = [f'bericht {i % 97} over de trein naar Moskou, dag {i}' for i in range(3000)]\n"
+        "find_duplicates(texts)\n"
+        "print(lsh._workers(), numba.get_num_threads(), numba.threading_layer())\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(dn.__file__).parent.parent)}
+    env.pop("NUMBA_THREADING_LAYER", None)
+    if layer is not None:
+        env["NUMBA_THREADING_LAYER"] = layer
+    ran = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", script], capture_output=True, check=True, env=env
+    )
+    workers, threads, used = ran.stdout.decode().split()
+    assert used == layer or layer is None
+    assert int(workers) == (int(threads) if used in {"omp", "tbb"} else 1)

@@ -142,7 +142,7 @@ def _column_pairs(columns: Iterator[NDArray[np.uint64]], n: int) -> NDArray[np.i
 
     One column at a time (sorting n keys that fit in cache beats one sort of n * bands),
     the columns spread over the run's threads: numpy's sorts and masks release the GIL, so
-    two threads paired the 20k-page crawl's 27 columns in 0.05 s instead of 0.11-0.13.
+    two threads paired the 20k-page crawl's 27 columns in 0.05-0.055 s instead of 0.11-0.13.
     Each thread runs its kernels on one thread itself. The pairs are joined in column
     order, then sorted: the result does not depend on the threads.
     """
@@ -156,7 +156,7 @@ def _column_pairs(columns: Iterator[NDArray[np.uint64]], n: int) -> NDArray[np.i
         return pairs_sharing_key(column[owners], owners)
 
     found: list[NDArray[np.int64]] = [np.empty((0, 2), dtype=np.int64)]
-    workers = numba.get_num_threads()  # the run's cap (`kernels.thread_cap`)
+    workers = _workers()
     with ThreadPoolExecutor(workers, initializer=numba.set_num_threads, initargs=(1,)) as pool:
         while group := list(itertools.islice(columns, workers * _TRIM_COLUMNS)):
             found.extend(pool.map(column_pairs, group))
@@ -165,6 +165,21 @@ def _column_pairs(columns: Iterator[NDArray[np.uint64]], n: int) -> NDArray[np.i
     del found
     codes = distinct_sorted(pairs[:, 0] * n + pairs[:, 1])
     return np.column_stack((codes // max(n, 1), codes % max(n, 1))).astype(np.int64)
+
+
+def _workers() -> int:
+    """Return how many threads may call kernels at once: the run's cap, where numba allows.
+
+    numba's omp and tbb threading layers take parallel kernels from several threads at
+    once; its fallback, workqueue (no OpenMP or TBB library installed), aborts the whole
+    process when two threads launch them together, so there the work stays on one thread.
+    """
+    threads = numba.get_num_threads()  # the run's cap (`kernels.thread_cap`); starts the layer
+    layer = numba.threading_layer()  # type: ignore[attr-defined]  # numba re-exports it, untyped
+    return threads if layer in _THREADSAFE_LAYERS else 1
+
+
+_THREADSAFE_LAYERS = ("omp", "tbb")
 
 
 def index_keys(found: Sketch) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
@@ -312,7 +327,7 @@ def _rare_holders(sources: list[Source]) -> tuple[NDArray[np.int64], NDArray[np.
     )
     # A range's keys, owners and sorted keys, a set per thread, reused: fresh arrays per
     # range fault their pages again.
-    workers = min(numba.get_num_threads(), len(ranges))  # the run's cap (`kernels.thread_cap`)
+    workers = min(_workers(), len(ranges))
     buffers = [
         (np.empty(most, np.uint64), np.empty(most, kind), np.empty(most, np.uint64))
         for _ in range(workers)
