@@ -28,6 +28,17 @@ if TYPE_CHECKING:
     from benchmarks.tools import Stages, Tool
 
 
+WARM_UP = (
+    "De trein naar Moskou vertrok maandag om negen uur met 300 reizigers aan boord, meldt RIA.",
+    "De trein naar Moskou vertrok maandag om negen uur met 310 reizigers aan boord, meldt RIA.",
+    "De trein naar Moskou vertrok maandag om negen uur met 300 reizigers aan boord.",
+    "Iets heel anders over het weer in Utrecht.",
+)
+"""The untimed first run of every tool: near copies (a number changed, a sentence cut) and
+another text, so every stage runs once. A single text left 8 of dedupe_news's cached kernels
+(the veto's) to load inside the timed run, 0.04 s at 100k paragraphs."""
+
+
 def load_texts(path: Path) -> list[str]:
     """Return the `text` of every JSONL line, in order."""
     with path.open(encoding="utf-8") as lines:
@@ -56,7 +67,7 @@ def main(argv: list[str]) -> int:
 
         run = PEERS[name]
     # Not timed, for every tool alike: imports, numba's cached kernels, one-off set-up.
-    run(["warm up the tool once before it is timed"], {})
+    run(list(WARM_UP), {})
     stages: Stages = {}
     start = time.perf_counter()
     labels = run(texts, stages)
