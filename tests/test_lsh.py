@@ -319,9 +319,9 @@ def test_candidates_given_the_band_pairs_of_a_lean_sketch_equal_the_full_sketchs
 def test_kernels_go_to_threads_only_where_numba_allows_it(layer: str | None) -> None:
     """Under workqueue, which aborts on kernels from two threads at once, one thread works.
 
-    The band columns and the index ranges go to the run's threads on a threadsafe layer (the
-    default, omp or tbb where installed); a run under workqueue finishes (it aborted the
-    process before the check).
+    The band columns and the index ranges of a large batch go to the run's threads on a
+    threadsafe layer (the default, omp or tbb where installed); under workqueue a run
+    finishes, its work on one thread.
     """
     script = (
         "import numba\n"

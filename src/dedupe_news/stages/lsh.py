@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numba
@@ -41,7 +42,7 @@ from dedupe_news.stages import _index_kernels as index_kernels
 from dedupe_news.stages import _kernels as kernels
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from numpy.typing import NDArray
 
@@ -66,6 +67,7 @@ _PAIRS_PER_STEP = 1 << 23  # codes made at once before they are counted (64 MB)
 _INT32_OWNERS = 1 << 31
 _KEYS_PER_RANGE = 1 << 20  # index keys sorted at once by a thread: 1M keys, 20 MB of buffers
 CodeT = TypeVar("CodeT", np.int64, np.uint64)
+T = TypeVar("T")
 
 
 def candidate_probability(similarity: float, bands: int, rows: int) -> float:
@@ -156,11 +158,15 @@ def _column_pairs(columns: Iterator[NDArray[np.uint64]], n: int) -> NDArray[np.i
         return pairs_sharing_key(column[owners], owners)
 
     found: list[NDArray[np.int64]] = [np.empty((0, 2), dtype=np.int64)]
-    workers = _workers()
-    with ThreadPoolExecutor(workers, initializer=numba.set_num_threads, initargs=(1,)) as pool:
+    # Below this, threads cost more than they save: 4,000 calls on 2 rows each took 8.5 s
+    # with a pool per call, 2.0-2.2 s without (tests/test_lsh.py, the S-curve).
+    large = n >= kernels.PARALLEL_WORK // _COLUMNS_AT_LEAST
+    workers = _workers() if large else 1
+    with _pool(workers) as pool:
         while group := list(itertools.islice(columns, workers * _TRIM_COLUMNS)):
             found.extend(pool.map(column_pairs, group))
-            release_freed()  # the group's temporaries, which the heap keeps and grows
+            if large:
+                release_freed()  # the group's temporaries, which the heap keeps and grows
     pairs = np.concatenate(found)
     del found
     codes = distinct_sorted(pairs[:, 0] * n + pairs[:, 1])
@@ -180,6 +186,33 @@ def _workers() -> int:
 
 
 _THREADSAFE_LAYERS = ("omp", "tbb")
+
+
+@contextmanager
+def _pool(workers: int) -> Iterator[Executor]:
+    """Return the run's threads for kernels (each running its kernels on one thread).
+
+    With one worker, the calling thread does the work as it is submitted, as it would
+    without threads: no pool is started for a small batch.
+    """
+    if workers == 1:
+        yield _InCaller()
+        return
+    with ThreadPoolExecutor(workers, initializer=numba.set_num_threads, initargs=(1,)) as pool:
+        yield pool
+
+
+class _InCaller(Executor):
+    """An executor that runs each task in the calling thread as it is submitted."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:  # noqa: ANN401 - any task's arguments
+        """Run `fn` now and return its result as a done future (its error is raised here)."""
+        done: Future[T] = Future()
+        done.set_result(fn(*args, **kwargs))
+        return done
+
+
+_COLUMNS_AT_LEAST = 16  # a key matrix's columns (bands and anchors), for the size worth threads
 
 
 def index_keys(found: Sketch) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
@@ -338,7 +371,7 @@ def _rare_holders(sources: list[Source]) -> tuple[NDArray[np.int64], NDArray[np.
     ids, owners, holders = np.empty(total, kind), np.empty(total, kind), np.empty(total, np.int64)
     entries, rare = 0, 0
     pending: deque[Future[_RangeHolders]] = deque()
-    with ThreadPoolExecutor(workers, initializer=numba.set_num_threads, initargs=(1,)) as pool:
+    with _pool(workers) as pool:
         for at, (_, high) in enumerate(ranges):
             if len(pending) == workers:  # the oldest range's buffers are needed again
                 entries, rare = _joined(
