@@ -142,11 +142,11 @@ def pairs_within(keys: NDArray[np.uint64]) -> NDArray[np.int64]:
 def _column_pairs(columns: Iterator[NDArray[np.uint64]], n: int) -> NDArray[np.int64]:
     """Return `pairs_within` of the key matrix whose columns these are.
 
-    One column at a time (sorting n keys that fit in cache beats one sort of n * bands),
-    the columns spread over the run's threads: numpy's sorts and masks release the GIL, so
-    two threads paired the 20k-page crawl's 27 columns in 0.05-0.055 s instead of 0.11-0.13.
-    Each thread runs its kernels on one thread itself. The pairs are joined in column
-    order, then sorted: the result does not depend on the threads.
+    One column at a time (sorting n keys that fit in cache beats one sort of n * bands).
+    In a large batch the columns are spread over the run's threads: numpy's sorts and masks
+    release the GIL, so two threads paired the 20k-page crawl's 27 columns in 0.05-0.055 s
+    instead of 0.11-0.13. Each thread runs its kernels on one thread itself. The pairs are
+    joined in column order, then sorted: the result does not depend on the threads.
     """
     everyone = np.arange(n, dtype=np.int64)
 
