@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.errors import ConfigError, InputError
 from dedupe_news.memory import collector_paused, release_freed
-from dedupe_news.records import Cluster, Corpus, Page, Report, Segments
+from dedupe_news.records import Cluster, Corpus, Page, Report, Segments, Skipped
 from dedupe_news.stages._kernels import thread_cap
 from dedupe_news.stages.article import article_clusters, whole_story_copies
 from dedupe_news.stages.cluster import cluster_segments, cluster_texts
@@ -92,8 +92,49 @@ def dedupe(  # noqa: PLR0913 - the documented keyword options of a run, one per 
     skipped = pages.skipped if isinstance(pages, Corpus) else ()
     given, count = _sized(pages.pages if isinstance(pages, Corpus) else pages)
     with timer("segment", count):
-        batch, segments = _segmented(given, keep_page_text=keep_page_text)
-    del given, pages  # a handed-over iterable is drained: its pages live in `batch` alone
+        cutter = Cutter()
+        kept = cut_pages(given, cutter, keep_page_text=keep_page_text)
+        del given, pages  # a handed-over iterable is drained: its pages live in `kept` alone
+        batch, segments = _ordered(cutter, kept)
+    del cutter, kept
+    return _deduped(batch, segments, config, timer, skipped)
+
+
+@collector_paused()
+def dedupe_cut(  # noqa: PLR0913 - `dedupe`'s options, on pages cut already
+    cutter: Cutter,
+    kept: list[Page],
+    config: Config = DEFAULT,
+    *,
+    skipped: tuple[Skipped, ...] = (),
+    on_stage: StageTimer | None = None,
+    on_start: StageStart | None = None,
+    threads: int | None = None,
+) -> Report:
+    """Run `dedupe` on pages cut already: `kept` holds them, as `cut_pages` returned them.
+
+    For a reader that cuts pages as it reads them, in other processes too (the CLI's split
+    reading, `cli/split.py`): `cutter` holds their segments.
+
+    Raises:
+        ConfigError: `threads` is not a positive integer.
+        InputError: Two pages have the same id.
+    """
+    timer = _Timer(on_stage, on_start, _threads(threads))
+    with timer("segment", len(kept)):
+        batch, segments = _ordered(cutter, kept)
+    del kept
+    return _deduped(batch, segments, config, timer, skipped)
+
+
+def _deduped(
+    batch: tuple[Page, ...],
+    segments: Segments,
+    config: Config,
+    timer: _Timer,
+    skipped: tuple[Skipped, ...],
+) -> Report:
+    """Run the stages after `segment` on a batch and its segments."""
     texts = segments.texts
     with timer("tokenize", len(texts)):
         distinct, handed = _distinct(texts, config)
@@ -244,12 +285,14 @@ def _sized(pages: Iterable[Page]) -> tuple[Iterable[Page], int]:
     return gathered, len(gathered)
 
 
-def _segmented(given: Iterable[Page], *, keep_page_text: bool) -> tuple[tuple[Page, ...], Segments]:
-    """Segment the pages as they come; return them and their segments sorted by page id.
+def cut_pages(given: Iterable[Page], cutter: Cutter, *, keep_page_text: bool) -> list[Page]:
+    """Cut the pages as they come into `cutter`; return them, without text unless kept.
 
     Without `keep_page_text`, each page is kept without its text as soon as it is cut.
+
+    Raises:
+        TypeError: `given` holds something that is not a `Page`.
     """
-    cutter = Cutter()
     kept: list[Page] = []
     for position, page in enumerate(given):
         if not isinstance(page, Page):
@@ -260,6 +303,11 @@ def _segmented(given: Iterable[Page], *, keep_page_text: bool) -> tuple[tuple[Pa
             raise TypeError(msg)
         cutter.cut(page)
         kept.append(page if keep_page_text else _without_text(page))
+    return kept
+
+
+def _ordered(cutter: Cutter, kept: list[Page]) -> tuple[tuple[Page, ...], Segments]:
+    """Return the pages cut, and their segments, sorted by page id; refuse a repeated id."""
     ids = [page.id for page in kept]
     order = sorted(range(len(kept)), key=ids.__getitem__)
     batch = tuple(kept[at] for at in order)

@@ -9,6 +9,7 @@ from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dedupe_news.cli import split
 from dedupe_news.cli.outcomes import (
     EXIT_OK,
     EXIT_SKIPPED,
@@ -28,9 +29,10 @@ from dedupe_news.sources import read_pages
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from dedupe_news.records import Corpus, Page, Report
+    from dedupe_news.stages.segment import Cutter
 
 _NOT_PAGES_SHOWN = 5
 
@@ -46,44 +48,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     map_large_blocks()  # the CLI's process: freed arrays of 4 MiB or more go back at once
-    _without_scipy_blas()
     if args.command == "index":
+        _without_scipy_blas()
         return index_command(args)
     configure_logging(args.verbose)
     progress = Progress() if not args.quiet and sys.stderr.isatty() else None
     try:
         config = Config(**{f.name: getattr(args, f.name) for f in fields(Config)})
         if _workers_write_parquet(args):
+            _without_scipy_blas()
             return _scan_parquet_on_workers(args, config)
-        sources = [seed_folder()] if args.command == "demo" else args.paths
-        if progress is not None:
-            progress.start("read", None, unit="B")
-        corpus = read_pages(
-            *sources,
-            encoding=args.encoding,
-            max_page_bytes=args.max_page_bytes,
-            include=args.include,
-            exclude=args.exclude,
-            id_field=args.id_field,
-            text_field=args.text_field,
-            title_field=args.title_field,
-            html_field=args.html_field,
-            on_item=None if progress is None else progress.read,
-        )
+        on_item = None if progress is None else progress.read
+        starts = split.ranges(args)
+        if starts is None:
+            _without_scipy_blas()
+            if progress is not None:
+                progress.start("read", None, unit="B")
+            corpus: Corpus | None = _read(args, on_item)
+            skipped = corpus.skipped
+        else:  # the children are forked first: nothing else is loaded or running yet
+            corpus = None
+            cutter, kept, skipped = split.read_and_cut(
+                args, starts, lambda: _warm(config, args.threads, progress), on_item
+            )
         if progress is not None:
             progress.close()
-        errors = _print_skipped(corpus.skipped)
+        errors = _print_skipped(skipped)
         if args.strict and errors:
             print(f"error: {errors} input(s) skipped; --strict writes no output", file=sys.stderr)
             return EXIT_SKIPPED
-        if getattr(args, "index", None) is not None:
+        if corpus is None:
+            report = _dedupe(config, args, progress, skipped, cut=(cutter, kept))
+            del cutter, kept
+        elif getattr(args, "index", None) is not None:
             report = _scan_index(corpus, config, args, progress)
         elif getattr(args, "scheduler", None) is not None:
             report = _dedupe_dask(corpus, config, args.scheduler)
         else:
-            pages, skipped = list(corpus.pages), corpus.skipped
+            pages = split.Drain(list(corpus.pages))
             del corpus  # handed over: each page's text is freed once it is segmented
-            report = _dedupe(_Drain(pages), skipped, config, args, progress)
+            report = _dedupe(config, args, progress, skipped, pages=pages)
         _emit(report, args, progress)
     except DedupeNewsError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -124,53 +128,77 @@ def _dedupe_dask(corpus: Corpus, config: Config, scheduler: str) -> Report:
     return dedupe_corpus(corpus, config, scheduler)
 
 
-def _dedupe(
-    pages: Iterator[Page],
-    skipped: tuple[Skipped, ...],
+def _read(args: argparse.Namespace, on_item: Callable[[Page | Skipped], None] | None) -> Corpus:
+    """Read the run's inputs (the seed folder for `demo`)."""
+    return read_pages(
+        *([seed_folder()] if args.command == "demo" else args.paths),
+        encoding=args.encoding,
+        max_page_bytes=args.max_page_bytes,
+        include=args.include,
+        exclude=args.exclude,
+        id_field=args.id_field,
+        text_field=args.text_field,
+        title_field=args.title_field,
+        html_field=args.html_field,
+        on_item=on_item,
+    )
+
+
+def _warm(config: Config, threads: int | None, progress: Progress | None) -> None:
+    """Load what a run loads on first use (numba's array math, the cached kernels).
+
+    Runs the pipeline on the bundled seed pages, quietly: 0.2 s that the first run in a
+    process pays anyway, spent while the split reading's children read (`cli/split.py`).
+    Then the reading's progress starts.
+    """
+    _without_scipy_blas()
+    from dedupe_news.pipeline import dedupe  # noqa: PLC0415 - loads numba: not for --help
+
+    logging.disable(logging.INFO)  # its pages are not the run's: no "5 pages" line
+    try:
+        dedupe(read_pages(seed_folder()), config, threads=threads)
+    finally:
+        logging.disable(logging.NOTSET)
+    if progress is not None:
+        progress.start("read", None, unit="B")
+
+
+def _dedupe(  # noqa: PLR0913 - the run's settings, its display, and its pages one of two ways
     config: Config,
     args: argparse.Namespace,
     progress: Progress | None,
+    skipped: tuple[Skipped, ...],
+    *,
+    pages: Iterator[Page] | None = None,
+    cut: tuple[Cutter, list[Page]] | None = None,
 ) -> Report:
-    """Run the embedded pipeline on pages handed over to it: no page text is kept."""
-    from dedupe_news.pipeline import dedupe  # noqa: PLC0415 - loads numba: not for --help
+    """Run the embedded pipeline on pages handed over to it, or on pages cut already (`cut`).
 
+    No page text is kept.
+    """
+    from dedupe_news.pipeline import dedupe, dedupe_cut  # noqa: PLC0415 - loads numba
+
+    on_stage = None if progress is None else progress.done
+    on_start = None if progress is None else progress.start
     with collector_paused():
-        report = dedupe(
-            pages,
-            config,
-            on_stage=None if progress is None else progress.done,
-            on_start=None if progress is None else progress.start,
-            threads=args.threads,
-            keep_page_text=False,  # no report format reads it: segments hold the text
-        )
+        if cut is None:
+            report = dedupe(
+                iter(()) if pages is None else pages,
+                config,
+                on_stage=on_stage,
+                on_start=on_start,
+                threads=args.threads,
+                keep_page_text=False,  # no report format reads it: segments hold the text
+            )
+        else:
+            report = dedupe_cut(
+                *cut, config, on_stage=on_stage, on_start=on_start, threads=args.threads
+            )
         # The report lives until the process ends: frozen before the collector resumes, so
         # no collection walks it again (the first, right after the run, took 0.055 s of the
         # 300k-segment scan, and the writers' bursts of small objects set off more).
         gc.freeze()
     return replace(report, skipped=skipped)
-
-
-class _Drain:
-    """Iterate over the pages, each removed from the list as it goes: the caller keeps none.
-
-    It tells its length (`__length_hint__`), so `dedupe` counts the pages without gathering
-    them: each page's text is freed as soon as the page is segmented.
-    """
-
-    def __init__(self, pages: list[Page]) -> None:
-        pages.reverse()
-        self._pages = pages
-
-    def __iter__(self) -> _Drain:
-        return self
-
-    def __next__(self) -> Page:
-        if not self._pages:
-            raise StopIteration
-        return self._pages.pop()
-
-    def __length_hint__(self) -> int:
-        return len(self._pages)
 
 
 def _workers_write_parquet(args: argparse.Namespace) -> bool:

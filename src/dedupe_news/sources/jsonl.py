@@ -70,13 +70,14 @@ class JsonlSource:
     id_prefix: str
 
 
-def lines(stream: LineStream, limit: int) -> Iterator[tuple[int, bytes | int]]:
+def lines(stream: LineStream, limit: int, first: int = 1) -> Iterator[tuple[int, bytes | int]]:
     """Yield (number, line) per line, or (number, size) for a line over `limit` bytes.
 
+    Lines are numbered from `first` (the stream's first line is the file's line `first`).
     At most `limit + 1` bytes of a line are held: a longer one is read on to its end in
     chunks and counted, never kept.
     """
-    number = 0
+    number = first - 1
     while True:
         line = stream.readline(limit + 1)
         if not line:
@@ -94,14 +95,19 @@ def lines(stream: LineStream, limit: int) -> Iterator[tuple[int, bytes | int]]:
         yield number, size
 
 
-def pages(
-    stream: LineStream, source: JsonlSource, fields: Fields, decoder: Decoder, limit: int
+def pages(  # noqa: PLR0913 - the stream, what it is, how to read it, where it starts
+    stream: LineStream,
+    source: JsonlSource,
+    fields: Fields,
+    decoder: Decoder,
+    limit: int,
+    first: int = 1,
 ) -> Iterator[Page | Skipped]:
-    """Yield each page of a JSONL stream, and a `Skipped` per bad line."""
+    """Yield each page of a JSONL stream, and a `Skipped` per bad line (numbered from `first`)."""
     # The fields read from a record, when orjson parses it (`_fast_record`), else None.
     read = (fields.id, fields.text, fields.title, fields.html, *_READ_METADATA)
     fast = read if decoder.codec == _UTF8 else None
-    for number, line in lines(stream, limit):
+    for number, line in lines(stream, limit, first):
         if isinstance(line, int):
             reason = f"{line} bytes, over the maximum page size of {limit} bytes"
             yield Skipped(f"{source.path}:{number}", reason)

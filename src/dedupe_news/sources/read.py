@@ -18,6 +18,7 @@ a page with no text is skipped as `empty`; everything else is read. docs/input.m
 
 from __future__ import annotations
 
+import io
 import stat
 import sys
 from collections import deque
@@ -102,21 +103,152 @@ def read_pages(  # noqa: PLR0913 - the documented keyword options of reading, on
         _globs("exclude", exclude),
         roots,
     )
-    found: dict[PageId, Page] = {}
-    skipped: list[Skipped] = []
     with collector_paused():  # pages and records make no cycles; each collection walks them all
-        for source in sources:
-            for item in reader.source(source):
-                if on_item is not None:
-                    on_item(item)
-                if isinstance(item, Skipped):
-                    skipped.append(item)
-                elif item.id in found:
-                    first = found[item.id].path
-                    reason = f"duplicate page id {item.id!r}, first read from {first}"
-                    skipped.append(Skipped(str(item.path), reason))
-                else:
-                    found[item.id] = item
+        items = (item for source in sources for item in reader.source(source))
+        return _gathered(items, on_item, {})
+
+
+def plain_jsonl(path: str | os.PathLike[str], encoding: str = "utf-8") -> bool:
+    """Return whether `read_pages(path)` reads the file as JSONL, uncompressed, by lines.
+
+    Such a file can be read by byte ranges (`read_lines`): a regular file holding JSONL,
+    not compressed, in an encoding whose line end is the byte `\n`.
+    """
+    file = Path(path)
+    found = classify(file, file.name, ("*",), ())
+    try:
+        if not isinstance(found, Found) or found.compression or not file.is_file():
+            return False
+        stored, start = head(file, "")
+    except OSError:
+        return False
+    return (
+        Decoder.of(encoding).ascii_compatible
+        and found.format in {"sniff", "jsonl"}
+        and sniffed_format(start) is None
+        and looks_like(stored, start, "") is None
+        and is_jsonl(start)
+    )
+
+
+def line_starts(path: str | os.PathLike[str], shares: Iterable[float]) -> list[int]:
+    """Return the byte offsets that cut a file at line ends into parts of about these shares.
+
+    Each offset is 0 or just after a `\n`, past the share's point; the offsets ascend, with
+    the file's size last, and no part is empty.
+
+    Examples:
+        >>> import tempfile
+        >>> with tempfile.NamedTemporaryFile("wb", suffix=".jsonl") as file:
+        ...     _ = file.write(b"aaaa\nbb\ncccc\n")
+        ...     file.flush()
+        ...     line_starts(file.name, [0.5, 0.5])
+        [0, 8, 14]
+    """
+    with Path(path).open("rb") as file:
+        size = file.seek(0, io.SEEK_END)
+        starts, at = [0], 0.0
+        for share in shares:
+            at += share
+            file.seek(max(int(size * at) - 1, starts[-1]))
+            file.readline()  # on to the line's end: the next part starts after it
+            if starts[-1] < file.tell() < size:
+                starts.append(file.tell())
+    return [*starts, size]
+
+
+def read_lines(  # noqa: PLR0913 - the reading options of `read_pages` that apply to JSONL
+    path: str | os.PathLike[str],
+    start: int,
+    end: int,
+    *,
+    encoding: str = "utf-8",
+    max_page_bytes: int = MAX_PAGE_BYTES,
+    id_field: str = "id",
+    text_field: str = "text",
+    title_field: str = "title",
+    html_field: str | None = None,
+    after: Corpus | None = None,
+    on_item: Callable[[Page | Skipped], None] | None = None,
+) -> Corpus:
+    """Read the lines in bytes `start` to `end` of a `plain_jsonl` file, as `read_pages(path)`.
+
+    The lines keep their numbers in the file, so the pages of consecutive ranges (from
+    `line_starts`), joined, are those `read_pages(path)` reads. A page whose id was read in
+    an earlier range (`after`) is skipped as a duplicate, as `read_pages` skips it.
+
+    Raises:
+        ConfigError: As `read_pages` does.
+    """
+    reader = _Reader(
+        Decoder.of(encoding),
+        _positive(max_page_bytes),
+        _fields(id_field, text_field, title_field, html_field),
+        (),
+        (),
+        (),
+    )
+    file = Path(path)
+    found = classify(file, file.name, ("*",), ())
+    assert isinstance(found, Found)  # noqa: S101 - a plain_jsonl file: any name is read
+    source = JsonlSource(shown_path(file), found.page_id)
+    earlier = {} if after is None else {page.id: page for page in after.pages}
+    with collector_paused(), file.open("rb") as stream:
+        first = 1 + _lines_before(stream, start)
+        items = pages(
+            _Range(stream, end), source, reader.fields, reader.decoder, reader.max_page_bytes, first
+        )
+        read = _gathered(items, on_item, earlier)
+    if after is None:
+        return read
+    return Corpus(read.pages[len(after.pages) :], read.skipped)
+
+
+def _lines_before(stream: IO[bytes], start: int) -> int:
+    """Return the line ends before byte `start`, leaving the stream there."""
+    ends = 0
+    while stream.tell() < start:
+        ends += stream.read(min(_COUNT_BYTES, start - stream.tell())).count(b"\n")
+    return ends
+
+
+_COUNT_BYTES = 1 << 20
+
+
+class _Range:
+    """A binary file's lines up to byte `end`, read from where the file stands."""
+
+    def __init__(self, stream: IO[bytes], end: int) -> None:
+        self._stream = stream
+        self._left = end - stream.tell()
+
+    def readline(self, size: int = -1, /) -> bytes:
+        """Return the next line, at most `size` bytes of it, none past the range's end."""
+        if self._left <= 0:
+            return b""
+        line = self._stream.readline(self._left if size < 0 else min(size, self._left))
+        self._left -= len(line)
+        return line
+
+
+def _gathered(
+    items: Iterable[Page | Skipped],
+    on_item: Callable[[Page | Skipped], None] | None,
+    found: dict[PageId, Page],
+) -> Corpus:
+    """Return the pages and skipped inputs, each page id read once; `found`: read before."""
+    skipped: list[Skipped] = []
+    for item in items:
+        if on_item is not None:
+            on_item(item)
+        if isinstance(item, Skipped):
+            skipped.append(item)
+        elif item.id in found:
+            first = found[item.id].path
+            reason = f"duplicate page id {item.id!r}, first read from {first}"
+            skipped.append(Skipped(str(item.path), reason))
+        else:
+            found[item.id] = item
     return Corpus(tuple(found.values()), tuple(skipped))
 
 

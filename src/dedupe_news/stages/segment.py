@@ -12,8 +12,9 @@ non-empty line. Every parser here is a linear scan: no input line can make it ba
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 
@@ -86,6 +87,21 @@ def segment_page(page: Page) -> tuple[Segment, ...]:
     """  # noqa: E501 - a doctest line cannot wrap
     return tuple(segment_pages((page,)))
 
+
+CutColumns: TypeAlias = tuple[
+    list[PageId],
+    list[int],
+    list[int],
+    list[int],
+    list[str],
+    list[int],
+    list["str | None"],
+    list[tuple[str, ...]],
+    list["str | None"],
+    list["int | None"],
+]
+"""A `Cutter`'s columns: page ids, segments per page, then each segment's line, role and
+text, and the dated segments' positions, places, agencies, ages and minutes."""
 
 _TITLE, _LEDE, _PARAGRAPH, _SUBHEADING, _SECTION_HEADING, _TEASER = (
     ROLES.index(role)
@@ -180,6 +196,40 @@ class Cutter:
         rank[np.asarray(order, np.int64)] = np.arange(len(counts), dtype=np.int32)
         moved = columns.take(chosen)
         return replace(moved, page_ids=tuple(page_ids[p] for p in order), pages=rank[moved.pages])
+
+    def columns(self) -> CutColumns:
+        """Return the columns cut so far, for `extend` in another cutter (another process)."""
+        return (
+            self._page_ids,
+            self._counts,
+            self._lines,
+            self._roles,
+            self._texts,
+            self._dated,
+            self._places,
+            self._agencies,
+            self._ages,
+            self._minutes,
+        )
+
+    def extend(self, columns: CutColumns) -> None:
+        """Append the pages another cutter cut (its `columns`), as if cut here after these.
+
+        Their texts are shared with the equal texts cut here, and their places and ages
+        interned, as cutting them here would have done.
+        """
+        page_ids, counts, lines, roles, texts, dated, places, agencies, ages, minutes = columns
+        base = len(self._texts)
+        self._page_ids.extend(page_ids)
+        self._counts.extend(counts)
+        self._lines.extend(lines)
+        self._roles.extend(roles)
+        self._texts.extend(map(self._seen.setdefault, texts, texts))
+        self._dated.extend([at + base for at in dated])
+        self._places.extend([None if p is None else sys.intern(p) for p in places])
+        self._agencies.extend(agencies)
+        self._ages.extend([None if a is None else sys.intern(a) for a in ages])
+        self._minutes.extend(minutes)
 
     def _add(self, segment: Segment) -> None:
         if segment != Segment(segment.page_id, segment.line, segment.role, segment.text):
