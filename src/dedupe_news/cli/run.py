@@ -58,19 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if _workers_write_parquet(args):
             _without_scipy_blas()
             return _scan_parquet_on_workers(args, config)
-        on_item = None if progress is None else progress.read
-        starts = split.ranges(args)
-        if starts is None:
-            _without_scipy_blas()
-            if progress is not None:
-                progress.start("read", None, unit="B")
-            corpus: Corpus | None = _read(args, on_item)
-            skipped = corpus.skipped
-        else:  # the children are forked first: nothing else is loaded or running yet
-            corpus = None
-            cutter, kept, skipped = split.read_and_cut(
-                args, starts, lambda: _warm(config, args.threads, progress), on_item
-            )
+        corpus, cut, skipped = _inputs(args, config, progress)
         if progress is not None:
             progress.close()
         errors = _print_skipped(skipped)
@@ -78,8 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {errors} input(s) skipped; --strict writes no output", file=sys.stderr)
             return EXIT_SKIPPED
         if corpus is None:
-            report = _dedupe(config, args, progress, skipped, cut=(cutter, kept))
-            del cutter, kept
+            report = _dedupe(config, args, progress, skipped, cut=cut)
         elif getattr(args, "index", None) is not None:
             report = _scan_index(corpus, config, args, progress)
         elif getattr(args, "scheduler", None) is not None:
@@ -126,6 +113,28 @@ def _dedupe_dask(corpus: Corpus, config: Config, scheduler: str) -> Report:
     from dedupe_news.engines.dask import dedupe_corpus  # noqa: PLC0415 - the dask extra
 
     return dedupe_corpus(corpus, config, scheduler)
+
+
+def _inputs(
+    args: argparse.Namespace, config: Config, progress: Progress | None
+) -> tuple[Corpus | None, tuple[Cutter, list[Page]] | None, tuple[Skipped, ...]]:
+    """Read the run's inputs: (corpus, None, skipped), or (None, pages cut, skipped).
+
+    The pages come cut already when the split reading applies (`cli/split.py`): its
+    children are forked first, before anything else is loaded or running.
+    """
+    on_item = None if progress is None else progress.read
+    starts = split.ranges(args)
+    if starts is None:
+        _without_scipy_blas()
+        if progress is not None:
+            progress.start("read", None, unit="B")
+        corpus = _read(args, on_item)
+        return corpus, None, corpus.skipped
+    cutter, kept, skipped = split.read_and_cut(
+        args, starts, lambda: _warm(config, args.threads, progress), on_item
+    )
+    return None, (cutter, kept), skipped
 
 
 def _read(args: argparse.Namespace, on_item: Callable[[Page | Skipped], None] | None) -> Corpus:

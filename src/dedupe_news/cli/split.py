@@ -2,28 +2,31 @@
 
 Reading and cutting pages is Python, one core's work: 0.9 s of a 300k-segment scan, while
 the other core waited. A `scan` of one plain JSONL file (`sources.plain_jsonl`) of at least
-`MIN_BYTES`, on a POSIX system with two or more cores, cuts the file at line ends into byte
-ranges (`sources.line_starts`). One child process per range past the first, forked before
-anything else runs, reads its range (`sources.read_lines`), cuts its pages
-(`pipeline.cut_pages`) and sends their fields, segment columns and skipped lines back
-through a pipe. This process meanwhile loads the kernels the run needs, by running it on the
-bundled seed pages, then reads and cuts the first range, which is smaller by what that load
-costs (`_LOAD_BYTES`), and takes the children's in file order.
+`MIN_BYTES`, on Linux with two or more cores, cuts the file at line ends into byte ranges
+(`sources.line_starts`). One child process per range past the first, forked before anything
+else runs, reads its range (`sources.read_lines`), cuts its pages (`pipeline.cut_pages`) and
+sends their fields, segment columns and skipped lines back through a pipe (`_send`). This
+process meanwhile loads what the run needs (`warm`), then reads and cuts the first range,
+smaller by what that load costs (`_LOAD_BYTES`), and takes the children's in file order.
 
 Every line keeps its number, and the pages and segments come in file order, so the report
 is the one the serial reading gives, byte for byte. A child that fails (killed, out of
-memory, any error) costs only time: its range is read here. So does a page id that a range
-repeats from an earlier one, which the serial reading skips as a duplicate.
+memory, any error) costs only time: its range is read here. So does a range repeating a
+page id of an earlier range, which the serial reading skips as a duplicate.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
+import signal
 import sys
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeAlias
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, TypeAlias, cast
 
 from dedupe_news.memory import collector_paused
 from dedupe_news.records import Corpus, Page, Skipped
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
 
-    from dedupe_news.stages.segment import Cutter, CutColumns
+    from dedupe_news.stages.segment import CutColumns, Cutter
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +44,74 @@ MIN_BYTES = 16 << 20
 """The smallest file read by several processes: below it, a fork costs more than it saves."""
 MAX_PROCESSES = 4
 """The most processes reading one file."""
-_LOAD_BYTES = 16 << 20
-"""The bytes this process would read and cut in the time it takes to load the kernels."""
+_LOAD_BYTES = 8 << 20
+"""What this process would read and cut in the time `warm` takes (0.2 s on 2 cores)."""
+
+PAGE_FIELDS = ("id", "path", "url", "site", "published", "titled")
+"""The fields a child sends of each page (`Page` has `text` and `blocks` besides, empty)."""
+_TEXTS = 4  # the texts' place in `CutColumns`
+_TEXTS_SENT = 4096  # distinct texts per pickle
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 _Item: TypeAlias = "Callable[[Page | Skipped], None]"
+_Sent: TypeAlias = "tuple[tuple[Skipped, ...], tuple[list[object], ...], CutColumns]"
+
+
+def ranges(args: argparse.Namespace) -> list[int] | None:
+    """Return the byte offsets cutting the scan's input into ranges, or None to read serially.
+
+    None for another command, another input than one plain JSONL file of `MIN_BYTES` or
+    more, one core (or `--threads 1`), or a system other than Linux (where forking a
+    process that has loaded system frameworks is not safe).
+    """
+    if args.command != "scan" or len(args.paths) != 1 or not sys.platform.startswith("linux"):
+        return None
+    if args.index is not None or args.scheduler is not None:
+        return None
+    processes = min(len(os.sched_getaffinity(0)), args.threads or MAX_PROCESSES, MAX_PROCESSES)
+    path = args.paths[0]
+    if processes < 2 or path == "-" or not plain_jsonl(path, args.encoding):
+        return None
+    size = Path(path).stat().st_size
+    if size < MIN_BYTES:
+        return None
+    # Balanced when this process's load and first range take as long as a child's range.
+    first = max(size - (processes - 1) * _LOAD_BYTES, 0) / processes / size
+    starts = line_starts(path, [first] + [(1 - first) / (processes - 1)] * (processes - 1))
+    return starts if len(starts) > 2 else None  # a single range: nothing to split
+
+
+@dataclass(slots=True)
+class _Cut:
+    """The run's pages as they are cut: the cutter, the pages kept, the inputs skipped."""
+
+    cutter: Cutter
+    kept: list[Page] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def read_here(
+        self, args: argparse.Namespace, start: int, end: int, on_item: _Item | None
+    ) -> None:
+        """Read and cut a range in this process, after the pages kept."""
+        from dedupe_news.pipeline import cut_pages  # noqa: PLC0415 - loaded with the cutter
+
+        after = Corpus(tuple(self.kept), ()) if self.kept else None
+        pages, skipped = _drained(_read(args, start, end, after, on_item))
+        self.kept.extend(cut_pages(pages, self.cutter, keep_page_text=False))
+        self.skipped.extend(skipped)
+
+    def take(self, sent: _Sent) -> bool:
+        """Add a child's range after the pages kept; False when it repeats a page id."""
+        skipped, fields, columns = sent
+        if not {page.id for page in self.kept}.isdisjoint(fields[0]):
+            return False
+        self.cutter.extend(columns)
+        self.kept.extend(
+            Page(i, "", p, u, s, d, titled=t)  # `PAGE_FIELDS`, as the child sent them
+            for i, p, u, s, d, t in zip(*fields, strict=True)
+        )
+        self.skipped.extend(skipped)
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,83 +124,38 @@ class _Child:
     end: int
 
 
-def ranges(args: argparse.Namespace) -> list[int] | None:
-    """Return the byte offsets cutting the scan's one input into ranges, or None.
-
-    None when the scan reads serially: another command or input, a small file, one core
-    (or `--threads 1`), no `os.fork`.
-    """
-    if args.command != "scan" or len(args.paths) != 1 or args.paths[0] == "-":
-        return None
-    if args.index is not None or args.scheduler is not None or not hasattr(os, "fork"):
-        return None
-    cores = min(len(os.sched_getaffinity(0)), args.threads or MAX_PROCESSES, MAX_PROCESSES)
-    path = args.paths[0]
-    if cores < 2 or not plain_jsonl(path, args.encoding):  # noqa: PLR2004 - one core: serial
-        return None
-    size = os.path.getsize(path)
-    if size < MIN_BYTES:
-        return None
-    # Balanced when this process's load and first range take as long as a child's range.
-    first = max(size - (cores - 1) * _LOAD_BYTES, 0) / cores / size
-    starts = line_starts(path, [first] + [(1 - first) / (cores - 1)] * (cores - 1))
-    return starts if len(starts) > 2 else None  # noqa: PLR2004 - one range: nothing to split
-
-
 def read_and_cut(
     args: argparse.Namespace, starts: list[int], warm: Callable[[], None], on_item: _Item | None
 ) -> tuple[Cutter, list[Page], tuple[Skipped, ...]]:
-    """Read and cut the scan's input in ranges; return the cutter, the pages and the skipped.
+    """Read and cut the scan's input by ranges; return the cutter, the pages and the skipped.
 
-    `warm` runs in this process once the children are forked; `on_item` sees this
-    process's own pages (and any range read here again).
+    `warm` runs in this process once the children are forked; `on_item` sees the pages
+    read here (the first range, and any range read here again).
     """
     from dedupe_news.stages.segment import Cutter  # noqa: PLC0415 - loads numba: not for --help
 
-    pending = [_fork(args, start, end) for start, end in zip(starts[1:-1], starts[2:], strict=True)]
-    cutter, kept, skipped = Cutter(), [], []
+    cut = _Cut(Cutter())
+    pending: list[_Child | tuple[int, int]] = []  # a range without a child is read here
     try:
+        for start, end in pairwise(starts[1:]):
+            pending.append(_forked(args, start, end))
         warm()
-        _cut_here(args, 0, starts[1], None, on_item, cutter, kept, skipped)
+        cut.read_here(args, 0, starts[1], on_item)
         while pending:
             child = pending.pop(0)
-            sent = _received(child)
-            if sent is None or not _new_ids(kept, sent[1][0]):
-                logger.info("bytes %d-%d: read again by the first process", child.start, child.end)
-                after = Corpus(tuple(kept), ())
-                _cut_here(args, child.start, child.end, after, on_item, cutter, kept, skipped)
-                continue
-            more, fields, columns = sent
-            cutter.extend(columns)
-            kept.extend(_pages(fields))
-            skipped.extend(more)
+            if isinstance(child, _Child):
+                sent = _received(child, cut.cutter)
+                if sent is not None and cut.take(sent):
+                    continue
+                child = (child.start, child.end)
+            logger.info("bytes %d-%d: read by the first process", *child)
+            cut.read_here(args, *child, on_item)
     finally:
-        for child in pending:  # an error cut the run short: the children are not waited for
-            _reap(child)
-    return cutter, kept, tuple(skipped)
-
-
-def _cut_here(  # noqa: PLR0913 - a range, what was read before it, and where its pages go
-    args: argparse.Namespace,
-    start: int,
-    end: int,
-    after: Corpus | None,
-    on_item: _Item | None,
-    cutter: Cutter,
-    kept: list[Page],
-    skipped: list[Skipped],
-) -> None:
-    """Read and cut a range in this process, its pages and skipped lines added to the run's."""
-    from dedupe_news.pipeline import cut_pages  # noqa: PLC0415 - loads numba: not for --help
-
-    pages, more = _drained(_read(args, start, end, after, on_item))
-    kept.extend(cut_pages(pages, cutter, keep_page_text=False))
-    skipped.extend(more)
-
-
-def _new_ids(kept: list[Page], ids: list[object]) -> bool:
-    """Whether none of these page ids was read before (else the serial reading skips them)."""
-    return {page.id for page in kept}.isdisjoint(ids)
+        for child in pending:  # an error cut the run short: the children are not read
+            if isinstance(child, _Child):
+                os.close(child.fd)
+                _stop(child)
+    return cut.cutter, cut.kept, tuple(cut.skipped)
 
 
 def _read(
@@ -154,12 +176,23 @@ def _read(
     )
 
 
-def _fork(args: argparse.Namespace, start: int, end: int) -> _Child:
-    """Fork a child reading and cutting bytes `start` to `end`; it writes them to a pipe."""
-    readable, writable = os.pipe()
+def _forked(args: argparse.Namespace, start: int, end: int) -> _Child | tuple[int, int]:
+    """Fork a child reading and cutting bytes `start` to `end`; it writes them to a pipe.
+
+    Returns the range alone when the system refuses a process or a pipe.
+    """
+    try:
+        readable, writable = os.pipe()
+    except OSError:
+        return start, end
     sys.stdout.flush()
     sys.stderr.flush()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(readable)
+        os.close(writable)
+        return start, end
     if pid:
         os.close(writable)
         return _Child(pid, readable, start, end)
@@ -167,16 +200,21 @@ def _fork(args: argparse.Namespace, start: int, end: int) -> _Child:
     try:
         os.close(readable)
         with collector_paused(), os.fdopen(writable, "wb") as pipe:
-            pickle.dump(_cut(args, start, end), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            send(args, start, end, pipe)
         code = 0
     finally:
         os._exit(code)
 
 
-def _cut(
-    args: argparse.Namespace, start: int, end: int
-) -> tuple[tuple[Skipped, ...], tuple[list[object], ...], CutColumns]:
-    """Read and cut a range: its skipped lines, its pages' fields and its segment columns."""
+def send(args: argparse.Namespace, start: int, end: int, pipe: IO[bytes]) -> None:
+    """Read and cut a range; write its skipped lines, pages and segments, texts by number.
+
+    First a head: the skipped lines, the pages' fields (`PAGE_FIELDS`), the cutter's
+    columns with each text given by its number among the range's distinct texts, and how
+    many of those there are. Then the distinct texts, `_TEXTS_SENT` at a time: the reader
+    shares each piece's texts with its own as it takes it (`take`), so the copies it drops
+    leave no holes behind a whole range's texts.
+    """
     from dedupe_news.pipeline import cut_pages  # noqa: PLC0415 - loaded by the parent already
     from dedupe_news.stages.segment import Cutter  # noqa: PLC0415 - as above
 
@@ -184,40 +222,46 @@ def _cut(
     pages, skipped = _drained(_read(args, start, end, None, None))
     cut = cut_pages(pages, cutter, keep_page_text=False)
     fields = tuple([getattr(page, name) for page in cut] for name in PAGE_FIELDS)
-    return skipped, fields, cutter.columns()
+    columns: list[object] = list(cutter.columns())
+    texts = cutter.columns()[_TEXTS]
+    distinct = list(dict.fromkeys(texts))
+    number = {text: at for at, text in enumerate(distinct)}
+    columns[_TEXTS] = list(map(number.__getitem__, texts))
+    pickle.dump((skipped, fields, columns, len(distinct)), pipe, _PROTOCOL)
+    for at in range(0, len(distinct), _TEXTS_SENT):
+        pickle.dump(distinct[at : at + _TEXTS_SENT], pipe, _PROTOCOL)
 
 
-PAGE_FIELDS = ("id", "path", "url", "site", "published", "titled")
-"""The fields of a page without its text that a child sends (`Page` has `text` and `blocks`
-besides, both empty then)."""
+def take(pipe: IO[bytes], cutter: Cutter) -> _Sent:
+    """Read what `send` wrote, its texts shared with `cutter`'s as they come.
+
+    Raises:
+        EOFError: The pipe ended early (a pickle error, or any other, for broken data).
+    """
+    skipped, fields, columns, count = pickle.load(pipe)  # noqa: S301 - our own child's data
+    shared: list[str] = []
+    while len(shared) < count:
+        shared.extend(cutter.share(pickle.load(pipe)))  # noqa: S301 - as above
+    columns[_TEXTS] = list(map(shared.__getitem__, columns[_TEXTS]))
+    return skipped, fields, cast("CutColumns", tuple(columns))
 
 
-def _pages(fields: tuple[list[object], ...]) -> list[Page]:
-    """Return the pages, without text, of the fields a child sent."""
-    return [
-        Page(i, "", p, u, s, d, titled=t)  # type: ignore[arg-type]  # a child's Page fields
-        for i, p, u, s, d, t in zip(*fields, strict=True)
-    ]
-
-
-def _received(
-    child: _Child,
-) -> tuple[tuple[Skipped, ...], tuple[list[object], ...], CutColumns] | None:
-    """Return what a child sent, or None when it failed."""
-    with os.fdopen(child.fd, "rb", closefd=True) as pipe:
-        data = pipe.read()
+def _received(child: _Child, cutter: Cutter) -> _Sent | None:
+    """Return what a child sent, its texts shared with `cutter`'s; None when it failed."""
+    with os.fdopen(child.fd, "rb") as pipe:
+        try:
+            sent = take(pipe, cutter)
+        except Exception:  # noqa: BLE001 - whatever broke its data (a crash, a kill): read again
+            _stop(child)
+            return None
     _, status = os.waitpid(child.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        return None
-    try:
-        return pickle.loads(data)  # noqa: S301 - our own child's data, through our own pipe
-    except (pickle.UnpicklingError, EOFError, ValueError):
-        return None
+    return sent if os.waitstatus_to_exitcode(status) == 0 else None
 
 
-def _reap(child: _Child) -> None:
-    """Close a child's pipe (it stops at its next write) and wait for it."""
-    os.close(child.fd)
+def _stop(child: _Child) -> None:
+    """Stop a child whose pipe is not read on, and wait for it."""
+    with contextlib.suppress(ProcessLookupError):  # it has ended already
+        os.kill(child.pid, signal.SIGKILL)
     os.waitpid(child.pid, 0)
 
 

@@ -101,6 +101,7 @@ def pages(  # noqa: PLR0913 - the stream, what it is, how to read it, where it s
     fields: Fields,
     decoder: Decoder,
     limit: int,
+    *,
     first: int = 1,
 ) -> Iterator[Page | Skipped]:
     """Yield each page of a JSONL stream, and a `Skipped` per bad line (numbered from `first`)."""

@@ -109,7 +109,7 @@ def read_pages(  # noqa: PLR0913 - the documented keyword options of reading, on
 
 
 def plain_jsonl(path: str | os.PathLike[str], encoding: str = "utf-8") -> bool:
-    """Return whether `read_pages(path)` reads the file as JSONL, uncompressed, by lines.
+    r"""Return whether `read_pages(path)` reads the file as JSONL, uncompressed, by lines.
 
     Such a file can be read by byte ranges (`read_lines`): a regular file holding JSONL,
     not compressed, in an encoding whose line end is the byte `\n`.
@@ -132,7 +132,7 @@ def plain_jsonl(path: str | os.PathLike[str], encoding: str = "utf-8") -> bool:
 
 
 def line_starts(path: str | os.PathLike[str], shares: Iterable[float]) -> list[int]:
-    """Return the byte offsets that cut a file at line ends into parts of about these shares.
+    r"""Return the byte offsets that cut a file at line ends into parts of about these shares.
 
     Each offset is 0 or just after a `\n`, past the share's point; the offsets ascend, with
     the file's size last, and no part is empty.
@@ -143,7 +143,7 @@ def line_starts(path: str | os.PathLike[str], shares: Iterable[float]) -> list[i
         ...     _ = file.write(b"aaaa\nbb\ncccc\n")
         ...     file.flush()
         ...     line_starts(file.name, [0.5, 0.5])
-        [0, 8, 14]
+        [0, 8, 13]
     """
     with Path(path).open("rb") as file:
         size = file.seek(0, io.SEEK_END)
@@ -189,14 +189,19 @@ def read_lines(  # noqa: PLR0913 - the reading options of `read_pages` that appl
         (),
     )
     file = Path(path)
-    found = classify(file, file.name, ("*",), ())
-    assert isinstance(found, Found)  # noqa: S101 - a plain_jsonl file: any name is read
-    source = JsonlSource(shown_path(file), found.page_id)
+    found = classify(file, file.name, ("*",), ())  # a file given by path: any name is read
+    prefix = found.page_id if isinstance(found, Found) else file.stem
+    source = JsonlSource(shown_path(file), prefix)
     earlier = {} if after is None else {page.id: page for page in after.pages}
     with collector_paused(), file.open("rb") as stream:
         first = 1 + _lines_before(stream, start)
         items = pages(
-            _Range(stream, end), source, reader.fields, reader.decoder, reader.max_page_bytes, first
+            _Range(stream, end),
+            source,
+            reader.fields,
+            reader.decoder,
+            reader.max_page_bytes,
+            first=first,
         )
         read = _gathered(items, on_item, earlier)
     if after is None:

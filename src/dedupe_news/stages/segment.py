@@ -12,7 +12,6 @@ non-empty line. Every parser here is a linear scan: no input line can make it ba
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -170,8 +169,11 @@ class Cutter:
         self._counts.append(len(self._texts) - first)
 
     def segments(self, order: Sequence[int] | None = None) -> Segments:
-        """Return the segments cut so far, pages in `order` (indices in cut order, or as cut)."""
-        self._seen.clear()  # the texts are shared already: the index goes
+        """Return the segments cut so far, pages in `order` (indices in cut order, or as cut).
+
+        The cutter hands its columns over and is empty again: a caller still holding it
+        holds none of them (a million segments' lists are 40 MB).
+        """
         counts = np.array(self._counts, np.int64)
         pages = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
         page_ids = tuple(self._page_ids)
@@ -187,6 +189,7 @@ class Cutter:
             self._ages,
             self._minutes,
         )
+        Cutter.__init__(self)  # the texts are shared already: the index goes too
         if order is None or list(order) == list(range(len(counts))):
             return columns
         ends = np.cumsum(counts)
@@ -215,8 +218,7 @@ class Cutter:
     def extend(self, columns: CutColumns) -> None:
         """Append the pages another cutter cut (its `columns`), as if cut here after these.
 
-        Their texts are shared with the equal texts cut here, and their places and ages
-        interned, as cutting them here would have done.
+        Their texts are taken as they are: `share` them first, as cutting them here would.
         """
         page_ids, counts, lines, roles, texts, dated, places, agencies, ages, minutes = columns
         base = len(self._texts)
@@ -224,12 +226,16 @@ class Cutter:
         self._counts.extend(counts)
         self._lines.extend(lines)
         self._roles.extend(roles)
-        self._texts.extend(map(self._seen.setdefault, texts, texts))
+        self._texts.extend(texts)
         self._dated.extend([at + base for at in dated])
-        self._places.extend([None if p is None else sys.intern(p) for p in places])
+        self._places.extend(places)
         self._agencies.extend(agencies)
-        self._ages.extend([None if a is None else sys.intern(a) for a in ages])
+        self._ages.extend(ages)
         self._minutes.extend(minutes)
+
+    def share(self, texts: Iterable[str]) -> list[str]:
+        """Return the texts, each one the string held here already when an equal one is."""
+        return list(map(self._seen.setdefault, texts, texts))
 
     def _add(self, segment: Segment) -> None:
         if segment != Segment(segment.page_id, segment.line, segment.role, segment.text):
