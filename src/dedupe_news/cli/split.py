@@ -134,6 +134,7 @@ def read_and_cut(
     """
     from dedupe_news.stages.segment import Cutter  # noqa: PLC0415 - loads numba: not for --help
 
+    logger.info("%s: read by %d processes", args.paths[0], len(starts) - 1)
     cut = _Cut(Cutter())
     pending: list[_Child | tuple[int, int]] = []  # a range without a child is read here
     try:
