@@ -144,7 +144,7 @@ def test_a_cutter_extended_by_another_holds_what_one_cutter_cuts() -> None:
     second, _ = _cut(pages[2:])
     columns: list[Any] = list(second.columns())
     columns[4] = first.share([(text + ".")[:-1] for text in columns[4]])  # equal, not the same
-    first.extend(tuple(columns))  # type: ignore[arg-type]  # the columns, texts shared
+    first.extend(tuple(columns))  # the columns, their texts shared
     joined = first.segments()
     assert list(joined) == list(whole.segments())
     repeated = [t for t in joined.texts if joined.texts.count(t) > 1]
@@ -158,7 +158,7 @@ def test_what_a_child_sends_is_what_it_cut(tmp_path: Path) -> None:
     size = path.stat().st_size
     args = _parsed(str(path))
     pipe = io.BytesIO()
-    split.send(args, 0, size, pipe)  # type: ignore[arg-type]
+    split.send(args, 0, size, pipe)
     pipe.seek(0)
     cutter = Cutter()
     skipped, fields, columns = split.take(pipe, cutter)
