@@ -46,6 +46,7 @@ class ScanRow:
     seconds: float = 0.0
     peak_rss_mb: float = 0.0
     report_mb: float = 0.0
+    readers_mb: float = 0.0
     skipped: str = ""
 
 
@@ -78,9 +79,9 @@ def scan(data: Path, pages: int, report_format: str, scratch: Path) -> ScanRow:
     if done.returncode != 0:
         msg = f"scan --format {report_format} must exit 0, got {done.returncode}: {done.stderr}"
         raise RuntimeError(msg)
-    peak = float(json.loads(record.read_text(encoding="utf-8"))["peak_rss_mb"])
-    size = _size_mb(report)
-    return ScanRow(pages, input_mb, report_format, seconds, peak, size)
+    measured = json.loads(record.read_text(encoding="utf-8"))
+    peak, readers = float(measured["peak_rss_mb"]), float(measured["readers_peak_rss_mb"])
+    return ScanRow(pages, input_mb, report_format, seconds, peak, _size_mb(report), readers)
 
 
 def stage_split(data: Path, scratch: Path) -> dict[str, object]:
@@ -96,20 +97,20 @@ def scan_table(rows: list[ScanRow], segments: dict[int, int]) -> str:
     lines = [
         (
             "| pages | segments | input MB | format | wall s | segments/s | peak RSS MiB "
-            "| KB/segment beyond input | report MB |"
+            "| KB/segment beyond input | report MB | readers' peak RSS MiB |"
         ),
-        "| ---: | ---: | ---: | --- |" + " ---: |" * 5,
+        "| ---: | ---: | ---: | --- |" + " ---: |" * 6,
     ]
     for r in rows:
         n = segments[r.pages]
         head = f"| {r.pages:,} | {n:,} | {r.input_mb:,.0f} | {r.report_format} "
         if r.skipped:
-            lines.append(head + f"| {r.skipped} |" + " |" * 4)
+            lines.append(head + f"| {r.skipped} |" + " |" * 5)
             continue
         beyond = (r.peak_rss_mb * MIB - r.input_mb * 1e6) / 1000 / n if n else 0.0
         lines.append(
             head + f"| {r.seconds:.2f} | {n / r.seconds:,.0f} | {r.peak_rss_mb:,.0f} "
-            f"| {beyond:.2f} | {r.report_mb:,.0f} |"
+            f"| {beyond:.2f} | {r.report_mb:,.0f} | {r.readers_mb:,.0f} |"
         )
     return "\n".join(lines)
 

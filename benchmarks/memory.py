@@ -25,3 +25,12 @@ def peak_rss_mb() -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024  # kB
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux units: KiB
+
+
+def readers_peak_rss_mb() -> float:
+    """Return the largest peak RSS of this process's finished children, in MiB (0 if none).
+
+    The CLI's split reading forks its readers (`cli/split.py`); a forked child's RSS counts
+    the pages it shares with its parent too, so this is an upper bound of its own memory.
+    """
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # Linux: KiB

@@ -13,11 +13,13 @@ import io
 import json
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from hypothesis import given
@@ -239,3 +241,89 @@ def test_a_split_scan_writes_the_serial_report(
     assert skipped == err.splitlines()
     assert f"read by {min(CORES, split.MAX_PROCESSES)} processes" in ran.stderr
     assert ("read by the first process" in ran.stderr) == bool(patch or repeat_across)
+
+
+def _refused() -> int:
+    raise OSError(11, "Resource temporarily unavailable")
+
+
+def _failing_send(how: str) -> Callable[..., None]:
+    def send(_args: object, _start: int, _end: int, pipe: IO[bytes]) -> None:
+        if how == "exit":
+            os._exit(3)
+        if how == "junk":
+            pipe.write(b"\x80\x05junk")
+        if how == "killed":
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return send
+
+
+# Forked from the pytest process itself, where other threads may run: Python 3.12 warns
+# about that; the child runs no thread's code, only reads and cuts (`split.send`).
+_FORK_WARNING = "ignore:This process .* is multi-threaded:DeprecationWarning"
+
+
+@pytest.mark.skipif(CORES < 2, reason="one core: the scan reads serially")
+@pytest.mark.filterwarnings(_FORK_WARNING)
+@pytest.mark.parametrize("how", ["", "repeat", "exit", "junk", "killed", "no fork"])
+def test_ranges_read_by_children_are_the_file_cut_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """`read_and_cut` gives the pages, skips and segments of cutting the whole file."""
+    path = _crawl(tmp_path / "crawl.jsonl", repeat_across=how == "repeat")
+    monkeypatch.setattr(split, "MIN_BYTES", 0)
+    monkeypatch.setattr(split, "_LOAD_BYTES", 0)
+    if how in {"exit", "junk", "killed"}:
+        monkeypatch.setattr(split, "send", _failing_send(how))
+    if how == "no fork":
+        monkeypatch.setattr(os, "fork", _refused)
+    args = _parsed(str(path))
+    starts = split.ranges(args)
+    assert starts is not None
+    warmed: list[int] = []
+    cutter, kept, skipped = split.read_and_cut(args, starts, lambda: warmed.append(1), None)
+    read = dn.read_pages(path)
+    direct, direct_kept = _cut(read.pages)
+    assert warmed == [1]
+    assert (kept, skipped) == (direct_kept, read.skipped)
+    assert list(cutter.segments()) == list(direct.segments())
+
+
+@pytest.mark.skipif(CORES < 2, reason="one core: the scan reads serially")
+@pytest.mark.filterwarnings(_FORK_WARNING)
+def test_the_cli_in_process_writes_the_serial_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`cli.main` splitting in this process: the report and skipped lines of `--threads 1`."""
+    path = _crawl(tmp_path / "crawl.jsonl")
+    code, err = _serial(path, tmp_path / "serial.json", capsys)
+    monkeypatch.setattr(split, "MIN_BYTES", 0)
+    argv = ["scan", str(path), "-o", str(tmp_path / "split.json"), "-f", "json", "-v"]
+    assert cli.main(argv) == code
+    assert (tmp_path / "split.json").read_bytes() == (tmp_path / "serial.json").read_bytes()
+    logged = capsys.readouterr().err
+    assert [line for line in logged.splitlines() if line.startswith("skipped:")] == err.splitlines()
+    assert "read by" in logged
+    assert ": 5 pages," not in logged  # the warm-up run on the seed pages logs nothing
+
+
+@pytest.mark.skipif(CORES < 2, reason="one core: the scan reads serially")
+@pytest.mark.filterwarnings(_FORK_WARNING)
+def test_children_are_stopped_when_the_run_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error before the children are read (here in `warm`) kills and reaps them."""
+    path = _crawl(tmp_path / "crawl.jsonl")
+    monkeypatch.setattr(split, "MIN_BYTES", 0)
+    args = _parsed(str(path))
+    starts = split.ranges(args)
+    assert starts is not None
+
+    def warm() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        split.read_and_cut(args, starts, warm, None)
+    with pytest.raises(ChildProcessError):  # no child left, not even a zombie
+        os.waitpid(-1, os.WNOHANG)
