@@ -320,10 +320,22 @@ def test_children_are_stopped_when_the_run_fails(
     starts = split.ranges(args)
     assert starts is not None
 
+    forked: list[int] = []
+    fork = split._forked  # noqa: SLF001 - to see which children it made
+
+    def counted(*arguments: Any) -> Any:
+        child = fork(*arguments)
+        forked.extend([] if isinstance(child, tuple) else [child.pid])
+        return child
+
+    monkeypatch.setattr(split, "_forked", counted)
+
     def warm() -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         split.read_and_cut(args, starts, warm, None)
-    with pytest.raises(ChildProcessError):  # no child left, not even a zombie
-        os.waitpid(-1, os.WNOHANG)
+    assert forked
+    for pid in forked:  # each was waited for: not even a zombie is left
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
