@@ -16,7 +16,7 @@ from dask.delayed import delayed
 
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.records import Cluster, ClusterId, ClusterKind, Match, Report, SegmentId
-from dedupe_news.report.arrow import clusters_to_arrow, to_arrow
+from dedupe_news.report.arrow import COMPRESSION, clusters_to_arrow, to_arrow
 from dedupe_news.report.write import open_binary_atomically
 from dedupe_news.stages.label import label
 
@@ -69,7 +69,9 @@ def write_part(  # noqa: PLR0913, PLR0917 - a partition, its numbering, what it 
     )
     page_articles = tuple(names.get(n) for n in numbers.tolist())
     rows = Report(config, part.pages, part.segments, labels, tuple(found), (), page_articles)
-    import_module("pyarrow.parquet").write_table(to_arrow(rows), path, row_group_size=ROW_GROUP)
+    import_module("pyarrow.parquet").write_table(
+        to_arrow(rows), path, row_group_size=ROW_GROUP, compression=COMPRESSION
+    )
     return len(part.segments)
 
 
@@ -86,7 +88,9 @@ def write_clusters(members: Frame, joined: Joined, path: str) -> int:
     ]
     rows = Report(DEFAULT, (), (), (), (), tuple(clusters), ())
     parquet = import_module("pyarrow.parquet")
-    parquet.write_table(clusters_to_arrow(rows), path, row_group_size=ROW_GROUP)
+    parquet.write_table(
+        clusters_to_arrow(rows), path, row_group_size=ROW_GROUP, compression=COMPRESSION
+    )
     return len(clusters)
 
 
@@ -119,7 +123,10 @@ def concatenate(parts: Sequence[str], target: Path, empty: object) -> None:
     """Copy part files into one Parquet file, row group by row group (one in memory)."""
     parquet = import_module("pyarrow.parquet")
     schema = parquet.read_schema(parts[0]) if parts else empty.schema  # type: ignore[attr-defined]  # a pyarrow.Table
-    with open_binary_atomically(target) as out, parquet.ParquetWriter(out, schema) as writer:
+    with (
+        open_binary_atomically(target) as out,
+        parquet.ParquetWriter(out, schema, compression=COMPRESSION) as writer,
+    ):
         for part in parts:
             with parquet.ParquetFile(part) as source:
                 for group in range(source.num_row_groups):

@@ -37,6 +37,11 @@ Equal to `engines.part_files.ROW_GROUP`, so the embedded and the Dask engines la
 their files alike; a test keeps the two equal.
 """
 
+COMPRESSION = "zstd"
+"""The Parquet files' codec, for both engines. On the 300k-segment crawl's rows zstd wrote
+24.8 MB in 0.21 s where pyarrow's default, snappy, wrote 40.7 MB in 0.26 s (lz4 43.6 MB in
+0.20 s); pyarrow, pandas, polars, DuckDB and Spark read it."""
+
 
 def to_arrow(report: Report) -> Any:  # noqa: ANN401 - a pyarrow.Table; pyarrow is optional
     """Return the segment rows as a `pyarrow.Table` (columns in docs/output.md).
@@ -192,7 +197,8 @@ def write_parquet(report: Report, segments: IO[bytes], clusters: IO[bytes]) -> N
 
     The segment rows are made and written `ROW_GROUP` rows at a time: the Arrow copy of the
     whole table (140 MB on 300k segments) is never held. Each row group is encoded by
-    Parquet's writer on a second thread (it releases the GIL) while the next one is made.
+    Parquet's writer on a second thread (it releases the GIL) while the next one is made,
+    and the cluster rows on a third.
 
     Raises:
         MissingDependencyError: pyarrow is not installed (`dedupe-news[parquet]`).
@@ -201,9 +207,15 @@ def write_parquet(report: Report, segments: IO[bytes], clusters: IO[bytes]) -> N
     parquet = import_module("pyarrow.parquet")
     rows, count = _SegmentRows(pa, report), len(report.segments)
     with (
-        parquet.ParquetWriter(segments, rows.schema) as writer,
-        ThreadPoolExecutor(1, thread_name_prefix="parquet") as encoder,
+        parquet.ParquetWriter(segments, rows.schema, compression=COMPRESSION) as writer,
+        ThreadPoolExecutor(2, thread_name_prefix="parquet") as encoder,
     ):
+        # The cluster rows are encoded on one thread while the segment rows are made.
+        table = clusters_to_arrow(report)
+        clustered = encoder.submit(
+            parquet.write_table, table, clusters, row_group_size=ROW_GROUP, compression=COMPRESSION
+        )
+        del table
         written: Future[None] | None = None  # the row group being encoded, in order
         for start in range(0, max(count, 1), ROW_GROUP):
             table = rows.table(start, min(start + ROW_GROUP, count))
@@ -212,7 +224,7 @@ def write_parquet(report: Report, segments: IO[bytes], clusters: IO[bytes]) -> N
             written = encoder.submit(writer.write_table, table)
         if written is not None:
             written.result()
-    parquet.write_table(clusters_to_arrow(report), clusters, row_group_size=ROW_GROUP)
+        clustered.result()
 
 
 def _load(module: str, user: str) -> Any:  # noqa: ANN401 - a module
