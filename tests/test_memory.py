@@ -79,3 +79,25 @@ def test_a_run_and_a_read_pause_the_collector_and_restore_it(tmp_path: Path) -> 
     with pytest.raises(TypeError):
         dedupe(["not a page"])  # type: ignore[list-item]
     assert gc.isenabled()
+
+
+def test_find_duplicates_keeps_the_heap_and_dedupe_trims_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`find_duplicates` runs under `heap_kept` (no trim at all); `dedupe` still trims."""
+    from dedupe_news import find_duplicates  # noqa: PLC0415 - beside the other entry
+    from dedupe_news.demo import seed_folder  # noqa: PLC0415 - only here
+
+    trims: list[int] = []
+    monkeypatch.setattr(memory, "_malloc_trim", lambda: trims.append)
+    texts = ["De trein naar Moskou vertrok maandag om negen uur.", "Iets anders.", "iets anders"]
+    assert len(find_duplicates(texts)) == 1
+    assert trims == []
+    dedupe(read_pages(seed_folder()))
+    assert trims
+    count = len(trims)
+    with memory.heap_kept():
+        memory.release_freed()
+    assert len(trims) == count
+    memory.release_freed()
+    assert len(trims) == count + 1  # on again once the block ends

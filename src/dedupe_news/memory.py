@@ -16,6 +16,7 @@ import mmap
 import os
 import sys
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -27,12 +28,37 @@ if TYPE_CHECKING:
 def release_freed() -> None:
     """Return the heap's free pages to the operating system (glibc), else do nothing.
 
+    Inside `heap_kept` it does nothing either.
+
     Examples:
         >>> release_freed()  # never fails, frees nothing that is in use
     """
-    trim = _malloc_trim()
+    trim = _malloc_trim() if _TRIMMED.get() else None
     if trim is not None:
         trim(0)
+
+
+_TRIMMED: ContextVar[bool] = ContextVar("dedupe_news_trimmed", default=True)
+
+
+@contextmanager
+def heap_kept() -> Iterator[None]:
+    """Keep freed heap pages for reuse: `release_freed` does nothing inside (this thread's).
+
+    A trim costs its calls and, later, the page faults that map the pages again: 8% of
+    `find_duplicates` on 100k paragraphs (0.52-0.54 s against 0.56-0.58, five runs each),
+    for a peak 2-6 MiB lower (373 MiB; 906 against 934 MiB at 500k). The page pipeline
+    (`dedupe`) keeps its trims, which hold the 65k-page crawl's peak under 3x its input.
+
+    Examples:
+        >>> with heap_kept():
+        ...     release_freed()  # returns at once
+    """
+    token = _TRIMMED.set(False)
+    try:
+        yield
+    finally:
+        _TRIMMED.reset(token)
 
 
 def _malloc_trim() -> Callable[[int], int] | None:

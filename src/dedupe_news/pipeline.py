@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from dedupe_news.config import DEFAULT, Config
 from dedupe_news.errors import ConfigError, InputError
-from dedupe_news.memory import collector_paused, release_freed
+from dedupe_news.memory import collector_paused, heap_kept, release_freed
 from dedupe_news.records import Cluster, Corpus, Page, Report, Segments, Skipped
 from dedupe_news.stages._kernels import thread_cap
 from dedupe_news.stages.article import article_clusters, whole_story_copies
@@ -207,13 +207,14 @@ def find_duplicates(
     """
     batch = _strings(texts)
     timer = _Timer(on_stage, None, _threads(threads))
-    with timer("tokenize", len(batch)):
-        distinct, handed = _distinct(batch, config)
-    found, banded = _signed(handed, config, timer)
-    verified = _verified(distinct, found, banded, config, timer)
-    del found, banded
-    with timer("cluster", len(verified.matches)), collector_paused():
-        return cluster_texts(distinct, verified.matches, verified.contained)
+    with heap_kept():  # the trims cost 8% here, for a few MiB (`memory.heap_kept`)
+        with timer("tokenize", len(batch)):
+            distinct, handed = _distinct(batch, config)
+        found, banded = _signed(handed, config, timer)
+        verified = _verified(distinct, found, banded, config, timer)
+        del found, banded
+        with timer("cluster", len(verified.matches)), collector_paused():
+            return cluster_texts(distinct, verified.matches, verified.contained)
 
 
 def _distinct(texts: Sequence[str], config: Config) -> tuple[Distinct, list[Words]]:
