@@ -261,6 +261,8 @@ def _strings(texts: Iterable[str]) -> tuple[str, ...]:
         msg = f"texts must be an iterable of str, got a single {type(texts).__name__}"
         raise TypeError(msg)
     batch = tuple(texts)
+    if set(map(type, batch)) <= {str}:  # the usual batch, checked in C (a third of the loop's time)
+        return batch
     for position, text in enumerate(batch):
         if not isinstance(text, str):
             msg = f"texts must hold only str, got {type(text).__name__} at position {position}"
