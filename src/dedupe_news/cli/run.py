@@ -141,15 +141,10 @@ def _read(args: argparse.Namespace, on_item: Callable[[Page | Skipped], None] | 
     """Read the run's inputs (the seed folder for `demo`)."""
     return read_pages(
         *([seed_folder()] if args.command == "demo" else args.paths),
-        encoding=args.encoding,
-        max_page_bytes=args.max_page_bytes,
         include=args.include,
         exclude=args.exclude,
-        id_field=args.id_field,
-        text_field=args.text_field,
-        title_field=args.title_field,
-        html_field=args.html_field,
         on_item=on_item,
+        **split.reading(args),
     )
 
 

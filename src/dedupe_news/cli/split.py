@@ -26,7 +26,7 @@ import sys
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, NoReturn, TypeAlias, cast
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeAlias, cast
 
 from dedupe_news.memory import collector_paused
 from dedupe_news.records import Corpus, Page, Skipped
@@ -159,22 +159,16 @@ def read_and_cut(
     return cut.cutter, cut.kept, tuple(cut.skipped)
 
 
+def reading(args: argparse.Namespace) -> dict[str, Any]:
+    """Return the reading options of the command line that JSONL lines are read with."""
+    names = ("encoding", "max_page_bytes", "id_field", "text_field", "title_field", "html_field")
+    return {name: getattr(args, name) for name in names}
+
+
 def _read(
     args: argparse.Namespace, start: int, end: int, after: Corpus | None, on_item: _Item | None
 ) -> Corpus:
-    return read_lines(
-        args.paths[0],
-        start,
-        end,
-        encoding=args.encoding,
-        max_page_bytes=args.max_page_bytes,
-        id_field=args.id_field,
-        text_field=args.text_field,
-        title_field=args.title_field,
-        html_field=args.html_field,
-        after=after,
-        on_item=on_item,
-    )
+    return read_lines(args.paths[0], start, end, after=after, on_item=on_item, **reading(args))
 
 
 def _forked(args: argparse.Namespace, start: int, end: int) -> _Child | tuple[int, int]:
