@@ -339,3 +339,12 @@ def test_children_are_stopped_when_the_run_fails(
     for pid in forked:  # each was waited for: not even a zombie is left
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_range_past_the_end_of_a_file_cut_short_reads_nothing(tmp_path: Path) -> None:
+    """A file cut short since its ranges were measured: the late range is empty, no hang."""
+    path = _crawl(tmp_path / "crawl.jsonl")
+    size = path.stat().st_size
+    path.write_bytes(path.read_bytes()[: size // 3])
+    late = read_lines(path, size // 2, size)
+    assert late == dn.Corpus((), ())

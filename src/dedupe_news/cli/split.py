@@ -5,7 +5,7 @@ the other core waited. A `scan` of one plain JSONL file (`sources.plain_jsonl`) 
 `MIN_BYTES`, on Linux with two or more cores, cuts the file at line ends into byte ranges
 (`sources.line_starts`). One child process per range past the first, forked before anything
 else runs, reads its range (`sources.read_lines`), cuts its pages (`pipeline.cut_pages`) and
-sends their fields, segment columns and skipped lines back through a pipe (`_send`). This
+sends their fields, segment columns and skipped lines back through a pipe (`send`). This
 process meanwhile loads what the run needs (`warm`), then reads and cuts the first range,
 smaller by what that load costs (`_LOAD_BYTES`), and takes the children's in file order.
 
@@ -218,8 +218,8 @@ def send(args: argparse.Namespace, start: int, end: int, pipe: IO[bytes]) -> Non
     First a head: the skipped lines, the pages' fields (`PAGE_FIELDS`), the cutter's
     columns with each text given by its number among the range's distinct texts, and how
     many of those there are. Then the distinct texts, `_TEXTS_SENT` at a time: the reader
-    shares each piece's texts with its own as it takes it (`take`), so the copies it drops
-    leave no holes behind a whole range's texts.
+    shares each piece's texts with its own as it takes it (`take`), and never holds a whole
+    range's copies beside its own.
     """
     from dedupe_news.pipeline import cut_pages  # noqa: PLC0415 - loaded by the parent already
     from dedupe_news.stages.segment import Cutter  # noqa: PLC0415 - as above
@@ -242,7 +242,8 @@ def take(pipe: IO[bytes], cutter: Cutter) -> _Sent:
     """Read what `send` wrote, its texts shared with `cutter`'s as they come.
 
     Raises:
-        EOFError: The pipe ended early (a pickle error, or any other, for broken data).
+        EOFError: The data ends early (a child that died); broken data raises what
+            unpickling it raises.
     """
     skipped, fields, columns, count = pickle.load(pipe)  # noqa: S301 - our own child's data
     shared: list[str] = []

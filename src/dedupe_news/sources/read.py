@@ -210,10 +210,14 @@ def read_lines(  # noqa: PLR0913 - the reading options of `read_pages` that appl
 
 
 def _lines_before(stream: IO[bytes], start: int) -> int:
-    """Return the line ends before byte `start`, leaving the stream there."""
-    ends = 0
-    while stream.tell() < start:
-        ends += stream.read(min(_COUNT_BYTES, start - stream.tell())).count(b"\n")
+    """Return the line ends before byte `start`, leaving the stream there (or at its end)."""
+    ends, left = 0, start
+    while left > 0:
+        block = stream.read(min(_COUNT_BYTES, left))
+        if not block:  # the file ends before `start` (cut short since it was measured)
+            break
+        ends += block.count(b"\n")
+        left -= len(block)
     return ends
 
 
