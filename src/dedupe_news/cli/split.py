@@ -50,7 +50,6 @@ _LOAD_BYTES = 8 << 20
 PAGE_FIELDS = ("id", "path", "url", "site", "published", "titled")
 """The fields a child sends of each page (`Page` has `text` and `blocks` besides, empty)."""
 _TEXTS = 4  # the texts' place in `CutColumns`
-_TEXTS_SENT = 4096  # distinct texts per pickle
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 _Item: TypeAlias = "Callable[[Page | Skipped], None]"
@@ -213,13 +212,10 @@ def _child(  # pragma: no cover - the forked child's side, which ends in `os._ex
 
 
 def send(args: argparse.Namespace, start: int, end: int, pipe: IO[bytes]) -> None:
-    """Read and cut a range; write its skipped lines, pages and segments, texts by number.
+    """Read and cut a range; write its skipped lines, pages' fields and cutter's columns.
 
-    First a head: the skipped lines, the pages' fields (`PAGE_FIELDS`), the cutter's
-    columns with each text given by its number among the range's distinct texts, and how
-    many of those there are. Then the distinct texts, `_TEXTS_SENT` at a time: the reader
-    shares each piece's texts with its own as it takes it (`take`), and never holds a whole
-    range's copies beside its own.
+    One pickle: it writes each string once however many segments share it (the cutter's
+    texts are one string per distinct text), and `take` shares them with the reader's own.
     """
     from dedupe_news.pipeline import cut_pages  # noqa: PLC0415 - loaded by the parent already
     from dedupe_news.stages.segment import Cutter  # noqa: PLC0415 - as above
@@ -228,29 +224,19 @@ def send(args: argparse.Namespace, start: int, end: int, pipe: IO[bytes]) -> Non
     pages, skipped = _drained(_read(args, start, end, None, None))
     cut = cut_pages(pages, cutter, keep_page_text=False)
     fields = tuple([getattr(page, name) for page in cut] for name in PAGE_FIELDS)
-    columns: list[object] = list(cutter.columns())
-    texts = cutter.columns()[_TEXTS]
-    distinct = list(dict.fromkeys(texts))
-    number = {text: at for at, text in enumerate(distinct)}
-    columns[_TEXTS] = list(map(number.__getitem__, texts))
-    pickle.dump((skipped, fields, columns, len(distinct)), pipe, _PROTOCOL)
-    for at in range(0, len(distinct), _TEXTS_SENT):
-        pickle.dump(distinct[at : at + _TEXTS_SENT], pipe, _PROTOCOL)
+    pickle.dump((skipped, fields, cutter.columns()), pipe, _PROTOCOL)
 
 
 def take(pipe: IO[bytes], cutter: Cutter) -> _Sent:
-    """Read what `send` wrote, its texts shared with `cutter`'s as they come.
+    """Read what `send` wrote, its texts shared with the equal texts `cutter` holds.
 
     Raises:
         EOFError: The data ends early (a child that died); broken data raises what
             unpickling it raises.
     """
-    skipped, fields, columns, count = pickle.load(pipe)  # noqa: S301 - our own child's data
-    shared: list[str] = []
-    while len(shared) < count:
-        shared.extend(cutter.share(pickle.load(pipe)))  # noqa: S301 - as above
-    columns[_TEXTS] = list(map(shared.__getitem__, columns[_TEXTS]))
-    return skipped, fields, cast("CutColumns", tuple(columns))
+    skipped, fields, columns = pickle.load(pipe)  # noqa: S301 - our own child's data
+    texts = cutter.share(columns[_TEXTS])
+    return skipped, fields, cast("CutColumns", (*columns[:_TEXTS], texts, *columns[_TEXTS + 1 :]))
 
 
 def _received(child: _Child, cutter: Cutter) -> _Sent | None:
