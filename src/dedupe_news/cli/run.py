@@ -25,7 +25,6 @@ from dedupe_news.errors import DedupeNewsError
 from dedupe_news.memory import collector_paused, map_large_blocks
 from dedupe_news.records import SkipKind, Skipped
 from dedupe_news.report import open_binary_atomically, write_corpus, write_report
-from dedupe_news.report.arrow import load_parquet
 from dedupe_news.sources import read_pages
 
 if TYPE_CHECKING:
@@ -133,7 +132,7 @@ def _inputs(
         corpus = _read(args, on_item)
         return corpus, None, corpus.skipped
     cutter, kept, skipped = split.read_and_cut(
-        args, starts, lambda: _warm(config, args, progress), on_item
+        args, starts, lambda: _warm(config, args.threads, progress), on_item
     )
     return None, (cutter, kept), skipped
 
@@ -149,21 +148,19 @@ def _read(args: argparse.Namespace, on_item: Callable[[Page | Skipped], None] | 
     )
 
 
-def _warm(config: Config, args: argparse.Namespace, progress: Progress | None) -> None:
-    """Load what a run loads on first use (numba's array math, the cached kernels, pyarrow).
+def _warm(config: Config, threads: int | None, progress: Progress | None) -> None:
+    """Load what a run loads on first use (numba's array math, the cached kernels).
 
     Runs the pipeline on the bundled seed pages, quietly: 0.2 s that the first run in a
-    process pays anyway, spent while the split reading's children read (`cli/split.py`);
-    and imports pyarrow for `--format parquet`. Then the reading's progress starts.
+    process pays anyway, spent while the split reading's children read (`cli/split.py`).
+    Then the reading's progress starts.
     """
-    if args.format == "parquet":
-        load_parquet()  # without pyarrow, the writer names the extra, as ever
     _without_scipy_blas()
     from dedupe_news.pipeline import dedupe  # noqa: PLC0415 - loads numba: not for --help
 
     logging.disable(logging.INFO)  # its pages are not the run's: no "5 pages" line
     try:
-        dedupe(read_pages(seed_folder()), config, threads=args.threads)
+        dedupe(read_pages(seed_folder()), config, threads=threads)
     finally:
         logging.disable(logging.NOTSET)
     if progress is not None:

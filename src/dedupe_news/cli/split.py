@@ -46,9 +46,6 @@ MAX_PROCESSES = 4
 """The most processes reading one file."""
 _LOAD_BYTES = 24 << 20
 """What this process would read and cut in the time `warm` takes (0.2 s on 2 cores)."""
-_PARQUET_LOAD_BYTES = 16 << 20
-"""What this process would read and cut in the time importing pyarrow takes (0.13-0.17 s),
-which `warm` does too for `--format parquet`."""
 _CHILD_COST = 1.3
 """A child's time per byte against this process's: it pickles what it cut, and the busy
 processes share the machine (on the 3.08M-segment crawl the parent read its half in 3.9 s,
@@ -84,8 +81,7 @@ def ranges(args: argparse.Namespace) -> list[int] | None:
     # Balanced when this process's load and first range take as long as a child's range:
     # first + LOAD = (1 - first) / children * COST, in bytes of the file.
     share = _CHILD_COST / (processes - 1)
-    load = _LOAD_BYTES + (_PARQUET_LOAD_BYTES if args.format == "parquet" else 0)
-    first = max(share - load / size, 0) / (1 + share)
+    first = max(share - _LOAD_BYTES / size, 0) / (1 + share)
     starts = line_starts(path, [first] + [(1 - first) / (processes - 1)] * (processes - 1))
     return starts if len(starts) > 2 else None  # a single range: nothing to split
 

@@ -227,19 +227,6 @@ def write_parquet(report: Report, segments: IO[bytes], clusters: IO[bytes]) -> N
         clustered.result()
 
 
-def load_parquet() -> bool:
-    """Import what `write_parquet` imports (0.13-0.17 s); return False without pyarrow.
-
-    For a process that has a moment to spare before it writes (the CLI's split reading).
-    """
-    try:
-        for module in ("pyarrow", "pyarrow.compute", "pyarrow.parquet"):
-            import_module(module)
-    except ImportError:
-        return False
-    return True
-
-
 def _load(module: str, user: str) -> Any:  # noqa: ANN401 - a module
     try:
         return import_module(module)
